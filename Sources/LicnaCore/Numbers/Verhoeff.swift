@@ -1,0 +1,37 @@
+/// The Verhoeff check digit (J. Verhoeff, 1969): detects every single-digit error and every transposition of
+/// adjacent digits, using the dihedral group D5.
+public enum Verhoeff {
+    /// Multiplication in D5.
+    static let d: [[UInt8]] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+        [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+        [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+        [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    ]
+    /// The position permutation, applied `i mod 8` times.
+    static let p: [[UInt8]] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 8, 1, 3, 7, 2, 6, 0], [4, 2, 8, 6, 5, 7, 0, 3, 9, 1],
+        [2, 7, 9, 3, 8, 0, 1, 6, 4, 5], [7, 0, 4, 2, 9, 6, 5, 8, 1, 3],
+    ]
+    /// Inverses in D5.
+    static let inverse: [UInt8] = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9]
+
+    /// The check digit to append to `digits` (most significant first).
+    public static func checkDigit<C: BidirectionalCollection>(for digits: C) -> Int where C.Element == Int {
+        var c: UInt8 = 0
+        for (i, digit) in digits.reversed().enumerated() {
+            c = d[Int(c)][Int(p[(i + 1) % 8][digit])]
+        }
+        return Int(inverse[Int(c)])
+    }
+
+    /// `true` when the last digit of `digits` is the check digit of the others.
+    public static func isValid<C: BidirectionalCollection>(_ digits: C) -> Bool where C.Element == Int {
+        var c: UInt8 = 0
+        for (i, digit) in digits.reversed().enumerated() {
+            c = d[Int(c)][Int(p[i % 8][digit])]
+        }
+        return c == 0
+    }
+}

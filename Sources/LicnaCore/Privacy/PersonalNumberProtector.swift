@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+
+/// Protects personal numbers at rest (the JMBG): AES-256-GCM under a subkey derived from the master key, with the
+/// owning row's identity as associated data (a ciphertext moved to another row does not open), and a blind index —
+/// HMAC-SHA256 under a separate subkey — by which the number is found without being decrypted.
+public struct PersonalNumberProtector: Sendable {
+    /// The key version new values are sealed with.
+    public let currentVersion: Int
+    private let encryptionKeys: [Int: SymmetricKey]
+    private let indexKey: SymmetricKey
+
+    /// Why a sealed value could not be opened.
+    public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        public let code: String
+        public static let unknownKeyVersion = Failure(code: "unknown-key-version")
+        public static let authentication = Failure(code: "authentication-failed")
+        public static let content = Failure(code: "content")
+        public var description: String {
+            switch code {
+            case "unknown-key-version": return "the value was sealed with a key version this installation does not have"
+            case "authentication-failed": return "the value does not open with this master key (wrong key, or the row was tampered with)"
+            default: return "the opened value is not a valid personal number"
+            }
+        }
+    }
+
+    public init(masterKey: MasterKey, currentVersion: Int = 1) {
+        self.currentVersion = currentVersion
+        var keys: [Int: SymmetricKey] = [:]
+        for version in 1...currentVersion {
+            keys[version] = masterKey.derive(purpose: "jmbg.encryption", version: version)
+        }
+        self.encryptionKeys = keys
+        // The index key never rotates: rotating it would require rehashing every row at once.
+        self.indexKey = masterKey.derive(purpose: "jmbg.blind-index", version: 1)
+    }
+
+    /// Seals a JMBG for the row identified by `owner`.
+    public func seal(_ jmbg: JMBG, owner: String) -> SealedValue {
+        // AES-GCM with a 12-byte random nonce and a 32-byte key cannot fail.
+        let box = try! AES.GCM.seal(Data(jmbg.digits.utf8), using: encryptionKeys[currentVersion]!,
+                                    authenticating: Data(owner.utf8))
+        return SealedValue(keyVersion: currentVersion, combined: box.combined!)
+    }
+
+    /// Opens a sealed JMBG of the row `owner`.
+    public func open(_ sealed: SealedValue, owner: String) throws(Failure) -> JMBG {
+        guard let key = encryptionKeys[sealed.keyVersion] else { throw .unknownKeyVersion }
+        let plain: Data
+        do {
+            plain = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed.combined), using: key,
+                                     authenticating: Data(owner.utf8))
+        } catch {
+            throw .authentication
+        }
+        guard let text = String(data: plain, encoding: .utf8),
+              let jmbg = try? JMBG(text, today: CivilDate(year: 9999, month: 12, day: 31)!) else { throw .content }
+        return jmbg
+    }
+
+    /// The blind index of a JMBG: 32 lowercase hexadecimal characters (the first 128 bits of the HMAC).
+    public func blindIndex(_ jmbg: JMBG) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(jmbg.digits.utf8), using: indexKey)
+        var text = ""
+        text.reserveCapacity(32)
+        let hex: [Character] = Array("0123456789abcdef")
+        for byte in Data(mac).prefix(16) {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0f)])
+        }
+        return text
+    }
+}

@@ -1,0 +1,85 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import LeafKit
+import LicnaCore
+import SQLKit
+import Vapor
+
+/// What `configureLicna` should do besides configuring.
+public struct LicnaStartOptions: Sendable {
+    /// Register routes, views and middleware (the server); off for command-line work on the database.
+    public var http: Bool
+    /// Seed the demo citizens (`--demo`).
+    public var demo: Bool
+    public init(http: Bool = true, demo: Bool = false) {
+        self.http = http
+        self.demo = demo
+    }
+}
+
+/// Configures an application for an installation: database, migrations (run at start on both engines),
+/// interrupted imports undone, the identification-number pool topped up, and for the server the views,
+/// middleware and routes.
+public func configureLicna(_ app: Application, _ configuration: LicnaConfiguration, options: LicnaStartOptions = .init()) async throws {
+    switch configuration.storage {
+    case .sqlite(let directory):
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        app.databases.use(.sqlite(.file(configuration.storage.sqliteFile!)), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url), as: .psql)
+    }
+    app.migrations.add(CreateInstallation())
+    app.migrations.add(CreateAuditTrail())
+    app.migrations.add(CreateRegistry())
+    app.licna = LicnaServices(configuration: configuration)
+
+    if case .sqlite = configuration.storage {
+        // WAL lets readers work during writes; it is a property of the file and persists.
+        _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
+    }
+    try await app.autoMigrate()
+    try await InstallationModel.verify(configuration.masterKey, on: app.db)
+    let rolledBack = try await RegistryImporter.rollBackInterrupted(on: app.db, audit: app.licna.audit)
+    if rolledBack > 0 {
+        app.logger.warning("undid imports interrupted before they committed", metadata: ["imports": "\(rolledBack)"])
+    }
+    try await app.licna.pool.ensureReserve(on: app.db)
+    if options.demo {
+        try await DemoCitizens.seed(app.licna.registry(on: app.db))
+    }
+    if options.http { try configureHTTP(app, configuration) }
+}
+
+private func configureHTTP(_ app: Application, _ configuration: LicnaConfiguration) throws {
+    let views = bundledResource("Views")
+    app.views.use(.leaf)
+    app.leaf.configuration = LeafConfiguration(rootDirectory: views)
+    // The bundle lives under `.build` during development: allow hidden path components, but stay in the sandbox.
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+                                                  sandboxDirectory: views, viewDirectory: views))
+    app.leaf.cache.isEnabled = !configuration.isDevelopment
+
+    let publicFiles = bundledResource("Public")
+    app.middleware = .init()
+    app.middleware.use(SecurityHeadersMiddleware(https: configuration.secureCookies))
+    app.middleware.use(LanguageMiddleware(secureCookies: configuration.secureCookies))
+    app.middleware.use(LicnaErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: publicFiles))
+    app.routes.defaultMaxBodySize = "1mb"
+
+    try app.register(collection: PlatformController())
+    try app.register(collection: RegistryController())
+}
+
+/// The path of a folder of the bundled `Resources` (Foundation on Linux may already point `resourceURL` inside it).
+func bundledResource(_ folder: String) -> String {
+    let candidates = [Bundle.module.resourceURL, Bundle.module.bundleURL].compactMap { $0 }.flatMap {
+        [$0.appendingPathComponent(folder), $0.appendingPathComponent("Resources").appendingPathComponent(folder)]
+    }
+    let found = candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
+    return found.path + "/"
+}

@@ -1,0 +1,91 @@
+import Fluent
+import Foundation
+import LicnaCore
+import SQLKit
+
+/// The append-only, hash-chained audit trail (ARCHITECTURE.md, "One audit trail").
+///
+/// Appending first bumps the head row (`UPDATE … RETURNING`), which takes the write lock in SQLite and the row
+/// lock in PostgreSQL before anything is read: concurrent appends from any number of processes queue there and
+/// the chain stays linear. Call `append` inside the transaction that makes the change, so both land or neither.
+public struct AuditLog: Sendable {
+    let clock: any WallClock
+
+    public init(clock: any WallClock) { self.clock = clock }
+
+    /// Appends events, in order, on `database` (which should be the transaction of the change).
+    public func append(_ events: [AuditEvent], on database: any Database) async throws {
+        guard !events.isEmpty else { return }
+        let sql = database as! any SQLDatabase
+        guard let row = try await sql.raw("""
+            UPDATE audit_head SET sequence = sequence + \(unsafeRaw: String(events.count)) WHERE id = 1 RETURNING sequence, hash
+            """).first() else {
+            throw AuditLogError(code: "head-missing", message: "the audit trail's head row is missing; run `licna audit verify`")
+        }
+        let newSequence = try row.decode(column: "sequence", as: Int.self)
+        var previous = (sequence: newSequence - events.count, hash: try row.decode(column: "hash", as: String.self))
+        let now = clock.now
+        var models: [AuditEntryModel] = []
+        for event in events {
+            let record = AuditRecord(after: previous, time: now, actor: event.actor, purpose: event.purpose,
+                                     action: event.action, objectType: event.objectType, objectID: event.objectID,
+                                     detail: event.detail)
+            models.append(AuditEntryModel(record))
+            previous = (record.sequence, record.hash)
+        }
+        for chunk in stride(from: 0, to: models.count, by: 500) {
+            try await models[chunk..<min(chunk + 500, models.count)].create(on: database)
+        }
+        try await sql.update(AuditHeadModel.schema).set("hash", to: previous.hash).where("id", .equal, 1).run()
+    }
+
+    /// Appends one event in a transaction of its own (for reads, which change nothing else).
+    public func append(_ event: AuditEvent, on database: any Database) async throws {
+        try await database.transaction { try await append([event], on: $0) }
+    }
+
+    /// The result of checking the whole chain.
+    public struct Verification: Sendable {
+        public let entries: Int
+        public let firstBreak: AuditChainVerifier.Break?
+    }
+
+    /// Reads the chain in order, a page at a time, and names the first broken entry.
+    public func verify(on database: any Database) async throws -> Verification {
+        var verifier = AuditChainVerifier()
+        var after = 0
+        while true {
+            let page = try await AuditEntryModel.query(on: database)
+                .filter(\.$id > after).sort(\.$id).limit(5000).all()
+            for model in page {
+                if let broken = verifier.check(model.record) {
+                    return Verification(entries: verifier.count, firstBreak: broken)
+                }
+            }
+            guard let last = page.last?.id else { break }
+            after = last
+        }
+        guard let head = try await AuditHeadModel.find(1, on: database) else {
+            return Verification(entries: verifier.count, firstBreak: .init(sequence: 0, reason: .missing))
+        }
+        if head.sequence > after {
+            return Verification(entries: verifier.count, firstBreak: .init(sequence: after + 1, reason: .missing))
+        }
+        let lastHash = after == 0 ? AuditRecord.genesisHash : try await AuditEntryModel.find(after, on: database)?.hash
+        if head.sequence < after || head.hash != lastHash {
+            return Verification(entries: verifier.count, firstBreak: .init(sequence: after, reason: .altered))
+        }
+        return Verification(entries: verifier.count, firstBreak: nil)
+    }
+
+    /// The entries that name any of `objectIDs`, oldest first.
+    public func entries(touching objectIDs: [String], on database: any Database) async throws -> [AuditRecord] {
+        try await AuditEntryModel.query(on: database).filter(\.$objectID ~~ objectIDs).sort(\.$id).all().map(\.record)
+    }
+}
+
+/// A failure of the audit trail itself.
+public struct AuditLogError: Error, Sendable {
+    public let code: String
+    public let message: String
+}

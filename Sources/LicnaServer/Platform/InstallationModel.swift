@@ -1,0 +1,54 @@
+import Fluent
+import Foundation
+import LicnaCore
+
+/// One row describing the installation: when it was made, and a check value of the master key it was made with,
+/// so that starting with another key is refused instead of silently sealing new data under a second key.
+final class InstallationModel: Model, @unchecked Sendable {
+    static let schema = "installation"
+
+    @ID(custom: "id", generatedBy: .user) var id: Int?
+    @Field(key: "master_key_check") var masterKeyCheck: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    /// A value derived from the master key that reveals nothing about it.
+    static func check(_ key: MasterKey) -> String {
+        key.derive(purpose: "installation.check", version: 1).withUnsafeBytes { Data($0) }
+            .prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Records the key on first start; afterwards, refuses a different one.
+    static func verify(_ key: MasterKey, on database: any Database) async throws {
+        let expected = check(key)
+        if let existing = try await InstallationModel.find(1, on: database) {
+            guard existing.masterKeyCheck == expected else { throw WrongMasterKey() }
+            return
+        }
+        let model = InstallationModel()
+        model.id = 1
+        model.masterKeyCheck = expected
+        model.createdAt = Date()
+        try await model.create(on: database)
+    }
+}
+
+/// The master key given is not the one this installation's data is sealed under.
+public struct WrongMasterKey: Error, Sendable {
+    public let messageKey = "error.master-key.wrong"
+}
+
+struct CreateInstallation: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(InstallationModel.schema)
+            .field("id", .int, .identifier(auto: false))
+            .field("master_key_check", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(InstallationModel.schema).delete()
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import LicnaCore
+
+/// Everything the server and the operator's commands are configured with, read once and typed.
+public struct LicnaConfiguration: Sendable {
+    public var storage: StorageLocation
+    public var masterKey: MasterKey
+    /// The external address (`--public-url`): used in links, certificates and OIDC `iss`.
+    public var publicURL: String
+    public var isDevelopment: Bool
+    /// SHA-256 of `LICNA_ADMIN_TOKEN`, if one is set: the server keeps only this.
+    public var adminTokenHash: [UInt8]?
+    /// Unissued identification numbers to keep in the pool.
+    public var poolReserve: Int
+    public var clock: any WallClock
+
+    public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",
+                isDevelopment: Bool = false, adminToken: String? = nil, poolReserve: Int = 10_000,
+                clock: any WallClock = SystemWallClock()) {
+        self.storage = storage
+        self.masterKey = masterKey
+        self.publicURL = publicURL
+        self.isDevelopment = isDevelopment
+        self.adminTokenHash = adminToken.map(AdminToken.hash)
+        self.poolReserve = poolReserve
+        self.clock = clock
+    }
+
+    /// Cookies can be `Secure` only when the public address is https.
+    public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
+}

@@ -1,0 +1,38 @@
+import Fluent
+import LicnaCore
+import Vapor
+
+/// The services of one Licna installation, made once from its configuration.
+public struct LicnaServices: Sendable {
+    public let configuration: LicnaConfiguration
+    public let protector: PersonalNumberProtector
+    public let audit: AuditLog
+    public let pool: IdentificationNumberPool
+    public let metrics: LicnaMetrics
+
+    init(configuration: LicnaConfiguration) {
+        self.configuration = configuration
+        self.protector = PersonalNumberProtector(masterKey: configuration.masterKey)
+        self.audit = AuditLog(clock: configuration.clock)
+        self.pool = IdentificationNumberPool(reserve: configuration.poolReserve, clock: configuration.clock)
+        self.metrics = LicnaMetrics()
+    }
+
+    /// The registry on a database (the application's, or a request's).
+    public func registry(on database: any Database) -> RegistryService {
+        RegistryService(database: database, protector: protector, pool: pool, audit: audit, clock: configuration.clock)
+    }
+}
+
+extension Application {
+    private struct LicnaServicesKey: StorageKey { typealias Value = LicnaServices }
+
+    /// The installation's services; set by `configureLicna`.
+    public var licna: LicnaServices {
+        get {
+            guard let services = storage[LicnaServicesKey.self] else { fatalError("configureLicna(_:_:) was not called") }
+            return services
+        }
+        set { storage[LicnaServicesKey.self] = newValue }
+    }
+}

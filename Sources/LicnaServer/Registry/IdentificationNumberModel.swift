@@ -1,0 +1,15 @@
+import Fluent
+import Foundation
+
+/// Every identification number ever drawn: the pool (not yet issued, `issuedAt` nil) and the issued ones. The
+/// unique index on `number` is what guarantees a number is never handed out twice, whoever allocates it.
+final class IdentificationNumberModel: Model, @unchecked Sendable {
+    static let schema = "identification_numbers"
+
+    /// Position in the pool: numbers are handed out in this order.
+    @ID(custom: "id", generatedBy: .database) var id: Int?
+    @Field(key: "number") var number: String
+    @OptionalField(key: "issued_at") var issuedAt: Date?
+
+    init() {}
+}

@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import LicnaCore
+import SQLKit
+
+/// Hands out identification numbers from a pool drawn in advance, so that allocation is one indexed update
+/// (constant time, whatever the registry's size) and never reuses a number: every number ever drawn stays in
+/// `identification_numbers` under a unique index, issued or not.
+///
+/// Concurrency: on PostgreSQL the pool rows are claimed with `FOR UPDATE SKIP LOCKED`, so concurrent
+/// allocations take different rows without waiting; on SQLite the single `UPDATE … RETURNING` statement takes the
+/// database's write lock. Either way a second allocation of the same number is impossible.
+public struct IdentificationNumberPool: Sendable {
+    /// How many unissued numbers the pool keeps ready.
+    public var reserve: Int
+    let clock: any WallClock
+
+    public init(reserve: Int = 10_000, clock: any WallClock) {
+        self.reserve = reserve
+        self.clock = clock
+    }
+
+    /// The pool is empty and could not be refilled.
+    public struct Exhausted: Error {}
+
+    /// Issues `count` numbers, refilling the pool first when it holds fewer than `count`.
+    public func allocate(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
+        var numbers = try await claim(count, on: database)
+        if numbers.count < count {
+            try await refill(adding: count - numbers.count + reserve, on: database)
+            numbers += try await claim(count - numbers.count, on: database)
+        }
+        guard numbers.count == count else { throw Exhausted() }
+        return numbers
+    }
+
+    private func claim(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
+        guard count > 0 else { return [] }
+        let sql = database as! any SQLDatabase
+        let lock = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let rows = try await sql.raw("""
+            UPDATE identification_numbers SET issued_at = \(bind: clock.now)
+            WHERE id IN (SELECT id FROM identification_numbers WHERE issued_at IS NULL ORDER BY id LIMIT \(bind: count)\(unsafeRaw: lock))
+            RETURNING id, number
+            """).all()
+        return try rows
+            .map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "number", as: String.self)) }
+            .sorted { $0.0 < $1.0 }
+            .map { try IdentificationNumber($0.1) }
+    }
+
+    /// Draws `count` fresh numbers into the pool. Numbers already drawn at any time are skipped by the unique index.
+    public func refill(adding count: Int, on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        var generator = IdentificationNumberGenerator()
+        var remaining = count
+        while remaining > 0 {
+            let batch = generator.generate(count: min(remaining, 5_000))
+            try await sql.insert(into: IdentificationNumberModel.schema)
+                .columns("number")
+                .rows(batch.map { [SQLBind($0.digits)] })
+                .ignoringConflicts(with: ["number"])
+                .run()
+            remaining -= batch.count
+        }
+    }
+
+    /// Records numbers issued elsewhere (an imported registry) as issued, so that the pool never draws them.
+    func markIssued(_ numbers: [IdentificationNumber], on database: any Database) async throws {
+        guard !numbers.isEmpty else { return }
+        let sql = database as! any SQLDatabase
+        let now = clock.now
+        try await sql.insert(into: IdentificationNumberModel.schema)
+            .columns("number", "issued_at")
+            .rows(numbers.map { [SQLBind($0.digits), SQLBind(now)] })
+            .onConflict(with: ["number"]) { $0.set(excludedValueOf: "issued_at") }
+            .run()
+    }
+
+    /// Unissued numbers in the pool.
+    public func available(on database: any Database) async throws -> Int {
+        try await IdentificationNumberModel.query(on: database).filter(\.$issuedAt == nil).count()
+    }
+
+    /// Tops the pool up to its reserve; run at start.
+    public func ensureReserve(on database: any Database) async throws {
+        let available = try await available(on: database)
+        if available < reserve { try await refill(adding: reserve - available, on: database) }
+    }
+}

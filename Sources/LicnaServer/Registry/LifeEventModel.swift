@@ -1,0 +1,29 @@
+import Fluent
+import Foundation
+
+/// A life event (birth, death) written in the same transaction as the change to the person (a transactional
+/// outbox), so that other parts of the system — the card register revoking certificates on death — react to
+/// every event exactly once, even across crashes.
+final class LifeEventModel: Model, @unchecked Sendable {
+    static let schema = "life_events"
+
+    @ID(key: .id) var id: UUID?
+    /// `birth-registered`, `death-recorded`.
+    @Field(key: "kind") var kind: String
+    @Field(key: "person_id") var personID: UUID
+    /// The date of the event (ISO 8601).
+    @Field(key: "event_date") var eventDate: String
+    @OptionalField(key: "created_at") var createdAt: Date?
+    /// Set by the consumer once it has reacted.
+    @OptionalField(key: "processed_at") var processedAt: Date?
+
+    init() {}
+
+    init(kind: String, personID: UUID, eventDate: String) {
+        self.id = UUID()
+        self.kind = kind
+        self.personID = personID
+        self.eventDate = eventDate
+        self.createdAt = Date()
+    }
+}

@@ -1,0 +1,96 @@
+import Fluent
+import Foundation
+import LicnaCore
+
+/// A person in the civil registry, as stored. The JMBG is held only sealed (`jmbgSealed`, AES-GCM with the row's
+/// id as associated data) and as a blind index (`jmbgIndex`, HMAC) for lookups; never in clear.
+final class PersonModel: Model, @unchecked Sendable {
+    static let schema = "persons"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "identification_number") var identificationNumber: String
+    @Field(key: "jmbg_sealed") var jmbgSealed: Data
+    @Field(key: "jmbg_key_version") var jmbgKeyVersion: Int
+    @Field(key: "jmbg_index") var jmbgIndex: String
+    @Field(key: "given_name") var givenName: String
+    @Field(key: "surname") var surname: String
+    @OptionalField(key: "given_name_cyrillic") var givenNameCyrillic: String?
+    @OptionalField(key: "surname_cyrillic") var surnameCyrillic: String?
+    /// Folded names (NameFolding) of both scripts, for search.
+    @Field(key: "name_folded") var nameFolded: String
+    /// ISO 8601, so that string order is date order.
+    @Field(key: "birth_date") var birthDate: String
+    @Field(key: "birth_place") var birthPlace: String
+    @Field(key: "sex") var sex: String
+    @Field(key: "citizenship") var citizenship: String
+    @Field(key: "address") var address: String
+    @Field(key: "municipality") var municipality: String
+    @Field(key: "status") var status: String
+    @OptionalField(key: "death_date") var deathDate: String?
+    /// The import that created the row, if any (so an interrupted import can be undone).
+    @OptionalField(key: "import_id") var importID: UUID?
+    /// Set by the code, not by Fluent, so that a restored backup keeps the original times.
+    @OptionalField(key: "created_at") var createdAt: Date?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
+
+    init() {}
+}
+
+/// The fields of a person row in column order, for bulk inserts that bypass the model.
+enum PersonColumns {
+    static let names = [
+        "id", "identification_number", "jmbg_sealed", "jmbg_key_version", "jmbg_index", "given_name", "surname",
+        "given_name_cyrillic", "surname_cyrillic", "name_folded", "birth_date", "birth_place", "sex", "citizenship",
+        "address", "municipality", "status", "death_date", "import_id", "created_at", "updated_at",
+    ]
+}
+
+extension PersonModel {
+    /// Fills the model from a registry record, sealing the JMBG for this row.
+    convenience init(id: UUID, record: PersonRecord, identificationNumber: IdentificationNumber,
+                     protector: PersonalNumberProtector, importID: UUID? = nil) {
+        self.init()
+        self.id = id
+        self.identificationNumber = identificationNumber.digits
+        let sealed = protector.seal(record.jmbg, owner: id.uuidString)
+        self.jmbgSealed = sealed.combined
+        self.jmbgKeyVersion = sealed.keyVersion
+        self.jmbgIndex = protector.blindIndex(record.jmbg)
+        self.givenName = record.givenName
+        self.surname = record.surname
+        self.givenNameCyrillic = record.givenNameCyrillic
+        self.surnameCyrillic = record.surnameCyrillic
+        self.nameFolded = Self.foldedNames(record)
+        self.birthDate = record.birthDate.iso8601
+        self.birthPlace = record.birthPlace
+        self.sex = record.sex.rawValue
+        self.citizenship = record.citizenship
+        self.address = record.address
+        self.municipality = record.municipality
+        self.status = record.status.rawValue
+        self.deathDate = record.deathDate?.iso8601
+        self.importID = importID
+        self.createdAt = Date()
+        self.updatedAt = self.createdAt
+    }
+
+    static func foldedNames(_ record: PersonRecord) -> String {
+        var parts = [NameFolding.fold("\(record.givenName) \(record.surname)")]
+        if let given = record.givenNameCyrillic, let surname = record.surnameCyrillic {
+            parts.append(NameFolding.fold("\(given) \(surname)"))
+        }
+        return "|" + parts.joined(separator: "|") + "|"
+    }
+
+    /// The registry record, with the JMBG opened.
+    func record(protector: PersonalNumberProtector) throws -> PersonRecord {
+        let jmbg = try protector.open(SealedValue(keyVersion: jmbgKeyVersion, combined: jmbgSealed), owner: requireID().uuidString)
+        return PersonRecord(
+            jmbg: jmbg, identificationNumber: try? IdentificationNumber(identificationNumber), givenName: givenName,
+            surname: surname, givenNameCyrillic: givenNameCyrillic, surnameCyrillic: surnameCyrillic,
+            birthDate: CivilDate(iso8601: birthDate) ?? jmbg.birthDate, birthPlace: birthPlace,
+            sex: Sex(rawValue: sex) ?? jmbg.sex, citizenship: citizenship, address: address,
+            municipality: municipality, status: PersonStatus(rawValue: status) ?? .living,
+            deathDate: deathDate.flatMap { CivilDate(iso8601: $0) })
+    }
+}

@@ -1,0 +1,124 @@
+import Fluent
+import LicnaCore
+import Vapor
+
+/// The officer's registry page and the registry API. Personal numbers travel only in POST bodies.
+struct RegistryController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let guarded = routes.grouped(OfficerGuardMiddleware())
+        guarded.get("officer", "registry", use: page)
+        guarded.post("officer", "registry", use: search)
+        let api = guarded.grouped("api", "registry")
+        api.post("search", use: apiSearch)
+        api.post("births", use: registerBirth)
+        api.post("deaths", use: recordDeath)
+    }
+
+    /// A search as typed into the officer page or posted to the API: exactly one criterion.
+    struct SearchForm: Content {
+        var jmbg: String?
+        var identificationNumber: String?
+        var name: String?
+        var bornBefore: String?
+        var purpose: String?
+        var revealJMBG: Bool?
+
+        func query(today: CivilDate) throws -> RegistryQuery {
+            let given = [jmbg, identificationNumber, name, bornBefore].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard given.count == 1 else {
+                throw LicnaHTTPError(status: .badRequest, code: "one-criterion", messageKey: "error.registry.one-criterion")
+            }
+            if let jmbg = jmbg?.trimmingCharacters(in: .whitespaces), !jmbg.isEmpty {
+                do { return .jmbg(try JMBG(jmbg, today: today)) } catch {
+                    throw LicnaHTTPError(status: .badRequest, code: "jmbg-\(error.rawValue)", messageKey: "error.jmbg.\(error.rawValue)")
+                }
+            }
+            if let number = identificationNumber?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
+                do { return .identificationNumber(try IdentificationNumber(number)) } catch {
+                    throw LicnaHTTPError(status: .badRequest, code: "identification-number-\(error.code)", messageKey: "error.identification-number.invalid")
+                }
+            }
+            if let text = bornBefore?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                guard let date = CivilDate(iso8601: text) else {
+                    throw LicnaHTTPError(status: .badRequest, code: "date-format", messageKey: "error.date-format")
+                }
+                return .bornBefore(date)
+            }
+            return .name(name ?? "")
+        }
+    }
+
+    struct ResultsBody: Encodable, Sendable {
+        let searched: Bool
+        let persons: [PersonView]
+        let error: String?
+    }
+
+    func page(request: Request) async throws -> View {
+        try await request.view.render("officer-registry", LicnaPage(request, title: request.t("registry.title"),
+                                                                    body: ResultsBody(searched: false, persons: [], error: nil)))
+    }
+
+    func search(request: Request) async throws -> Response {
+        let form = try request.content.decode(SearchForm.self)
+        let services = request.application.licna
+        var persons: [PersonView] = []
+        var message: String?
+        do {
+            let query = try form.query(today: services.configuration.clock.today)
+            persons = try await services.registry(on: request.db).find(query, context: context(request, form))
+            services.metrics.searches.increment()
+        } catch let error as LicnaHTTPError {
+            message = request.t(error.messageKey, error.arguments)
+        }
+        let view = try await request.view.render("officer-registry", LicnaPage(request, title: request.t("registry.title"),
+                                                                               body: ResultsBody(searched: true, persons: persons, error: message)))
+        let response = try await view.encodeResponse(for: request)
+        if message != nil { response.status = .badRequest }
+        return response
+    }
+
+    func apiSearch(request: Request) async throws -> [PersonView] {
+        let form = try request.content.decode(SearchForm.self)
+        let services = request.application.licna
+        let query = try form.query(today: services.configuration.clock.today)
+        services.metrics.searches.increment()
+        return try await services.registry(on: request.db).find(query, revealJMBG: form.revealJMBG ?? false, context: context(request, form))
+    }
+
+    struct Registered: Content {
+        let person: PersonView
+        let jmbg: String
+    }
+
+    func registerBirth(request: Request) async throws -> Response {
+        let registration = try request.content.decode(BirthRegistration.self)
+        let services = request.application.licna
+        let result = try await services.registry(on: request.db).registerBirth(
+            registration, context: AuditContext(actor: request.officerActor, purpose: "birth-registration"))
+        services.metrics.birthsRegistered.increment()
+        let response = Response(status: .created)
+        try response.content.encode(Registered(person: result.person, jmbg: result.jmbg.digits))
+        return response
+    }
+
+    struct DeathForm: Content {
+        let personId: UUID
+        let date: CivilDate
+    }
+
+    func recordDeath(request: Request) async throws -> PersonView {
+        let form = try request.content.decode(DeathForm.self)
+        let services = request.application.licna
+        let person = try await services.registry(on: request.db).recordDeath(
+            personID: form.personId, date: form.date, context: AuditContext(actor: request.officerActor, purpose: "death-registration"))
+        services.metrics.deathsRecorded.increment()
+        return person
+    }
+
+    private func context(_ request: Request, _ form: SearchForm) -> AuditContext {
+        let purpose = form.purpose?.trimmingCharacters(in: .whitespaces) ?? ""
+        return AuditContext(actor: request.officerActor, purpose: purpose.isEmpty ? "officer-search" : String(purpose.prefix(200)))
+    }
+}
+

@@ -1,0 +1,211 @@
+import Fluent
+import Foundation
+import LicnaCore
+import SQLKit
+
+/// Imports a registry CSV (RegistryCSV) into the civil registry.
+///
+/// Two passes over the file keep memory flat whatever its size. The first validates every row, finds duplicates
+/// within the file and rows already registered, and stores nothing. When a row is bad and `skipInvalid` is off,
+/// the import stops there and nothing is written. The second pass writes in batched transactions, every row
+/// tagged with the import's id; if it fails part-way (or the process dies), the rows of that import are deleted
+/// (at once, or at the next start), so an import is all or nothing.
+public struct RegistryImporter: Sendable {
+    let database: any Database
+    let protector: PersonalNumberProtector
+    let pool: IdentificationNumberPool
+    let audit: AuditLog
+    let clock: any WallClock
+    public var batchSize = 5_000
+
+    public init(registry: RegistryService) {
+        self.database = registry.database
+        self.protector = registry.protector
+        self.pool = registry.pool
+        self.audit = registry.audit
+        self.clock = registry.clock
+    }
+
+    /// Imports `file`. Rejected rows (with `skipInvalid`) are passed to `rejected` with their fields and reason.
+    public func importFile(at path: String, skipInvalid: Bool, context: AuditContext,
+                           progress: @Sendable (ImportProgress) -> Void = { _ in },
+                           rejected: ([String], RegistryCSVRowError) throws -> Void = { _, _ in }) async throws -> ImportReport {
+        let start = Date()
+        let today = clock.today
+        var report = ImportReport()
+        var badLines = Set<Int>()
+        var existingLines = Set<Int>()
+        var seenJMBG = Set<Int64>()
+        var seenNumbers = Set<Int32>()
+        var good = 0
+
+        // Pass 1: validate, find duplicates and rows already registered.
+        var reader = try CSVFileReader(path: path)
+        try checkHeader(&reader)
+        var pending: [(line: Int, record: PersonRecord)] = []
+        func flushExisting() async throws {
+            guard !pending.isEmpty else { return }
+            let existing = Set(try await PersonModel.query(on: database)
+                .filter(\.$jmbgIndex ~~ pending.map { protector.blindIndex($0.record.jmbg) }).all(\.$jmbgIndex))
+            let numbers = pending.compactMap { $0.record.identificationNumber?.digits }
+            let takenNumbers = numbers.isEmpty ? [] : Set(try await PersonModel.query(on: database)
+                .filter(\.$identificationNumber ~~ numbers).all(\.$identificationNumber))
+            for row in pending {
+                if existing.contains(protector.blindIndex(row.record.jmbg)) {
+                    existingLines.insert(row.line)
+                    report.alreadyRegistered.append(row.line)
+                    good -= 1
+                } else if let number = row.record.identificationNumber, takenNumbers.contains(number.digits) {
+                    badLines.insert(row.line)
+                    report.rejected.append(.init(line: row.line, reason: "identification-number-taken"))
+                    good -= 1
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        while let (line, fields) = try reader.next() {
+            do {
+                let record = try RegistryCSV.person(from: fields, line: line, today: today)
+                guard seenJMBG.insert(Int64(record.jmbg.digits)!).inserted else {
+                    throw RegistryCSV.RowError(line: line, reason: "duplicate-in-file")
+                }
+                if let number = record.identificationNumber, !seenNumbers.insert(Int32(number.digits)!).inserted {
+                    throw RegistryCSV.RowError(line: line, reason: "identification-number-duplicate-in-file")
+                }
+                pending.append((line, record))
+                good += 1
+                if pending.count == batchSize { try await flushExisting() }
+            } catch let error as RegistryCSV.RowError {
+                badLines.insert(line)
+                report.rejected.append(.init(line: error.line, reason: error.reason))
+            }
+            if line % 10_000 == 0 {
+                progress(.init(phase: "validating", rowsDone: line - 1, rowsTotal: nil, elapsedSeconds: Date().timeIntervalSince(start)))
+            }
+        }
+        try await flushExisting()
+        report.rejected.sort { $0.line < $1.line }
+        seenJMBG = []
+        seenNumbers = []
+        if !report.rejected.isEmpty && !skipInvalid {
+            report.refused = true
+            return report
+        }
+        if !report.rejected.isEmpty {
+            var rejectedByLine = Dictionary(report.rejected.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
+            var again = try CSVFileReader(path: path)
+            try checkHeader(&again)
+            while let (line, fields) = try again.next() {
+                if let error = rejectedByLine.removeValue(forKey: line) { try rejected(fields, error) }
+            }
+        }
+        guard good > 0 else { return report }
+
+        // Pass 2: write in batches under one import id.
+        let importModel = RegistryImportModel()
+        importModel.id = UUID()
+        importModel.state = "running"
+        importModel.actor = context.actor
+        importModel.rows = good
+        importModel.startedAt = clock.now
+        try await importModel.create(on: database)
+        let importID = try importModel.requireID()
+        do {
+            try await audit.append(context.event("registry.import-started", "import", importID.uuidString, detail: "\(good) rows"), on: database)
+            var writer = try CSVFileReader(path: path)
+            try checkHeader(&writer)
+            var batch: [PersonRecord] = []
+            var written = 0
+            while let (line, fields) = try writer.next() {
+                guard !badLines.contains(line), !existingLines.contains(line) else { continue }
+                batch.append(try RegistryCSV.person(from: fields, line: line, today: today))
+                if batch.count == batchSize {
+                    try await write(batch, importID: importID)
+                    written += batch.count
+                    batch.removeAll(keepingCapacity: true)
+                    progress(.init(phase: "writing", rowsDone: written, rowsTotal: good, elapsedSeconds: Date().timeIntervalSince(start)))
+                }
+            }
+            try await write(batch, importID: importID)
+            written += batch.count
+            progress(.init(phase: "writing", rowsDone: written, rowsTotal: good, elapsedSeconds: Date().timeIntervalSince(start)))
+            let total = written
+            try await database.transaction { db in
+                importModel.state = "committed"
+                importModel.finishedAt = clock.now
+                try await importModel.save(on: db)
+                try await audit.append([context.event("registry.import-committed", "import", importID.uuidString,
+                                                      detail: "\(total) persons created")], on: db)
+            }
+            report.imported = written
+            return report
+        } catch {
+            try? await Self.rollBack(importID: importID, on: database, audit: audit, actor: context.actor)
+            throw error
+        }
+    }
+
+    private func checkHeader(_ reader: inout CSVFileReader) throws {
+        guard let (_, header) = try reader.next() else { throw ImportFailure(line: 1, reason: "empty-file") }
+        if RegistryCSV.checkHeader(header) != nil { throw ImportFailure(line: 1, reason: "header") }
+    }
+
+    private func write(_ batch: [PersonRecord], importID: UUID) async throws {
+        guard !batch.isEmpty else { return }
+        try await database.transaction { db in
+            let sql = db as! any SQLDatabase
+            let needed = batch.filter { $0.identificationNumber == nil }.count
+            var fresh = try await pool.allocate(needed, on: db).makeIterator()
+            try await pool.markIssued(batch.compactMap(\.identificationNumber), on: db)
+            let now = clock.now
+            var rows: [[any SQLExpression]] = []
+            rows.reserveCapacity(batch.count)
+            for record in batch {
+                let id = UUID()
+                let number = record.identificationNumber ?? fresh.next()!
+                let sealed = protector.seal(record.jmbg, owner: id.uuidString)
+                rows.append([
+                    SQLBind(id), SQLBind(number.digits), SQLBind(sealed.combined), SQLBind(sealed.keyVersion),
+                    SQLBind(protector.blindIndex(record.jmbg)), SQLBind(record.givenName), SQLBind(record.surname),
+                    SQLBind(record.givenNameCyrillic), SQLBind(record.surnameCyrillic), SQLBind(PersonModel.foldedNames(record)),
+                    SQLBind(record.birthDate.iso8601), SQLBind(record.birthPlace), SQLBind(record.sex.rawValue),
+                    SQLBind(record.citizenship), SQLBind(record.address), SQLBind(record.municipality),
+                    SQLBind(record.status.rawValue), SQLBind(record.deathDate?.iso8601), SQLBind(importID),
+                    SQLBind(now), SQLBind(now),
+                ])
+            }
+            // SQLite allows 32,766 bound values per statement: 21 columns × 1,000 rows stays below.
+            for start in stride(from: 0, to: rows.count, by: 1_000) {
+                try await sql.insert(into: PersonModel.schema)
+                    .columns(PersonColumns.names)
+                    .rows(Array(rows[start..<min(start + 1_000, rows.count)]))
+                    .run()
+            }
+        }
+    }
+
+    /// Deletes the rows of an import that did not commit, and says so in the audit trail.
+    static func rollBack(importID: UUID, on database: any Database, audit: AuditLog, actor: String) async throws {
+        try await database.transaction { db in
+            try await PersonModel.query(on: db).filter(\.$importID == importID).delete()
+            try await RegistryImportModel.query(on: db).filter(\.$id == importID).set(\.$state, to: "rolled-back").update()
+            try await audit.append([AuditEvent(actor: actor, purpose: "import-rollback", action: "registry.import-rolled-back",
+                                               objectType: "import", objectID: importID.uuidString)], on: db)
+        }
+    }
+
+    /// Undoes every import left `running` by a process that died. Run at start, before serving.
+    public static func rollBackInterrupted(on database: any Database, audit: AuditLog) async throws -> Int {
+        let running = try await RegistryImportModel.query(on: database).filter(\.$state == "running").all()
+        for model in running {
+            try await rollBack(importID: model.requireID(), on: database, audit: audit, actor: "system")
+        }
+        return running.count
+    }
+}
+
+/// The file itself cannot be imported (no header, wrong header, broken CSV syntax, unreadable).
+public struct ImportFailure: Error, Sendable {
+    public let line: Int
+    public let reason: String
+}

@@ -1,0 +1,149 @@
+import Fluent
+import Foundation
+import LicnaCore
+import SQLKit
+
+/// The civil registry: registering births, recording deaths, finding people. Every read of a person's record and
+/// every change is written to the audit trail in the same transaction as the change.
+public struct RegistryService: Sendable {
+    let database: any Database
+    let protector: PersonalNumberProtector
+    let pool: IdentificationNumberPool
+    let audit: AuditLog
+    let clock: any WallClock
+
+    public init(database: any Database, protector: PersonalNumberProtector, pool: IdentificationNumberPool,
+                audit: AuditLog, clock: any WallClock) {
+        self.database = database
+        self.protector = protector
+        self.pool = pool
+        self.audit = audit
+        self.clock = clock
+    }
+
+    /// The result of a birth registration: the new record, with the JMBG for the birth certificate.
+    public struct Registered: Sendable {
+        public let person: PersonView
+        public let jmbg: JMBG
+    }
+
+    /// Registers a birth: allocates the next free JMBG for date, region and sex and an identification number from
+    /// the pool, and writes the person, a `birth-registered` life event and the audit entry in one transaction.
+    public func registerBirth(_ registration: BirthRegistration, context: AuditContext) async throws -> Registered {
+        guard !registration.givenName.trimmingCharacters(in: .whitespaces).isEmpty,
+              !registration.surname.trimmingCharacters(in: .whitespaces).isEmpty,
+              !registration.municipality.isEmpty, registration.birthDate <= clock.today,
+              registration.citizenship.utf8.count == 2 else { throw RegistryError.invalidRegistration }
+        let candidates: [JMBG]
+        do {
+            candidates = try JMBGAllocator().candidates(birthDate: registration.birthDate, regionCode: registration.regionCode, sex: registration.sex)
+        } catch {
+            throw error == .exhausted ? RegistryError.jmbgRangeExhausted : RegistryError.invalidRegistration
+        }
+        for _ in 0..<5 {
+            let taken = Set(try await PersonModel.query(on: database)
+                .filter(\.$jmbgIndex ~~ candidates.map(protector.blindIndex)).all(\.$jmbgIndex))
+            guard let jmbg = candidates.first(where: { !taken.contains(protector.blindIndex($0)) }) else {
+                throw RegistryError.jmbgRangeExhausted
+            }
+            let record = PersonRecord(jmbg: jmbg, givenName: registration.givenName, surname: registration.surname,
+                                      givenNameCyrillic: registration.givenNameCyrillic, surnameCyrillic: registration.surnameCyrillic,
+                                      birthDate: registration.birthDate, birthPlace: registration.birthPlace, sex: registration.sex,
+                                      citizenship: registration.citizenship.uppercased(), address: registration.address,
+                                      municipality: registration.municipality)
+            do {
+                let model = try await database.transaction { db in
+                    // The pool's UPDATE comes first: it takes the write lock before anything is read.
+                    let number = try await pool.allocate(1, on: db)[0]
+                    let model = PersonModel(id: UUID(), record: record, identificationNumber: number, protector: protector)
+                    try await model.create(on: db)
+                    try await LifeEventModel(kind: "birth-registered", personID: model.requireID(), eventDate: record.birthDate.iso8601).create(on: db)
+                    try await audit.append([context.event("person.create", "person", model.id?.uuidString, detail: "birth-registered")], on: db)
+                    return model
+                }
+                return Registered(person: try PersonView(model), jmbg: jmbg)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                continue // Another registration took the same serial meanwhile: try the next one.
+            }
+        }
+        throw RegistryError.concurrentChange
+    }
+
+    /// Records a death: the status changes, and a `death-recorded` life event lets other parts react (the card
+    /// register revokes the person's certificates).
+    public func recordDeath(personID: UUID, date: CivilDate, context: AuditContext) async throws -> PersonView {
+        try await database.transaction { db in
+            guard let person = try await PersonModel.find(personID, on: db) else { throw RegistryError.notFound }
+            guard person.status == PersonStatus.living.rawValue else { throw RegistryError.alreadyDeceased }
+            guard let birth = CivilDate(iso8601: person.birthDate), date >= birth, date <= clock.today else {
+                throw RegistryError.deathBeforeBirth
+            }
+            person.status = PersonStatus.deceased.rawValue
+            person.deathDate = date.iso8601
+            person.updatedAt = clock.now
+            try await person.save(on: db)
+            try await LifeEventModel(kind: "death-recorded", personID: personID, eventDate: date.iso8601).create(on: db)
+            try await audit.append([context.event("person.death-recorded", "person", personID.uuidString, detail: date.iso8601)], on: db)
+            return try PersonView(person)
+        }
+    }
+
+    /// Finds people. Each person returned is a read of their record and is audited; with `revealJMBG` the
+    /// JMBG is opened and included, and that reveal is audited as such.
+    public func find(_ query: RegistryQuery, revealJMBG: Bool = false, limit: Int = 100, context: AuditContext) async throws -> [PersonView] {
+        var builder = PersonModel.query(on: database)
+        switch query {
+        case .jmbg(let jmbg): builder = builder.filter(\.$jmbgIndex == protector.blindIndex(jmbg))
+        case .identificationNumber(let number): builder = builder.filter(\.$identificationNumber == number.digits)
+        case .personID(let id): builder = builder.filter(\.$id == id)
+        case .bornBefore(let date): builder = builder.filter(\.$birthDate < date.iso8601).sort(\.$birthDate)
+        case .name(let text):
+            for word in NameFolding.fold(text).split(separator: " ") where !word.isEmpty {
+                builder = builder.filter(\.$nameFolded, .custom("LIKE"), "%\(Self.escapeLike(String(word)))%")
+            }
+            builder = builder.sort(\.$surname).sort(\.$givenName)
+        }
+        let models = try await builder.limit(limit).all()
+        var views: [PersonView] = []
+        var events = [context.event("registry.search", "registry", nil, detail: "by \(query.kind), \(models.count) found")]
+        for model in models {
+            let jmbg = revealJMBG ? try model.record(protector: protector).jmbg : nil
+            views.append(try PersonView(model, jmbg: jmbg))
+            events.append(context.event(revealJMBG ? "person.jmbg-revealed" : "person.read", "person", model.id?.uuidString))
+        }
+        let auditEvents = events
+        try await database.transaction { try await audit.append(auditEvents, on: $0) }
+        return views
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+    }
+
+    /// Writes the whole registry as CSV (RegistryCSV's header), a page at a time, in a consistent order.
+    /// The export is one audited read of the registry.
+    public func export(context: AuditContext, write: (String) throws -> Void) async throws -> Int {
+        try write(CSVWriter.line(RegistryCSV.header))
+        var count = 0
+        var after: UUID?
+        while true {
+            var query = PersonModel.query(on: database).sort(\.$id).limit(5_000)
+            if let after { query = query.filter(\.$id > after) }
+            let page = try await query.all()
+            for model in page {
+                try write(CSVWriter.line(RegistryCSV.fields(of: model.record(protector: protector))))
+            }
+            count += page.count
+            guard let last = page.last?.id else { break }
+            after = last
+        }
+        try await audit.append(context.event("registry.export", "registry", nil, detail: "\(count) persons"), on: database)
+        return count
+    }
+
+    /// The ids of everything that names this person in the audit trail: the person and the import that created them.
+    public func auditObjectIDs(forPerson id: UUID) async throws -> [String] {
+        guard let person = try await PersonModel.find(id, on: database) else { throw RegistryError.notFound }
+        return [id.uuidString] + [person.importID?.uuidString].compactMap { $0 }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import LicnaServer
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a consistent online copy of the database (registry, audit trail, encrypted CA keys) to a file.",
+        discussion: "The master key is never in the backup: keep it separately. The file is created with mode 0600.")
+
+    @OptionGroup var storage: StorageOptions
+    @Option(name: [.short, .customLong("out")], help: "The backup file.") var out: String
+
+    func run() async throws {
+        let out = self.out
+        let temporary = out + ".partial"
+        let rows = try await withInstallation(storage) { app in
+            let handle = try SecretFile.open(forWriting: temporary)
+            let writer = BufferedWriter(handle: handle)
+            let rows = try await BackupService(database: app.db, masterKey: app.licna.configuration.masterKey).backup { writer.write($0) }
+            try writer.close()
+            return rows
+        }
+        // Only a complete backup gets the name asked for.
+        guard rename(temporary, out) == 0 else { throw explained(Exit.failed, "cli.backup.rename", ["path": out]) }
+        Terminal.say("cli.backup.done", ["rows": "\(rows)", "path": out])
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Restore a backup into an empty installation (same master key), in one transaction.")
+
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The backup file.") var file: String
+
+    func run() async throws {
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw explained(Exit.failed, "cli.import.unreadable", ["file": file]) }
+        let reader = LockedLines(LineSequence(handle: handle))
+        do {
+            let rows = try await withInstallation(storage) { app in
+                try await BackupService(database: app.db, masterKey: app.licna.configuration.masterKey)
+                    .restore(nextLine: reader.next)
+            }
+            Terminal.say("cli.restore.done", ["rows": "\(rows)"])
+        } catch let failure as BackupService.Failure {
+            throw explained(Exit.no, failure.messageKey)
+        }
+    }
+}
+
+/// Collects small writes into 1 MiB blocks.
+final class BufferedWriter: @unchecked Sendable {
+    private let handle: FileHandle
+    private var buffer = Data()
+    private let lock = NSLock()
+
+    init(handle: FileHandle) { self.handle = handle }
+
+    func write(_ data: Data) {
+        lock.lock(); defer { lock.unlock() }
+        buffer.append(data)
+        if buffer.count >= 1 << 20 { handle.write(buffer); buffer.removeAll(keepingCapacity: true) }
+    }
+
+    func close() throws {
+        lock.lock(); defer { lock.unlock() }
+        handle.write(buffer)
+        try handle.synchronize()
+        try handle.close()
+    }
+}
+
+/// The lines of a file, read in 1 MiB chunks.
+struct LineSequence: Sequence, IteratorProtocol {
+    let handle: FileHandle
+    private var buffer = Data()
+    private var atEnd = false
+
+    init(handle: FileHandle) { self.handle = handle }
+
+    mutating func next() -> Data? {
+        while true {
+            if let newline = buffer.firstIndex(of: 10) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return Data(line)
+            }
+            if atEnd {
+                guard !buffer.isEmpty else { return nil }
+                defer { buffer = Data() }
+                return buffer
+            }
+            if let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { buffer.append(chunk) } else { atEnd = true }
+        }
+    }
+}
+
+/// Hands out the lines of a file to one reader at a time.
+final class LockedLines: @unchecked Sendable {
+    private var lines: LineSequence
+    private let lock = NSLock()
+    init(_ lines: LineSequence) { self.lines = lines }
+    func next() -> Data? {
+        lock.lock(); defer { lock.unlock() }
+        return lines.next()
+    }
+}

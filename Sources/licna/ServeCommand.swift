@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import LicnaCore
+import LicnaServer
+import Logging
+import Vapor
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Licna server (SQLite in ./licna-data by default; PostgreSQL with --database).",
+        discussion: "Officer pages and APIs need LICNA_ADMIN_TOKEN (or --admin-token-file); the server keeps only its hash.")
+
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "The external address, used in links, certificates and OIDC (default http://HOST:PORT).") var publicURL: String?
+    @Option(help: "File holding the admin token (instead of LICNA_ADMIN_TOKEN).") var adminTokenFile: String?
+    @Flag(help: "Development conveniences (templates reloaded, mail to a folder).") var dev = false
+    @Flag(help: "Seed a dozen demo citizens (idempotent).") var demo = false
+
+    func run() async throws {
+        try storage.rejectServer()
+        let key = try storage.masterKey()
+        var token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let adminTokenFile {
+            guard let text = try? String(contentsOfFile: adminTokenFile, encoding: .utf8) else {
+                throw explained(Exit.usage, "cli.admin-token.unreadable", ["path": adminTokenFile])
+            }
+            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let publicURL = self.publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        var environment = Environment(name: dev ? "development" : "production", arguments: ["licna", "serve"])
+        environment.commandInput.arguments = ["serve"]
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let app = try await Application.make(environment)
+        app.http.server.configuration.hostname = host
+        app.http.server.configuration.port = port
+        let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, publicURL: publicURL,
+                                               isDevelopment: dev, adminToken: token)
+        do {
+            try await configureLicna(app, configuration, options: .init(http: true, demo: demo))
+        } catch let wrong as WrongMasterKey {
+            try? await app.asyncShutdown()
+            throw explained(Exit.usage, wrong.messageKey)
+        } catch {
+            try? await app.asyncShutdown()
+            throw explained(Exit.failed, "cli.storage.unavailable", ["storage": storage.location.safeDescription, "error": "\(error)"])
+        }
+        if token == nil { Terminal.say("cli.serve.no-admin-token") }
+        if !configuration.secureCookies { Terminal.say("cli.serve.insecure-cookies") }
+        Terminal.say("cli.serve.listening", ["url": publicURL, "storage": storage.location.safeDescription])
+        do {
+            try await app.execute()
+        } catch {
+            try? await app.asyncShutdown()
+            throw explained(Exit.failed, "cli.serve.failed", ["error": "\(error)"])
+        }
+        try await app.asyncShutdown()
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import LicnaCore
+import LicnaServer
+import Vapor
+
+/// Where a command finds its state: exactly one of `--data`, `--database`, `--server` (CONVENTIONS.md).
+struct StorageOptions: ParsableArguments {
+    @Option(name: .long, help: "Data folder of the embedded SQLite database (default ./licna-data).")
+    var data: String?
+
+    @Option(name: .long, help: "PostgreSQL URL (postgres://user@host/db); the password may come from PGPASSWORD.")
+    var database: String?
+
+    @Option(name: .long, help: "A running Licna server's URL (not yet supported by this command).")
+    var server: String?
+
+    @Option(name: .long, help: "File holding the master key (default: LICNA_MASTER_KEY, else ~/.config/licna/master.key for SQLite).")
+    var masterKeyFile: String?
+
+    func validate() throws {
+        if [data, database, server].compactMap({ $0 }).count > 1 {
+            throw ValidationError(Terminal.text("cli.storage.one-of"))
+        }
+    }
+
+    var location: StorageLocation {
+        if var url = database {
+            if let password = ProcessInfo.processInfo.environment["PGPASSWORD"], var components = URLComponents(string: url),
+               components.password == nil, !password.isEmpty {
+                components.password = password
+                url = components.string ?? url
+            }
+            return .postgres(url: url)
+        }
+        return .sqlite(directory: data ?? "./licna-data")
+    }
+
+    /// Loads the master key, explaining failures.
+    func masterKey(announce: Bool = true) throws -> MasterKey {
+        do {
+            let loaded = try MasterKeySource(keyFile: masterKeyFile).load(for: location)
+            if loaded.created, announce { Terminal.say("cli.master-key.created", ["path": loaded.origin]) }
+            return loaded.key
+        } catch let failure as MasterKeySource.Failure {
+            throw explained(Exit.usage, failure.messageKey, failure.arguments)
+        }
+    }
+
+    func rejectServer() throws {
+        if server != nil { throw explained(Exit.usage, "cli.server-not-supported") }
+    }
+}
+
+/// Opens the installation's database for a command, runs `body`, and shuts down cleanly.
+func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int = 10_000,
+                                   _ body: @Sendable (Application) async throws -> T) async throws -> T {
+    try storage.rejectServer()
+    let key = try storage.masterKey()
+    var environment = Environment(name: "production", arguments: ["licna"])
+    environment.commandInput.arguments = []
+    let app = try await Application.make(environment)
+    app.logger.logLevel = .warning
+    do {
+        let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, poolReserve: poolReserve)
+        do {
+            try await configureLicna(app, configuration, options: .init(http: false))
+        } catch let wrong as WrongMasterKey {
+            throw explained(Exit.usage, wrong.messageKey)
+        } catch {
+            Terminal.say("cli.storage.unavailable", ["storage": storage.location.safeDescription, "error": "\(error)"])
+            throw ExitCode(3)
+        }
+        let result = try await body(app)
+        try await app.asyncShutdown()
+        return result
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+}
+
+/// The actor the audit trail names for command-line work: the operating-system user.
+var commandLineActor: String { "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? NSUserName()) }

@@ -1,0 +1,1 @@
+import Testing; import VaporTesting; @Test func t2() {}
