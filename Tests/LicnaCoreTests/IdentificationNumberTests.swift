@@ -8,6 +8,11 @@ import Testing
         #expect(Verhoeff.isValid([2, 3, 6, 3]))
         #expect(!Verhoeff.isValid([2, 3, 6, 4]))
         #expect(Verhoeff.checkDigit(for: [1, 2, 3, 4, 5]) == 1)
+        // Computed with python-stdnum's verhoeff module.
+        #expect(Verhoeff.checkDigit(for: [8, 5, 3, 7, 1, 4, 6, 2]) == 3)
+        #expect(Verhoeff.checkDigit(for: [7, 8, 3, 1, 7, 0, 1, 6]) == 8)
+        #expect(Verhoeff.p[4] == [9, 4, 5, 3, 1, 2, 6, 8, 7, 0])
+        #expect(Verhoeff.p[7] == [7, 0, 4, 6, 9, 1, 3, 2, 5, 8])
     }
 
     @Test func verhoeffCatchesSingleErrorsAndTranspositions() throws {
@@ -67,7 +72,7 @@ import Testing
         let s = d.map(String.init).joined()
         if d[0] == 0 || d[0] == 1 { return false }
         for i in 0..<(d.count - 2) where (d[i + 1] - d[i] == 1 && d[i + 2] - d[i + 1] == 1) || (d[i] - d[i + 1] == 1 && d[i + 1] - d[i + 2] == 1) { return false }
-        for i in 0..<d.count { for j in (i + 1)...min(i + 2, d.count - 1) where j < d.count && d[i] == d[j] { return false } }
+        for i in 0..<(d.count - 1) { for j in (i + 1)...min(i + 2, d.count - 1) where d[i] == d[j] { return false } }
         var blocks = Set<String>()
         for i in 0..<(d.count - 1) {
             let block = String(s.dropFirst(i).prefix(2))

@@ -8,12 +8,13 @@ public enum Verhoeff {
         [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
         [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
     ]
-    /// The position permutation, applied `i mod 8` times.
-    static let p: [[UInt8]] = [
-        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 8, 1, 3, 7, 2, 6, 0], [4, 2, 8, 6, 5, 7, 0, 3, 9, 1],
-        [2, 7, 9, 3, 8, 0, 1, 6, 4, 5], [7, 0, 4, 2, 9, 6, 5, 8, 1, 3],
-    ]
+    /// The position permutation σ = (0 1 5 8 9 4 2 7)(3 6), applied `i mod 8` times: row `i` is σ^i.
+    static let p: [[UInt8]] = {
+        let sigma: [UInt8] = [1, 5, 7, 6, 2, 8, 3, 0, 9, 4]
+        var rows: [[UInt8]] = [Array(0...9)]
+        for _ in 1..<8 { rows.append(rows.last!.map { sigma[Int($0)] }) }
+        return rows
+    }()
     /// Inverses in D5.
     static let inverse: [UInt8] = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9]
 

@@ -1,1 +1,0 @@
-import Testing; import VaporTesting; @Test func t2() {}

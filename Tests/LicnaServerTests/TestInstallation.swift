@@ -1,0 +1,112 @@
+import Fluent
+import Foundation
+import LicnaCore
+@testable import LicnaServer
+import SQLKit
+import Testing
+import VaporTesting
+
+/// The storage engines the registry and audit tests run on: SQLite always; PostgreSQL when the test command
+/// started one and set `LICNA_TEST_POSTGRES_URL` (CI must set it: see `postgresIsAvailableInCI`).
+enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    static var available: [TestEngine] {
+        postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["LICNA_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// A throwaway installation: a temporary SQLite folder, or a fresh PostgreSQL database.
+struct TestInstallation {
+    let storage: StorageLocation
+    let directory: URL
+    let key: MasterKey
+
+    static func make(_ engine: TestEngine) async throws -> TestInstallation {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("licna-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        switch engine {
+        case .sqlite:
+            return TestInstallation(storage: .sqlite(directory: directory.path), directory: directory, key: .generate())
+        case .postgres:
+            let adminURL = TestEngine.postgresURL!
+            let name = "licna_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            let admin = try await Application.make(.testing)
+            admin.databases.use(try .postgres(url: adminURL), as: .psql)
+            do {
+                _ = try await (admin.db as! any SQLDatabase).raw("CREATE DATABASE \(unsafeRaw: String(name))").all()
+            } catch {
+                try? await admin.asyncShutdown()
+                throw error
+            }
+            try await admin.asyncShutdown()
+            var components = URLComponents(string: adminURL)!
+            components.path = "/" + name
+            return TestInstallation(storage: .postgres(url: components.string!), directory: directory, key: .generate())
+        }
+    }
+
+    func configuration(clock: any WallClock = SystemWallClock(), adminToken: String? = "test-token", poolReserve: Int = 200) -> LicnaConfiguration {
+        LicnaConfiguration(storage: storage, masterKey: key, adminToken: adminToken, poolReserve: poolReserve, clock: clock)
+    }
+
+    /// Runs `body` with a configured application, and shuts it down. (A separate non-generic overload lets the
+    /// compiler see that closures ending in `#expect(try …)` throw.)
+    func withApp(clock: any WallClock = SystemWallClock(), http: Bool = true, demo: Bool = false,
+                 _ body: (Application) async throws -> Void) async throws {
+        let _: Void = try await withAppResult(clock: clock, http: http, demo: demo, body)
+    }
+
+    func withAppResult<T>(clock: any WallClock = SystemWallClock(), http: Bool = true, demo: Bool = false,
+                          _ body: (Application) async throws -> T) async throws -> T {
+        let app = try await Application.make(.testing)
+        do {
+            try await configureLicna(app, configuration(clock: clock), options: .init(http: http, demo: demo))
+            let result = try await body(app)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}
+
+extension AuditContext {
+    static let test = AuditContext(actor: "test", purpose: "testing")
+}
+
+func person(_ jmbg: String, given: String = "Ana", surname: String = "Perović", municipality: String = "Podgorica",
+            today: CivilDate = CivilDate(year: 2026, month: 11, day: 29)!) throws -> PersonRecord {
+    let number = try JMBG(jmbg, today: today)
+    return PersonRecord(jmbg: number, givenName: given, surname: surname, birthDate: number.birthDate, birthPlace: municipality,
+                        sex: number.sex, address: "Ulica 1", municipality: municipality)
+}
+
+/// Valid JMBGs for tests: successive serials of a date and region.
+func jmbgs(count: Int, year: Int = 1980, region: Int = 21) throws -> [JMBG] {
+    var result: [JMBG] = []
+    var day = CivilDate(year: year, month: 1, day: 1)!
+    while result.count < count {
+        for sex in Sex.allCases {
+            result += try JMBGAllocator().candidates(birthDate: day, regionCode: region, sex: sex)
+        }
+        let next = day.day < 28 ? CivilDate(year: day.year, month: day.month, day: day.day + 1)
+            : (day.month < 12 ? CivilDate(year: day.year, month: day.month + 1, day: 1) : CivilDate(year: day.year + 1, month: 1, day: 1))
+        day = next!
+    }
+    return Array(result.prefix(count))
+}
+
+@Test func postgresIsAvailableInCI() {
+    // With CI=true the test command must have started PostgreSQL: a missing engine is a failure, never a skip.
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        #expect(TestEngine.postgresURL != nil, "CI=true but LICNA_TEST_POSTGRES_URL is not set: the PostgreSQL suites did not run")
+    }
+}
