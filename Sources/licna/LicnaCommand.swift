@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `licna`: the operator's tool and the server.
 @main
@@ -11,6 +12,24 @@ struct LicnaCommand: AsyncParsableCommand {
             Serve.self, Numbers.self, Registry.self, Audit.self, Backup.self, Restore.self, Bench.self,
         ]
     )
+
+    /// Runs the command, mapping ArgumentParser's usage errors (64) to CONVENTIONS.md's exit status 2.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 // Vapor re-exports ConsoleKit's Option and Flag; in this module they mean ArgumentParser's.

@@ -60,7 +60,8 @@ func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int =
     var environment = Environment(name: "production", arguments: ["licna"])
     environment.commandInput.arguments = []
     let app = try await Application.make(environment)
-    app.logger.logLevel = .warning
+    // LOG_LEVEL (trace, debug, info, notice, warning, error, critical) as Vapor reads it; warnings by default.
+    app.logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
     do {
         let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, poolReserve: poolReserve)
         do {

@@ -25,14 +25,14 @@ public struct AuditChainVerifier: Sendable {
     }
 
     private var previous: (sequence: Int, hash: String)?
-    /// Entries checked so far.
+    /// Entries checked and found intact so far.
     public private(set) var count = 0
 
     public init() {}
 
     /// Checks the next entry; returns the break, if this entry is where the chain breaks.
     public mutating func check(_ record: AuditRecord) -> Break? {
-        defer { previous = (record.sequence, record.hash); count += 1 }
+        defer { previous = (record.sequence, record.hash) }
         let expectedSequence = (previous?.sequence ?? 0) + 1
         if record.sequence != expectedSequence {
             return Break(sequence: expectedSequence, reason: .missing)
@@ -43,6 +43,7 @@ public struct AuditChainVerifier: Sendable {
         if record.previousHash != (previous?.hash ?? AuditRecord.genesisHash) {
             return Break(sequence: record.sequence, reason: .unlinked)
         }
+        count += 1
         return nil
     }
 }
