@@ -42,8 +42,7 @@ struct LicnaErrorMiddleware: AsyncMiddleware {
             return (error.status, error.code, request.t(error.messageKey, error.arguments))
         case let error as RegistryError:
             return (error.status, error.code, request.t(error.messageKey))
-        case let error as DecodingError:
-            _ = error
+        case is DecodingError:
             return (.badRequest, "bad-request", request.t("error.bad-request"))
         case let error as any AbortError:
             let code = error.status == .notFound ? "not-found" : (error.status.code < 500 ? "bad-request" : "internal")

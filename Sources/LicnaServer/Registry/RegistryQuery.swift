@@ -1,3 +1,4 @@
+import Foundation
 import LicnaCore
 
 /// One way of finding people in the registry. Personal numbers travel in this value, never in a URL.
@@ -20,5 +21,3 @@ public enum RegistryQuery: Sendable, Hashable {
         }
     }
 }
-
-import Foundation
