@@ -15,6 +15,9 @@ struct LicnaCommand: AsyncParsableCommand {
 
     /// Runs the command, mapping ArgumentParser's usage errors (64) to CONVENTIONS.md's exit status 2.
     static func main() async {
+        // Everything Licna writes — the database, exports, backups, rejected rows — holds personal data or
+        // secrets: readable by the owner only.
+        umask(0o077)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

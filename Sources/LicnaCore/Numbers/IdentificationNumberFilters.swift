@@ -31,15 +31,7 @@ public enum IdentificationNumberFilters {
     @inlinable
     public static func accepts(_ d: UnsafeBufferPointer<Int>) -> Bool {
         let n = d.count
-        guard n >= 6, d[0] >= 2 else { return false }
-        for i in 0..<n {
-            if i + 1 < n, d[i] == d[i + 1] { return false }
-            if i + 2 < n {
-                if d[i] == d[i + 2] { return false }
-                let step1 = d[i + 1] - d[i], step2 = d[i + 2] - d[i + 1]
-                if step1 == step2, step1 == 1 || step1 == -1 { return false }
-            }
-        }
+        guard n >= 6, d[0] >= 2, neighboursAccepted(d) else { return false }
         for i in 0..<(n - 1) {
             var j = i + 2
             while j < n - 1 {
@@ -54,6 +46,22 @@ public enum IdentificationNumberFilters {
         }
         if sameHalves || reversedHalves { return false }
         return !containsCyclicWindow(d)
+    }
+
+    /// The rules on neighbouring digits alone: no digit repeated within two positions, no run of three ascending
+    /// or descending by one. They hold for a number only if they hold for each of its prefixes.
+    @inlinable
+    public static func neighboursAccepted(_ d: UnsafeBufferPointer<Int>) -> Bool {
+        let n = d.count
+        for i in 0..<n {
+            if i + 1 < n, d[i] == d[i + 1] { return false }
+            if i + 2 < n {
+                if d[i] == d[i + 2] { return false }
+                let step1 = d[i + 1] - d[i], step2 = d[i + 2] - d[i + 1]
+                if step1 == step2, step1 == 1 || step1 == -1 { return false }
+            }
+        }
+        return true
     }
 
     @usableFromInline

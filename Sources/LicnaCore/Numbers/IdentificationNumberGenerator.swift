@@ -16,20 +16,30 @@ public struct IdentificationNumberGenerator<Random: RandomNumberGenerator> {
     /// The number as an integer; no allocation.
     public mutating func nextValue() -> Int {
         var digits = (0, 0, 0, 0, 0, 0, 0, 0, 0)
-        return withUnsafeMutableBytes(of: &digits) { raw in
-            let d = raw.bindMemory(to: Int.self)
-            while true {
-                // 2xxxxxxx … 9xxxxxxx: 8 × 10^7 values.
-                var draw = Int(random.next(upperBound: UInt32(80_000_000))) + 20_000_000
-                for index in stride(from: 7, through: 0, by: -1) {
-                    d[index] = draw % 10
-                    draw /= 10
-                }
-                d[8] = Verhoeff.checkDigit(for: UnsafeBufferPointer(rebasing: d[0..<8]))
-                if IdentificationNumberFilters.accepts(UnsafeBufferPointer(d)) {
-                    var value = 0
-                    for index in 0..<9 { value = value * 10 + d[index] }
-                    return value
+        return Verhoeff.flatD.withUnsafeBufferPointer { d in
+            Verhoeff.flatP.withUnsafeBufferPointer { p in
+                Verhoeff.inverse.withUnsafeBufferPointer { inverse in
+                    withUnsafeMutableBytes(of: &digits) { raw in
+                        let digits = raw.bindMemory(to: Int.self)
+                        while true {
+                            // 2xxxxxxx … 9xxxxxxx: 8 × 10^7 values.
+                            var draw = Int(random.next(upperBound: UInt32(80_000_000))) + 20_000_000
+                            for index in stride(from: 7, through: 0, by: -1) {
+                                digits[index] = draw % 10
+                                draw /= 10
+                            }
+                            let prefix = UnsafeBufferPointer(rebasing: digits[0..<8])
+                            // Most draws fail the neighbour rules already in their first eight digits: drop them
+                            // before computing the check digit.
+                            guard IdentificationNumberFilters.neighboursAccepted(prefix) else { continue }
+                            digits[8] = Verhoeff.checkDigit(of: prefix, d: d, p: p, inverse: inverse)
+                            if IdentificationNumberFilters.accepts(UnsafeBufferPointer(digits)) {
+                                var value = 0
+                                for index in 0..<9 { value = value * 10 + digits[index] }
+                                return value
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -2,7 +2,7 @@
 /// adjacent digits, using the dihedral group D5.
 public enum Verhoeff {
     /// Multiplication in D5.
-    static let d: [[UInt8]] = [
+    @usableFromInline static let d: [[UInt8]] = [
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
         [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
         [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
@@ -15,6 +15,26 @@ public enum Verhoeff {
         for _ in 1..<8 { rows.append(rows.last!.map { sigma[Int($0)] }) }
         return rows
     }()
+    /// `d` and `p` flattened (`d[10 * a + b]`, `p[10 * i + digit]`), for the generator's hot loop.
+    static let flatD: [UInt8] = d.flatMap { $0 }
+    static let flatP: [UInt8] = p.flatMap { $0 }
+
+    /// The check digit of the digits in `digits` (most significant first), with the tables passed in as pointers:
+    /// no allocation, no lazy-global checks.
+    @inlinable
+    static func checkDigit(of digits: UnsafeBufferPointer<Int>, d: UnsafeBufferPointer<UInt8>, p: UnsafeBufferPointer<UInt8>,
+                           inverse: UnsafeBufferPointer<UInt8>) -> Int {
+        var c = 0
+        var position = 1
+        var index = digits.count - 1
+        while index >= 0 {
+            c = Int(d[10 * c + Int(p[10 * (position & 7) + digits[index]])])
+            position += 1
+            index -= 1
+        }
+        return Int(inverse[c])
+    }
+
     /// Inverses in D5.
     static let inverse: [UInt8] = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9]
 

@@ -8,7 +8,8 @@ public struct PersonalNumberProtector: Sendable {
     /// The key version new values are sealed with.
     public let currentVersion: Int
     private let encryptionKeys: [Int: SymmetricKey]
-    private let indexKey: SymmetricKey
+    /// HMAC state after the key schedule: copied for each number instead of set up again.
+    private let indexHMAC: HMAC<SHA256>
 
     /// Why a sealed value could not be opened.
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
@@ -33,7 +34,7 @@ public struct PersonalNumberProtector: Sendable {
         }
         self.encryptionKeys = keys
         // The index key never rotates: rotating it would require rehashing every row at once.
-        self.indexKey = masterKey.derive(purpose: "jmbg.blind-index", version: 1)
+        self.indexHMAC = HMAC<SHA256>(key: masterKey.derive(purpose: "jmbg.blind-index", version: 1))
     }
 
     /// Seals a JMBG for the row identified by `owner`.
@@ -59,16 +60,11 @@ public struct PersonalNumberProtector: Sendable {
         return jmbg
     }
 
-    /// The blind index of a JMBG: 32 lowercase hexadecimal characters (the first 128 bits of the HMAC).
-    public func blindIndex(_ jmbg: JMBG) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(jmbg.digits.utf8), using: indexKey)
-        var text = ""
-        text.reserveCapacity(32)
-        let hex: [Character] = Array("0123456789abcdef")
-        for byte in Data(mac).prefix(16) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0f)])
-        }
-        return text
+    /// The blind index of a JMBG: the first 128 bits of its HMAC (16 bytes keep the index small).
+    public func blindIndex(_ jmbg: JMBG) -> Data {
+        var hmac = indexHMAC
+        var digits = jmbg.digits
+        digits.withUTF8 { hmac.update(data: $0) }
+        return hmac.finalize().withUnsafeBytes { Data($0.prefix(16)) }
     }
 }

@@ -55,7 +55,7 @@ extension RegistryService {
             var numbers = try await pool.allocate(missing.count, on: db).makeIterator()
             var events: [AuditEvent] = []
             for record in missing {
-                let model = PersonModel(id: UUID(), record: record, identificationNumber: numbers.next()!, protector: protector)
+                let model = PersonModel(id: TimeOrderedUUID.make(), record: record, identificationNumber: numbers.next()!, protector: protector)
                 try await model.create(on: db)
                 events.append(context.event("person.create", "person", model.id?.uuidString))
             }

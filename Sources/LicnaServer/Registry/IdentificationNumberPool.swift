@@ -23,15 +23,36 @@ public struct IdentificationNumberPool: Sendable {
     /// The pool is empty and could not be refilled.
     public struct Exhausted: Error {}
 
-    /// Issues `count` numbers, refilling the pool first when it holds fewer than `count`.
+    /// Issues `count` numbers. When the pool holds fewer, the rest are drawn fresh and recorded as issued at
+    /// once (a bulk import needs no round trip through the pool), and the pool is topped up for the next caller.
     public func allocate(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
         var numbers = try await claim(count, on: database)
-        if numbers.count < count {
-            try await refill(adding: count - numbers.count + reserve, on: database)
-            numbers += try await claim(count - numbers.count, on: database)
+        var attempts = 0
+        while numbers.count < count, attempts < 100 {
+            numbers += try await drawIssued(count - numbers.count, on: database)
+            attempts += 1
         }
         guard numbers.count == count else { throw Exhausted() }
+        if count < reserve, numbers.count == count, try await available(on: database) < reserve / 10 {
+            try await refill(adding: reserve, on: database)
+        }
         return numbers
+    }
+
+    /// Draws fresh numbers and records them as issued; a number drawn at any time before is skipped by the unique
+    /// index (`ON CONFLICT DO NOTHING … RETURNING` gives back only the rows that went in).
+    private func drawIssued(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
+        let sql = database as! any SQLDatabase
+        var generator = IdentificationNumberGenerator()
+        let batch = generator.generate(count: count)
+        let now = clock.now
+        let rows = try await sql.insert(into: IdentificationNumberModel.schema)
+            .columns("number", "issued_at")
+            .rows(batch.map { [SQLBind($0.digits), SQLBind(now)] })
+            .ignoringConflicts(with: ["number"])
+            .returning("number")
+            .all()
+        return try rows.map { try IdentificationNumber($0.decode(column: "number", as: String.self)) }
     }
 
     private func claim(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {

@@ -11,7 +11,7 @@ final class PersonModel: Model, @unchecked Sendable {
     @Field(key: "identification_number") var identificationNumber: String
     @Field(key: "jmbg_sealed") var jmbgSealed: Data
     @Field(key: "jmbg_key_version") var jmbgKeyVersion: Int
-    @Field(key: "jmbg_index") var jmbgIndex: String
+    @Field(key: "jmbg_index") var jmbgIndex: Data
     @Field(key: "given_name") var givenName: String
     @Field(key: "surname") var surname: String
     @OptionalField(key: "given_name_cyrillic") var givenNameCyrillic: String?

@@ -9,7 +9,7 @@ struct CreateRegistry: AsyncMigration {
             .field("identification_number", .string, .required)
             .field("jmbg_sealed", .data, .required)
             .field("jmbg_key_version", .int, .required)
-            .field("jmbg_index", .string, .required)
+            .field("jmbg_index", .data, .required)
             .field("given_name", .string, .required)
             .field("surname", .string, .required)
             .field("given_name_cyrillic", .string)

@@ -55,7 +55,7 @@ public struct RegistryService: Sendable {
                 let model = try await database.transaction { db in
                     // The pool's UPDATE comes first: it takes the write lock before anything is read.
                     let number = try await pool.allocate(1, on: db)[0]
-                    let model = PersonModel(id: UUID(), record: record, identificationNumber: number, protector: protector)
+                    let model = PersonModel(id: TimeOrderedUUID.make(), record: record, identificationNumber: number, protector: protector)
                     try await model.create(on: db)
                     try await LifeEventModel(kind: "birth-registered", personID: model.requireID(), eventDate: record.birthDate.iso8601).create(on: db)
                     try await audit.append([context.event("person.create", "person", model.id?.uuidString, detail: "birth-registered")], on: db)
