@@ -25,9 +25,14 @@ public struct IdentificationNumber: Hashable, Sendable, Codable, CustomStringCon
 
     /// Makes a number from a value of at most 9 digits that is already known to be valid.
     init(validatedValue value: Int) {
-        var text = String(value)
-        if text.count < 9 { text = String(repeating: "0", count: 9 - text.count) + text }
-        self.digits = text
+        self.digits = String(unsafeUninitializedCapacity: 9) { buffer in
+            var rest = value
+            for index in stride(from: 8, through: 0, by: -1) {
+                buffer[index] = UInt8(48 + rest % 10)
+                rest /= 10
+            }
+            return 9
+        }
     }
 
     public var description: String { digits }

@@ -4,18 +4,19 @@
 public enum IdentificationNumberFilters {
     /// Cyclic numbers (the repeating periods of 1/7, 1/17, 1/19, 1/23, 1/29): no window of a rotation of one may
     /// appear in a number. Windows are six digits long, the period of 1/7.
-    static let cyclicWindows: Set<Int> = {
+    static let cyclicWindows: [UInt64] = {
         let periods = [
             "142857", "0588235294117647", "052631578947368421", "0434782608695652173913",
             "0344827586206896551724137931",
         ]
-        var windows = Set<Int>()
+        // A bitmap of all 10^6 six-digit values (125 KB): one bit test per window.
+        var windows = [UInt64](repeating: 0, count: 1_000_000 / 64 + 1)
         for period in periods {
             let digits = period.utf8.map { Int($0) - 48 }
             for start in 0..<digits.count {
                 var value = 0
                 for offset in 0..<6 { value = value * 10 + digits[(start + offset) % digits.count] }
-                windows.insert(value)
+                windows[value >> 6] |= 1 << UInt64(value & 63)
             }
         }
         return windows
@@ -66,12 +67,14 @@ public enum IdentificationNumberFilters {
 
     @usableFromInline
     static func containsCyclicWindow(_ d: UnsafeBufferPointer<Int>) -> Bool {
-        for start in 0...(d.count - 6) {
-            var value = 0
-            for offset in 0..<6 { value = value * 10 + d[start + offset] }
-            if cyclicWindows.contains(value) { return true }
+        cyclicWindows.withUnsafeBufferPointer { bitmap in
+            for start in 0...(d.count - 6) {
+                var value = 0
+                for offset in 0..<6 { value = value * 10 + d[start + offset] }
+                if bitmap[value >> 6] & (1 << UInt64(value & 63)) != 0 { return true }
+            }
+            return false
         }
-        return false
     }
 
     /// The filters on a string of digits; for tests and diagnostics.

@@ -13,17 +13,28 @@ public struct IdentificationNumberGenerator<Random: RandomNumberGenerator> {
         IdentificationNumber(validatedValue: nextValue())
     }
 
+    /// A uniform draw below 8 × 10^7 from 32 random bits (Lemire's multiply-and-reject, no division in the
+    /// common case).
+    @inline(__always)
+    mutating func drawBelow80Million() -> Int {
+        let range: UInt64 = 80_000_000
+        let threshold = UInt64((1 << 32) % range)
+        while true {
+            let product = (random.next() & 0xFFFF_FFFF) &* range
+            if product & 0xFFFF_FFFF >= threshold { return Int(product >> 32) }
+        }
+    }
+
     /// The number as an integer; no allocation.
+    @_specialize(exported: true, where Random == BufferedSystemRandom)
     public mutating func nextValue() -> Int {
-        var digits = (0, 0, 0, 0, 0, 0, 0, 0, 0)
-        return Verhoeff.flatD.withUnsafeBufferPointer { d in
+        Verhoeff.flatD.withUnsafeBufferPointer { d in
             Verhoeff.flatP.withUnsafeBufferPointer { p in
                 Verhoeff.inverse.withUnsafeBufferPointer { inverse in
-                    withUnsafeMutableBytes(of: &digits) { raw in
-                        let digits = raw.bindMemory(to: Int.self)
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: 9) { digits in
                         while true {
                             // 2xxxxxxx … 9xxxxxxx: 8 × 10^7 values.
-                            var draw = Int(random.next(upperBound: UInt32(80_000_000))) + 20_000_000
+                            var draw = drawBelow80Million() + 20_000_000
                             for index in stride(from: 7, through: 0, by: -1) {
                                 digits[index] = draw % 10
                                 draw /= 10
@@ -46,6 +57,7 @@ public struct IdentificationNumberGenerator<Random: RandomNumberGenerator> {
     }
 
     /// `count` distinct numbers.
+    @_specialize(exported: true, where Random == BufferedSystemRandom)
     public mutating func generate(count: Int) -> [IdentificationNumber] {
         var seen = Set<Int>(minimumCapacity: count)
         var result: [IdentificationNumber] = []
