@@ -72,7 +72,22 @@ func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int =
             Terminal.say("cli.storage.unavailable", ["storage": storage.location.safeDescription, "error": "\(error)"])
             throw ExitCode(3)
         }
-        let result = try await body(app)
+        let result: T
+        do {
+            result = try await body(app)
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ImportFailure {
+            throw error
+        } catch let error as RegistryError {
+            throw error
+        } catch let error as BackupService.Failure {
+            throw error
+        } catch {
+            // Anything else is the operation failing (I/O, database): transactions roll back, nothing half-written.
+            Terminal.say("cli.operation-failed", ["error": "\(error)"])
+            throw ExitCode(3)
+        }
         try await app.asyncShutdown()
         return result
     } catch {

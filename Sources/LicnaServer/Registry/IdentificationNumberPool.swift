@@ -27,15 +27,15 @@ public struct IdentificationNumberPool: Sendable {
     /// once (a bulk import needs no round trip through the pool), and the pool is topped up for the next caller.
     public func allocate(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
         var numbers = try await claim(count, on: database)
+        guard numbers.count < count else { return numbers }
         var attempts = 0
         while numbers.count < count, attempts < 100 {
             numbers += try await drawIssued(count - numbers.count, on: database)
             attempts += 1
         }
         guard numbers.count == count else { throw Exhausted() }
-        if count < reserve, numbers.count == count, try await available(on: database) < reserve / 10 {
-            try await refill(adding: reserve, on: database)
-        }
+        // The pool ran dry: fill it again for the callers that allocate one number at a time.
+        if count < reserve { try await refill(adding: reserve, on: database) }
         return numbers
     }
 

@@ -146,6 +146,10 @@ public struct RegistryImporter: Sendable {
                                                       detail: "\(total) persons created")], on: db)
             }
             report.imported = written
+            if let sql = database as? any SQLDatabase, sql.dialect.name == "sqlite" {
+                // Fold the large write-ahead log back into the database file, so later reads need not consult it.
+                _ = try? await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").all()
+            }
             return report
         } catch {
             // Let a batch still being inserted finish (or fail) before its rows are deleted.
