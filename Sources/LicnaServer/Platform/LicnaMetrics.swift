@@ -16,13 +16,13 @@ public struct LicnaMetrics: Sendable {
     init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        searches = registry.makeCounter(name: "licna_registry_searches_total", help: "Registry searches by officers and commands.")
-        birthsRegistered = registry.makeCounter(name: "licna_registry_births_registered_total", help: "Births registered by this server.")
-        deathsRecorded = registry.makeCounter(name: "licna_registry_deaths_recorded_total", help: "Deaths recorded by this server.")
-        persons = registry.makeGauge(name: "licna_registry_persons", help: "Persons in the civil registry.")
-        deceased = registry.makeGauge(name: "licna_registry_persons_deceased", help: "Persons recorded as deceased.")
-        poolAvailable = registry.makeGauge(name: "licna_identification_numbers_available", help: "Unissued identification numbers in the pool.")
-        auditEntries = registry.makeGauge(name: "licna_audit_entries", help: "Entries in the audit trail.")
+        searches = registry.makeCounter(descriptor: .init(namespace: "licna", metricName: "registry_searches", unitName: "total", helpText: "Registry searches by officers and commands."))
+        birthsRegistered = registry.makeCounter(descriptor: .init(namespace: "licna", metricName: "registry_births_registered", unitName: "total", helpText: "Births registered by this server."))
+        deathsRecorded = registry.makeCounter(descriptor: .init(namespace: "licna", metricName: "registry_deaths_recorded", unitName: "total", helpText: "Deaths recorded by this server."))
+        persons = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "registry_persons", unitName: "", helpText: "Persons in the civil registry."))
+        deceased = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "registry_persons_deceased", unitName: "", helpText: "Persons recorded as deceased."))
+        poolAvailable = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "identification_numbers_available", unitName: "", helpText: "Unissued identification numbers in the pool."))
+        auditEntries = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "audit_entries", unitName: "", helpText: "Entries in the audit trail."))
     }
 
     /// Reads the gauges from the database and renders the exposition text.

@@ -42,25 +42,3 @@ enum DemoCitizens {
         return try await registry.add(records, context: context)
     }
 }
-
-extension RegistryService {
-    /// Adds people whose JMBG is already known (demo data, corrections), skipping those already registered.
-    /// One transaction; returns how many were added.
-    func add(_ records: [PersonRecord], context: AuditContext) async throws -> Int {
-        let existing = Set(try await PersonModel.query(on: database)
-            .filter(\.$jmbgIndex ~~ records.map { protector.blindIndex($0.jmbg) }).all(\.$jmbgIndex))
-        let missing = records.filter { !existing.contains(protector.blindIndex($0.jmbg)) }
-        guard !missing.isEmpty else { return 0 }
-        try await database.transaction { db in
-            var numbers = try await pool.allocate(missing.count, on: db).makeIterator()
-            var events: [AuditEvent] = []
-            for record in missing {
-                let model = PersonModel(id: TimeOrderedUUID.make(), record: record, identificationNumber: numbers.next()!, protector: protector)
-                try await model.create(on: db)
-                events.append(context.event("person.create", "person", model.id?.uuidString))
-            }
-            try await audit.append(events, on: db)
-        }
-        return missing.count
-    }
-}

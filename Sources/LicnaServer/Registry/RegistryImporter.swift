@@ -29,7 +29,7 @@ public struct RegistryImporter: Sendable {
     /// Imports `file`. Rejected rows (with `skipInvalid`) are passed to `rejected` with their fields and reason.
     public func importFile(at path: String, skipInvalid: Bool, context: AuditContext,
                            progress: @Sendable (ImportProgress) -> Void = { _ in },
-                           rejected: ([String], RegistryCSVRowError) throws -> Void = { _, _ in }) async throws -> ImportReport {
+                           rejected: ([String], RegistryCSV.RowError) throws -> Void = { _, _ in }) async throws -> ImportReport {
         let start = Date()
         let today = clock.today
         var report = ImportReport()
@@ -57,7 +57,7 @@ public struct RegistryImporter: Sendable {
                     good -= 1
                 } else if let number = row.record.identificationNumber, takenNumbers.contains(number.digits) {
                     badLines.insert(row.line)
-                    report.rejected.append(.init(line: row.line, reason: "identification-number-taken"))
+                    report.rejected.append(RegistryCSV.RowError(line: row.line, reason: "identification-number-taken"))
                     good -= 1
                 }
             }
@@ -77,7 +77,7 @@ public struct RegistryImporter: Sendable {
                 if pending.count == batchSize { try await flushExisting() }
             } catch let error as RegistryCSV.RowError {
                 badLines.insert(line)
-                report.rejected.append(.init(line: error.line, reason: error.reason))
+                report.rejected.append(error)
             }
             if line % 10_000 == 0 {
                 progress(.init(phase: "validating", rowsDone: line - 1, rowsTotal: nil, elapsedSeconds: Date().timeIntervalSince(start)))
@@ -118,22 +118,18 @@ public struct RegistryImporter: Sendable {
             try checkHeader(&writer)
             var batch: [PersonRecord] = []
             var written = 0
-            func flush() async throws {
-                let prepared = prepare(batch)
-                batch.removeAll(keepingCapacity: true)
-                try await inFlight?.value
-                inFlight = Task { [self] in try await insert(prepared, importID: importID) }
-                if written > 0 {
-                    progress(.init(phase: "writing", rowsDone: written, rowsTotal: good, elapsedSeconds: Date().timeIntervalSince(start)))
-                }
-                written += prepared.count
-            }
             while let (line, fields) = try writer.next() {
                 guard !badLines.contains(line), !existingLines.contains(line) else { continue }
                 batch.append(try RegistryCSV.person(from: fields, line: line, today: today))
-                if batch.count == batchSize { try await flush() }
+                if batch.count == batchSize {
+                    inFlight = try await handOff(prepare(batch), after: inFlight, importID: importID)
+                    written += batch.count
+                    batch.removeAll(keepingCapacity: true)
+                    progress(.init(phase: "writing", rowsDone: written - batchSize, rowsTotal: good, elapsedSeconds: Date().timeIntervalSince(start)))
+                }
             }
-            try await flush()
+            inFlight = try await handOff(prepare(batch), after: inFlight, importID: importID)
+            written += batch.count
             try await inFlight?.value
             inFlight = nil
             progress(.init(phase: "writing", rowsDone: written, rowsTotal: good, elapsedSeconds: Date().timeIntervalSince(start)))
@@ -195,6 +191,12 @@ public struct RegistryImporter: Sendable {
                                blindIndex: protector.blindIndex(record.jmbg), record: record,
                                folded: PersonModel.foldedNames(record))
         }
+    }
+
+    /// Waits for the previous batch's insert (so that its failure stops the import), then starts this one.
+    private func handOff(_ prepared: [PreparedRow], after previous: Task<Void, any Error>?, importID: UUID) async throws -> Task<Void, any Error> {
+        if let previous { try await previous.value }
+        return Task { [self] in try await insert(prepared, importID: importID) }
     }
 
     /// Inserts prepared rows in one transaction, with numbers from the pool for the rows that have none.

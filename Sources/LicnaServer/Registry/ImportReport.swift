@@ -1,3 +1,5 @@
+import LicnaCore
+
 /// How far an import has come; reported to whoever shows progress (a bar on a terminal, lines otherwise).
 public struct ImportProgress: Sendable {
     /// `validating` (first pass) or `writing` (second pass).
@@ -14,14 +16,7 @@ public struct ImportReport: Sendable {
     /// Rows whose JMBG is already registered: reported, never duplicated.
     public var alreadyRegistered: [Int] = []
     /// Rows that cannot be imported.
-    public var rejected: [RegistryCSVRowError] = []
+    public var rejected: [RegistryCSV.RowError] = []
     /// `true` when nothing was written because of rejected rows.
     public var refused = false
-}
-
-/// A rejected row with its line and reason, as `RegistryCSV.RowError`, kept with the row's raw fields for the
-/// rejected-rows file.
-public struct RegistryCSVRowError: Sendable, Hashable {
-    public let line: Int
-    public let reason: String
 }
