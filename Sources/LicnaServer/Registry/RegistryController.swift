@@ -50,8 +50,21 @@ struct RegistryController: RouteCollection {
 
     struct ResultsBody: Encodable, Sendable {
         let searched: Bool
-        let persons: [PersonView]
+        let persons: [OfficerRow]
         let error: String?
+    }
+
+    /// A person as the officer page shows them: status and sex as words of the page's language.
+    struct OfficerRow: Encodable, Sendable {
+        let person: PersonView
+        let status: String
+        let sex: String
+
+        init(_ person: PersonView, _ request: Request) {
+            self.person = person
+            self.status = request.t("registry.status.\(person.status)")
+            self.sex = request.t("registry.sex.\(person.sex)")
+        }
     }
 
     func page(request: Request) async throws -> View {
@@ -72,7 +85,7 @@ struct RegistryController: RouteCollection {
             message = request.t(error.messageKey, error.arguments)
         }
         let view = try await request.view.render("officer-registry", LicnaPage(request, title: request.t("registry.title"),
-                                                                               body: ResultsBody(searched: true, persons: persons, error: message)))
+                                                                               body: ResultsBody(searched: true, persons: persons.map { OfficerRow($0, request) }, error: message)))
         let response = try await view.encodeResponse(for: request)
         if message != nil { response.status = .badRequest }
         return response
