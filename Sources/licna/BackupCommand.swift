@@ -8,20 +8,21 @@ struct Backup: AsyncParsableCommand {
         discussion: "The master key is never in the backup: keep it separately. The file is created with mode 0600.")
 
     @OptionGroup var storage: StorageOptions
-    @Option(name: [.short, .customLong("out")], help: "The backup file.") var out: String
+    @Option(name: [.short, .customLong("out")], help: "The backup file, or - for standard output.") var out: String
 
     func run() async throws {
         let out = self.out
+        let toStandardOutput = out == "-"
         let temporary = out + ".partial"
         let rows = try await withInstallation(storage) { app in
-            let handle = try SecretFile.open(forWriting: temporary)
-            let writer = BufferedWriter(handle: handle)
+            let handle = toStandardOutput ? FileHandle.standardOutput : try SecretFile.open(forWriting: temporary)
+            let writer = BufferedWriter(handle: handle, isFile: !toStandardOutput)
             let rows = try await BackupService(database: app.db, masterKey: app.licna.configuration.masterKey).backup { writer.write($0) }
             try writer.close()
             return rows
         }
         // Only a complete backup gets the name asked for.
-        guard rename(temporary, out) == 0 else { throw explained(Exit.failed, "cli.backup.rename", ["path": out]) }
+        guard toStandardOutput || rename(temporary, out) == 0 else { throw explained(Exit.failed, "cli.backup.rename", ["path": out]) }
         Terminal.say("cli.backup.done", ["rows": "\(rows)", "path": out])
     }
 }
@@ -54,7 +55,13 @@ final class BufferedWriter: @unchecked Sendable {
     private var buffer = Data()
     private let lock = NSLock()
 
-    init(handle: FileHandle) { self.handle = handle }
+    /// `false` for standard output, which is neither synced nor closed.
+    private let isFile: Bool
+
+    init(handle: FileHandle, isFile: Bool = true) {
+        self.handle = handle
+        self.isFile = isFile
+    }
 
     func write(_ data: Data) {
         lock.lock(); defer { lock.unlock() }
@@ -65,6 +72,7 @@ final class BufferedWriter: @unchecked Sendable {
     func close() throws {
         lock.lock(); defer { lock.unlock() }
         handle.write(buffer)
+        guard isFile else { return }
         try handle.synchronize()
         try handle.close()
     }
