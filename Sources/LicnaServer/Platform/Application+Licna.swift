@@ -30,7 +30,9 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
                                                 attributes: [.posixPermissions: 0o700])
         app.databases.use(.sqlite(.file(configuration.storage.sqliteFile!)), as: .sqlite)
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url), as: .psql)
+        // Several connections per event loop: PostgreSQL serves concurrent transactions in parallel (SQLite
+        // serializes writers anyway). 4 × cores stays far below the server's default of 100 connections.
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
     }
     app.migrations.add(CreateInstallation())
     app.migrations.add(CreateAuditTrail())

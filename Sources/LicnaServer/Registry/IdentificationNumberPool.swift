@@ -44,7 +44,9 @@ public struct IdentificationNumberPool: Sendable {
     private func drawIssued(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
         let sql = database as! any SQLDatabase
         var generator = IdentificationNumberGenerator()
-        let batch = generator.generate(count: count)
+        // Sorted, so that concurrent transactions that happen to draw the same number take the unique index's
+        // locks in the same order: they wait for each other instead of deadlocking (PostgreSQL).
+        let batch = generator.generate(count: count).sorted()
         let now = clock.now
         let rows = try await sql.insert(into: IdentificationNumberModel.schema)
             .columns("number", "issued_at")
@@ -76,7 +78,7 @@ public struct IdentificationNumberPool: Sendable {
         var generator = IdentificationNumberGenerator()
         var remaining = count
         while remaining > 0 {
-            let batch = generator.generate(count: min(remaining, 5_000))
+            let batch = generator.generate(count: min(remaining, 5_000)).sorted()  // lock order: see drawIssued
             try await sql.insert(into: IdentificationNumberModel.schema)
                 .columns("number")
                 .rows(batch.map { [SQLBind($0.digits)] })
