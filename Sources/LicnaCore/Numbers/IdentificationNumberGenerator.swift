@@ -43,7 +43,7 @@ public struct IdentificationNumberGenerator<Random: RandomNumberGenerator> {
                             // Most draws fail the neighbour rules already in their first eight digits: drop them
                             // before computing the check digit.
                             guard IdentificationNumberFilters.neighboursAccepted(prefix) else { continue }
-                            digits[8] = Verhoeff.checkDigit(of: prefix, d: d, p: p, inverse: inverse)
+                            digits[8] = Int(inverse[Verhoeff.checksum(prefix, firstPosition: 1, d: d, p: p)])
                             if IdentificationNumberFilters.accepts(UnsafeBufferPointer(digits)) {
                                 var value = 0
                                 for index in 0..<9 { value = value * 10 + digits[index] }

@@ -2,7 +2,7 @@
 /// adjacent digits, using the dihedral group D5.
 public enum Verhoeff {
     /// Multiplication in D5.
-    @usableFromInline static let d: [[UInt8]] = [
+    static let d: [[UInt8]] = [
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
         [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
         [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
@@ -19,20 +19,29 @@ public enum Verhoeff {
     static let flatD: [UInt8] = d.flatMap { $0 }
     static let flatP: [UInt8] = p.flatMap { $0 }
 
-    /// The check digit of the digits in `digits` (most significant first), with the tables passed in as pointers:
-    /// no allocation, no lazy-global checks.
+    /// The Verhoeff fold over `digits` (most significant first), the rightmost digit at position `firstPosition`:
+    /// 1 to compute a check digit (room for it at position 0), 0 to check a number that carries one. The tables are
+    /// passed in as pointers, so the generator's hot loop pays no allocation and no lazy-global check.
     @inlinable
-    static func checkDigit(of digits: UnsafeBufferPointer<Int>, d: UnsafeBufferPointer<UInt8>, p: UnsafeBufferPointer<UInt8>,
-                           inverse: UnsafeBufferPointer<UInt8>) -> Int {
+    static func checksum(_ digits: UnsafeBufferPointer<Int>, firstPosition: Int, d: UnsafeBufferPointer<UInt8>,
+                         p: UnsafeBufferPointer<UInt8>) -> Int {
         var c = 0
-        var position = 1
+        var position = firstPosition
         var index = digits.count - 1
         while index >= 0 {
             c = Int(d[10 * c + Int(p[10 * (position & 7) + digits[index]])])
             position += 1
             index -= 1
         }
-        return Int(inverse[c])
+        return c
+    }
+
+    static func checksum(_ digits: some Collection<Int>, firstPosition: Int) -> Int {
+        Array(digits).withUnsafeBufferPointer { digits in
+            flatD.withUnsafeBufferPointer { d in
+                flatP.withUnsafeBufferPointer { p in checksum(digits, firstPosition: firstPosition, d: d, p: p) }
+            }
+        }
     }
 
     /// Inverses in D5.
@@ -40,19 +49,11 @@ public enum Verhoeff {
 
     /// The check digit to append to `digits` (most significant first).
     public static func checkDigit<C: BidirectionalCollection>(for digits: C) -> Int where C.Element == Int {
-        var c: UInt8 = 0
-        for (i, digit) in digits.reversed().enumerated() {
-            c = d[Int(c)][Int(p[(i + 1) % 8][digit])]
-        }
-        return Int(inverse[Int(c)])
+        Int(inverse[checksum(digits, firstPosition: 1)])
     }
 
     /// `true` when the last digit of `digits` is the check digit of the others.
     public static func isValid<C: BidirectionalCollection>(_ digits: C) -> Bool where C.Element == Int {
-        var c: UInt8 = 0
-        for (i, digit) in digits.reversed().enumerated() {
-            c = d[Int(c)][Int(p[i % 8][digit])]
-        }
-        return c == 0
+        checksum(digits, firstPosition: 0) == 0
     }
 }

@@ -30,31 +30,13 @@ public struct IdentificationNumberPool: Sendable {
         guard numbers.count < count else { return numbers }
         var attempts = 0
         while numbers.count < count, attempts < 100 {
-            numbers += try await drawIssued(count - numbers.count, on: database)
+            numbers += try await insertFresh(count - numbers.count, issuedAt: clock.now, on: database)
             attempts += 1
         }
         guard numbers.count == count else { throw Exhausted() }
         // The pool ran dry: fill it again for the callers that allocate one number at a time.
         if count < reserve { try await refill(adding: reserve, on: database) }
         return numbers
-    }
-
-    /// Draws fresh numbers and records them as issued; a number drawn at any time before is skipped by the unique
-    /// index (`ON CONFLICT DO NOTHING … RETURNING` gives back only the rows that went in).
-    private func drawIssued(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
-        let sql = database as! any SQLDatabase
-        var generator = IdentificationNumberGenerator()
-        // Sorted, so that concurrent transactions that happen to draw the same number take the unique index's
-        // locks in the same order: they wait for each other instead of deadlocking (PostgreSQL).
-        let batch = generator.generate(count: count).sorted()
-        let now = clock.now
-        let rows = try await sql.insert(into: IdentificationNumberModel.schema)
-            .columns("number", "issued_at")
-            .rows(batch.map { [SQLBind($0.digits), SQLBind(now)] })
-            .ignoringConflicts(with: ["number"])
-            .returning("number")
-            .all()
-        return try rows.map { try IdentificationNumber($0.decode(column: "number", as: String.self)) }
     }
 
     private func claim(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
@@ -74,18 +56,35 @@ public struct IdentificationNumberPool: Sendable {
 
     /// Draws `count` fresh numbers into the pool. Numbers already drawn at any time are skipped by the unique index.
     public func refill(adding count: Int, on database: any Database) async throws {
+        _ = try await insertFresh(count, issuedAt: nil, on: database)
+    }
+
+    /// Rows per INSERT: two bound values each stays far below SQLite's 32,766 and PostgreSQL's 65,535.
+    private static let rowsPerStatement = 5_000
+
+    /// Draws `count` fresh numbers and inserts them, issued at `issuedAt` or (when nil) into the pool. A number drawn
+    /// at any time before is skipped by the unique index; `ON CONFLICT DO NOTHING … RETURNING` gives back only the
+    /// numbers that went in.
+    private func insertFresh(_ count: Int, issuedAt: Date?, on database: any Database) async throws -> [IdentificationNumber] {
         let sql = database as! any SQLDatabase
         var generator = IdentificationNumberGenerator()
+        var inserted: [IdentificationNumber] = []
         var remaining = count
         while remaining > 0 {
-            let batch = generator.generate(count: min(remaining, 5_000)).sorted()  // lock order: see drawIssued
-            try await sql.insert(into: IdentificationNumberModel.schema)
-                .columns("number")
-                .rows(batch.map { [SQLBind($0.digits)] })
+            // Sorted, so that concurrent transactions that happen to draw the same number take the unique index's
+            // locks in the same order: they wait for each other instead of deadlocking (PostgreSQL).
+            let batch = generator.generate(count: min(remaining, Self.rowsPerStatement)).sorted()
+            let rows = try await sql.insert(into: IdentificationNumberModel.schema)
+                .columns("number", "issued_at")
+                .rows(batch.map { [SQLBind($0.digits), SQLBind(issuedAt)] })
                 .ignoringConflicts(with: ["number"])
-                .run()
+                .returning("number")
+                .all()
+            // A loop, not `try rows.map`: the map inside this loop crashes Swift 6.3.1's optimizer (coroutine splitting).
+            for row in rows { inserted.append(try IdentificationNumber(row.decode(column: "number", as: String.self))) }
             remaining -= batch.count
         }
+        return inserted
     }
 
     /// Records numbers issued elsewhere (an imported registry) as issued, so that the pool never draws them.
@@ -93,11 +92,13 @@ public struct IdentificationNumberPool: Sendable {
         guard !numbers.isEmpty else { return }
         let sql = database as! any SQLDatabase
         let now = clock.now
-        try await sql.insert(into: IdentificationNumberModel.schema)
-            .columns("number", "issued_at")
-            .rows(numbers.map { [SQLBind($0.digits), SQLBind(now)] })
-            .onConflict(with: ["number"]) { $0.set(excludedValueOf: "issued_at") }
-            .run()
+        for start in stride(from: 0, to: numbers.count, by: Self.rowsPerStatement) {
+            try await sql.insert(into: IdentificationNumberModel.schema)
+                .columns("number", "issued_at")
+                .rows(numbers[start..<min(start + Self.rowsPerStatement, numbers.count)].map { [SQLBind($0.digits), SQLBind(now)] })
+                .onConflict(with: ["number"]) { $0.set(excludedValueOf: "issued_at") }
+                .run()
+        }
     }
 
     /// Unissued numbers in the pool.

@@ -164,14 +164,13 @@ public struct RegistryImporter: Sendable {
     /// batch costs little memory (the SQL binds are made 1,000 rows at a time).
     struct PreparedRow: Sendable {
         let id: UUID
-        var identificationNumber: String?
         let sealed: SealedValue
         let blindIndex: Data
         let record: PersonRecord
         let folded: String
 
-        func binds(importID: UUID, now: Date) -> [any SQLExpression] {
-            [SQLBind(id), SQLBind(identificationNumber ?? ""), SQLBind(sealed.combined), SQLBind(sealed.keyVersion),
+        func binds(identificationNumber: IdentificationNumber, importID: UUID, now: Date) -> [any SQLExpression] {
+            [SQLBind(id), SQLBind(identificationNumber.digits), SQLBind(sealed.combined), SQLBind(sealed.keyVersion),
              SQLBind(blindIndex), SQLBind(record.givenName), SQLBind(record.surname), SQLBind(record.givenNameCyrillic),
              SQLBind(record.surnameCyrillic), SQLBind(folded), SQLBind(record.birthDate.iso8601), SQLBind(record.birthPlace),
              SQLBind(record.sex.rawValue), SQLBind(record.citizenship), SQLBind(record.address), SQLBind(record.municipality),
@@ -186,8 +185,7 @@ public struct RegistryImporter: Sendable {
         let now = clock.now
         return batch.map { record in
             let id = TimeOrderedUUID.make(at: now, using: &random)
-            return PreparedRow(id: id, identificationNumber: record.identificationNumber?.digits,
-                               sealed: protector.seal(record.jmbg, owner: id.uuidString),
+            return PreparedRow(id: id, sealed: protector.seal(record.jmbg, owner: id.uuidString),
                                blindIndex: protector.blindIndex(record.jmbg), record: record,
                                folded: PersonModel.foldedNames(record))
         }
@@ -212,16 +210,17 @@ public struct RegistryImporter: Sendable {
                 // copied into the database once.
                 _ = try await sql.raw("PRAGMA wal_autocheckpoint = 50000").all()
             }
-            var fresh = try await pool.allocate(batch.count { $0.identificationNumber == nil }, on: db).makeIterator()
+            var fresh = try await pool.allocate(batch.count { $0.record.identificationNumber == nil }, on: db).makeIterator()
             try await pool.markIssued(batch.compactMap { $0.record.identificationNumber }, on: db)
             let now = clock.now
             // SQLite allows 32,766 bound values per statement: 21 columns × 1,000 rows stays below.
             for start in stride(from: 0, to: batch.count, by: 1_000) {
                 var rows: [[any SQLExpression]] = []
                 rows.reserveCapacity(1_000)
-                for var row in batch[start..<min(start + 1_000, batch.count)] {
-                    if row.identificationNumber == nil { row.identificationNumber = fresh.next()?.digits }
-                    rows.append(row.binds(importID: importID, now: now))
+                for row in batch[start..<min(start + 1_000, batch.count)] {
+                    // `allocate` returned exactly one number per row that has none.
+                    let number = row.record.identificationNumber ?? fresh.next()!
+                    rows.append(row.binds(identificationNumber: number, importID: importID, now: now))
                 }
                 try await sql.insert(into: PersonModel.schema).columns(PersonColumns.names).rows(rows).run()
             }
