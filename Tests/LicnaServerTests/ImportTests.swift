@@ -24,10 +24,13 @@ import VaporTesting
         return (url, numbers)
     }
 
+    /// Rows 100, 5000 and 9999 (file lines 101, 5001, 10000) broken: a wrong check digit, a future date, an
+    /// unassigned region.
+    static let threeBadRows = [100: "0101980210001", 5_000: "0101030210003", 9_999: "0101980650003"]
+
     @Test(arguments: TestEngine.available)
     func badRowsImportNothingAndAreNamed(engine: TestEngine) async throws {
-        // Rows 100, 5000 and 9999 are bad: a wrong check digit, a future date, an unassigned region.
-        let (url, _) = try Self.writeCSV(count: 10_000, bad: [100: "0101980210001", 5_000: "0101030210003", 9_999: "0101980650003"])
+        let (url, _) = try Self.writeCSV(count: 10_000, bad: Self.threeBadRows)
         let installation = try await TestInstallation.make(engine)
         try await installation.withApp(http: false) { app in
             let importer = RegistryImporter(registry: app.licna.registry(on: app.db))
@@ -43,7 +46,7 @@ import VaporTesting
 
     @Test(arguments: TestEngine.available)
     func skipInvalidImportsTheRestAndNeverDuplicates(engine: TestEngine) async throws {
-        let (url, numbers) = try Self.writeCSV(count: 10_000, bad: [100: "0101980210001", 5_000: "0101030210003", 9_999: "0101980650003"])
+        let (url, numbers) = try Self.writeCSV(count: 10_000, bad: Self.threeBadRows)
         let installation = try await TestInstallation.make(engine)
         try await installation.withApp(http: false) { app in
             let importer = RegistryImporter(registry: app.licna.registry(on: app.db))

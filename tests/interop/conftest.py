@@ -1,7 +1,6 @@
 """Shared fixtures of the interop suites: the built `licna` command and throwaway installations."""
 import os
 import secrets
-import shutil
 import subprocess
 
 import pytest
@@ -41,9 +40,3 @@ class Installation:
 @pytest.fixture
 def installation(licna_bin, tmp_path):
     return Installation(licna_bin, tmp_path)
-
-
-def require_tool(name):
-    """Interop tools must be present in CI; elsewhere a missing one is a failure too, with what to install."""
-    if shutil.which(name) is None:
-        pytest.fail(f"{name} is missing: install it (scripts/test does)")
