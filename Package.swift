@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LicnaCore", targets: ["LicnaCore"]),
+        .library(name: "LicnaPKI", targets: ["LicnaPKI"]),
         .executable(name: "licna", targets: ["licna"]),
     ],
     dependencies: [
@@ -16,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -31,9 +34,19 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LicnaPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "LicnaServer",
             dependencies: [
                 "LicnaCore",
+                "LicnaPKI",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -59,6 +72,10 @@ let package = Package(
         .testTarget(
             name: "LicnaCoreTests",
             dependencies: ["LicnaCore"]
+        ),
+        .testTarget(
+            name: "LicnaPKITests",
+            dependencies: ["LicnaPKI"]
         ),
         .testTarget(
             name: "LicnaServerTests",
