@@ -87,11 +87,7 @@ extension ASN1ObjectIdentifier {
         public static let ldsSecurityObject: ASN1ObjectIdentifier = [2, 23, 136, 1, 1, 1]
     }
 
-    /// X.520 and ETSI EN 319 412-1 name attributes.
-    public enum NameAttributes {
-        public static let givenName: ASN1ObjectIdentifier = [2, 5, 4, 42]
-        public static let surname: ASN1ObjectIdentifier = [2, 5, 4, 4]
-        public static let serialNumber: ASN1ObjectIdentifier = [2, 5, 4, 5]
-        public static let organizationIdentifier: ASN1ObjectIdentifier = [2, 5, 4, 97]
-    }
+    /// ETSI EN 319 412-1 §5.1.4 organizationIdentifier (X.520 2.5.4.97); the other name attributes are in
+    /// swift-asn1's `NameAttributes`.
+    public static let organizationIdentifier: ASN1ObjectIdentifier = [2, 5, 4, 97]
 }

@@ -1,0 +1,45 @@
+import Crypto
+import X509
+
+/// RFC 5280 §4.1.2.2 and CA/B Forum practice: serial numbers are positive, at most 20 octets, and unpredictable.
+/// Licna uses 128 random bits with the top bit cleared (so the INTEGER is positive and 16 octets or fewer).
+/// Uniqueness is enforced by the database, which retries on a collision.
+public struct CertificateSerialNumberGenerator: Sendable {
+    public init() {}
+
+    public func next() -> Certificate.SerialNumber {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var generator = SystemRandomNumberGenerator()
+        repeat {
+            for index in bytes.indices { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
+            bytes[0] &= 0x7F
+        } while bytes[0] == 0  // keep 16 significant octets, so every serial prints as 32 hex digits or 31
+        return Certificate.SerialNumber(bytes: bytes)
+    }
+}
+
+extension Certificate.SerialNumber {
+    /// Lowercase hex without separators or leading zero octets (CONVENTIONS: how serials are printed).
+    public var hex: String {
+        let trimmed = bytes.drop(while: { $0 == 0 })
+        return trimmed.isEmpty ? "0" : trimmed.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Parses a serial printed in hex, in any case, with or without `:` separators or a `0x` prefix.
+    public init?(hex text: String) {
+        var digits = text.lowercased().replacingOccurrences(of: ":", with: "")
+        if digits.hasPrefix("0x") { digits.removeFirst(2) }
+        guard !digits.isEmpty, digits.count <= 40, digits.allSatisfy(\.isHexDigit) else { return nil }
+        if digits.count % 2 == 1 { digits = "0" + digits }
+        var bytes: [UInt8] = []
+        var index = digits.startIndex
+        while index < digits.endIndex {
+            let next = digits.index(index, offsetBy: 2)
+            bytes.append(UInt8(digits[index..<next], radix: 16)!)
+            index = next
+        }
+        self.init(bytes: bytes)
+    }
+}
+
+import Foundation

@@ -1,0 +1,113 @@
+import Fluent
+import Foundation
+import LicnaCore
+import LicnaPKI
+import SQLKit
+import X509
+
+/// What an operator or the card-issuance flow asks for.
+public struct CertificateRequest: Sendable {
+    public var profile: CertificateProfile
+    public var csr: CertificateSigningRequest
+    public var notAfter: Date?
+    /// The card model the key lives on; QcSSCD is stated only for models configured as certified QSCDs.
+    public var cardModel: String?
+
+    public init(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date? = nil, cardModel: String? = nil) {
+        self.profile = profile
+        self.csr = csr
+        self.notAfter = notAfter
+        self.cardModel = cardModel
+    }
+
+    /// Reads a CSR in PEM or DER.
+    public static func parseCSR(_ bytes: [UInt8]) throws -> CertificateSigningRequest {
+        if let text = String(bytes: bytes, encoding: .utf8), text.contains("-----BEGIN") {
+            return try CertificateSigningRequest(pemEncoded: text)
+        }
+        return try CertificateSigningRequest(derEncoded: bytes)
+    }
+}
+
+extension CertificateAuthorityService {
+    /// Issues a certificate of a requestable profile from a CSR. The subject must meet the profile's rules; the
+    /// serial is 128 random bits, unique by the primary key; the row and its audit entry commit before the
+    /// certificate is returned.
+    public func issue(_ request: CertificateRequest, context: AuditContext) async throws -> Certificate {
+        guard CertificateProfile.requestable.contains(request.profile) else {
+            throw TrustError.invalidRequest("profile \(request.profile.rawValue) cannot be requested; use authentication, signature or e-seal")
+        }
+        guard request.csr.publicKey.isValidSignature(request.csr.signature, for: request.csr) else {
+            throw TrustError.invalidRequest("the CSR's signature does not verify: it was not made with the key it contains")
+        }
+        try checkKey(request.csr.publicKey)
+        let rules = SubjectRules(country: try await country()) { (try? IdentificationNumber($0)) != nil }
+        do { try rules.check(request.csr.subject, for: request.profile) } catch let error as PKIError {
+            throw TrustError.invalidRequest(error.detail)
+        }
+        let hierarchy = try await hierarchy()
+        let authorityName: AuthorityName = request.profile == .eSeal ? .institution : .citizen
+        guard let authority = try hierarchy.authority(authorityName).signer else { throw TrustError.notInitialized }
+        let urls = try await urls()
+        let now = self.now
+        let caEnd = authority.certificate.notValidAfter
+        let notAfter: Date
+        if let requested = request.notAfter {
+            guard requested > now else { throw TrustError.invalidRequest("--not-after must be in the future") }
+            guard requested <= caEnd else {
+                throw TrustError.invalidRequest("the certificate may not outlast its CA, which expires \(Self.day(caEnd)); choose an earlier date")
+            }
+            notAfter = requested
+        } else {
+            notAfter = min(now + configuration.defaultValidity, caEnd)
+        }
+        let keyOnQSCD = request.profile == .signature && request.cardModel.map(configuration.qscdCardModels.contains) == true
+        let configuration = self.configuration
+        for attempt in 1...3 {
+            do {
+                return try await database.transaction { db in
+                    let sql = db as! any SQLDatabase
+                    guard let row = try await sql.raw("""
+                        UPDATE pki_authorities SET issued_count = issued_count + 1 WHERE id = \(bind: authorityName.rawValue) RETURNING issued_count
+                        """).first() else { throw TrustError.notInitialized }
+                    let sequence = try row.decode(column: "issued_count", as: Int64.self)
+                    let partition = Int((sequence - 1) / Int64(configuration.crlPartitionSize))
+                    let locations = TrustServiceLocations(ocsp: urls.ocsp, caIssuers: urls.caIssuers(authorityName),
+                                                          crl: urls.crl(authorityName, partition: partition))
+                    let certificate = try CertificateIssuer().issue(
+                        profile: request.profile, subject: request.csr.subject, publicKey: request.csr.publicKey,
+                        serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now, notAfter: notAfter,
+                        authority: authority,
+                        options: .init(keyOnQSCD: keyOnQSCD,
+                                       disclosureStatements: [.init(url: urls.disclosureStatement, language: "en")],
+                                       locations: locations))
+                    try await CertificateRecord.insert(certificate, authority: authorityName, profile: request.profile,
+                                                       partition: partition, issuedAt: now, on: sql)
+                    try await audit.append([context.event("ca.issue", "certificate", certificate.serialNumber.hex,
+                                                          detail: "\(request.profile.rawValue) by \(authorityName.rawValue)")], on: db)
+                    return certificate
+                }
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {
+                continue  // a serial collision (2^-127): draw another
+            }
+        }
+        throw TrustError("ca-issue-failed")
+    }
+
+    private func checkKey(_ key: Certificate.PublicKey) throws {
+        if P256.Signing.PublicKey(key) != nil || P384.Signing.PublicKey(key) != nil || P521.Signing.PublicKey(key) != nil { return }
+        if let rsa = _RSA.Signing.PublicKey(key), rsa.keySizeInBits >= 2048 { return }
+        throw TrustError.invalidRequest("the key must be ECDSA P-256, P-384 or P-521, or RSA of at least 2048 bits")
+    }
+
+    static func day(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+}
+
+import Crypto
+import _CryptoExtras

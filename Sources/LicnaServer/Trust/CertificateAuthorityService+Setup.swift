@@ -1,0 +1,165 @@
+import Crypto
+import Fluent
+import Foundation
+import LicnaCore
+import LicnaPKI
+import SQLKit
+import X509
+
+/// What `licna ca init` is given.
+public struct TrustSetup: Sendable {
+    public var country: String
+    public var organization: String
+    public var publicURL: String
+    public var rootPassphrase: String
+    /// scrypt cost of the root key's passphrase protection (2^15; tests lower it).
+    public var rootKeyCostLog2: UInt8
+
+    public init(country: String, organization: String, publicURL: String, rootPassphrase: String, rootKeyCostLog2: UInt8 = 15) {
+        self.country = country
+        self.organization = organization
+        self.publicURL = publicURL
+        self.rootPassphrase = rootPassphrase
+        self.rootKeyCostLog2 = rootKeyCostLog2
+    }
+}
+
+extension CertificateAuthorityService {
+    static let year: TimeInterval = 365.25 * 86_400
+
+    /// Creates the hierarchy once: root (P-384, 20 years), citizen and institution CAs under it, a separate
+    /// self-signed CSCA with its document signer (ICAO 9303-12 §5), a TSA unit certificate and one delegated
+    /// OCSP responder per CA. Refuses when a hierarchy exists.
+    public func initialize(_ setup: TrustSetup, context: AuditContext) async throws {
+        guard setup.country.count == 2, setup.country.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            throw TrustError.invalidRequest("the country must be two capital letters (ISO 3166), e.g. ME")
+        }
+        guard let url = URL(string: setup.publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw TrustError.invalidRequest("the public URL must be an http(s) address, e.g. https://eid.example.me")
+        }
+        if try await TrustHierarchy.load(on: database, vault: vault) != nil { throw TrustError.alreadyInitialized }
+        let urls = TrustURLs(publicURL: setup.publicURL)
+        let now = self.now
+        let issuer = CertificateIssuer()
+        let serials = CertificateSerialNumberGenerator()
+        func name(_ commonName: String) throws -> DistinguishedName {
+            try DistinguishedName {
+                CountryName(setup.country)
+                OrganizationName(setup.organization)
+                CommonName(commonName)
+            }
+        }
+
+        let rootKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
+        let rootCertificate = try issuer.issue(
+            profile: .rootCA, subject: try name("\(setup.organization) Root CA"), publicKey: rootKey.publicKey,
+            serialNumber: serials.next(), notBefore: now, notAfter: now + 20 * Self.year, authority: nil,
+            selfSigningKey: rootKey, options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil), maxPathLength: 1))
+        let root = SigningAuthority(certificate: rootCertificate, privateKey: rootKey)
+
+        var issued: [(AuthorityName, CertificateProfile, Certificate, Int)] = []  // certificates the root and CSCA issue
+        var authorities: [(AuthorityName, CertificateProfile, SigningAuthority)] = [(.root, .rootCA, root)]
+        let underRoot = TrustServiceLocations(ocsp: urls.ocsp, caIssuers: urls.caIssuers(.root), crl: urls.crl(.root, partition: 0))
+        for (authorityName, commonName) in [(AuthorityName.citizen, "Citizen CA"), (.institution, "Institution CA")] {
+            let key = Certificate.PrivateKey(P384.Signing.PrivateKey())
+            let certificate = try issuer.issue(
+                profile: .issuingCA, subject: try name("\(setup.organization) \(commonName)"), publicKey: key.publicKey,
+                serialNumber: serials.next(), notBefore: now, notAfter: now + 12 * Self.year, authority: root,
+                options: .init(locations: underRoot, maxPathLength: 0))
+            authorities.append((authorityName, .issuingCA, SigningAuthority(certificate: certificate, privateKey: key)))
+            issued.append((.root, .issuingCA, certificate, 0))
+        }
+        let cscaKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
+        let cscaCertificate = try issuer.issue(
+            profile: .csca, subject: try name("\(setup.organization) CSCA"), publicKey: cscaKey.publicKey,
+            serialNumber: serials.next(), notBefore: now, notAfter: now + 15 * Self.year, authority: nil,
+            selfSigningKey: cscaKey, options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil), maxPathLength: 0))
+        let csca = SigningAuthority(certificate: cscaCertificate, privateKey: cscaKey)
+        authorities.append((.csca, .csca, csca))
+
+        // End-entity keys of the services themselves.
+        var signingKeys: [(id: String, authority: AuthorityName, profile: CertificateProfile, key: SigningAuthority)] = []
+        let institution = authorities.first { $0.0 == .institution }!.2
+        let tsaKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let tsaCertificate = try issuer.issue(
+            profile: .timestamping, subject: try name("\(setup.organization) Timestamp Authority"), publicKey: tsaKey.publicKey,
+            serialNumber: serials.next(), notBefore: now, notAfter: now + 6 * Self.year, authority: institution,
+            options: .init(locations: .init(ocsp: urls.ocsp, caIssuers: urls.caIssuers(.institution), crl: urls.crl(.institution, partition: 0))))
+        signingKeys.append(("timestamping", .institution, .timestamping, SigningAuthority(certificate: tsaCertificate, privateKey: tsaKey)))
+        issued.append((.institution, .timestamping, tsaCertificate, 0))
+        let dsKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let dsCertificate = try issuer.issue(
+            profile: .documentSigner, subject: try name("\(setup.organization) Document Signer"), publicKey: dsKey.publicKey,
+            serialNumber: serials.next(), notBefore: now, notAfter: now + 11 * Self.year, authority: csca,
+            options: .init(locations: .init(ocsp: urls.ocsp, caIssuers: urls.caIssuers(.csca), crl: urls.crl(.csca, partition: 0))))
+        signingKeys.append(("document-signer", .csca, .documentSigner, SigningAuthority(certificate: dsCertificate, privateKey: dsKey)))
+        issued.append((.csca, .documentSigner, dsCertificate, 0))
+        for (authorityName, _, authority) in authorities {
+            let responder = try makeResponder(for: authorityName, authority: authority, organization: setup.organization, now: now)
+            signingKeys.append(("responder-\(authorityName.rawValue)", authorityName, .ocspResponder, responder))
+            issued.append((authorityName, .ocspResponder, responder.certificate, 0))
+        }
+
+        let (authorityList, keyList, issuedList) = (authorities, signingKeys, issued)
+        let protectedRoot = try PassphraseProtectedKey(sealing: rootKey, passphrase: setup.rootPassphrase, costLog2: setup.rootKeyCostLog2)
+        try await database.transaction { db in
+            let sql = db as! any SQLDatabase
+            for (key, value) in [("public-url", urls.base), ("country", setup.country), ("organization", setup.organization)] {
+                try await sql.insert(into: "pki_settings").columns("id", "value").values(SQLBind(key), SQLBind(value)).run()
+            }
+            for (authorityName, profile, authority) in authorityList {
+                let sealed = authorityName == .root ? try vault.seal(bytes: protectedRoot.sealed) : try vault.seal(authority.privateKey)
+                // The TSA certificate is the institution CA's first issued certificate (partition 0).
+                let issuedCount: Int64 = authorityName == .institution ? 1 : 0
+                try await sql.insert(into: "pki_authorities")
+                    .columns("id", "profile", "certificate", "sealed_key", "key_protection", "issued_count", "crl_number", "created_at")
+                    .values(SQLBind(authorityName.rawValue), SQLBind(profile.rawValue), SQLBind(Data(try DEREncoding.encode(authority.certificate))),
+                            SQLBind(Data(sealed)), SQLBind(authorityName == .root ? "passphrase+master" : "master"),
+                            SQLBind(issuedCount), SQLBind(Int64(0)), SQLBind(Int64(now.timeIntervalSince1970)))
+                    .run()
+            }
+            for entry in keyList {
+                try await insertSigningKey(id: entry.id, authority: entry.authority, profile: entry.profile, key: entry.key, now: now, on: sql)
+            }
+            for (authorityName, profile, certificate, partition) in issuedList {
+                try await CertificateRecord.insert(certificate, authority: authorityName, profile: profile, partition: partition, issuedAt: now, on: sql)
+            }
+            try await audit.append([context.event("ca.init", "certificate-authority", AuthorityName.root.rawValue,
+                                                  detail: "root \(rootCertificate.serialNumber.hex)")], on: db)
+        }
+        let publisher = CRLPublisher(authorityService: self)
+        try await publisher.publishAll(root: root)
+    }
+
+    func makeResponder(for name: AuthorityName, authority: SigningAuthority, organization: String, now: Date) throws -> SigningAuthority {
+        let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let notAfter = min(now + configuration.responderValidity, authority.certificate.notValidAfter)
+        let certificate = try CertificateIssuer().issue(
+            profile: .ocspResponder,
+            subject: try DistinguishedName {
+                CountryName(authority.certificate.subject.countryName ?? "ME")
+                OrganizationName(organization)
+                CommonName("\(organization) OCSP Responder (\(name.rawValue))")
+            },
+            publicKey: key.publicKey, serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now, notAfter: notAfter,
+            authority: authority, options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil)))
+        return SigningAuthority(certificate: certificate, privateKey: key)
+    }
+
+    func insertSigningKey(id: String, authority: AuthorityName, profile: CertificateProfile, key: SigningAuthority, now: Date,
+                          on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "pki_signing_keys")
+            .columns("id", "authority_id", "purpose", "certificate", "sealed_key", "not_after", "updated_at")
+            .values(SQLBind(id), SQLBind(authority.rawValue), SQLBind(profile.rawValue), SQLBind(Data(try DEREncoding.encode(key.certificate))),
+                    SQLBind(Data(try vault.seal(key.privateKey))), SQLBind(Int64(key.certificate.notValidAfter.timeIntervalSince1970)),
+                    SQLBind(Int64(now.timeIntervalSince1970)))
+            .run()
+    }
+}
+
+extension DistinguishedName {
+    var countryName: String? {
+        for rdn in self { for attribute in rdn where attribute.type == .RDNAttributeType.countryName { return String(attribute.value) } }
+        return nil
+    }
+}

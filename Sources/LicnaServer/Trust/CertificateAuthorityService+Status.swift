@@ -1,0 +1,118 @@
+import Fluent
+import Foundation
+import LicnaCore
+import LicnaPKI
+import SQLKit
+import X509
+
+/// A change of a certificate's status (RFC 5280 §3.3, §5.3.1).
+public enum CertificateStatusChange: Sendable, Hashable {
+    /// Permanent revocation with a reason and, optionally, when the key was compromised.
+    case revoke(RevocationReason, invalidityDate: Date?)
+    /// Suspension (certificateHold): reversible with `release`.
+    case hold
+    /// Ends a hold: the certificate is good again and leaves the next CRL.
+    case release
+}
+
+extension CertificateAuthorityService {
+    /// Applies a status change in one transaction with its audit entry and a row in `pki_status_changes`, which
+    /// every running server polls so that OCSP answers change within a second. A keyCompromise revocation
+    /// produces the CA's CRLs at once; other changes wait for the scheduled run.
+    @discardableResult
+    public func change(serial text: String, _ change: CertificateStatusChange, context: AuditContext) async throws -> CertificateRecordView {
+        guard let serial = Certificate.SerialNumber(hex: text) else {
+            throw TrustError.invalidRequest("the serial number must be hexadecimal, as `licna ca status` prints it")
+        }
+        let hex = serial.hex
+        let now = self.now
+        let record: CertificateRecord = try await database.transaction { db in
+            let sql = db as! any SQLDatabase
+            guard var record = try await CertificateRecord.find(serial: hex, on: sql) else { throw TrustError.unknownSerial }
+            switch (record.status, change) {
+            case (.revoked, _):
+                throw TrustError.alreadyRevoked
+            case (.good, .release), (.revoked, .release):
+                throw TrustError.notOnHold
+            case (.hold, .hold):
+                throw TrustError("ca-already-on-hold")
+            case (_, .revoke(let reason, let invalidity)):
+                guard RevocationReason.revocationReasons.contains(reason) else {
+                    throw TrustError.invalidRequest("use `licna ca hold` to suspend a certificate")
+                }
+                record.status = .revoked
+                record.revokedAt = now
+                record.reason = reason
+                record.invalidityDate = invalidity.map { min($0, now) }
+            case (.good, .hold):
+                record.status = .hold
+                record.revokedAt = now
+                record.reason = .certificateHold
+            case (.hold, .release):
+                record.status = .good
+                record.revokedAt = nil
+                record.reason = nil
+                record.invalidityDate = nil
+            }
+            try await sql.update("pki_certificates")
+                .set("status", to: record.status.rawValue)
+                .set("revoked_at", to: record.revokedAt.map { Int64($0.timeIntervalSince1970) })
+                .set("reason", to: record.reason?.rawValue)
+                .set("invalidity_date", to: record.invalidityDate.map { Int64($0.timeIntervalSince1970) })
+                .where("serial", .equal, hex)
+                .run()
+            try await sql.insert(into: "pki_status_changes").columns("serial", "authority_id", "changed_at")
+                .values(SQLBind(hex), SQLBind(record.authority.rawValue), SQLBind(Int64(now.timeIntervalSince1970))).run()
+            let action: String
+            switch change {
+            case .revoke(let reason, _): action = "ca.revoke." + reason.name
+            case .hold: action = "ca.hold"
+            case .release: action = "ca.release"
+            }
+            try await audit.append([context.event(action, "certificate", hex)], on: db)
+            return record
+        }
+        if case .revoke(.keyCompromise, _) = change, record.authority != .root {
+            try await CRLPublisher(authorityService: self).publish(record.authority)
+        }
+        return CertificateRecordView(record)
+    }
+
+    /// The status of one certificate, for `licna ca status` and the API.
+    public func status(serial text: String) async throws -> CertificateRecordView {
+        guard let serial = Certificate.SerialNumber(hex: text) else {
+            throw TrustError.invalidRequest("the serial number must be hexadecimal, as `licna ca status` prints it")
+        }
+        guard let record = try await CertificateRecord.find(serial: serial.hex, on: sql) else { throw TrustError.unknownSerial }
+        return CertificateRecordView(record)
+    }
+}
+
+/// A certificate's record as commands print it (`--json`: camelCase keys, dates in ISO 8601).
+public struct CertificateRecordView: Sendable, Codable, Equatable {
+    public var serial: String
+    public var authority: String
+    public var profile: String
+    public var subject: String
+    public var status: String
+    public var notBefore: Date
+    public var notAfter: Date
+    public var revokedAt: Date?
+    public var reason: String?
+    public var invalidityDate: Date?
+    public var crlPartition: Int
+
+    init(_ record: CertificateRecord) {
+        serial = record.serial
+        authority = record.authority.rawValue
+        profile = record.profile.rawValue
+        subject = record.subject
+        status = record.status.rawValue
+        notBefore = record.notBefore
+        notAfter = record.notAfter
+        revokedAt = record.revokedAt
+        reason = record.reason?.name
+        invalidityDate = record.invalidityDate
+        crlPartition = record.partition
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import LicnaPKI
+import SQLKit
+import X509
+
+/// A row of `pki_certificates`: every certificate Licna issued, with its status. A certificate exists only once
+/// this row is committed: issuance returns it after the commit, so a crash can never leave one outside.
+struct CertificateRecord: Sendable, Codable {
+    enum Status: String, Sendable, Codable {
+        case good, revoked, hold
+    }
+
+    var serial: String
+    var authority: AuthorityName
+    var profile: CertificateProfile
+    var subject: String
+    var partition: Int
+    var notBefore: Date
+    var notAfter: Date
+    var status: Status
+    var revokedAt: Date?
+    var reason: RevocationReason?
+    var invalidityDate: Date?
+
+    static func insert(_ certificate: Certificate, authority: AuthorityName, profile: CertificateProfile, partition: Int,
+                       issuedAt: Date, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "pki_certificates")
+            .columns("serial", "authority_id", "profile", "subject", "partition_number", "not_before", "not_after", "status",
+                     "certificate", "issued_at")
+            .values(SQLBind(certificate.serialNumber.hex), SQLBind(authority.rawValue), SQLBind(profile.rawValue),
+                    SQLBind(certificate.subject.description), SQLBind(partition),
+                    SQLBind(Int64(certificate.notValidBefore.timeIntervalSince1970)),
+                    SQLBind(Int64(certificate.notValidAfter.timeIntervalSince1970)), SQLBind(Status.good.rawValue),
+                    SQLBind(Data(try DEREncoding.encode(certificate))), SQLBind(Int64(issuedAt.timeIntervalSince1970)))
+            .run()
+    }
+
+    static let columns = ["serial", "authority_id", "profile", "subject", "partition_number", "not_before", "not_after", "status",
+                          "revoked_at", "reason", "invalidity_date"]
+
+    init(row: any SQLRow) throws {
+        serial = try row.decode(column: "serial", as: String.self)
+        authority = AuthorityName(rawValue: try row.decode(column: "authority_id", as: String.self)) ?? .citizen
+        profile = CertificateProfile(rawValue: try row.decode(column: "profile", as: String.self)) ?? .authentication
+        subject = try row.decode(column: "subject", as: String.self)
+        partition = try row.decode(column: "partition_number", as: Int.self)
+        notBefore = Date(timeIntervalSince1970: Double(try row.decode(column: "not_before", as: Int64.self)))
+        notAfter = Date(timeIntervalSince1970: Double(try row.decode(column: "not_after", as: Int64.self)))
+        status = Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .good
+        revokedAt = try row.decode(column: "revoked_at", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }
+        reason = try row.decode(column: "reason", as: Int?.self).flatMap(RevocationReason.init(rawValue:))
+        invalidityDate = try row.decode(column: "invalidity_date", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }
+    }
+
+    static func find(serial: String, on sql: any SQLDatabase) async throws -> CertificateRecord? {
+        try await sql.select().columns(columns.map { SQLColumn($0) }).from("pki_certificates")
+            .where("serial", .equal, serial).first().map(CertificateRecord.init(row:))
+    }
+
+    /// The status as OCSP states it (RFC 6960 §2.2): a hold is revoked with reason certificateHold.
+    var ocspStatus: OCSPCertificateStatus {
+        switch status {
+        case .good: .good
+        case .hold: .revoked(time: revokedAt ?? notBefore, reason: .certificateHold)
+        case .revoked: .revoked(time: revokedAt ?? notBefore, reason: reason == .unspecified ? nil : reason)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import LicnaPKI
+
+/// How the trust services behave; defaults are what a national deployment would start from.
+public struct TrustConfiguration: Sendable {
+    /// Certificates per CRL partition. A certificate's partition is fixed when it is issued (by its sequence
+    /// number), so no partition's CRL can list more than this many entries however many certificates are held.
+    public var crlPartitionSize: Int
+    /// How often CRLs are produced (hourly by default); a keyCompromise revocation produces them at once.
+    public var crlInterval: TimeInterval
+    /// How long a CRL stays valid after it is produced (nextUpdate − thisUpdate). Three intervals: a late run
+    /// does not leave relying parties with an expired CRL.
+    public var crlValidity: TimeInterval { crlInterval * 3 }
+    /// The root's CRL lives a year: the root key is offline and lists only CA certificates.
+    public var rootCRLValidity: TimeInterval
+    /// Default certificate lifetime when the caller gives none (5 years), never beyond the issuing CA.
+    public var defaultValidity: TimeInterval
+    /// Delegated OCSP responder certificates live about 3 months and are renewed this long before expiry.
+    public var responderValidity: TimeInterval
+    public var responderRenewalMargin: TimeInterval
+    /// A pre-produced OCSP response is served from the cache for at most this long (and HTTP caches are told so).
+    public var ocspCacheLifetime: TimeInterval
+    /// `nextUpdate − thisUpdate` in OCSP responses.
+    public var ocspValidity: TimeInterval
+    /// How often each server looks for status changes made by other processes.
+    public var statusPollInterval: TimeInterval
+    /// Freshly signed (nonce) OCSP responses allowed per client address per second, with a burst of twice that.
+    public var nonceRequestsPerSecond: Double
+    /// Card models whose keys sit in a certified QSCD (ETSI EN 319 412-5 §4.2.2). Virtual cards are never listed.
+    public var qscdCardModels: Set<String>
+
+    public init(crlPartitionSize: Int = 10_000, crlInterval: TimeInterval = 3_600, rootCRLValidity: TimeInterval = 365 * 86_400,
+                defaultValidity: TimeInterval = 5 * 365.25 * 86_400, responderValidity: TimeInterval = 92 * 86_400,
+                responderRenewalMargin: TimeInterval = 30 * 86_400, ocspCacheLifetime: TimeInterval = 60,
+                ocspValidity: TimeInterval = 300, statusPollInterval: TimeInterval = 0.25,
+                nonceRequestsPerSecond: Double = 50, qscdCardModels: Set<String> = []) {
+        self.crlPartitionSize = crlPartitionSize
+        self.crlInterval = crlInterval
+        self.rootCRLValidity = rootCRLValidity
+        self.defaultValidity = defaultValidity
+        self.responderValidity = responderValidity
+        self.responderRenewalMargin = responderRenewalMargin
+        self.ocspCacheLifetime = ocspCacheLifetime
+        self.ocspValidity = ocspValidity
+        self.statusPollInterval = statusPollInterval
+        self.nonceRequestsPerSecond = nonceRequestsPerSecond
+        self.qscdCardModels = qscdCardModels
+    }
+}
+
+/// The addresses written into certificates, all under the public URL.
+struct TrustURLs: Sendable {
+    let base: String
+
+    init(publicURL: String) {
+        base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+    }
+
+    var ocsp: String { base + "/pki/ocsp" }
+    func caIssuers(_ authority: AuthorityName) -> String { base + "/pki/ca/\(authority.rawValue).cer" }
+    func crl(_ authority: AuthorityName, partition: Int) -> String { base + "/pki/crl/" + CRLName(authority: authority, partition: partition).fileName }
+    var disclosureStatement: String { base + "/pki/pds" }
+}
+
+/// The CAs of a Licna hierarchy (`licna ca init`).
+public enum AuthorityName: String, Sendable, CaseIterable, Codable {
+    case root, citizen, institution, csca
+
+    /// CAs whose end-entity CRLs are partitioned.
+    var isPartitioned: Bool { self == .citizen || self == .institution }
+}
+
+/// The file name of a CRL: `root.crl`, `csca.crl`, `citizen-0.crl`, …
+struct CRLName: Hashable, Sendable {
+    let authority: AuthorityName
+    /// The partition, or 0 for an unpartitioned CA.
+    let partition: Int
+
+    var fileName: String {
+        authority.isPartitioned ? "\(authority.rawValue)-\(partition).crl" : "\(authority.rawValue).crl"
+    }
+
+    init(authority: AuthorityName, partition: Int) {
+        self.authority = authority
+        self.partition = partition
+    }
+
+    init?(fileName: String) {
+        guard fileName.hasSuffix(".crl") else { return nil }
+        let stem = fileName.dropLast(4)
+        if let authority = AuthorityName(rawValue: String(stem)), !authority.isPartitioned {
+            self.init(authority: authority, partition: 0)
+            return
+        }
+        let parts = stem.split(separator: "-")
+        guard parts.count == 2, let authority = AuthorityName(rawValue: String(parts[0])), authority.isPartitioned,
+              let partition = Int(parts[1]), partition >= 0, String(partition) == parts[1] else { return nil }
+        self.init(authority: authority, partition: partition)
+    }
+}

@@ -1,0 +1,98 @@
+import Fluent
+import Foundation
+import LicnaPKI
+import SQLKit
+import SwiftASN1
+import X509
+
+/// The CA certificates and the online keys of an installation's hierarchy, as loaded from the database.
+/// The root's key is never loaded here: it needs its passphrase (`CertificateAuthorityService.unlockRoot`).
+struct TrustHierarchy: Sendable {
+    struct Authority: Sendable {
+        let name: AuthorityName
+        let certificate: Certificate
+        let der: [UInt8]
+        /// The signing key, for every CA but the root.
+        let signer: SigningAuthority?
+        /// The sealed key as stored (the root's is passphrase-protected inside).
+        let sealedKey: [UInt8]
+    }
+
+    let authorities: [AuthorityName: Authority]
+    /// Delegated OCSP responders, by the CA they answer for.
+    let responders: [AuthorityName: SigningAuthority]
+    let timestamping: SigningAuthority?
+    let documentSigner: SigningAuthority?
+    /// `max(updated_at)` of the signing keys when loaded; a change means another process renewed one.
+    let keysVersion: Int64
+
+    func authority(_ name: AuthorityName) throws -> Authority {
+        guard let authority = authorities[name] else { throw TrustError.notInitialized }
+        return authority
+    }
+
+    /// Loads the hierarchy; nil when `licna ca init` has not been run.
+    static func load(on database: any Database, vault: TrustKeyVault) async throws -> TrustHierarchy? {
+        let sql = database as! any SQLDatabase
+        let rows = try await sql.select().columns("id", "certificate", "sealed_key").from("pki_authorities").all()
+        guard !rows.isEmpty else { return nil }
+        var authorities: [AuthorityName: Authority] = [:]
+        for row in rows {
+            guard let name = AuthorityName(rawValue: try row.decode(column: "id", as: String.self)) else { continue }
+            let der = [UInt8](try row.decode(column: "certificate", as: Data.self))
+            let certificate = try Certificate(derEncoded: der)
+            let sealed = [UInt8](try row.decode(column: "sealed_key", as: Data.self))
+            let signer = name == .root ? nil : SigningAuthority(certificate: certificate, privateKey: try vault.open(sealed))
+            authorities[name] = Authority(name: name, certificate: certificate, der: der, signer: signer, sealedKey: sealed)
+        }
+        var responders: [AuthorityName: SigningAuthority] = [:]
+        var timestamping: SigningAuthority?
+        var documentSigner: SigningAuthority?
+        var version: Int64 = 0
+        let keys = try await sql.select().columns("id", "purpose", "authority_id", "certificate", "sealed_key", "updated_at")
+            .from("pki_signing_keys").all()
+        for row in keys {
+            let key = SigningAuthority(
+                certificate: try Certificate(derEncoded: [UInt8](try row.decode(column: "certificate", as: Data.self))),
+                privateKey: try vault.open([UInt8](try row.decode(column: "sealed_key", as: Data.self))))
+            version = max(version, try row.decode(column: "updated_at", as: Int64.self))
+            switch try row.decode(column: "purpose", as: String.self) {
+            case CertificateProfile.ocspResponder.rawValue:
+                if let name = AuthorityName(rawValue: try row.decode(column: "authority_id", as: String.self)) { responders[name] = key }
+            case CertificateProfile.timestamping.rawValue: timestamping = key
+            case CertificateProfile.documentSigner.rawValue: documentSigner = key
+            default: break
+            }
+        }
+        return TrustHierarchy(authorities: authorities, responders: responders, timestamping: timestamping,
+                              documentSigner: documentSigner, keysVersion: version)
+    }
+
+    static func keysVersion(on database: any Database) async throws -> Int64 {
+        let sql = database as! any SQLDatabase
+        let row = try await sql.raw("SELECT MAX(updated_at) AS version FROM pki_signing_keys").first()
+        return (try? row?.decode(column: "version", as: Int64?.self)) ?? 0
+    }
+}
+
+/// Errors of the trust services that reach people: each has a translation key and tells what to do.
+public struct TrustError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let code: String
+    public let detail: String
+
+    public init(_ code: String, _ detail: String = "") {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { detail.isEmpty ? code : "\(code): \(detail)" }
+
+    public static let notInitialized = TrustError("ca-not-initialized")
+    public static let alreadyInitialized = TrustError("ca-already-initialized")
+    public static let unknownSerial = TrustError("ca-unknown-serial")
+    public static let alreadyRevoked = TrustError("ca-already-revoked")
+    public static let notOnHold = TrustError("ca-not-on-hold")
+    public static let rootLocked = TrustError("ca-root-locked")
+    public static func invalidRequest(_ detail: String) -> TrustError { TrustError("ca-invalid-request", detail) }
+    public static func wrongPassphrase() -> TrustError { TrustError("ca-wrong-passphrase") }
+}
