@@ -17,6 +17,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "File holding the admin token (instead of LICNA_ADMIN_TOKEN).") var adminTokenFile: String?
     @Flag(help: "Development conveniences (templates reloaded, mail to a folder).") var dev = false
     @Flag(help: "Seed a dozen demo citizens (idempotent).") var demo = false
+    @Option(help: "Certificates per CRL partition.") var crlPartitionSize = 10_000
+    @Option(help: "Minutes between scheduled CRL runs.") var crlIntervalMinutes = 60
+    @Option(help: "Freshly signed (nonce) OCSP responses per second per client.") var ocspNonceRate = 50.0
+    @Option(help: ArgumentHelp("Seconds a pre-produced OCSP response is reused (0 signs every response; for benchmarks).", visibility: .hidden))
+    var ocspCacheSeconds = 60
 
     func run() async throws {
         try storage.rejectServer()
@@ -40,7 +45,11 @@ struct Serve: AsyncParsableCommand {
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
         let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, publicURL: publicURL,
-                                               isDevelopment: dev, adminToken: token)
+                                               isDevelopment: dev, adminToken: token,
+                                               trust: TrustConfiguration(crlPartitionSize: max(1, crlPartitionSize),
+                                                                         crlInterval: Double(max(1, crlIntervalMinutes)) * 60,
+                                                                         ocspCacheLifetime: Double(min(60, max(0, ocspCacheSeconds))),
+                                                                         nonceRequestsPerSecond: max(0.1, ocspNonceRate)))
         do {
             try await configureLicna(app, configuration, options: .init(http: true, demo: demo))
         } catch let wrong as WrongMasterKey {
@@ -52,6 +61,9 @@ struct Serve: AsyncParsableCommand {
         }
         if token == nil { Terminal.say("cli.serve.no-admin-token") }
         if !configuration.secureCookies { Terminal.say("cli.serve.insecure-cookies") }
+        if let caURL = try? await app.licna.trust.authority(on: app.db).publicURL(), caURL != publicURL.trimmingCharacters(in: ["/"]) {
+            Terminal.say("cli.serve.ca-url-differs", ["ca": caURL, "url": publicURL])
+        }
         Terminal.say("cli.serve.listening", ["url": publicURL, "storage": storage.location.safeDescription])
         do {
             try await app.execute()

@@ -52,22 +52,23 @@ struct TestInstallation {
         }
     }
 
-    func configuration(clock: any WallClock = SystemWallClock(), adminToken: String? = "test-token", poolReserve: Int = 200) -> LicnaConfiguration {
-        LicnaConfiguration(storage: storage, masterKey: key, adminToken: adminToken, poolReserve: poolReserve, clock: clock)
+    func configuration(clock: any WallClock = SystemWallClock(), adminToken: String? = "test-token", poolReserve: Int = 200,
+                       trust: TrustConfiguration = TrustConfiguration()) -> LicnaConfiguration {
+        LicnaConfiguration(storage: storage, masterKey: key, adminToken: adminToken, poolReserve: poolReserve, clock: clock, trust: trust)
     }
 
     /// Runs `body` with a configured application, and shuts it down. (A separate non-generic overload lets the
     /// compiler see that closures ending in `#expect(try …)` throw.)
     func withApp(clock: any WallClock = SystemWallClock(), http: Bool = true, demo: Bool = false,
-                 _ body: (Application) async throws -> Void) async throws {
-        let _: Void = try await withAppResult(clock: clock, http: http, demo: demo, body)
+                 trust: TrustConfiguration = TrustConfiguration(), _ body: (Application) async throws -> Void) async throws {
+        let _: Void = try await withAppResult(clock: clock, http: http, demo: demo, trust: trust, body)
     }
 
     func withAppResult<T>(clock: any WallClock = SystemWallClock(), http: Bool = true, demo: Bool = false,
-                          _ body: (Application) async throws -> T) async throws -> T {
+                          trust: TrustConfiguration = TrustConfiguration(), _ body: (Application) async throws -> T) async throws -> T {
         let app = try await Application.make(.testing)
         do {
-            try await configureLicna(app, configuration(clock: clock), options: .init(http: http, demo: demo))
+            try await configureLicna(app, configuration(clock: clock, trust: trust), options: .init(http: http, demo: demo))
             let result = try await body(app)
             try await app.asyncShutdown()
             return result

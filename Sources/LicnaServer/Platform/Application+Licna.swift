@@ -37,6 +37,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateInstallation())
     app.migrations.add(CreateAuditTrail())
     app.migrations.add(CreateRegistry())
+    app.migrations.add(CreateTrustServices())
     app.licna = LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {
@@ -75,6 +76,8 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
 
     try app.register(collection: PlatformController())
     try app.register(collection: RegistryController())
+    try app.register(collection: TrustController())
+    app.lifecycle.use(TrustBackgroundWork())
 }
 
 /// The path of a folder of the bundled `Resources` (Foundation on Linux may already point `resourceURL` inside it).

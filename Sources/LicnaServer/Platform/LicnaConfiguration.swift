@@ -13,10 +13,12 @@ public struct LicnaConfiguration: Sendable {
     /// Unissued identification numbers to keep in the pool.
     public var poolReserve: Int
     public var clock: any WallClock
+    /// CRL schedule, partition size, OCSP caching, QSCD card models.
+    public var trust: TrustConfiguration
 
     public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",
                 isDevelopment: Bool = false, adminToken: String? = nil, poolReserve: Int = 10_000,
-                clock: any WallClock = SystemWallClock()) {
+                clock: any WallClock = SystemWallClock(), trust: TrustConfiguration = TrustConfiguration()) {
         self.storage = storage
         self.masterKey = masterKey
         self.publicURL = publicURL
@@ -24,6 +26,7 @@ public struct LicnaConfiguration: Sendable {
         self.adminTokenHash = adminToken.map(AdminToken.hash)
         self.poolReserve = poolReserve
         self.clock = clock
+        self.trust = trust
     }
 
     /// Cookies can be `Secure` only when the public address is https.

@@ -42,6 +42,8 @@ struct LicnaErrorMiddleware: AsyncMiddleware {
             return (error.status, error.code, request.t(error.messageKey, error.arguments))
         case let error as RegistryError:
             return (error.status, error.code, request.t(error.messageKey))
+        case let error as TrustError:
+            return (error.httpStatus, error.code, request.t("error.trust." + error.code, ["detail": error.detail]))
         case is DecodingError:
             return (.badRequest, "bad-request", request.t("error.bad-request"))
         case let error as any AbortError:

@@ -9,6 +9,7 @@ public struct LicnaServices: Sendable {
     public let audit: AuditLog
     public let pool: IdentificationNumberPool
     public let metrics: LicnaMetrics
+    public let trust: TrustServices
 
     init(configuration: LicnaConfiguration) {
         self.configuration = configuration
@@ -16,6 +17,8 @@ public struct LicnaServices: Sendable {
         self.audit = AuditLog(clock: configuration.clock)
         self.pool = IdentificationNumberPool(reserve: configuration.poolReserve, clock: configuration.clock)
         self.metrics = LicnaMetrics()
+        self.trust = TrustServices(masterKey: configuration.masterKey, audit: audit, clock: configuration.clock,
+                                   configuration: configuration.trust)
     }
 
     /// The registry on a database (the application's, or a request's).

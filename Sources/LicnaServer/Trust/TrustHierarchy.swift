@@ -3,6 +3,7 @@ import Foundation
 import LicnaPKI
 import SQLKit
 import SwiftASN1
+import Vapor
 import X509
 
 /// The CA certificates and the online keys of an installation's hierarchy, as loaded from the database.
@@ -95,4 +96,16 @@ public struct TrustError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let rootLocked = TrustError("ca-root-locked")
     public static func invalidRequest(_ detail: String) -> TrustError { TrustError("ca-invalid-request", detail) }
     public static func wrongPassphrase() -> TrustError { TrustError("ca-wrong-passphrase") }
+}
+
+extension TrustError {
+    var httpStatus: HTTPResponseStatus {
+        switch code {
+        case TrustError.unknownSerial.code: .notFound
+        case TrustError.notInitialized.code: .serviceUnavailable
+        case TrustError.alreadyRevoked.code, TrustError.notOnHold.code, "ca-already-on-hold", TrustError.alreadyInitialized.code: .conflict
+        case "ca-issue-failed": .internalServerError
+        default: .badRequest
+        }
+    }
 }

@@ -25,6 +25,8 @@ public struct BackupService: Sendable {
     static let tables: [any BackupTable.Type] = [
         AuditHeadModel.self, AuditEntryModel.self, IdentificationNumberModel.self, RegistryImportModel.self,
         PersonModel.self, LifeEventModel.self,
+        PKISettingsTable.self, PKIAuthoritiesTable.self, PKISigningKeysTable.self, PKICertificatesTable.self,
+        PKIStatusChangesTable.self, PKICRLsTable.self, PKICountersTable.self,
     ]
 
     struct Header: Codable {
@@ -87,7 +89,8 @@ public struct BackupService: Sendable {
         guard header.masterKeyCheck == masterKeyCheck else { throw Failure(messageKey: "error.restore.master-key") }
         let persons = try await PersonModel.query(on: database).count()
         let audit = try await AuditEntryModel.query(on: database).count()
-        guard persons == 0, audit == 0 else { throw Failure(messageKey: "error.restore.not-empty") }
+        let authorities = try await (database as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM pki_authorities").first()?.decode(column: "n", as: Int.self) ?? 0
+        guard persons == 0, audit == 0, authorities == 0 else { throw Failure(messageKey: "error.restore.not-empty") }
         let byName = Dictionary(uniqueKeysWithValues: Self.tables.map { ($0.schema, $0) })
         return try await database.transaction { db in
             for table in Self.tables.reversed() { try await table.deleteAll(on: db) }
@@ -114,7 +117,9 @@ public struct BackupService: Sendable {
             guard sawEnd else { throw Failure(messageKey: "error.restore.truncated") }
             for table in Self.tables { try await flush(table.schema) }
             if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
-                _ = try await sql.raw("SELECT setval(pg_get_serial_sequence('identification_numbers', 'id'), COALESCE((SELECT MAX(id) FROM identification_numbers), 0) + 1, false)").all()
+                for table in ["identification_numbers", "pki_status_changes"] {
+                    _ = try await sql.raw("SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'), COALESCE((SELECT MAX(id) FROM \(unsafeRaw: table)), 0) + 1, false)").all()
+                }
             }
             return restored
         }
@@ -122,7 +127,8 @@ public struct BackupService: Sendable {
 }
 
 /// A table that takes part in backups.
-protocol BackupTable: Model {
+protocol BackupTable {
+    static var schema: String { get }
     static func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int
     static func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws
     static func deleteAll(on database: any Database) async throws
@@ -133,7 +139,7 @@ private struct BackupLine<Row: Codable>: Codable {
     let row: Row
 }
 
-extension BackupTable where IDValue: Comparable {
+extension BackupTable where Self: Model, IDValue: Comparable {
     static func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int {
         var count = 0
         var after: IDValue?

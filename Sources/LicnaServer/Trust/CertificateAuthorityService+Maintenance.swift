@@ -1,0 +1,56 @@
+import Fluent
+import Foundation
+import LicnaPKI
+import SQLKit
+import X509
+
+extension CertificateAuthorityService {
+    /// Renews the delegated OCSP responder certificates that expire within the renewal margin (RFC 6960
+    /// §4.2.2.2.1: a responder with id-pkix-ocsp-nocheck should be short-lived). The root's responder needs the
+    /// root key: pass it unlocked, or the renewal is left for `licna ca crl` with the root passphrase.
+    /// Returns the CAs whose responder was renewed and those that are due but could not be.
+    @discardableResult
+    public func renewResponders(root: SigningAuthority? = nil) async throws -> (renewed: [String], waiting: [String]) {
+        let hierarchy = try await hierarchy()
+        let now = self.now
+        let organization = (try? await sql.select().column("value").from("pki_settings").where("id", .equal, "organization").first()?
+            .decode(column: "value", as: String.self)) ?? "Licna"
+        var renewed: [String] = [], waiting: [String] = []
+        for (name, responder) in hierarchy.responders.sorted(by: { $0.key.rawValue < $1.key.rawValue })
+        where responder.certificate.notValidAfter.timeIntervalSince(now) < configuration.responderRenewalMargin {
+            guard let authority = name == .root ? root : hierarchy.authorities[name]?.signer else {
+                waiting.append(name.rawValue)
+                continue
+            }
+            let fresh = try makeResponder(for: name, authority: authority, organization: organization, now: now)
+            let old = Int64(responder.certificate.notValidAfter.timeIntervalSince1970)
+            let sealed = try vault.seal(fresh.privateKey)
+            let replaced: Bool = try await database.transaction { db in
+                let sql = db as! any SQLDatabase
+                // Conditional on the old expiry: when two servers renew at once, only one replaces the key.
+                let updated = try await sql.raw("""
+                    UPDATE pki_signing_keys SET certificate = \(bind: Data(try DEREncoding.encode(fresh.certificate))),
+                    sealed_key = \(bind: Data(sealed)), not_after = \(bind: Int64(fresh.certificate.notValidAfter.timeIntervalSince1970)),
+                    updated_at = \(bind: Int64(now.timeIntervalSince1970))
+                    WHERE id = \(bind: "responder-" + name.rawValue) AND not_after = \(bind: old) RETURNING id
+                    """).all()
+                guard !updated.isEmpty else { return false }
+                try await CertificateRecord.insert(fresh.certificate, authority: name, profile: .ocspResponder, partition: 0, issuedAt: now, on: sql)
+                try await audit.append([AuditEvent(actor: "system", purpose: "responder-renewal", action: "ca.renew-responder",
+                                                   objectType: "certificate", objectID: fresh.certificate.serialNumber.hex,
+                                                   detail: name.rawValue)], on: db)
+                return true
+            }
+            if replaced { renewed.append(name.rawValue) }
+        }
+        return (renewed, waiting)
+    }
+
+    /// True when the online CAs' CRLs are older than the production interval (or missing).
+    func crlsAreDue() async throws -> Bool {
+        let row = try await sql.raw("SELECT MIN(this_update) AS oldest, COUNT(*) AS n FROM pki_crls WHERE authority_id <> 'root'").first()
+        guard let row, try row.decode(column: "n", as: Int.self) > 0,
+              let oldest = try row.decode(column: "oldest", as: Int64?.self) else { return true }
+        return Double(oldest) + configuration.crlInterval <= now.timeIntervalSince1970
+    }
+}

@@ -1,0 +1,184 @@
+import Fluent
+import Foundation
+import LicnaCore
+import LicnaPKI
+import NIOConcurrencyHelpers
+import SQLKit
+import X509
+
+/// The OCSP responder (RFC 6960 in the RFC 5019 profile). Requests without a nonce are answered from a cache of
+/// pre-produced responses keyed by the request bytes; requests with a nonce get a freshly signed response that
+/// echoes it, rate-limited per client. Every server polls `pki_status_changes` and drops the cached answers of
+/// any certificate whose status another process changed, so a change shows within one poll interval.
+final class OCSPResponderService: Sendable {
+    /// The answer and how HTTP may cache it.
+    struct Answer: Sendable {
+        let body: [UInt8]
+        /// Until when a cache may reuse it; nil for answers that must not be cached (nonces, errors).
+        let cacheableUntil: Date?
+        let thisUpdate: Date?
+        let status: OCSPResponseStatus
+    }
+
+    private struct CachedResponse {
+        let body: [UInt8]
+        let thisUpdate: Date
+        let reusableUntil: Date
+        let serials: [String]
+    }
+
+    private struct State {
+        var index: OCSPIssuerIndex?
+        var keysVersion: Int64 = -1
+        var cache: [[UInt8]: CachedResponse] = [:]
+        var keysBySerial: [String: [[UInt8]]] = [:]
+        /// Bumped on every invalidation: a response computed across one is not cached.
+        var epoch: UInt64 = 0
+        var lastChange: Int64 = 0
+        var appliedChanges: Set<Int64> = []
+        var buckets: [String: (tokens: Double, at: Date)] = [:]
+    }
+
+    static let maximumCacheEntries = 200_000
+    private let state = NIOLockedValueBox(State())
+    let configuration: TrustConfiguration
+    let clock: any WallClock
+
+    init(configuration: TrustConfiguration, clock: any WallClock) {
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// Loads the responders and the change position; called at start and whenever the keys change.
+    func install(_ hierarchy: TrustHierarchy?, on database: any Database) async throws {
+        let index = try hierarchy.map(OCSPIssuerIndex.init(hierarchy:))
+        let last = try await Self.lastChange(on: database)
+        state.withLockedValue {
+            $0.index = index
+            $0.keysVersion = hierarchy?.keysVersion ?? -1
+            $0.cache.removeAll()
+            $0.keysBySerial.removeAll()
+            $0.epoch &+= 1
+            $0.lastChange = max($0.lastChange, last)
+        }
+    }
+
+    var keysVersion: Int64 { state.withLockedValue { $0.keysVersion } }
+
+    /// Answers one DER request. Never throws: every failure is an OCSP error status (RFC 6960 §4.2.1).
+    func respond(to request: [UInt8], client: String?, on database: any Database) async -> Answer {
+        let now = clock.now
+        let (cached, index, epoch) = state.withLockedValue { state -> (CachedResponse?, OCSPIssuerIndex?, UInt64) in
+            (state.cache[request], state.index, state.epoch)
+        }
+        if let cached, cached.reusableUntil > now {
+            return Answer(body: cached.body, cacheableUntil: cached.reusableUntil, thisUpdate: cached.thisUpdate, status: .successful)
+        }
+        guard let index else { return Self.error(.unauthorized) }
+        let parsed: OCSPRequest
+        do { parsed = try OCSPRequest(derEncoded: request) } catch { return Self.error(.malformedRequest) }
+        guard let issuer = index.issuer(for: parsed.certIDs[0]),
+              parsed.certIDs.allSatisfy({ index.issuer(for: $0)?.name == issuer.name }) else {
+            return Self.error(.unauthorized)  // RFC 5019 §2.2.3: not a CA this responder serves
+        }
+        if parsed.nonceExtension != nil, let client, !allowFreshResponse(for: client, now: now) {
+            return Self.error(.tryLater)
+        }
+        do {
+            let serials = parsed.certIDs.map { Certificate.SerialNumber(bytes: $0.serialNumber).hex }
+            let records = try await lookUp(serials, authority: issuer.name, on: database)
+            let thisUpdate = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+            var answers: [OCSPSingleAnswer] = []
+            var anyUnknown = false
+            for (certID, serial) in zip(parsed.certIDs, serials) {
+                let status = records[serial]?.ocspStatus ?? .unknown
+                if status == .unknown { anyUnknown = true }
+                answers.append(OCSPSingleAnswer(certID: certID, status: status, thisUpdate: thisUpdate,
+                                                nextUpdate: thisUpdate + configuration.ocspValidity))
+            }
+            let body = try issuer.builder.build(answers: answers, producedAt: thisUpdate, nonceExtension: parsed.nonceExtension)
+            guard parsed.nonceExtension == nil, !anyUnknown else {
+                return Answer(body: body, cacheableUntil: nil, thisUpdate: thisUpdate, status: .successful)
+            }
+            let reusableUntil = thisUpdate + configuration.ocspCacheLifetime
+            store(CachedResponse(body: body, thisUpdate: thisUpdate, reusableUntil: reusableUntil, serials: serials), for: request, epoch: epoch)
+            return Answer(body: body, cacheableUntil: reusableUntil, thisUpdate: thisUpdate, status: .successful)
+        } catch {
+            return Self.error(.internalError)
+        }
+    }
+
+    static func error(_ status: OCSPResponseStatus) -> Answer {
+        Answer(body: status.unsignedResponse, cacheableUntil: nil, thisUpdate: nil, status: status)
+    }
+
+    private func lookUp(_ serials: [String], authority: AuthorityName, on database: any Database) async throws -> [String: CertificateRecord] {
+        let sql = database as! any SQLDatabase
+        let rows = try await sql.select().columns(CertificateRecord.columns.map { SQLColumn($0) }).from("pki_certificates")
+            .where("serial", .in, serials).where("authority_id", .equal, authority.rawValue).all()
+        var records: [String: CertificateRecord] = [:]
+        for row in rows {
+            let record = try CertificateRecord(row: row)
+            records[record.serial] = record
+        }
+        return records
+    }
+
+    private func store(_ response: CachedResponse, for request: [UInt8], epoch: UInt64) {
+        state.withLockedValue { state in
+            guard state.epoch == epoch else { return }  // a status changed while this answer was being made
+            if state.cache.count >= Self.maximumCacheEntries {
+                state.cache.removeAll(keepingCapacity: true)
+                state.keysBySerial.removeAll(keepingCapacity: true)
+            }
+            state.cache[request] = response
+            for serial in response.serials { state.keysBySerial[serial, default: []].append(request) }
+        }
+    }
+
+    /// Token bucket per client address: `nonceRequestsPerSecond`, bursts of twice that.
+    private func allowFreshResponse(for client: String, now: Date) -> Bool {
+        let rate = configuration.nonceRequestsPerSecond
+        return state.withLockedValue { state in
+            if state.buckets.count > 50_000 { state.buckets.removeAll() }
+            var bucket = state.buckets[client] ?? (tokens: rate * 2, at: now)
+            bucket.tokens = min(rate * 2, bucket.tokens + now.timeIntervalSince(bucket.at) * rate)
+            bucket.at = now
+            let allowed = bucket.tokens >= 1
+            if allowed { bucket.tokens -= 1 }
+            state.buckets[client] = bucket
+            return allowed
+        }
+    }
+
+    /// Reads status changes made since the last poll (by any process) and drops their cached answers.
+    /// PostgreSQL may commit a lower id after a higher one was seen, so the poll looks back 1,000 ids and skips
+    /// the ones it has already applied.
+    func pollChanges(on database: any Database) async throws {
+        let after = state.withLockedValue { $0.lastChange }
+        let sql = database as! any SQLDatabase
+        let rows = try await sql.raw("SELECT id, serial FROM pki_status_changes WHERE id > \(bind: after - 1_000) ORDER BY id LIMIT 20000").all()
+        var changes: [(Int64, String)] = []
+        for row in rows {
+            changes.append((try row.decode(column: "id", as: Int64.self), try row.decode(column: "serial", as: String.self)))
+        }
+        state.withLockedValue { state in
+            let fresh = changes.filter { !state.appliedChanges.contains($0.0) }
+            guard !fresh.isEmpty else { return }
+            state.epoch &+= 1
+            for (id, serial) in fresh {
+                state.appliedChanges.insert(id)
+                state.lastChange = max(state.lastChange, id)
+                for key in state.keysBySerial.removeValue(forKey: serial) ?? [] { state.cache.removeValue(forKey: key) }
+            }
+            let floor = state.lastChange - 1_000
+            if state.appliedChanges.count > 4_000 { state.appliedChanges = state.appliedChanges.filter { $0 > floor } }
+        }
+    }
+
+    static func lastChange(on database: any Database) async throws -> Int64 {
+        let sql = database as! any SQLDatabase
+        let row = try await sql.raw("SELECT MAX(id) AS last FROM pki_status_changes").first()
+        return (try? row?.decode(column: "last", as: Int64?.self)) ?? 0
+    }
+}

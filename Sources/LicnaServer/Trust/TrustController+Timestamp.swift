@@ -1,0 +1,27 @@
+import Foundation
+import LicnaPKI
+import NIOCore
+import Vapor
+
+/// RFC 3161 §3.4: the TSA over HTTP — `application/timestamp-query` in, `application/timestamp-reply` out.
+/// Every failure is a TimeStampResp with status rejection and its PKIFailureInfo.
+extension TrustController {
+    func timestamp(_ request: Request) async throws -> Response {
+        let reply: [UInt8]
+        let status: HTTPResponseStatus
+        if request.headers.contentType != HTTPMediaType(type: "application", subType: "timestamp-query") {
+            reply = try TimeStampResponder.rejection(.badRequest, statusString: "the content type must be application/timestamp-query")
+            status = .unsupportedMediaType
+        } else if let body = try await Self.collect(request) {
+            reply = await request.application.licna.trust.timestamps.respond(to: body, on: request.db)
+            status = .ok
+        } else {
+            reply = try TimeStampResponder.rejection(.badRequest, statusString: "the request is larger than 64 KB")
+            status = .payloadTooLarge
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "timestamp-reply")
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: status, headers: headers, body: .init(buffer: ByteBuffer(bytes: reply)))
+    }
+}

@@ -1,0 +1,97 @@
+import Fluent
+import Foundation
+import LicnaCore
+import Vapor
+
+/// The trust services of an installation: the CA (on any database handle), the OCSP responder with its cache,
+/// and the background work of a running server (status polling, CRL schedule, responder renewal).
+public struct TrustServices: Sendable {
+    let vault: TrustKeyVault
+    let audit: AuditLog
+    let clock: any WallClock
+    public let configuration: TrustConfiguration
+    let ocsp: OCSPResponderService
+    let timestamps: TimestampService
+
+    init(masterKey: MasterKey, audit: AuditLog, clock: any WallClock, configuration: TrustConfiguration) {
+        vault = TrustKeyVault(masterKey: masterKey)
+        self.audit = audit
+        self.clock = clock
+        self.configuration = configuration
+        ocsp = OCSPResponderService(configuration: configuration, clock: clock)
+        timestamps = TimestampService(clock: clock)
+    }
+
+    /// Loads the hierarchy's online keys into the OCSP responder and the TSA; called at start, after
+    /// `ca init` in-process, and when another process renewed a key.
+    public func reload(on database: any Database) async throws {
+        let hierarchy = try await TrustHierarchy.load(on: database, vault: vault)
+        try await ocsp.install(hierarchy, on: database)
+        try timestamps.install(hierarchy)
+    }
+
+    /// The certificate authority working on `database`.
+    public func authority(on database: any Database) -> CertificateAuthorityService {
+        CertificateAuthorityService(database: database, vault: vault, audit: audit, clock: clock, configuration: configuration)
+    }
+
+    /// The CRL store and producer.
+    func crls(on database: any Database) -> CRLPublisher {
+        CRLPublisher(authorityService: authority(on: database))
+    }
+}
+
+/// Runs the trust services' background work while the server is up.
+struct TrustBackgroundWork: LifecycleHandler {
+    private let tasks = TaskBox()
+
+    final class TaskBox: @unchecked Sendable {
+        // Touched only from the lifecycle callbacks, which Vapor calls in order on one thread.
+        var tasks: [Task<Void, Never>] = []
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        let trust = app.licna.trust
+        let database = app.db
+        let logger = app.logger
+        try await trust.reload(on: database)
+        tasks.tasks.append(Task {
+            while !Task.isCancelled {
+                do { try await trust.ocsp.pollChanges(on: database) } catch {
+                    logger.warning("could not read certificate status changes", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+                }
+                try? await Task.sleep(for: .milliseconds(Int(trust.configuration.statusPollInterval * 1_000)))
+            }
+        })
+        tasks.tasks.append(Task {
+            while !Task.isCancelled {
+                await Self.maintain(trust: trust, database: database, logger: logger)
+                try? await Task.sleep(for: .seconds(30))
+            }
+        })
+    }
+
+    /// CRLs when due, responder renewal, and a reload when another process renewed a key.
+    static func maintain(trust: TrustServices, database: any Database, logger: Logger) async {
+        let authority = trust.authority(on: database)
+        do {
+            guard try await TrustHierarchy.load(on: database, vault: trust.vault) != nil else { return }
+            if try await authority.crlsAreDue() { try await trust.crls(on: database).publishAll() }
+            let result = try await authority.renewResponders()
+            if !result.waiting.isEmpty {
+                logger.warning("OCSP responder certificates are due for renewal and need the root passphrase: run `licna ca crl` with LICNA_ROOT_PASSPHRASE",
+                               metadata: ["authorities": "\(result.waiting.joined(separator: ","))"])
+            }
+            if try await TrustHierarchy.keysVersion(on: database) != trust.ocsp.keysVersion {
+                try await trust.reload(on: database)
+            }
+        } catch {
+            logger.error("trust-service maintenance failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        for task in tasks.tasks { task.cancel() }
+        tasks.tasks.removeAll()
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+
+/// Reads the root key's passphrase: from a file, from LICNA_ROOT_PASSPHRASE, from a terminal prompt without
+/// echo, or as one line of standard input when it is not a terminal (CONVENTIONS.md: secrets never in arguments).
+enum RootPassphrase {
+    static func read(file: String?, confirm: Bool) throws -> String {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                throw explained(Exit.failed, "cli.import.unreadable", ["file": file])
+            }
+            return try checked(text.trimmingCharacters(in: .newlines))
+        }
+        if let text = ProcessInfo.processInfo.environment["LICNA_ROOT_PASSPHRASE"], !text.isEmpty { return try checked(text) }
+        guard Terminal.standardInputIsTerminal else {
+            guard let line = Swift.readLine(strippingNewline: true) else { throw explained(Exit.usage, "cli.ca.passphrase-missing") }
+            return try checked(line)
+        }
+        let first = prompt(Terminal.text("cli.ca.passphrase-prompt"))
+        if confirm {
+            guard prompt(Terminal.text("cli.ca.passphrase-again")) == first else { throw explained(Exit.usage, "cli.ca.passphrase-mismatch") }
+        }
+        return try checked(first)
+    }
+
+    private static func checked(_ passphrase: String) throws -> String {
+        guard passphrase.count >= 12 else { throw explained(Exit.usage, "cli.ca.passphrase-short") }
+        return passphrase
+    }
+
+    /// Prompts on standard error with terminal echo off.
+    private static func prompt(_ text: String) -> String {
+        FileHandle.standardError.write(Data(text.utf8))
+        var original = termios()
+        tcgetattr(0, &original)
+        var silent = original
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(0, TCSAFLUSH, &silent)
+        defer {
+            tcsetattr(0, TCSAFLUSH, &original)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return Swift.readLine(strippingNewline: true) ?? ""
+    }
+}

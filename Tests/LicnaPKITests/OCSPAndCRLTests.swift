@@ -1,0 +1,201 @@
+import Crypto
+import Foundation
+@testable import LicnaPKI
+import SwiftASN1
+import Testing
+import X509
+
+/// A two-level hierarchy made in code (swift-certificates' VerifierTests style).
+private struct MiniHierarchy {
+    let ca: SigningAuthority
+    let responder: SigningAuthority
+    let leaf: Certificate
+
+    init() throws {
+        let now = Date()
+        let caKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
+        let name = try DistinguishedName { CountryName("ME"); CommonName("Mini CA") }
+        let none = TrustServiceLocations(ocsp: nil, caIssuers: nil, crl: nil)
+        let caCert = try CertificateIssuer().issue(profile: .rootCA, subject: name, publicKey: caKey.publicKey,
+                                                   serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now - 60,
+                                                   notAfter: now + 86_400 * 365, authority: nil, selfSigningKey: caKey,
+                                                   options: .init(locations: none))
+        ca = SigningAuthority(certificate: caCert, privateKey: caKey)
+        let responderKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let responderCert = try CertificateIssuer().issue(profile: .ocspResponder, subject: try DistinguishedName { CommonName("Mini OCSP") },
+                                                          publicKey: responderKey.publicKey, serialNumber: CertificateSerialNumberGenerator().next(),
+                                                          notBefore: now - 60, notAfter: now + 86_400 * 90, authority: ca, options: .init(locations: none))
+        responder = SigningAuthority(certificate: responderCert, privateKey: responderKey)
+        leaf = try CertificateIssuer().issue(profile: .authentication, subject: try DistinguishedName { CommonName("Leaf") },
+                                             publicKey: Certificate.PrivateKey(P256.Signing.PrivateKey()).publicKey,
+                                             serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now - 60, notAfter: now + 86_400,
+                                             authority: ca, options: .init(locations: TrustServiceLocations(ocsp: "http://x/ocsp", caIssuers: "http://x/ca.cer", crl: "http://x/crl/0.crl")))
+    }
+
+    func request(hash: DigestAlgorithm = .sha256) throws -> [UInt8] {
+        let certID = try OCSPCertID(hashAlgorithm: hash, issuerNameDER: try DEREncoding.encode(ca.certificate.subject),
+                                    issuerPublicKeyBits: Array(ca.certificate.publicKey.subjectPublicKeyInfoBytes),
+                                    serialNumber: Array(leaf.serialNumber.bytes))
+        return try DEREncoding.encode { coder in
+            try coder.appendConstructedNode(identifier: .sequence) { coder in
+                try coder.appendConstructedNode(identifier: .sequence) { coder in
+                    coder.appendConstructedNode(identifier: .sequence) { coder in
+                        coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(certID.encoded) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+@Suite struct OCSPAndCRLTests {
+    @Test func serialNumbersArePositive128BitAndRoundTripAsHex() throws {
+        var seen = Set<String>()
+        for _ in 0..<2_000 {
+            let serial = CertificateSerialNumberGenerator().next()
+            #expect(serial.bytes.count == 16 && serial.bytes[0] & 0x80 == 0 && serial.bytes[0] != 0)
+            #expect(seen.insert(serial.hex).inserted)
+            #expect(Certificate.SerialNumber(hex: serial.hex.uppercased()) == serial)
+            #expect(Certificate.SerialNumber(hex: serial.hex.chunked(2).joined(separator: ":")) == serial)
+        }
+        #expect(Certificate.SerialNumber(hex: "xyz") == nil)
+        #expect(Certificate.SerialNumber(hex: "") == nil)
+    }
+
+    @Test(arguments: DigestAlgorithm.allCases)
+    func responsesRoundTripWithEveryHash(hash: DigestAlgorithm) throws {
+        let mini = try MiniHierarchy()
+        let request = try OCSPRequest(derEncoded: try mini.request(hash: hash))
+        #expect(request.certIDs.count == 1 && request.certIDs[0].hashAlgorithm == hash)
+        #expect(request.certIDs[0].serialNumber == Array(mini.leaf.serialNumber.bytes))
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        for status in [OCSPCertificateStatus.good, .unknown, .revoked(time: now - 10, reason: .certificateHold), .revoked(time: now, reason: nil)] {
+            let der = try OCSPResponseBuilder(responder: mini.responder).build(
+                answers: [OCSPSingleAnswer(certID: request.certIDs[0], status: status, thisUpdate: now, nextUpdate: now + 300)],
+                producedAt: now, nonceExtension: nil)
+            let parsed = try OCSPResponse(derEncoded: der)
+            #expect(parsed.status == .successful)
+            #expect(parsed.isSigned(by: mini.responder.certificate))
+            #expect(!parsed.isSigned(by: mini.ca.certificate))
+            #expect(parsed.responses.first?.status == status)
+            #expect(parsed.responses.first?.certID.encoded == request.certIDs[0].encoded)
+            #expect(parsed.responses.first?.nextUpdate == now + 300)
+        }
+    }
+
+    @Test func errorStatusesAreTheFiveByteResponse() throws {
+        #expect(OCSPResponseStatus.malformedRequest.unsignedResponse == [0x30, 0x03, 0x0A, 0x01, 0x01])
+        #expect(try OCSPResponse(derEncoded: OCSPResponseStatus.unauthorized.unsignedResponse).status == .unauthorized)
+    }
+
+    /// Generative: random bytes and mutations of a valid request either decode or throw — never crash.
+    @Test func requestDecoderSurvivesMutations() throws {
+        let valid = try MiniHierarchy().request()
+        var random = SystemRandomNumberGenerator()
+        var decoded = 0
+        for round in 0..<20_000 {
+            var bytes = valid
+            switch round % 4 {
+            case 0: bytes = (0..<Int.random(in: 0...120, using: &random)).map { _ in .random(in: 0...255, using: &random) }
+            case 1: bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &random)))
+            case 2:
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
+                }
+            default: bytes.insert(.random(in: 0...255, using: &random), at: Int.random(in: 0...bytes.count, using: &random))
+            }
+            if (try? OCSPRequest(derEncoded: bytes)) != nil { decoded += 1 }
+            _ = try? OCSPResponse(derEncoded: bytes)
+            _ = try? CertificateRevocationList(derEncoded: bytes)
+        }
+        #expect(decoded < 20_000)
+    }
+
+    @Test func requestsWithTooManyCertIDsOrOversizedNoncesAreMalformed() throws {
+        let mini = try MiniHierarchy()
+        let certID = try OCSPRequest(derEncoded: try mini.request()).certIDs[0]
+        func request(ids: Int, nonce: [UInt8]?) throws -> [UInt8] {
+            try DEREncoding.encode { coder in
+                try coder.appendConstructedNode(identifier: .sequence) { coder in
+                    try coder.appendConstructedNode(identifier: .sequence) { coder in
+                        coder.appendConstructedNode(identifier: .sequence) { coder in
+                            for _ in 0..<ids { coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(certID.encoded) } }
+                        }
+                        if let nonce {
+                            try coder.serialize(explicitlyTaggedWithTagNumber: 2, tagClass: .contextSpecific) { coder in
+                                try coder.appendConstructedNode(identifier: .sequence) { coder in
+                                    try coder.serialize(Certificate.Extension(oid: .PKIXExtensions.ocspNonce, critical: false,
+                                                                              value: try DEREncoding.encode(ASN1OctetString(contentBytes: nonce[...]))[...]))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(try OCSPRequest(derEncoded: request(ids: 16, nonce: Array(repeating: 7, count: 32))).nonceExtension != nil)
+        #expect(throws: PKIError.self) { try OCSPRequest(derEncoded: request(ids: 17, nonce: nil)) }
+        #expect(throws: PKIError.self) { try OCSPRequest(derEncoded: request(ids: 0, nonce: nil)) }
+        #expect(throws: PKIError.self) { try OCSPRequest(derEncoded: request(ids: 1, nonce: Array(repeating: 7, count: 33))) }
+    }
+
+    @Test func crlsRoundTripWithReasonsAndInvalidityDates() throws {
+        let mini = try MiniHierarchy()
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        let entries = (0..<500).map { index in
+            RevokedCertificate(serialNumber: CertificateSerialNumberGenerator().next(), revocationDate: now - Double(index),
+                               reason: RevocationReason.allCases[index % RevocationReason.allCases.count],
+                               invalidityDate: index % 3 == 0 ? now - 86_400 : nil)
+        }
+        let der = try CertificateRevocationListBuilder().build(authority: mini.ca, crlNumber: 42, thisUpdate: now, nextUpdate: now + 3_600,
+                                                               entries: entries, distributionPoint: DistributionPoint(url: "http://x/crl/0.crl"),
+                                                               scope: .userCertificates)
+        let crl = try CertificateRevocationList(derEncoded: der)
+        #expect(crl.isSigned(by: mini.ca.certificate))
+        #expect(!crl.isSigned(by: mini.responder.certificate))
+        #expect(crl.crlNumber == [42])
+        #expect(crl.thisUpdate == now && crl.nextUpdate == now + 3_600)
+        #expect(crl.entries.count == 500)
+        for (written, read) in zip(entries, crl.entries) {
+            #expect(written.serialNumber == read.serialNumber)
+            #expect(read.reason == (written.reason == .unspecified ? nil : written.reason))
+            #expect(read.invalidityDate == written.invalidityDate)
+        }
+        let idp = try #require(crl.extensions.first { $0.oid == .PKIXExtensions.issuingDistributionPoint })
+        #expect(idp.critical)
+        // The IDP's name is byte-identical to the certificate's distribution point (RFC 5280 §5.2.5).
+        let dp = try #require(mini.leaf.extensions[oid: .PKIXExtensions.cRLDistributionPoints])
+        let name = try DEREncoding.encode { try DistributionPoint(url: "http://x/crl/0.crl").serializeName(into: &$0) }
+        #expect(dp.value.firstRange(of: name) != nil && idp.value.firstRange(of: name) != nil)
+    }
+
+    @Test func passphraseProtectionOpensOnlyWithThePassphrase() throws {
+        let key = Certificate.PrivateKey(P384.Signing.PrivateKey())
+        let sealed = try PassphraseProtectedKey(sealing: key, passphrase: "twelve chars!", costLog2: 10)
+        #expect(try sealed.open(passphrase: "twelve chars!").publicKey == key.publicKey)
+        #expect(throws: PKIError.self) { try sealed.open(passphrase: "twelve chars?") }
+        var tampered = sealed.sealed
+        tampered[tampered.count - 1] ^= 1
+        #expect(throws: PKIError.self) { try PassphraseProtectedKey(sealed: tampered).open(passphrase: "twelve chars!") }
+        #expect(throws: PKIError.self) { try PassphraseProtectedKey(sealing: key, passphrase: "short") }
+    }
+
+    @Test func validityNeverOutlastsTheIssuer() throws {
+        let mini = try MiniHierarchy()
+        #expect(throws: PKIError.self) {
+            try CertificateIssuer().issue(profile: .authentication, subject: try DistinguishedName { CommonName("x") },
+                                          publicKey: mini.leaf.publicKey, serialNumber: CertificateSerialNumberGenerator().next(),
+                                          notBefore: Date(), notAfter: mini.ca.certificate.notValidAfter + 1, authority: mini.ca,
+                                          options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil)))
+        }
+    }
+}
+
+extension String {
+    func chunked(_ size: Int) -> [String] {
+        stride(from: 0, to: count, by: size).map { start in
+            let from = index(startIndex, offsetBy: start)
+            return String(self[from..<(index(from, offsetBy: size, limitedBy: endIndex) ?? endIndex)])
+        }
+    }
+}

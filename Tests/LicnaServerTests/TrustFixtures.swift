@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+import LicnaCore
+import LicnaPKI
+@testable import LicnaServer
+import SwiftASN1
+import X509
+
+/// CSRs and a set-up hierarchy for the trust-service tests.
+enum TrustFixtures {
+    static let setup = TrustSetup(country: "ME", organization: "Licna Test", publicURL: "http://127.0.0.1:8080",
+                                  rootPassphrase: "correct horse battery staple", rootKeyCostLog2: 10)
+
+    /// A citizen subject as the card-issuance flow writes it: C, GN, SN, CN and serialNumber PNOME-<number>.
+    static func citizenSubject(given: String = "Jovana", surname: String = "Đurović", number: String? = nil,
+                               country: String = "ME") throws -> DistinguishedName {
+        let digits = number ?? IdentificationNumberGenerator().next().digits
+        return DistinguishedName([
+            RelativeDistinguishedName(try .init(type: .NameAttributes.countryName, printableString: country)),
+            RelativeDistinguishedName(.init(type: .NameAttributes.givenName, utf8String: given)),
+            RelativeDistinguishedName(.init(type: .NameAttributes.surname, utf8String: surname)),
+            RelativeDistinguishedName(.init(type: .NameAttributes.commonName, utf8String: "\(given) \(surname)")),
+            RelativeDistinguishedName(try .init(type: .NameAttributes.serialNumber, printableString: "PNO\(country)-\(digits)")),
+        ])
+    }
+
+    static func sealSubject() throws -> DistinguishedName {
+        DistinguishedName([
+            RelativeDistinguishedName(try .init(type: .NameAttributes.countryName, printableString: "ME")),
+            RelativeDistinguishedName(.init(type: .NameAttributes.organizationName, utf8String: "Uprava za katastar")),
+            RelativeDistinguishedName(.init(type: .NameAttributes.commonName, utf8String: "Uprava za katastar e-pečat")),
+            RelativeDistinguishedName(.init(type: .organizationIdentifier, utf8String: "NTRME-02012345")),
+        ])
+    }
+
+    static func csr(subject: DistinguishedName, key: Certificate.PrivateKey = Certificate.PrivateKey(P256.Signing.PrivateKey())) throws -> CertificateSigningRequest {
+        try CertificateSigningRequest(version: .v1, subject: subject, privateKey: key, attributes: CertificateSigningRequest.Attributes(),
+                                      signatureAlgorithm: .preferred(for: key.publicKey))
+    }
+
+    /// Sets up the hierarchy and loads the keys into the responder and the TSA.
+    static func initialize(_ app: Application) async throws {
+        try await app.licna.trust.authority(on: app.db).initialize(setup, context: .test)
+        try await app.licna.trust.reload(on: app.db)
+    }
+
+    static func issue(_ app: Application, _ profile: CertificateProfile = .authentication, subject: DistinguishedName? = nil,
+                      notAfter: Date? = nil) async throws -> Certificate {
+        let request = try csr(subject: subject ?? citizenSubject())
+        return try await app.licna.trust.authority(on: app.db).issue(CertificateRequest(profile: profile, csr: request, notAfter: notAfter), context: .test)
+    }
+
+    /// An OCSP request for `certificate` issued by `issuer`, as a client builds it (RFC 6960 §4.1.1).
+    static func ocspRequest(for serial: [UInt8], issuer: Certificate, hash: DigestAlgorithm = .sha1, nonce: [UInt8]? = nil) throws -> [UInt8] {
+        let certID = try OCSPCertID(hashAlgorithm: hash, issuerNameDER: try DEREncoding.encode(issuer.subject),
+                                    issuerPublicKeyBits: Array(issuer.publicKey.subjectPublicKeyInfoBytes), serialNumber: serial)
+        return try DEREncoding.encode { coder in
+            try coder.appendConstructedNode(identifier: .sequence) { coder in
+                try coder.appendConstructedNode(identifier: .sequence) { coder in
+                    coder.appendConstructedNode(identifier: .sequence) { coder in
+                        coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(certID.encoded) }
+                    }
+                    if let nonce {
+                        try coder.serialize(explicitlyTaggedWithTagNumber: 2, tagClass: .contextSpecific) { coder in
+                            try coder.appendConstructedNode(identifier: .sequence) { coder in
+                                try coder.serialize(Certificate.Extension(oid: .PKIXExtensions.ocspNonce, critical: false,
+                                                                          value: try DEREncoding.encode(ASN1OctetString(contentBytes: nonce[...]))[...]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
