@@ -1,0 +1,134 @@
+import Crypto
+import Foundation
+import SwiftASN1
+import Testing
+import X509
+
+/// A tiny PKI built in code: a P-384 root, a P-256 TSA (critical EKU timeStamping), two P-256 signers.
+struct CMSTestPKI: Sendable {
+    let rootKey: Certificate.PrivateKey
+    let root: Certificate
+    let tsaKey: Certificate.PrivateKey
+    let tsa: Certificate
+    let signerKey: Certificate.PrivateKey
+    let signer: Certificate
+    let otherKey: Certificate.PrivateKey
+    let other: Certificate
+
+    init() throws {
+        let rootKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
+        self.rootKey = rootKey
+        let rootName = try DistinguishedName { CountryName("RS"); OrganizationName("Licna Test"); CommonName("Licna Test Root") }
+        root = try Self.issue(
+            subject: rootName, key: rootKey.publicKey, issuer: rootName, issuerKey: rootKey,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: rootKey.publicKey)
+            })
+        tsaKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        tsa = try Self.leaf("Licna Test TSA", tsaKey, rootName, rootKey, eku: [.timeStamping])
+        signerKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        signer = try Self.leaf("Signer One", signerKey, rootName, rootKey, eku: nil)
+        otherKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        other = try Self.leaf("Signer Two", otherKey, rootName, rootKey, eku: nil)
+    }
+
+    static func leaf(
+        _ name: String, _ key: Certificate.PrivateKey, _ issuer: DistinguishedName, _ issuerKey: Certificate.PrivateKey,
+        eku: [ExtendedKeyUsage.Usage]?
+    ) throws -> Certificate {
+        try issue(
+            subject: try DistinguishedName { CountryName("RS"); CommonName(name) }, key: key.publicKey,
+            issuer: issuer, issuerKey: issuerKey,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true, nonRepudiation: eku == nil))
+                SubjectKeyIdentifier(hash: key.publicKey)
+                if let eku { Critical(try ExtendedKeyUsage(eku)) }
+            })
+    }
+
+    static func issue(
+        subject: DistinguishedName, key: Certificate.PublicKey, issuer: DistinguishedName,
+        issuerKey: Certificate.PrivateKey, extensions: Certificate.Extensions
+    ) throws -> Certificate {
+        try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key,
+            notValidBefore: Date(timeIntervalSinceNow: -3600), notValidAfter: Date(timeIntervalSinceNow: 86_400 * 30),
+            issuer: issuer, subject: subject, signatureAlgorithm: .preferred(for: issuerKey.publicKey),
+            extensions: extensions, issuerPrivateKey: issuerKey)
+    }
+}
+
+/// Deterministic generator for the generative tests (SplitMix64).
+struct CMSTestRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// `bytes` with one random flip, truncation or insertion.
+    mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
+        var copy = bytes
+        let index = Int.random(in: 0..<max(copy.count, 1), using: &self)
+        switch Int.random(in: 0..<3, using: &self) {
+        case 0 where !copy.isEmpty: copy[index] ^= UInt8.random(in: 1...255, using: &self)
+        case 1: copy = Array(copy.prefix(index))
+        default: copy.insert(UInt8.random(in: 0...255, using: &self), at: min(index, copy.count))
+        }
+        return copy
+    }
+}
+
+/// Runs the openssl command line tool for interop tests.
+enum OpenSSLTool {
+    /// The openssl executable, or nil; records an issue when it is missing and `CI` is "true".
+    static func executable() -> URL? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        for directory in paths {
+            let url = URL(fileURLWithPath: String(directory)).appendingPathComponent("openssl")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("openssl is not installed but CI=true: the interop test cannot be skipped")
+        } else {
+            print("note: openssl not found, interop test skipped")
+        }
+        return nil
+    }
+
+    /// Runs `openssl arguments` in `directory`; returns the exit status and the combined output.
+    static func run(_ openssl: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = openssl
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let outputURL = directory.appendingPathComponent("openssl-output-\(UUID().uuidString).txt")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: outputURL)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        return (process.terminationStatus, try String(contentsOf: outputURL, encoding: .utf8))
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("licna-pki-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Writes `certificate` as PEM.
+    static func writePEM(_ certificate: Certificate, to url: URL) throws {
+        try certificate.serializeAsPEM().pemString.write(to: url, atomically: true, encoding: .utf8)
+    }
+}
