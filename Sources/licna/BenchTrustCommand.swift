@@ -23,7 +23,7 @@ struct BenchTrust: AsyncParsableCommand {
             let authority = trust.authority(on: app.db)
             var requests: [CertificateRequest] = []
             for _ in 0..<certificates {
-                let digits = IdentificationNumberGenerator().next().digits
+                let digits = { var generator = IdentificationNumberGenerator(); return generator.next().digits }()
                 let subject = DistinguishedName([
                     RelativeDistinguishedName(try .init(type: .NameAttributes.countryName, printableString: "ME")),
                     RelativeDistinguishedName(.init(type: .NameAttributes.givenName, utf8String: "Bench")),
@@ -37,13 +37,14 @@ struct BenchTrust: AsyncParsableCommand {
                 requests.append(CertificateRequest(profile: .authentication, csr: csr))
             }
             let context = AuditContext(actor: "bench", purpose: "benchmark")
+            let prepared = requests
             var start = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for lane in 0..<concurrency {
                     group.addTask {
                         var index = lane
-                        while index < requests.count {
-                            _ = try await authority.issue(requests[index], context: context)
+                        while index < prepared.count {
+                            _ = try await authority.issue(prepared[index], context: context)
                             index += concurrency
                         }
                     }
@@ -51,7 +52,7 @@ struct BenchTrust: AsyncParsableCommand {
                 try await group.waitForAll()
             }
             let issueRate = Double(certificates) / Bench.seconds(start)
-            let query = try TimeStampRequest(messageImprint: MessageImprint(hashAlgorithm: .sha256, digest: Array(SHA256.hash(data: Data("x".utf8)))),
+            let query = try TimeStampRequest(messageImprint: MessageImprint(hashing: Array("x".utf8), with: .sha256),
                                              certificateRequested: true).derBytes()
             start = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -59,7 +60,7 @@ struct BenchTrust: AsyncParsableCommand {
                     group.addTask {
                         var index = lane
                         while index < timestamps {
-                            let reply = await trust.timestamps.respond(to: query, on: app.db)
+                            let reply = await trust.timestamp(query, on: app.db)
                             guard try TimeStampResponse(derEncoded: reply).status.status == .granted else { throw ExitCode(3) }
                             index += concurrency
                         }

@@ -4,6 +4,7 @@ import LicnaCore
 import LicnaPKI
 @testable import LicnaServer
 import SwiftASN1
+import Vapor
 import X509
 
 /// CSRs and a set-up hierarchy for the trust-service tests.
@@ -14,7 +15,7 @@ enum TrustFixtures {
     /// A citizen subject as the card-issuance flow writes it: C, GN, SN, CN and serialNumber PNOME-<number>.
     static func citizenSubject(given: String = "Jovana", surname: String = "Đurović", number: String? = nil,
                                country: String = "ME") throws -> DistinguishedName {
-        let digits = number ?? IdentificationNumberGenerator().next().digits
+        let digits = number ?? IdentificationNumber.random()
         return DistinguishedName([
             RelativeDistinguishedName(try .init(type: .NameAttributes.countryName, printableString: country)),
             RelativeDistinguishedName(.init(type: .NameAttributes.givenName, utf8String: given)),
@@ -71,5 +72,13 @@ enum TrustFixtures {
                 }
             }
         }
+    }
+}
+
+extension IdentificationNumber {
+    /// A fresh valid number's digits.
+    static func random() -> String {
+        var generator = IdentificationNumberGenerator()
+        return generator.next().digits
     }
 }

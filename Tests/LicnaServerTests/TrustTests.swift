@@ -54,7 +54,7 @@ import X509
     func citizenCertificatesFollowTheProfile(engine: TestEngine) async throws {
         try await TestInstallation.make(engine).withApp(http: false) { app in
             try await TrustFixtures.initialize(app)
-            let number = IdentificationNumberGenerator().next().digits
+            let number = IdentificationNumber.random()
             let auth = try await TrustFixtures.issue(app, .authentication, subject: try TrustFixtures.citizenSubject(number: number))
             #expect(auth.subject.description.contains("PNOME-\(number)"))
             #expect(try auth.extensions.keyUsage?.digitalSignature == true)
@@ -96,7 +96,7 @@ import X509
             // A JMBG in place of the identification number; the wrong country; a bad check digit.
             #expect(try await refused(try TrustFixtures.citizenSubject(number: "0101990210006"))?.contains("13-digit") == true)
             #expect(try await refused(try TrustFixtures.citizenSubject(country: "RS")) != nil)
-            var digits = Array(IdentificationNumberGenerator().next().digits)
+            var digits = Array(IdentificationNumber.random())
             digits[8] = digits[8] == "0" ? "1" : "0"
             #expect(try await refused(try TrustFixtures.citizenSubject(number: String(digits))) != nil)
             #expect(try await refused(try TrustFixtures.sealSubject(), .authentication) != nil)
@@ -190,7 +190,7 @@ import X509
             return (certificate.serialNumber.hex, try TrustFixtures.ocspRequest(for: certificate.serialNumber.bytes.map { $0 }, issuer: ca))
         }
         try await installation.withApp { server in
-            try await server.licna.trust.reload(on: server.db)
+            try await server.asyncBoot()  // starts the background work: the status poll
             let first = await server.licna.trust.ocsp.respond(to: request, client: nil, on: server.db)
             let cached = await server.licna.trust.ocsp.respond(to: request, client: nil, on: server.db)
             #expect(first.body == cached.body)  // served from the cache
@@ -264,10 +264,11 @@ import X509
             }
             try await app.testing().test(.GET, "/pki/crl/root.crl") { #expect($0.status == .ok) }
             try await app.testing().test(.GET, "/pki/crl/citizen-7.crl") { #expect($0.status == .notFound) }
-            try await app.testing().test(.GET, "/pki/crl/..%2Fetc.crl") { #expect($0.status == .notFound) }
+            try await app.testing().test(.GET, "/pki/crl/..%2Fetc.crl") { #expect($0.status != .ok) }
             try await app.testing().test(.GET, "/pki/ca/root.cer") { response in
                 #expect(response.status == .ok)
-                #expect(try Certificate(derEncoded: Array(buffer: response.body)).subject.description.contains("Root CA"))
+                let root = try Certificate(derEncoded: Array(buffer: response.body))
+                #expect(root.subject.description.contains("Root CA"))
             }
         }
     }
@@ -291,7 +292,8 @@ import X509
             // GET with the request in the path, URL-encoded base64 (RFC 6960 Appendix A.1).
             let path = "/pki/ocsp/" + Data(valid).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             try await app.testing().test(.GET, path) { response in
-                #expect(try OCSPResponse(derEncoded: Array(buffer: response.body)).status == .successful)
+                let parsed = try OCSPResponse(derEncoded: Array(buffer: response.body))
+                #expect(parsed.status == .successful)
                 let cacheControl = response.headers.first(name: .cacheControl) ?? ""
                 #expect(cacheControl.contains("max-age="))
                 #expect(Int(cacheControl.split(separator: "=")[1].split(separator: ",")[0])! <= 60)
@@ -341,19 +343,19 @@ import X509
             var previous: [UInt8] = []
             for hash in [DigestAlgorithm.sha256, .sha384, .sha512] {
                 let digest = hash.hash(Array("document \(hash)".utf8))
-                let request = try TimeStampRequest(messageImprint: MessageImprint(hashAlgorithm: hash, digest: digest), nonce: [0x01, 0x02, 0x03],
-                                                   certificateRequested: true)
+                let request = TimeStampRequest(messageImprint: MessageImprint(hashing: Array("document \(hash)".utf8), with: hash),
+                                               nonce: [0x01, 0x02, 0x03], certificateRequested: true)
                 let reply = await app.licna.trust.timestamps.respond(to: try request.derBytes(), on: app.db)
                 let token = try TimeStampToken(responseDER: reply)
-                let verified = try token.verify(digest: digest, nonce: [0x01, 0x02, 0x03])
-                #expect(verified.certificate == tsa)
-                let serial = verified.info.serialNumber
+                let verified = try token.verify(digest: digest, algorithm: hash, nonce: [0x01, 0x02, 0x03])
+                #expect(verified.tsaCertificate == tsa)
+                let serial = verified.serialNumber
                 #expect(serial.count > previous.count || (serial.count == previous.count && serial.lexicographicallyPrecedes(previous) == false && serial != previous))
                 previous = serial
             }
-            let sha1 = try TimeStampRequest(messageImprint: MessageImprint(hashAlgorithm: .sha1, digest: DigestAlgorithm.sha1.hash([1])))
+            let sha1 = TimeStampRequest(messageImprint: MessageImprint(hashing: [1], with: .sha1))
             let rejected = try TimeStampResponse(derEncoded: await app.licna.trust.timestamps.respond(to: try sha1.derBytes(), on: app.db))
-            #expect(rejected.status.failInfo?.contains(.badAlg) == true)
+            #expect(rejected.status.failureInfo?.contains(.badAlg) == true)
         }
     }
 
@@ -378,11 +380,13 @@ import X509
             try await app.testing().test(.POST, "/api/pki/certificates/\(serial)/revoke", headers: headers, beforeRequest: { request in
                 try request.content.encode(["reason": "superseded"])
             }) { response in
-                #expect(try response.content.decode(CertificateRecordView.self).status == "revoked")
+                let view = try response.content.decode(CertificateRecordView.self)
+                #expect(view.status == "revoked")
             }
             try await app.testing().test(.POST, "/api/pki/certificates/\(serial)/hold", headers: headers) { response in
+                let body = try response.content.decode([String: String].self)
                 #expect(response.status == .conflict)
-                #expect(try response.content.decode([String: String].self)["error"] == "ca-already-revoked")
+                #expect(body["error"] == "ca-already-revoked")
             }
             try await app.testing().test(.GET, "/api/pki/certificates/00ff", headers: headers) { #expect($0.status == .notFound) }
         }

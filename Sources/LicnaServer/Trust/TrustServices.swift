@@ -35,6 +35,11 @@ public struct TrustServices: Sendable {
         CertificateAuthorityService(database: database, vault: vault, audit: audit, clock: clock, configuration: configuration)
     }
 
+    /// A TimeStampResp for a DER TimeStampReq (the TSA behind `POST /pki/tsa`).
+    public func timestamp(_ request: [UInt8], on database: any Database) async -> [UInt8] {
+        await timestamps.respond(to: request, on: database)
+    }
+
     /// The CRL store and producer.
     func crls(on database: any Database) -> CRLPublisher {
         CRLPublisher(authorityService: authority(on: database))

@@ -127,7 +127,7 @@ public struct BackupService: Sendable {
 }
 
 /// A table that takes part in backups.
-protocol BackupTable {
+protocol BackupTable: Sendable {
     static var schema: String { get }
     static func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int
     static func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws
