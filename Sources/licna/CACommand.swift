@@ -157,7 +157,7 @@ struct CA: AsyncParsableCommand {
         @Flag(help: "Ask for the root passphrase and renew the root's CRL too.") var withRoot = false
 
         func run() async throws {
-            let passphrase = withRoot || rootPassphraseFile != nil || ProcessInfo.processInfo.environment["LICNA_ROOT_PASSPHRASE"] != nil
+            let passphrase = withRoot || rootPassphraseFile != nil || ProcessInfo.processInfo.environment["LICNA_ROOT_PASSPHRASE"]?.isEmpty == false
                 ? try RootPassphrase.read(file: rootPassphraseFile, confirm: false) : nil
             let lines = try await withInstallation(storage) { app in
                 try await caOperation { try await app.licna.trust.authority(on: app.db).produceCRLs(rootPassphrase: passphrase) }
