@@ -151,7 +151,7 @@ struct CA: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "crl",
             abstract: "Produce every CRL now and renew OCSP responders that are due.",
-            discussion: "With the root passphrase (LICNA_ROOT_PASSPHRASE, --root-passphrase-file or --with-root to be asked) the root's CRL and responder are renewed too.")
+            discussion: "With the root passphrase (LICNA_ROOT_PASSPHRASE, --root-passphrase-file or --with-root to be asked) the root's CRL is produced too (it lasts a year: run this at least yearly).")
         @OptionGroup var storage: StorageOptions
         @Option(help: "File holding the root key's passphrase.") var rootPassphraseFile: String?
         @Flag(help: "Ask for the root passphrase and renew the root's CRL too.") var withRoot = false

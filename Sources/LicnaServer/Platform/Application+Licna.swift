@@ -71,7 +71,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     app.middleware.use(SecurityHeadersMiddleware(https: configuration.secureCookies))
     app.middleware.use(LanguageMiddleware(secureCookies: configuration.secureCookies))
     app.middleware.use(LicnaErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: publicFiles))
+    app.middleware.use(PublicFilesMiddleware(publicDirectory: publicFiles))
     app.routes.defaultMaxBodySize = "1mb"
 
     try app.register(collection: PlatformController())

@@ -41,7 +41,7 @@ extension CertificateAuthorityService {
         let root = try rootPassphrase.map { try unlockRoot(passphrase: $0, hierarchy: hierarchy) }
         let publisher = CRLPublisher(authorityService: self)
         try await publisher.publishAll(root: root)
-        try await renewResponders(root: root)
+        try await renewResponders()
         let formatter = ISO8601DateFormatter()
         return try await publisher.list().map { "\($0.name) entries=\($0.entries) next-update=\(formatter.string(from: $0.nextUpdate))" }
     }

@@ -6,11 +6,10 @@ import X509
 
 extension CertificateAuthorityService {
     /// Renews the delegated OCSP responder certificates that expire within the renewal margin (RFC 6960
-    /// §4.2.2.2.1: a responder with id-pkix-ocsp-nocheck should be short-lived). The root's responder needs the
-    /// root key: pass it unlocked, or the renewal is left for `licna ca crl` with the root passphrase.
+    /// §4.2.2.2.1: a responder with id-pkix-ocsp-nocheck should be short-lived). Only online CAs have responders.
     /// Returns the CAs whose responder was renewed and those that are due but could not be.
     @discardableResult
-    public func renewResponders(root: SigningAuthority? = nil) async throws -> (renewed: [String], waiting: [String]) {
+    public func renewResponders() async throws -> (renewed: [String], waiting: [String]) {
         let hierarchy = try await hierarchy()
         let now = self.now
         let organization = (try? await sql.select().column("value").from("pki_settings").where("id", .equal, "organization").first()?
@@ -18,7 +17,7 @@ extension CertificateAuthorityService {
         var renewed: [String] = [], waiting: [String] = []
         for (name, responder) in hierarchy.responders.sorted(by: { $0.key.rawValue < $1.key.rawValue })
         where responder.certificate.notValidAfter.timeIntervalSince(now) < configuration.responderRenewalMargin {
-            guard let authority = name == .root ? root : hierarchy.authorities[name]?.signer else {
+            guard let authority = hierarchy.authorities[name]?.signer else {
                 waiting.append(name.rawValue)
                 continue
             }

@@ -28,8 +28,9 @@ extension CertificateAuthorityService {
     static let year: TimeInterval = 365.25 * 86_400
 
     /// Creates the hierarchy once: root (P-384, 20 years), citizen and institution CAs under it, a separate
-    /// self-signed CSCA with its document signer (ICAO 9303-12 §5), a TSA unit certificate and one delegated
-    /// OCSP responder per CA. Refuses when a hierarchy exists.
+    /// self-signed CSCA with its document signer (ICAO 9303-12 §5), a TSA unit certificate and a delegated OCSP
+    /// responder for each online CA (citizen, institution, CSCA). The root, offline, publishes status by its CRL
+    /// alone. Refuses when a hierarchy exists.
     public func initialize(_ setup: TrustSetup, context: AuditContext) async throws {
         guard setup.country.count == 2, setup.country.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
             throw TrustError.invalidRequest("the country must be two capital letters (ISO 3166), e.g. ME")
@@ -59,7 +60,9 @@ extension CertificateAuthorityService {
 
         var issued: [(AuthorityName, CertificateProfile, Certificate, Int)] = []  // certificates the root and CSCA issue
         var authorities: [(AuthorityName, CertificateProfile, SigningAuthority)] = [(.root, .rootCA, root)]
-        let underRoot = TrustServiceLocations(ocsp: urls.ocsp, caIssuers: urls.caIssuers(.root), crl: urls.crl(.root, partition: 0))
+        // The root key signs only CA certificates and its own CRL (ARCHITECTURE.md): CA certificates carry no OCSP
+        // address, their status is the root's CRL.
+        let underRoot = TrustServiceLocations(ocsp: nil, caIssuers: urls.caIssuers(.root), crl: urls.crl(.root, partition: 0))
         for (authorityName, commonName) in [(AuthorityName.citizen, "Citizen CA"), (.institution, "Institution CA")] {
             let key = Certificate.PrivateKey(P384.Signing.PrivateKey())
             let certificate = try issuer.issue(
@@ -94,7 +97,7 @@ extension CertificateAuthorityService {
             options: .init(locations: .init(ocsp: urls.ocsp, caIssuers: urls.caIssuers(.csca), crl: urls.crl(.csca, partition: 0))))
         signingKeys.append(("document-signer", .csca, .documentSigner, SigningAuthority(certificate: dsCertificate, privateKey: dsKey)))
         issued.append((.csca, .documentSigner, dsCertificate, 0))
-        for (authorityName, _, authority) in authorities {
+        for (authorityName, _, authority) in authorities where authorityName != .root {
             let responder = try makeResponder(for: authorityName, authority: authority, organization: setup.organization, now: now)
             signingKeys.append(("responder-\(authorityName.rawValue)", authorityName, .ocspResponder, responder))
             issued.append((authorityName, .ocspResponder, responder.certificate, 0))

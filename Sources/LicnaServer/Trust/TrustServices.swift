@@ -81,10 +81,17 @@ struct TrustBackgroundWork: LifecycleHandler {
         let authority = trust.authority(on: database)
         do {
             guard try await TrustHierarchy.load(on: database, vault: trust.vault) != nil else { return }
-            if try await authority.crlsAreDue() { try await trust.crls(on: database).publishAll() }
+            if try await authority.crlsAreDue() {
+                try await trust.crls(on: database).publishAll()
+                if let rootCRL = try await trust.crls(on: database).stored(CRLName(authority: .root, partition: 0)),
+                   rootCRL.nextUpdate.timeIntervalSinceNow < 30 * 86_400 {
+                    logger.warning("the root CRL expires soon and needs the offline root key: run `licna ca crl --with-root`",
+                                   metadata: ["nextUpdate": "\(rootCRL.nextUpdate)"])
+                }
+            }
             let result = try await authority.renewResponders()
             if !result.waiting.isEmpty {
-                logger.warning("OCSP responder certificates are due for renewal and need the root passphrase: run `licna ca crl` with LICNA_ROOT_PASSPHRASE",
+                logger.warning("OCSP responder certificates are due for renewal but their CA key could not be used",
                                metadata: ["authorities": "\(result.waiting.joined(separator: ","))"])
             }
             if try await TrustHierarchy.keysVersion(on: database) != trust.ocsp.keysVersion {
