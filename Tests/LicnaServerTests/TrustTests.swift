@@ -141,7 +141,7 @@ import X509
             func status(_ hash: DigestAlgorithm = .sha1, nonce: [UInt8]? = nil) async throws -> OCSPCertificateStatus {
                 let request = try TrustFixtures.ocspRequest(for: certificate.serialNumber.bytes.map { $0 }, issuer: citizenCA, hash: hash, nonce: nonce)
                 let answer = await trust.ocsp.respond(to: request, client: "test", on: app.db)
-                let response = try OCSPResponse(derEncoded: answer.body)
+                let response = try OCSPResponse(derEncoded: answer.bytes)
                 #expect(response.status == .successful)
                 #expect(response.isSigned(by: responder))
                 #expect(response.certificates.first == responder)
@@ -170,7 +170,7 @@ import X509
             #expect(parsed.entries.first?.reason == .keyCompromise)
             // A serial this CA never issued is unknown; a CA that is not ours is unauthorized.
             let unknown = try TrustFixtures.ocspRequest(for: [0x12, 0x34], issuer: citizenCA)
-            #expect(try OCSPResponse(derEncoded: await trust.ocsp.respond(to: unknown, client: nil, on: app.db).body).responses.first?.status == .unknown)
+            #expect(try OCSPResponse(derEncoded: await trust.ocsp.respond(to: unknown, client: nil, on: app.db).bytes).responses.first?.status == .unknown)
             let stranger = try TrustFixtures.ocspRequest(for: [1], issuer: certificate)
             #expect(await trust.ocsp.respond(to: stranger, client: nil, on: app.db).status == .unauthorized)
             let entries = try await app.licna.audit.entries(touching: [serial], on: app.db).map(\.action)
@@ -200,7 +200,7 @@ import X509
             let deadline = Date().addingTimeInterval(1)
             var status = OCSPCertificateStatus.good
             while Date() < deadline {
-                status = try OCSPResponse(derEncoded: await server.licna.trust.ocsp.respond(to: request, client: nil, on: server.db).body).responses[0].status
+                status = try OCSPResponse(derEncoded: await server.licna.trust.ocsp.respond(to: request, client: nil, on: server.db).bytes).responses[0].status
                 if status != .good { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -389,6 +389,44 @@ import X509
                 #expect(body["error"] == "ca-already-revoked")
             }
             try await app.testing().test(.GET, "/api/pki/certificates/00ff", headers: headers) { #expect($0.status == .notFound) }
+        }
+    }
+}
+
+@Suite struct TrustBackupTests {
+    /// The trust services' tables travel in the backup: after a restore the CA issues, the status survives, and
+    /// the responder answers with the restored keys; a restore over an installation with a CA is refused.
+    @Test(arguments: TestEngine.available)
+    func hierarchyAndStatusSurviveBackupAndRestore(engine: TestEngine) async throws {
+        let source = try await TestInstallation.make(engine)
+        let lines = Lines()
+        let (serial, rootDER) = try await source.withAppResult(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let certificate = try await TrustFixtures.issue(app)
+            try await app.licna.trust.authority(on: app.db).change(serial: certificate.serialNumber.hex, .hold, context: .test)
+            _ = try await BackupService(database: app.db, masterKey: source.key).backup { lines.append($0) }
+            return (certificate.serialNumber.hex, try await app.licna.trust.authority(on: app.db).hierarchy().authority(.root).der)
+        }
+        let target = try await TestInstallation.make(engine)
+        let restoredTarget = TestInstallation(storage: target.storage, directory: target.directory, key: source.key)
+        try await restoredTarget.withApp(http: false) { app in
+            _ = try await BackupService(database: app.db, masterKey: source.key).restore(nextLine: lines.next)
+            let authority = app.licna.trust.authority(on: app.db)
+            #expect(try await authority.status(serial: serial).status == "hold")
+            #expect(try await authority.hierarchy().authority(.root).der == rootDER)
+            _ = try authority.unlockRoot(passphrase: TrustFixtures.setup.rootPassphrase, hierarchy: try await authority.hierarchy())
+            let fresh = try await TrustFixtures.issue(app)
+            try await app.licna.trust.reload(on: app.db)
+            let ca = try await authority.hierarchy().authority(.citizen).certificate
+            let answer = await app.licna.trust.ocsp.respond(to: try TrustFixtures.ocspRequest(for: Array(fresh.serialNumber.bytes), issuer: ca),
+                                                            client: nil, on: app.db)
+            #expect(try OCSPResponse(derEncoded: answer.bytes).responses.first?.status == .good)
+            // A second restore into this installation, which now has a CA, is refused.
+            let again = Lines()
+            _ = try await BackupService(database: app.db, masterKey: source.key).backup { again.append($0) }
+            await #expect(throws: BackupService.Failure.self) {
+                _ = try await BackupService(database: app.db, masterKey: source.key).restore(nextLine: again.next)
+            }
         }
     }
 }

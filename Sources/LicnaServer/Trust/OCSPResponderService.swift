@@ -3,6 +3,7 @@ import Foundation
 import LicnaCore
 import LicnaPKI
 import NIOConcurrencyHelpers
+import NIOCore
 import SQLKit
 import X509
 
@@ -13,16 +14,19 @@ import X509
 final class OCSPResponderService: Sendable {
     /// The answer and how HTTP may cache it.
     struct Answer: Sendable {
-        let body: [UInt8]
+        let body: ByteBuffer
         /// Until when a cache may reuse it; nil for answers that must not be cached (nonces, errors).
         let cacheableUntil: Date?
-        let thisUpdate: Date?
+        /// RFC 5019 §6.2 `Last-Modified` and `Expires` values, formatted once per cached response.
+        let lastModified: String?
+        let expires: String?
         let status: OCSPResponseStatus
+
+        var bytes: [UInt8] { Array(buffer: body) }
     }
 
     private struct CachedResponse {
-        let body: [UInt8]
-        let thisUpdate: Date
+        let answer: Answer
         let reusableUntil: Date
         let serials: [String]
     }
@@ -71,9 +75,7 @@ final class OCSPResponderService: Sendable {
         let (cached, index, epoch) = state.withLockedValue { state -> (CachedResponse?, OCSPIssuerIndex?, UInt64) in
             (state.cache[request], state.index, state.epoch)
         }
-        if let cached, cached.reusableUntil > now {
-            return Answer(body: cached.body, cacheableUntil: cached.reusableUntil, thisUpdate: cached.thisUpdate, status: .successful)
-        }
+        if let cached, cached.reusableUntil > now { return cached.answer }
         guard let index else { return Self.error(.unauthorized) }
         let parsed: OCSPRequest
         do { parsed = try OCSPRequest(derEncoded: request) } catch { return Self.error(.malformedRequest) }
@@ -98,18 +100,20 @@ final class OCSPResponderService: Sendable {
             }
             let body = try issuer.builder.build(answers: answers, producedAt: thisUpdate, nonceExtension: parsed.nonceExtension)
             guard parsed.nonceExtension == nil, !anyUnknown else {
-                return Answer(body: body, cacheableUntil: nil, thisUpdate: thisUpdate, status: .successful)
+                return Answer(body: ByteBuffer(bytes: body), cacheableUntil: nil, lastModified: nil, expires: nil, status: .successful)
             }
             let reusableUntil = thisUpdate + configuration.ocspCacheLifetime
-            store(CachedResponse(body: body, thisUpdate: thisUpdate, reusableUntil: reusableUntil, serials: serials), for: request, epoch: epoch)
-            return Answer(body: body, cacheableUntil: reusableUntil, thisUpdate: thisUpdate, status: .successful)
+            let answer = Answer(body: ByteBuffer(bytes: body), cacheableUntil: reusableUntil, lastModified: HTTPDate.format(thisUpdate),
+                                expires: HTTPDate.format(reusableUntil), status: .successful)
+            store(CachedResponse(answer: answer, reusableUntil: reusableUntil, serials: serials), for: request, epoch: epoch)
+            return answer
         } catch {
             return Self.error(.internalError)
         }
     }
 
     static func error(_ status: OCSPResponseStatus) -> Answer {
-        Answer(body: status.unsignedResponse, cacheableUntil: nil, thisUpdate: nil, status: status)
+        Answer(body: ByteBuffer(bytes: status.unsignedResponse), cacheableUntil: nil, lastModified: nil, expires: nil, status: status)
     }
 
     private func lookUp(_ serials: [String], authority: AuthorityName, on database: any Database) async throws -> [String: CertificateRecord] {

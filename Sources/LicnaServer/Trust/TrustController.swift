@@ -54,15 +54,15 @@ struct TrustController: RouteCollection {
     private func ocspResponse(_ answer: OCSPResponderService.Answer, status: HTTPResponseStatus) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "ocsp-response")
-        if let until = answer.cacheableUntil, let thisUpdate = answer.thisUpdate {
+        if let until = answer.cacheableUntil, let lastModified = answer.lastModified, let expires = answer.expires {
             let maxAge = max(0, min(60, Int(until.timeIntervalSinceNow.rounded(.down))))
-            headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform, must-revalidate")
-            headers.replaceOrAdd(name: .lastModified, value: HTTPDate.format(thisUpdate))
-            headers.replaceOrAdd(name: .expires, value: HTTPDate.format(until))
+            headers.add(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform, must-revalidate")
+            headers.add(name: .lastModified, value: lastModified)
+            headers.add(name: .expires, value: expires)
         } else {
-            headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            headers.add(name: .cacheControl, value: "no-store")
         }
-        return Response(status: status, headers: headers, body: .init(buffer: ByteBuffer(bytes: answer.body)))
+        return Response(status: status, headers: headers, body: .init(buffer: answer.body))
     }
 
     /// Reads a request body up to the limit; nil when it is larger.
@@ -117,15 +117,16 @@ struct TrustController: RouteCollection {
     }
 }
 
-extension HTTPDate {
-    /// RFC 9110 §5.6.7 IMF-fixdate.
+/// RFC 9110 §5.6.7 IMF-fixdate, written without a DateFormatter (this is on the OCSP path).
+enum HTTPDate {
     static func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
+        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 }
-
-enum HTTPDate {}
