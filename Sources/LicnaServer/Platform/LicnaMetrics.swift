@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Prometheus
 
 /// Prometheus metrics of one installation: counters updated as things happen, and gauges read from the database
@@ -12,6 +13,11 @@ public struct LicnaMetrics: Sendable {
     let deceased: Gauge
     let poolAvailable: Gauge
     let auditEntries: Gauge
+    let ocspResponses: Counter
+    let timestamps: Counter
+    let certificatesGood: Gauge
+    let certificatesOnHold: Gauge
+    let certificatesRevoked: Gauge
 
     init() {
         let registry = PrometheusCollectorRegistry()
@@ -23,6 +29,11 @@ public struct LicnaMetrics: Sendable {
         deceased = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "registry_persons_deceased", unitName: "", helpText: "Persons recorded as deceased."))
         poolAvailable = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "identification_numbers_available", unitName: "", helpText: "Unissued identification numbers in the pool."))
         auditEntries = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "audit_entries", unitName: "", helpText: "Entries in the audit trail."))
+        ocspResponses = registry.makeCounter(descriptor: .init(namespace: "licna", metricName: "ocsp_responses", unitName: "total", helpText: "OCSP responses sent by this server."))
+        timestamps = registry.makeCounter(descriptor: .init(namespace: "licna", metricName: "tsa_replies", unitName: "total", helpText: "Timestamp replies sent by this server."))
+        certificatesGood = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "pki_certificates_good", unitName: "", helpText: "Issued certificates that are good (expired ones included)."))
+        certificatesOnHold = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "pki_certificates_on_hold", unitName: "", helpText: "Certificates on hold (certificateHold)."))
+        certificatesRevoked = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "pki_certificates_revoked", unitName: "", helpText: "Certificates revoked for good."))
     }
 
     /// Reads the gauges from the database and renders the exposition text.
@@ -31,6 +42,12 @@ public struct LicnaMetrics: Sendable {
         deceased.set(Double(try await PersonModel.query(on: database).filter(\.$status == "deceased").count()))
         poolAvailable.set(Double(try await IdentificationNumberModel.query(on: database).filter(\.$issuedAt == nil).count()))
         auditEntries.set(Double(try await AuditHeadModel.find(1, on: database)?.sequence ?? 0))
+        let rows = try await (database as! any SQLDatabase).raw("SELECT status, COUNT(*) AS n FROM pki_certificates GROUP BY status").all()
+        var counts: [String: Int] = [:]
+        for row in rows { counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        certificatesGood.set(Double(counts["good"] ?? 0))
+        certificatesOnHold.set(Double(counts["hold"] ?? 0))
+        certificatesRevoked.set(Double(counts["revoked"] ?? 0))
         return registry.emitToString()
     }
 }

@@ -19,6 +19,7 @@ extension TrustController {
             reply = try TimeStampResponder.rejection(.badRequest, statusString: "the request is larger than 64 KB")
             status = .payloadTooLarge
         }
+        request.application.licna.metrics.timestamps.increment()
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "timestamp-reply")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")

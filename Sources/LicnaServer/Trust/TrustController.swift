@@ -31,27 +31,28 @@ struct TrustController: RouteCollection {
 
     func ocspPost(_ request: Request) async throws -> Response {
         guard request.headers.contentType == HTTPMediaType(type: "application", subType: "ocsp-request") else {
-            return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .unsupportedMediaType)
+            return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .unsupportedMediaType, request)
         }
         guard let body = try await Self.collect(request) else {
-            return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .payloadTooLarge)
+            return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .payloadTooLarge, request)
         }
         let answer = await request.application.licna.trust.ocsp.respond(to: body, client: request.remoteAddress?.ipAddress, on: request.db)
-        return ocspResponse(answer, status: .ok)
+        return ocspResponse(answer, status: .ok, request)
     }
 
     func ocspGet(_ request: Request) async throws -> Response {
         let encoded = request.parameters.getCatchall().joined(separator: "/")
         guard encoded.utf8.count <= 4 * Self.maximumRequestBody / 3 + 4,
               let der = Self.decodeBase64Path(encoded) else {
-            return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .ok)
+            return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .ok, request)
         }
         let answer = await request.application.licna.trust.ocsp.respond(to: der, client: request.remoteAddress?.ipAddress, on: request.db)
-        return ocspResponse(answer, status: .ok)
+        return ocspResponse(answer, status: .ok, request)
     }
 
     /// RFC 5019 §6.2 caching headers, never promising more than the cache lifetime (60 s).
-    private func ocspResponse(_ answer: OCSPResponderService.Answer, status: HTTPResponseStatus) -> Response {
+    private func ocspResponse(_ answer: OCSPResponderService.Answer, status: HTTPResponseStatus, _ request: Request) -> Response {
+        request.application.licna.metrics.ocspResponses.increment()
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "ocsp-response")
         if let until = answer.cacheableUntil, let lastModified = answer.lastModified, let expires = answer.expires {
