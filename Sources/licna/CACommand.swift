@@ -24,11 +24,13 @@ struct CA: AsyncParsableCommand {
         @Option(help: "ISO 3166 country code of the hierarchy.") var country = "ME"
         @Option(help: "Organization name in the CA certificates.") var organization = "Licna"
         @Option(help: "The public address written into certificates (AIA, CRL distribution points).") var publicURL = "http://127.0.0.1:8080"
+        @Option(help: "A dedicated OCSP address for the certificates (default: PUBLIC-URL/pki/ocsp); serve it with `serve --ocsp-port`.") var ocspURL: String?
         @Option(help: "File holding the root key's passphrase (default: LICNA_ROOT_PASSPHRASE, else a prompt).") var rootPassphraseFile: String?
 
         func run() async throws {
             let passphrase = try RootPassphrase.read(file: rootPassphraseFile, confirm: true)
-            let setup = TrustSetup(country: country, organization: organization, publicURL: publicURL, rootPassphrase: passphrase)
+            let setup = TrustSetup(country: country, organization: organization, publicURL: publicURL, rootPassphrase: passphrase,
+                                   ocspURL: ocspURL)
             let lines = try await withInstallation(storage) { app in
                 try await caOperation {
                     let authority = app.licna.trust.authority(on: app.db)

@@ -20,6 +20,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Certificates per CRL partition.") var crlPartitionSize = 10_000
     @Option(help: "Minutes between scheduled CRL runs.") var crlIntervalMinutes = 60
     @Option(help: "Freshly signed (nonce) OCSP responses per second per client.") var ocspNonceRate = 50.0
+    @Option(help: "Also answer OCSP on this port with a dedicated SwiftNIO listener (for `ca init --ocsp-url`).") var ocspPort: Int?
     @Option(help: ArgumentHelp("Seconds a pre-produced OCSP response is reused (0 signs every response; for benchmarks).", visibility: .hidden))
     var ocspCacheSeconds = 60
 
@@ -49,7 +50,8 @@ struct Serve: AsyncParsableCommand {
                                                trust: TrustConfiguration(crlPartitionSize: max(1, crlPartitionSize),
                                                                          crlInterval: Double(max(1, crlIntervalMinutes)) * 60,
                                                                          ocspCacheLifetime: Double(min(60, max(0, ocspCacheSeconds))),
-                                                                         nonceRequestsPerSecond: max(0.1, ocspNonceRate)))
+                                                                         nonceRequestsPerSecond: max(0.1, ocspNonceRate),
+                                                                         ocspListener: ocspPort.map { (host, $0) }))
         do {
             try await configureLicna(app, configuration, options: .init(http: true, demo: demo))
         } catch let wrong as WrongMasterKey {

@@ -42,13 +42,16 @@ def verhoeff_number():
 class TrustServer:
     """A data folder with a CA hierarchy, served by `licna serve` on a loopback port."""
 
-    def __init__(self, installation, tmp_path):
+    def __init__(self, installation, tmp_path, dedicated_ocsp=False):
         self.installation = installation
         self.dir = tmp_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.ocsp_port = free_port() if dedicated_ocsp else None
+        self.ocsp_url = f"http://127.0.0.1:{self.ocsp_port}/" if dedicated_ocsp else self.url + "/pki/ocsp"
         self.env = {"LICNA_ROOT_PASSPHRASE": ROOT_PASSPHRASE, "LICNA_ADMIN_TOKEN": "trust-test"}
-        result = installation.run("ca", "init", "--public-url", self.url, env=self.env, check=0)
+        extra = ["--ocsp-url", self.ocsp_url] if dedicated_ocsp else []
+        result = installation.run("ca", "init", "--public-url", self.url, *extra, env=self.env, check=0)
         assert "root-sha256 " in result.stdout
         for what in ("root", "chain", "csca"):
             pem = installation.run("ca", "export", "--what", what, check=0).stdout
@@ -57,8 +60,9 @@ class TrustServer:
         self.start()
 
     def start(self):
+        extra = ["--ocsp-port", str(self.ocsp_port)] if self.ocsp_port else []
         self.process = subprocess.Popen(
-            [self.installation.binary, "serve", "--port", str(self.port), "--public-url", self.url, "--data", self.installation.data],
+            [self.installation.binary, "serve", "--port", str(self.port), "--public-url", self.url, "--data", self.installation.data, *extra],
             env=dict(self.installation.env, **self.env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for _ in range(150):
             try:
@@ -96,18 +100,22 @@ class TrustServer:
         issuer_pem = self.path(issuer if issuer != "chain.pem" else "citizen.pem")
         digest = [e for e in extra if e in ("-sha1", "-sha256")]
         rest = [e for e in extra if e not in digest]
-        result = openssl("ocsp", "-issuer", issuer_pem, *digest, "-cert", cert, "-url", self.url + "/pki/ocsp",
+        result = openssl("ocsp", "-issuer", issuer_pem, *digest, "-cert", cert, "-url", self.ocsp_url,
                          "-CAfile", self.path("root.pem"), "-verify_other", self.path("chain.pem"), *rest, check=False)
         return result.stdout.decode() + result.stderr.decode()
+
+
+def split_chain(tmp_path):
+    chain = (tmp_path / "chain.pem").read_text()
+    blocks = ["-----BEGIN CERTIFICATE-----" + b for b in chain.split("-----BEGIN CERTIFICATE-----")[1:]]
+    (tmp_path / "citizen.pem").write_text(blocks[0])
+    (tmp_path / "institution.pem").write_text(blocks[1])
 
 
 @pytest.fixture
 def trust(installation, tmp_path):
     server = TrustServer(installation, tmp_path)
-    chain = (tmp_path / "chain.pem").read_text()
-    blocks = ["-----BEGIN CERTIFICATE-----" + b for b in chain.split("-----BEGIN CERTIFICATE-----")[1:]]
-    (tmp_path / "citizen.pem").write_text(blocks[0])
-    (tmp_path / "institution.pem").write_text(blocks[1])
+    split_chain(tmp_path)
     yield server
     server.stop()
 
@@ -362,3 +370,37 @@ def test_killing_the_server_during_issuance_loses_nothing(trust):
         assert rows.get(reply["serial"]) == der
     status = json.loads(trust.installation.run("ca", "status", "--serial", serials[-1], "--json", check=0).stdout)
     assert status["status"] == "good"
+
+
+def test_dedicated_swiftnio_ocsp_listener(installation, tmp_path):
+    """`ca init --ocsp-url` puts the listener's address in AIA; `serve --ocsp-port` answers there."""
+    server = TrustServer(installation, tmp_path, dedicated_ocsp=True)
+    try:
+        split_chain(tmp_path)
+        cert, serial = server.issue("nio")
+        text = openssl("x509", "-in", cert, "-noout", "-text").stdout.decode()
+        assert "OCSP - URI:" + server.ocsp_url in text
+        assert ": good" in server.ocsp(cert) and "Response verify OK" in server.ocsp(cert, "-sha256", "-no_nonce")
+        installation.run("ca", "hold", "--serial", serial, check=0)
+        deadline = time.time() + 2
+        while ": good" in server.ocsp(cert, "-no_nonce"):
+            assert time.time() < deadline, "the hold did not reach the listener"
+        assert "Reason: certificateHold" in server.ocsp(cert, "-no_nonce")
+        request = server.path("nio-req.der")
+        openssl("ocsp", "-issuer", server.path("citizen.pem"), "-cert", cert, "-no_nonce", "-reqout", request)
+        encoded = urllib.parse.quote(base64.b64encode(open(request, "rb").read()).decode(), safe="")
+        response = urllib.request.urlopen(server.ocsp_url + encoded)
+        assert response.headers["Content-Type"] == "application/ocsp-response"
+        open(server.path("nio-resp.der"), "wb").write(response.read())
+        out = openssl("ocsp", "-respin", server.path("nio-resp.der"), "-issuer", server.path("citizen.pem"), "-cert", cert,
+                      "-CAfile", server.path("root.pem"), "-verify_other", server.path("chain.pem")).stdout.decode()
+        assert ": revoked" in out
+        for body in (b"", os.urandom(100), b"\x30\x03\x02\x01\x01"):
+            status, reply = post(server.ocsp_url, body, "application/ocsp-request")
+            assert status == 200 and reply == bytes([0x30, 0x03, 0x0A, 0x01, 0x01])
+        status, reply = post(server.ocsp_url, b"\x30" * 70_000, "application/ocsp-request")
+        assert status == 413 and reply == bytes([0x30, 0x03, 0x0A, 0x01, 0x01])
+        status, _ = post(server.ocsp_url, b"\x30\x00", "text/plain")
+        assert status == 415
+    finally:
+        server.stop()

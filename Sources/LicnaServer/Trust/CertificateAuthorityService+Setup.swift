@@ -12,10 +12,14 @@ public struct TrustSetup: Sendable {
     public var organization: String
     public var publicURL: String
     public var rootPassphrase: String
+    /// A dedicated OCSP address for AIA (default `<publicURL>/pki/ocsp`).
+    public var ocspURL: String?
     /// scrypt cost of the root key's passphrase protection (2^15; tests lower it).
     public var rootKeyCostLog2: UInt8
 
-    public init(country: String, organization: String, publicURL: String, rootPassphrase: String, rootKeyCostLog2: UInt8 = 15) {
+    public init(country: String, organization: String, publicURL: String, rootPassphrase: String, ocspURL: String? = nil,
+                rootKeyCostLog2: UInt8 = 15) {
+        self.ocspURL = ocspURL
         self.country = country
         self.organization = organization
         self.publicURL = publicURL
@@ -38,8 +42,13 @@ extension CertificateAuthorityService {
         guard let url = URL(string: setup.publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw TrustError.invalidRequest("the public URL must be an http(s) address, e.g. https://eid.example.me")
         }
+        if let ocspURL = setup.ocspURL {
+            guard let url = URL(string: ocspURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw TrustError.invalidRequest("the OCSP URL must be an http(s) address, e.g. http://ocsp.example.me")
+            }
+        }
         if try await TrustHierarchy.load(on: database, vault: vault) != nil { throw TrustError.alreadyInitialized }
-        let urls = TrustURLs(publicURL: setup.publicURL)
+        let urls = TrustURLs(publicURL: setup.publicURL, ocspURL: setup.ocspURL)
         let now = self.now
         let issuer = CertificateIssuer()
         let serials = CertificateSerialNumberGenerator()
@@ -107,7 +116,9 @@ extension CertificateAuthorityService {
         let protectedRoot = try PassphraseProtectedKey(sealing: rootKey, passphrase: setup.rootPassphrase, costLog2: setup.rootKeyCostLog2)
         try await database.transaction { db in
             let sql = db as! any SQLDatabase
-            for (key, value) in [("public-url", urls.base), ("country", setup.country), ("organization", setup.organization)] {
+            var settings = [("public-url", urls.base), ("country", setup.country), ("organization", setup.organization)]
+            if let ocspURL = setup.ocspURL { settings.append(("ocsp-url", ocspURL)) }
+            for (key, value) in settings {
                 try await sql.insert(into: "pki_settings").columns("id", "value").values(SQLBind(key), SQLBind(value)).run()
             }
             for (authorityName, profile, authority) in authorityList {

@@ -32,7 +32,7 @@ extension CertificateAuthorityService {
             switch (record.status, change) {
             case (.revoked, _):
                 throw TrustError.alreadyRevoked
-            case (.good, .release), (.revoked, .release):
+            case (.good, .release):
                 throw TrustError.notOnHold
             case (.hold, .hold):
                 throw TrustError("ca-already-on-hold")

@@ -32,10 +32,11 @@ public struct CertificateAuthorityService: Sendable {
 
     /// The public URL fixed at `ca init`: every certificate's AIA and CRL addresses are built from it.
     func urls() async throws -> TrustURLs {
-        guard let row = try await sql.select().column("value").from("pki_settings").where("id", .equal, "public-url").first() else {
-            throw TrustError.notInitialized
-        }
-        return TrustURLs(publicURL: try row.decode(column: "value", as: String.self))
+        let rows = try await sql.select().columns("id", "value").from("pki_settings").all()
+        var settings: [String: String] = [:]
+        for row in rows { settings[try row.decode(column: "id", as: String.self)] = try row.decode(column: "value", as: String.self) }
+        guard let publicURL = settings["public-url"] else { throw TrustError.notInitialized }
+        return TrustURLs(publicURL: publicURL, ocspURL: settings["ocsp-url"])
     }
 
     /// The country of the hierarchy (the root's C), which every subject must carry.

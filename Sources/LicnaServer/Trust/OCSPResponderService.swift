@@ -69,6 +69,16 @@ final class OCSPResponderService: Sendable {
 
     var keysVersion: Int64 { state.withLockedValue { $0.keysVersion } }
 
+    /// The cached answer to exactly these request bytes, if one is still fresh: the synchronous fast path of the
+    /// dedicated listener, which answers on the event loop without a task.
+    func cachedAnswer(for request: [UInt8]) -> Answer? {
+        let now = clock.now
+        return state.withLockedValue { state in
+            guard let cached = state.cache[request], cached.reusableUntil > now else { return nil }
+            return cached.answer
+        }
+    }
+
     /// Answers one DER request. Never throws: every failure is an OCSP error status (RFC 6960 §4.2.1).
     func respond(to request: [UInt8], client: String?, on database: any Database) async -> Answer {
         let now = clock.now

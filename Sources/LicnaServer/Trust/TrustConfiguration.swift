@@ -26,6 +26,8 @@ public struct TrustConfiguration: Sendable {
     public var statusPollInterval: TimeInterval
     /// Freshly signed (nonce) OCSP responses allowed per client address per second, with a burst of twice that.
     public var nonceRequestsPerSecond: Double
+    /// Where the dedicated SwiftNIO OCSP listener listens (`licna serve --ocsp-port`); nil for none.
+    public var ocspListener: (host: String, port: Int)?
     /// Card models whose keys sit in a certified QSCD (ETSI EN 319 412-5 §4.2.2). Virtual cards are never listed.
     public var qscdCardModels: Set<String>
 
@@ -33,7 +35,7 @@ public struct TrustConfiguration: Sendable {
                 defaultValidity: TimeInterval = 5 * 365.25 * 86_400, responderValidity: TimeInterval = 92 * 86_400,
                 responderRenewalMargin: TimeInterval = 30 * 86_400, ocspCacheLifetime: TimeInterval = 60,
                 ocspValidity: TimeInterval = 300, statusPollInterval: TimeInterval = 0.25,
-                nonceRequestsPerSecond: Double = 50, qscdCardModels: Set<String> = []) {
+                nonceRequestsPerSecond: Double = 50, ocspListener: (host: String, port: Int)? = nil, qscdCardModels: Set<String> = []) {
         self.crlPartitionSize = crlPartitionSize
         self.crlInterval = crlInterval
         self.rootCRLValidity = rootCRLValidity
@@ -44,6 +46,7 @@ public struct TrustConfiguration: Sendable {
         self.ocspValidity = ocspValidity
         self.statusPollInterval = statusPollInterval
         self.nonceRequestsPerSecond = nonceRequestsPerSecond
+        self.ocspListener = ocspListener
         self.qscdCardModels = qscdCardModels
     }
 }
@@ -51,12 +54,14 @@ public struct TrustConfiguration: Sendable {
 /// The addresses written into certificates, all under the public URL.
 struct TrustURLs: Sendable {
     let base: String
+    /// The OCSP address in AIA: `<public URL>/pki/ocsp`, or a dedicated host (`licna ca init --ocsp-url`).
+    let ocsp: String
 
-    init(publicURL: String) {
+    init(publicURL: String, ocspURL: String? = nil) {
         base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        ocsp = ocspURL ?? base + "/pki/ocsp"
     }
 
-    var ocsp: String { base + "/pki/ocsp" }
     func caIssuers(_ authority: AuthorityName) -> String { base + "/pki/ca/\(authority.rawValue).cer" }
     func crl(_ authority: AuthorityName, partition: Int) -> String { base + "/pki/crl/" + CRLName(authority: authority, partition: partition).fileName }
     var disclosureStatement: String { base + "/pki/pds" }

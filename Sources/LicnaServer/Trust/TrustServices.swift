@@ -12,6 +12,7 @@ public struct TrustServices: Sendable {
     public let configuration: TrustConfiguration
     let ocsp: OCSPResponderService
     let timestamps: TimestampService
+    let ocspListener = OCSPListener()
 
     init(masterKey: MasterKey, audit: AuditLog, clock: any WallClock, configuration: TrustConfiguration) {
         vault = TrustKeyVault(masterKey: masterKey)
@@ -60,6 +61,11 @@ struct TrustBackgroundWork: LifecycleHandler {
         let database = app.db
         let logger = app.logger
         try await trust.reload(on: database)
+        if let (host, port) = trust.configuration.ocspListener {
+            let address = try await trust.ocspListener.start(host: host, port: port, group: app.eventLoopGroup, service: trust.ocsp,
+                                                             database: database, metrics: app.licna.metrics)
+            logger.notice("OCSP listener ready", metadata: ["address": "\(address.map { "\($0)" } ?? "?")"])
+        }
         tasks.tasks.append(Task {
             while !Task.isCancelled {
                 do { try await trust.ocsp.pollChanges(on: database) } catch {
@@ -103,6 +109,7 @@ struct TrustBackgroundWork: LifecycleHandler {
     }
 
     func shutdownAsync(_ app: Application) async {
+        await app.licna.trust.ocspListener.stop()
         for task in tasks.tasks { task.cancel() }
         tasks.tasks.removeAll()
     }

@@ -1,0 +1,135 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A dedicated OCSP listener built directly on SwiftNIO (`licna serve --ocsp-port`), for deployments that give
+/// OCSP its own host (`licna ca init --ocsp-url http://ocsp.example.me`). It answers RFC 6960 Appendix A
+/// requests on any path: POST with `application/ocsp-request`, GET with the base64 request as the last path
+/// part. Cached answers are written on the event loop without a task; misses go to the same responder as
+/// `/pki/ocsp`. It exists because Vapor's per-connection and per-request setup halves the rate of clients that
+/// open one connection per request (BENCHMARKS.md).
+final class OCSPListener: Sendable {
+    private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
+
+    func start(host: String, port: Int, group: any EventLoopGroup, service: OCSPResponderService, database: any Database,
+               metrics: LicnaMetrics) async throws -> SocketAddress? {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 1024)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(OCSPHTTPHandler(service: service, database: database, metrics: metrics))
+                }
+            }
+        let bound = try await bootstrap.bind(host: host, port: port).get()
+        channel.withLockedValue { $0 = bound }
+        return bound.localAddress
+    }
+
+    func stop() async {
+        let bound = channel.withLockedValue { value -> (any Channel)? in
+            defer { value = nil }
+            return value
+        }
+        try? await bound?.close()
+    }
+}
+
+/// One connection's requests: head, body up to 64 KB, then one answer.
+final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let service: OCSPResponderService
+    private let database: any Database
+    private let metrics: LicnaMetrics
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var tooLarge = false
+    private var version = HTTPVersion.http1_1
+
+    init(service: OCSPResponderService, database: any Database, metrics: LicnaMetrics) {
+        self.service = service
+        self.database = database
+        self.metrics = metrics
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body.clear()
+            tooLarge = false
+        case .body(var chunk):
+            if body.readableBytes + chunk.readableBytes > TrustController.maximumRequestBody { tooLarge = true } else { body.writeBuffer(&chunk) }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            version = head.version
+            answer(head, context: context)
+        }
+    }
+
+    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let keepAlive = head.isKeepAlive
+        let request: [UInt8]
+        switch head.method {
+        case .POST:
+            guard head.headers.first(name: "content-type")?.lowercased().hasPrefix("application/ocsp-request") == true else {
+                return write(OCSPResponderService.error(.malformedRequest), status: .unsupportedMediaType, keepAlive: keepAlive, context: context)
+            }
+            guard !tooLarge else {
+                return write(OCSPResponderService.error(.malformedRequest), status: .payloadTooLarge, keepAlive: false, context: context)
+            }
+            request = Array(buffer: body)
+        case .GET:
+            let path = head.uri.split(separator: "?").first.map(String.init) ?? ""
+            guard let last = path.split(separator: "/", omittingEmptySubsequences: true).last,
+                  let decoded = TrustController.decodeBase64Path(String(last)) else {
+                return write(OCSPResponderService.error(.malformedRequest), status: .ok, keepAlive: keepAlive, context: context)
+            }
+            request = decoded
+        default:
+            return write(OCSPResponderService.error(.malformedRequest), status: .methodNotAllowed, keepAlive: false, context: context)
+        }
+        if let cached = service.cachedAnswer(for: request) {
+            return write(cached, status: .ok, keepAlive: keepAlive, context: context)
+        }
+        let boundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let (service, database, client, loop) = (self.service, self.database, context.remoteAddress?.ipAddress, context.eventLoop)
+        Task {
+            let answer = await service.respond(to: request, client: client, on: database)
+            loop.execute { boundSelf.value.write(answer, status: .ok, keepAlive: keepAlive, context: boundContext.value) }
+        }
+    }
+
+    private func write(_ answer: OCSPResponderService.Answer, status: HTTPResponseStatus, keepAlive: Bool, context: ChannelHandlerContext) {
+        metrics.ocspResponses.increment()
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/ocsp-response")
+        headers.add(name: "Content-Length", value: String(answer.body.readableBytes))
+        if let until = answer.cacheableUntil, let lastModified = answer.lastModified, let expires = answer.expires {
+            let maxAge = max(0, min(60, Int(until.timeIntervalSinceNow.rounded(.down))))
+            headers.add(name: "Cache-Control", value: "public, max-age=\(maxAge), no-transform, must-revalidate")
+            headers.add(name: "Last-Modified", value: lastModified)
+            headers.add(name: "Expires", value: expires)
+        } else {
+            headers.add(name: "Cache-Control", value: "no-store")
+        }
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil)
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in bound.value.close(promise: nil) }
+        }
+    }
+}
