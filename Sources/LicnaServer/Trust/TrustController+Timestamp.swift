@@ -12,12 +12,13 @@ extension TrustController {
         if request.headers.contentType != HTTPMediaType(type: "application", subType: "timestamp-query") {
             reply = try TimeStampResponder.rejection(.badRequest, statusString: "the content type must be application/timestamp-query")
             status = .unsupportedMediaType
-        } else if let body = try await Self.collect(request) {
-            reply = await request.application.licna.trust.timestamps.respond(to: body, on: request.db)
-            status = .ok
-        } else {
+        } else if let data = request.body.data, data.readableBytes > Self.maximumRequestBody {
             reply = try TimeStampResponder.rejection(.badRequest, statusString: "the request is larger than 64 KB")
             status = .payloadTooLarge
+        } else {
+            let body = request.body.data.map { Array(buffer: $0) } ?? []
+            reply = await request.application.licna.trust.timestamps.respond(to: body, on: request.db)
+            status = .ok
         }
         request.application.licna.metrics.timestamps.increment()
         var headers = HTTPHeaders()

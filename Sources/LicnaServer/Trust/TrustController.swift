@@ -12,12 +12,13 @@ struct TrustController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let pki = routes.grouped("pki")
-        pki.on(.POST, "ocsp", body: .stream, use: ocspPost)
+        let protocols = pki.grouped(OversizedBodyMiddleware())
+        protocols.on(.POST, "ocsp", body: .collect(maxSize: ByteCount(integerLiteral: Self.maximumRequestBody)), use: ocspPost)
+        protocols.on(.POST, "tsa", body: .collect(maxSize: ByteCount(integerLiteral: Self.maximumRequestBody)), use: timestamp)
         pki.get("ocsp", "**", use: ocspGet)
         pki.get("crl", ":file", use: crl)
         pki.get("ca", ":file", use: caCertificate)
         pki.get("pds", use: disclosureStatement)
-        pki.on(.POST, "tsa", body: .stream, use: timestamp)
 
         let api = routes.grouped(OfficerGuardMiddleware()).grouped("api", "pki", "certificates")
         api.post(use: issue)
@@ -33,7 +34,8 @@ struct TrustController: RouteCollection {
         guard request.headers.contentType == HTTPMediaType(type: "application", subType: "ocsp-request") else {
             return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .unsupportedMediaType, request)
         }
-        guard let body = try await Self.collect(request) else {
+        let body = request.body.data.map { Array(buffer: $0) } ?? []
+        guard body.count <= Self.maximumRequestBody else {  // a body that came whole, past the streaming limit
             return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .payloadTooLarge, request)
         }
         let answer = await request.application.licna.trust.ocsp.respond(to: body, client: request.remoteAddress?.ipAddress, on: request.db)
@@ -66,15 +68,22 @@ struct TrustController: RouteCollection {
         return Response(status: status, headers: headers, body: .init(buffer: answer.body))
     }
 
-    /// Reads a request body up to the limit; nil when it is larger.
-    static func collect(_ request: Request) async throws -> [UInt8]? {
-        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > maximumRequestBody { return nil }
-        var bytes: [UInt8] = []
-        for try await var chunk in request.body {
-            guard bytes.count + chunk.readableBytes <= maximumRequestBody else { return nil }
-            bytes += chunk.readBytes(length: chunk.readableBytes) ?? []
+    /// Turns Vapor's refusal of a body over 64 KB into the protocol's own error answer, so that OCSP and TSA
+    /// clients get a response they can parse (RFC 6960 malformedRequest, RFC 3161 badRequest) with HTTP 413.
+    struct OversizedBodyMiddleware: AsyncMiddleware {
+        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+            do {
+                return try await next.respond(to: request)
+            } catch let error as any AbortError where error.status == .payloadTooLarge {
+                let isOCSP = request.url.path.hasPrefix("/pki/ocsp")
+                let body = isOCSP ? OCSPResponseStatus.malformedRequest.unsignedResponse
+                    : try TimeStampResponder.rejection(.badRequest, statusString: "the request is larger than 64 KB")
+                var headers = HTTPHeaders()
+                headers.contentType = HTTPMediaType(type: "application", subType: isOCSP ? "ocsp-response" : "timestamp-reply")
+                headers.add(name: .cacheControl, value: "no-store")
+                return Response(status: .payloadTooLarge, headers: headers, body: .init(buffer: ByteBuffer(bytes: body)))
+            }
         }
-        return bytes
     }
 
     /// Base64 as clients put it in a URL: percent-encoded or not, standard or URL-safe alphabet.
