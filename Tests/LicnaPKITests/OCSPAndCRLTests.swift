@@ -33,18 +33,8 @@ private struct MiniHierarchy {
     }
 
     func request(hash: DigestAlgorithm = .sha256) throws -> [UInt8] {
-        let certID = try OCSPCertID(hashAlgorithm: hash, issuerNameDER: try DEREncoding.encode(ca.certificate.subject),
-                                    issuerPublicKeyBits: Array(ca.certificate.publicKey.subjectPublicKeyInfoBytes),
-                                    serialNumber: Array(leaf.serialNumber.bytes))
-        return try DEREncoding.encode { coder in
-            try coder.appendConstructedNode(identifier: .sequence) { coder in
-                try coder.appendConstructedNode(identifier: .sequence) { coder in
-                    coder.appendConstructedNode(identifier: .sequence) { coder in
-                        coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(certID.encoded) }
-                    }
-                }
-            }
-        }
+        let certID = try OCSPCertID(hashAlgorithm: hash, issuer: ca.certificate, serialNumber: leaf.serialNumber)
+        return try OCSPRequest.encode(certIDs: [certID])
     }
 }
 
@@ -115,23 +105,7 @@ private struct MiniHierarchy {
         let mini = try MiniHierarchy()
         let certID = try OCSPRequest(derEncoded: try mini.request()).certIDs[0]
         func request(ids: Int, nonce: [UInt8]?) throws -> [UInt8] {
-            try DEREncoding.encode { coder in
-                try coder.appendConstructedNode(identifier: .sequence) { coder in
-                    try coder.appendConstructedNode(identifier: .sequence) { coder in
-                        coder.appendConstructedNode(identifier: .sequence) { coder in
-                            for _ in 0..<ids { coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(certID.encoded) } }
-                        }
-                        if let nonce {
-                            try coder.serialize(explicitlyTaggedWithTagNumber: 2, tagClass: .contextSpecific) { coder in
-                                try coder.appendConstructedNode(identifier: .sequence) { coder in
-                                    try coder.serialize(Certificate.Extension(oid: .PKIXExtensions.ocspNonce, critical: false,
-                                                                              value: try DEREncoding.encode(ASN1OctetString(contentBytes: nonce[...]))[...]))
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            try OCSPRequest.encode(certIDs: Array(repeating: certID, count: ids), nonce: nonce)
         }
         #expect(try OCSPRequest(derEncoded: request(ids: 16, nonce: Array(repeating: 7, count: 32))).nonceExtension != nil)
         #expect(throws: PKIError.self) { try OCSPRequest(derEncoded: request(ids: 17, nonce: nil)) }

@@ -53,25 +53,8 @@ enum TrustFixtures {
 
     /// An OCSP request for `certificate` issued by `issuer`, as a client builds it (RFC 6960 §4.1.1).
     static func ocspRequest(for serial: [UInt8], issuer: Certificate, hash: DigestAlgorithm = .sha1, nonce: [UInt8]? = nil) throws -> [UInt8] {
-        let certID = try OCSPCertID(hashAlgorithm: hash, issuerNameDER: try DEREncoding.encode(issuer.subject),
-                                    issuerPublicKeyBits: Array(issuer.publicKey.subjectPublicKeyInfoBytes), serialNumber: serial)
-        return try DEREncoding.encode { coder in
-            try coder.appendConstructedNode(identifier: .sequence) { coder in
-                try coder.appendConstructedNode(identifier: .sequence) { coder in
-                    coder.appendConstructedNode(identifier: .sequence) { coder in
-                        coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(certID.encoded) }
-                    }
-                    if let nonce {
-                        try coder.serialize(explicitlyTaggedWithTagNumber: 2, tagClass: .contextSpecific) { coder in
-                            try coder.appendConstructedNode(identifier: .sequence) { coder in
-                                try coder.serialize(Certificate.Extension(oid: .PKIXExtensions.ocspNonce, critical: false,
-                                                                          value: try DEREncoding.encode(ASN1OctetString(contentBytes: nonce[...]))[...]))
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let certID = try OCSPCertID(hashAlgorithm: hash, issuer: issuer, serialNumber: Certificate.SerialNumber(bytes: serial))
+        return try OCSPRequest.encode(certIDs: [certID], nonce: nonce)
     }
 }
 

@@ -430,3 +430,38 @@ import X509
         }
     }
 }
+
+@Suite struct TrustSubjectTests {
+    @Test(arguments: ["0101990210006", "0101990 210006", "010199-0210006", "01.01.990.210006"])
+    func aJMBGInAnyNotationNeverEntersACertificate(written: String) throws {
+        let rules = SubjectRules(country: "ME") { _ in true }
+        let subject = DistinguishedName([
+            RelativeDistinguishedName(try .init(type: .NameAttributes.countryName, printableString: "ME")),
+            RelativeDistinguishedName(.init(type: .NameAttributes.givenName, utf8String: "Ana")),
+            RelativeDistinguishedName(.init(type: .NameAttributes.surname, utf8String: "Ivanović")),
+            RelativeDistinguishedName(.init(type: .NameAttributes.commonName, utf8String: "Ana Ivanović \(written)")),
+            RelativeDistinguishedName(try .init(type: .NameAttributes.serialNumber, printableString: "PNOME-123456784")),
+        ])
+        #expect(throws: PKIError.self) { try rules.check(subject, for: .authentication) }
+    }
+}
+
+@Suite struct TrustConcurrencyTests {
+    /// A hold racing a revocation never overwrites it: the status update is conditional on the status read.
+    @Test(arguments: TestEngine.available)
+    func aRevocationIsNeverLostToAConcurrentHold(engine: TestEngine) async throws {
+        try await TestInstallation.make(engine).withApp(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let authority = app.licna.trust.authority(on: app.db)
+            var serials: [String] = []
+            for _ in 0..<12 { serials.append(try await TrustFixtures.issue(app).serialNumber.hex) }
+            for serial in serials {
+                async let revoked: Bool = { (try? await authority.change(serial: serial, .revoke(.superseded, invalidityDate: nil), context: .test)) != nil }()
+                async let held: Bool = { (try? await authority.change(serial: serial, .hold, context: .test)) != nil }()
+                let (didRevoke, _) = await (revoked, held)
+                #expect(didRevoke)
+                #expect(try await authority.status(serial: serial).status == "revoked")
+            }
+        }
+    }
+}

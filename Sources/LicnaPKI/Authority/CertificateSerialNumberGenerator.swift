@@ -22,7 +22,15 @@ extension Certificate.SerialNumber {
     /// Lowercase hex without separators or leading zero octets (CONVENTIONS: how serials are printed).
     public var hex: String {
         let trimmed = bytes.drop(while: { $0 == 0 })
-        return trimmed.isEmpty ? "0" : trimmed.map { String(format: "%02x", $0) }.joined()
+        guard !trimmed.isEmpty else { return "0" }
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(trimmed.count * 2)
+        for byte in trimmed {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Parses a serial printed in hex, in any case, with or without `:` separators or a `0x` prefix.

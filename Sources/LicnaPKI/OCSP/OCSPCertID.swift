@@ -1,4 +1,5 @@
 import SwiftASN1
+import X509
 
 /// RFC 6960 §4.1.1:
 ///
@@ -39,6 +40,12 @@ public struct OCSPCertID: Hashable, Sendable {
         issuerKeyHash = parsed.2
         serialNumber = parsed.3.isEmpty ? [0] : parsed.3
         encoded = Array(node.encodedBytes)
+    }
+
+    /// The CertID of the certificate with `serialNumber` issued by `issuer`.
+    public init(hashAlgorithm: DigestAlgorithm, issuer: Certificate, serialNumber: Certificate.SerialNumber) throws {
+        try self.init(hashAlgorithm: hashAlgorithm, issuerNameDER: try DEREncoding.encode(issuer.subject),
+                      issuerPublicKeyBits: Array(issuer.publicKey.subjectPublicKeyInfoBytes), serialNumber: Array(serialNumber.bytes))
     }
 
     /// A CertID computed for a certificate of `issuer` (the request side, for clients and tests).

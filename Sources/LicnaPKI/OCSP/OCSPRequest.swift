@@ -84,3 +84,28 @@ public struct OCSPRequest: Sendable {
         self.nonceExtension = nonce
     }
 }
+
+extension OCSPRequest {
+    /// Encodes an unsigned request for `certIDs`, with a nonce extension when `nonce` is given (RFC 6960 §4.1.1,
+    /// RFC 8954 §2.1): what a client sends, and what validators use to fetch status.
+    public static func encode(certIDs: [OCSPCertID], nonce: [UInt8]? = nil) throws -> [UInt8] {
+        try DEREncoding.encode { coder in
+            try coder.appendConstructedNode(identifier: .sequence) { coder in
+                try coder.appendConstructedNode(identifier: .sequence) { coder in
+                    coder.appendConstructedNode(identifier: .sequence) { coder in
+                        for certID in certIDs {
+                            coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(certID.encoded) }
+                        }
+                    }
+                    if let nonce {
+                        try coder.serialize(explicitlyTaggedWithTagNumber: 2, tagClass: .contextSpecific) { coder in
+                            try coder.serializeExtensions([Certificate.Extension(
+                                oid: .PKIXExtensions.ocspNonce, critical: false,
+                                value: try DEREncoding.encode(ASN1OctetString(contentBytes: nonce[...]))[...])])
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

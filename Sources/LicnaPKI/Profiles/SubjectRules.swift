@@ -54,7 +54,7 @@ public struct SubjectRules: Sendable {
             let serial = values[T.serialNumber]![0]
             let prefix = "PNO\(country)-"
             let digits = serial.hasPrefix(prefix) ? String(serial.dropFirst(prefix.count)) : ""
-            guard digits.count == 9, digits.allSatisfy { $0.isASCII && $0.isNumber }, identificationNumberIsValid(digits) else {
+            guard digits.count == 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }), identificationNumberIsValid(digits) else {
                 throw PKIError(.profileViolation, "serialNumber must be \(prefix) followed by a valid 9-digit identification number (ETSI EN 319 412-1 §5.1.3)")
             }
         } else {
@@ -67,11 +67,17 @@ public struct SubjectRules: Sendable {
         }
     }
 
+    /// True when 13 or more digits follow each other, counting through spaces, dots, dashes and slashes, so that
+    /// a JMBG written as `0101990 210006` or `010199-0210006` is caught too.
     private func containsThirteenDigitRun(_ text: String) -> Bool {
         var run = 0
         for character in text.utf8 {
-            run = (48...57).contains(character) ? run + 1 : 0
-            if run >= 13 { return true }
+            if (48...57).contains(character) {
+                run += 1
+                if run >= 13 { return true }
+            } else if ![32, 45, 46, 47].contains(character) {
+                run = 0
+            }
         }
         return false
     }

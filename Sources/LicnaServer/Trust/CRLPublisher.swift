@@ -24,47 +24,62 @@ struct CRLPublisher: Sendable {
         if let root { try await publish(.root, root: root) }
     }
 
-    /// Produces every CRL of one CA now.
-    func publish(_ name: AuthorityName, root: SigningAuthority? = nil) async throws {
+    /// Produces the CRLs of one CA now: every partition, or only `partition`. The CRL number is drawn in a short
+    /// transaction of its own, the entries are read and the CRLs signed outside any transaction, and the new CRLs
+    /// are written in a second short one, so issuance and revocations never wait for the signing.
+    func publish(_ name: AuthorityName, root: SigningAuthority? = nil, partition only: Int? = nil) async throws {
         let service = authorityService
         let configuration = service.configuration
         let hierarchy = try await service.hierarchy()
         guard let signer = name == .root ? root : try hierarchy.authority(name).signer else { throw TrustError.rootLocked }
         let urls = try await service.urls()
         let now = service.now
-        try await service.database.transaction { db in
+        let (number, issued): (Int64, Int64) = try await service.database.transaction { db in
             let sql = db as! any SQLDatabase
             guard let row = try await sql.raw("""
                 UPDATE pki_authorities SET crl_number = crl_number + 1 WHERE id = \(bind: name.rawValue) RETURNING crl_number, issued_count
                 """).first() else { throw TrustError.notInitialized }
-            let number = try row.decode(column: "crl_number", as: Int64.self)
-            let issued = try row.decode(column: "issued_count", as: Int64.self)
-            let partitions = name.isPartitioned ? max(1, Int((issued + Int64(configuration.crlPartitionSize) - 1) / Int64(configuration.crlPartitionSize))) : 1
-            var entries = [[RevokedCertificate]](repeating: [], count: partitions)
-            let rows = try await sql.raw("""
-                SELECT serial, partition_number, revoked_at, reason, invalidity_date FROM pki_certificates
-                WHERE authority_id = \(bind: name.rawValue) AND status IN ('revoked', 'hold') AND not_after > \(bind: Int64(now.timeIntervalSince1970))
-                ORDER BY serial
-                """).all()
-            for row in rows {
-                let partition = min(max(0, try row.decode(column: "partition_number", as: Int.self)), partitions - 1)
-                guard let serial = Certificate.SerialNumber(hex: try row.decode(column: "serial", as: String.self)) else { continue }
-                entries[partition].append(RevokedCertificate(
-                    serialNumber: serial,
-                    revocationDate: Date(timeIntervalSince1970: Double(try row.decode(column: "revoked_at", as: Int64?.self) ?? 0)),
-                    reason: try row.decode(column: "reason", as: Int?.self).flatMap(RevocationReason.init(rawValue:)),
-                    invalidityDate: try row.decode(column: "invalidity_date", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }))
-            }
-            let validity = name == .root ? configuration.rootCRLValidity : configuration.crlValidity
-            for partition in 0..<partitions {
-                let crlName = CRLName(authority: name, partition: partition)
-                let der = try CertificateRevocationListBuilder().build(
-                    authority: signer, crlNumber: UInt64(number), thisUpdate: now, nextUpdate: now + validity,
-                    entries: entries[partition],
-                    distributionPoint: name.isPartitioned ? DistributionPoint(url: urls.crl(name, partition: partition)) : nil,
-                    scope: name.isPartitioned ? .userCertificates : .all)
-                try await sql.delete(from: "pki_crls").where("authority_id", .equal, name.rawValue)
-                    .where("partition_number", .equal, crlName.partition).run()
+            return (try row.decode(column: "crl_number", as: Int64.self), try row.decode(column: "issued_count", as: Int64.self))
+        }
+        let size = Int64(configuration.crlPartitionSize)
+        let partitions = name.isPartitioned ? max(1, Int((issued + size - 1) / size)) : 1
+        let wanted = only.map { [$0] } ?? Array(0..<partitions)
+        var entries = [[RevokedCertificate]](repeating: [], count: partitions)
+        var query = """
+            SELECT serial, partition_number, revoked_at, reason, invalidity_date FROM pki_certificates
+            WHERE authority_id = \(bind: name.rawValue) AND status IN ('revoked', 'hold') AND not_after > \(bind: Int64(now.timeIntervalSince1970))
+            """ as SQLQueryString
+        if let only { query = query + " AND partition_number = \(bind: only)" }
+        for row in try await service.sql.raw(query + " ORDER BY serial").all() {
+            let partition = min(max(0, try row.decode(column: "partition_number", as: Int.self)), partitions - 1)
+            guard let serial = Certificate.SerialNumber(hex: try row.decode(column: "serial", as: String.self)) else { continue }
+            entries[partition].append(RevokedCertificate(
+                serialNumber: serial,
+                revocationDate: Date(timeIntervalSince1970: Double(try row.decode(column: "revoked_at", as: Int64?.self) ?? 0)),
+                reason: try row.decode(column: "reason", as: Int?.self).flatMap(RevocationReason.init(rawValue:)),
+                invalidityDate: try row.decode(column: "invalidity_date", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }))
+        }
+        let validity = name == .root ? configuration.rootCRLValidity : configuration.crlValidity
+        var signed: [(partition: Int, der: [UInt8])] = []
+        for partition in wanted where partition < partitions {
+            signed.append((partition, try CertificateRevocationListBuilder().build(
+                authority: signer, crlNumber: UInt64(number), thisUpdate: now, nextUpdate: now + validity,
+                entries: entries[partition],
+                distributionPoint: name.isPartitioned ? DistributionPoint(url: urls.crl(name, partition: partition)) : nil,
+                scope: name.isPartitioned ? .userCertificates : .all)))
+        }
+        let crls = signed
+        try await service.database.transaction { db in
+            let sql = db as! any SQLDatabase
+            for (partition, der) in crls {
+                // A slower run that drew an older number never replaces a newer CRL.
+                try await sql.raw("""
+                    DELETE FROM pki_crls WHERE authority_id = \(bind: name.rawValue) AND partition_number = \(bind: partition) AND crl_number < \(bind: number)
+                    """).run()
+                let existing = try await sql.raw("""
+                    SELECT 1 AS present FROM pki_crls WHERE authority_id = \(bind: name.rawValue) AND partition_number = \(bind: partition)
+                    """).first()
+                guard existing == nil else { continue }
                 try await sql.insert(into: "pki_crls").columns("authority_id", "partition_number", "crl_number", "this_update", "next_update", "crl")
                     .values(SQLBind(name.rawValue), SQLBind(partition), SQLBind(number), SQLBind(Int64(now.timeIntervalSince1970)),
                             SQLBind(Int64((now + validity).timeIntervalSince1970)), SQLBind(Data(der)))
@@ -82,7 +97,7 @@ struct CRLPublisher: Sendable {
         guard let row = try await sql.select().column("issued_count").from("pki_authorities").where("id", .equal, name.authority.rawValue).first(),
               Int64(name.partition) * Int64(authorityService.configuration.crlPartitionSize) < (try row.decode(column: "issued_count", as: Int64.self))
         else { return nil }
-        try await publish(name.authority)
+        try await publish(name.authority, partition: name.partition)
         return try await stored(name)
     }
 

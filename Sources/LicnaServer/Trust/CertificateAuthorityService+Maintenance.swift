@@ -12,8 +12,7 @@ extension CertificateAuthorityService {
     public func renewResponders() async throws -> (renewed: [String], waiting: [String]) {
         let hierarchy = try await hierarchy()
         let now = self.now
-        let organization = (try? await sql.select().column("value").from("pki_settings").where("id", .equal, "organization").first()?
-            .decode(column: "value", as: String.self)) ?? "Licna"
+        let organization = try await settings()["organization"] ?? "Licna"
         var renewed: [String] = [], waiting: [String] = []
         for (name, responder) in hierarchy.responders.sorted(by: { $0.key.rawValue < $1.key.rawValue })
         where responder.certificate.notValidAfter.timeIntervalSince(now) < configuration.responderRenewalMargin {

@@ -26,9 +26,22 @@ extension CertificateAuthorityService {
         }
         let hex = serial.hex
         let now = self.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            do { return try await apply(change, to: hex, now: now, context: context) } catch is ConcurrentStatusChange where attempt < 5 {
+                continue  // another process changed the status between our read and our write: decide again
+            }
+        }
+    }
+
+    private struct ConcurrentStatusChange: Error {}
+
+    private func apply(_ change: CertificateStatusChange, to hex: String, now: Date, context: AuditContext) async throws -> CertificateRecordView {
         let record: CertificateRecord = try await database.transaction { db in
             let sql = db as! any SQLDatabase
             guard var record = try await CertificateRecord.find(serial: hex, on: sql) else { throw TrustError.unknownSerial }
+            let previous = record.status
             switch (record.status, change) {
             case (.revoked, _):
                 throw TrustError.alreadyRevoked
@@ -54,13 +67,18 @@ extension CertificateAuthorityService {
                 record.reason = nil
                 record.invalidityDate = nil
             }
-            try await sql.update("pki_certificates")
+            // Conditional on the status read above: PostgreSQL's read committed lets two changes read the same
+            // status; the second one finds no row here and decides again, so a revocation is never overwritten.
+            let updated = try await sql.update("pki_certificates")
                 .set("status", to: record.status.rawValue)
                 .set("revoked_at", to: record.revokedAt.map { Int64($0.timeIntervalSince1970) })
                 .set("reason", to: record.reason?.rawValue)
                 .set("invalidity_date", to: record.invalidityDate.map { Int64($0.timeIntervalSince1970) })
                 .where("serial", .equal, hex)
-                .run()
+                .where("status", .equal, previous.rawValue)
+                .returning("serial")
+                .all()
+            guard !updated.isEmpty else { throw ConcurrentStatusChange() }
             try await sql.insert(into: "pki_status_changes").columns("serial", "authority_id", "changed_at")
                 .values(SQLBind(hex), SQLBind(record.authority.rawValue), SQLBind(Int64(now.timeIntervalSince1970))).run()
             let action: String

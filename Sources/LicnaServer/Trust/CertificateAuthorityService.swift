@@ -30,21 +30,26 @@ public struct CertificateAuthorityService: Sendable {
         return hierarchy
     }
 
-    /// The public URL fixed at `ca init`: every certificate's AIA and CRL addresses are built from it.
-    func urls() async throws -> TrustURLs {
-        let rows = try await sql.select().columns("id", "value").from("pki_settings").all()
+    /// The settings fixed at `ca init`: `public-url`, `country`, `organization` and, optionally, `ocsp-url`.
+    func settings() async throws -> [String: String] {
         var settings: [String: String] = [:]
-        for row in rows { settings[try row.decode(column: "id", as: String.self)] = try row.decode(column: "value", as: String.self) }
+        for row in try await sql.select().columns("id", "value").from("pki_settings").all() {
+            settings[try row.decode(column: "id", as: String.self)] = try row.decode(column: "value", as: String.self)
+        }
+        return settings
+    }
+
+    /// Every certificate's AIA and CRL addresses are built from the public URL fixed at `ca init`.
+    func urls() async throws -> TrustURLs {
+        let settings = try await settings()
         guard let publicURL = settings["public-url"] else { throw TrustError.notInitialized }
         return TrustURLs(publicURL: publicURL, ocspURL: settings["ocsp-url"])
     }
 
     /// The country of the hierarchy (the root's C), which every subject must carry.
     func country() async throws -> String {
-        guard let row = try await sql.select().column("value").from("pki_settings").where("id", .equal, "country").first() else {
-            throw TrustError.notInitialized
-        }
-        return try row.decode(column: "value", as: String.self)
+        guard let country = try await settings()["country"] else { throw TrustError.notInitialized }
+        return country
     }
 
     /// Opens the root's key with its passphrase (for CA certificates, the root CRL and the root's responder).

@@ -40,13 +40,19 @@ struct CertificateRecord: Sendable, Codable {
 
     init(row: any SQLRow) throws {
         serial = try row.decode(column: "serial", as: String.self)
-        authority = AuthorityName(rawValue: try row.decode(column: "authority_id", as: String.self)) ?? .citizen
-        profile = CertificateProfile(rawValue: try row.decode(column: "profile", as: String.self)) ?? .authentication
+        // Anything unrecognised is an error (OCSP internalError), never a "good" answer.
+        guard let authority = AuthorityName(rawValue: try row.decode(column: "authority_id", as: String.self)),
+              let profile = CertificateProfile(rawValue: try row.decode(column: "profile", as: String.self)),
+              let status = Status(rawValue: try row.decode(column: "status", as: String.self)) else {
+            throw TrustError("ca-corrupt-record", "a certificate row has an unknown authority, profile or status")
+        }
+        self.authority = authority
+        self.profile = profile
+        self.status = status
         subject = try row.decode(column: "subject", as: String.self)
         partition = try row.decode(column: "partition_number", as: Int.self)
         notBefore = Date(timeIntervalSince1970: Double(try row.decode(column: "not_before", as: Int64.self)))
         notAfter = Date(timeIntervalSince1970: Double(try row.decode(column: "not_after", as: Int64.self)))
-        status = Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .good
         revokedAt = try row.decode(column: "revoked_at", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }
         reason = try row.decode(column: "reason", as: Int?.self).flatMap(RevocationReason.init(rawValue:))
         invalidityDate = try row.decode(column: "invalidity_date", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }

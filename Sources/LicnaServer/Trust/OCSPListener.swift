@@ -23,7 +23,7 @@ final class OCSPListener: Sendable {
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(OCSPHTTPHandler(service: service, database: database, metrics: metrics))
                 }
             }
@@ -41,7 +41,8 @@ final class OCSPListener: Sendable {
     }
 }
 
-/// One connection's requests: head, body up to 64 KB, then one answer.
+/// One connection's requests: head, body up to 64 KB, then one answer. Pipelining assistance holds a pipelined
+/// request back until the previous answer is written, so answers keep their order when a miss takes a task.
 final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -89,9 +90,10 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             request = Array(buffer: body)
         case .GET:
-            let path = head.uri.split(separator: "?").first.map(String.init) ?? ""
-            guard let last = path.split(separator: "/", omittingEmptySubsequences: true).last,
-                  let decoded = TrustController.decodeBase64Path(String(last)) else {
+            // Everything after the first "/" (or after "/pki/ocsp/"): base64 may itself hold "/" and "//".
+            var path = Substring(head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            path = path.hasPrefix("/pki/ocsp/") ? path.dropFirst("/pki/ocsp/".count) : path.dropFirst()
+            guard !path.isEmpty, let decoded = TrustController.decodeBase64Path(String(path)) else {
                 return write(OCSPResponderService.error(.malformedRequest), status: .ok, keepAlive: keepAlive, context: context)
             }
             request = decoded
@@ -115,14 +117,7 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/ocsp-response")
         headers.add(name: "Content-Length", value: String(answer.body.readableBytes))
-        if let until = answer.cacheableUntil, let lastModified = answer.lastModified, let expires = answer.expires {
-            let maxAge = max(0, min(60, Int(until.timeIntervalSinceNow.rounded(.down))))
-            headers.add(name: "Cache-Control", value: "public, max-age=\(maxAge), no-transform, must-revalidate")
-            headers.add(name: "Last-Modified", value: lastModified)
-            headers.add(name: "Expires", value: expires)
-        } else {
-            headers.add(name: "Cache-Control", value: "no-store")
-        }
+        headers.add(contentsOf: answer.cachingHeaders)
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil)

@@ -23,6 +23,15 @@ final class OCSPResponderService: Sendable {
         let status: OCSPResponseStatus
 
         var bytes: [UInt8] { Array(buffer: body) }
+
+        /// RFC 5019 §6.2 caching headers, never promising more than the cache lifetime (at most 60 s); `no-store`
+        /// for answers that must not be reused.
+        var cachingHeaders: [(String, String)] {
+            guard let until = cacheableUntil, let lastModified, let expires else { return [("Cache-Control", "no-store")] }
+            let maxAge = max(0, min(60, Int(until.timeIntervalSinceNow.rounded(.down))))
+            return [("Cache-Control", "public, max-age=\(maxAge), no-transform, must-revalidate"),
+                    ("Last-Modified", lastModified), ("Expires", expires)]
+        }
     }
 
     private struct CachedResponse {
@@ -43,7 +52,10 @@ final class OCSPResponderService: Sendable {
         var buckets: [String: (tokens: Double, at: Date)] = [:]
     }
 
-    static let maximumCacheEntries = 200_000
+    static let maximumCacheEntries = 100_000
+    /// Only requests up to this size are cached (a one-CertID request is about 80–120 bytes): padded variants of
+    /// one request cannot fill memory, at most 100,000 × 512 bytes of keys.
+    static let maximumCachedRequest = 512
     private let state = NIOLockedValueBox(State())
     let configuration: TrustConfiguration
     let clock: any WallClock
@@ -93,7 +105,9 @@ final class OCSPResponderService: Sendable {
               parsed.certIDs.allSatisfy({ index.issuer(for: $0)?.name == issuer.name }) else {
             return Self.error(.unauthorized)  // RFC 5019 §2.2.3: not a CA this responder serves
         }
-        if parsed.nonceExtension != nil, let client, !allowFreshResponse(for: client, now: now) {
+        // Every answer that is not in the cache costs a database read and a signature: nonce requests, unknown
+        // serials and first requests alike are limited per client.
+        if let client, !allowFreshResponse(for: client, now: now) {
             return Self.error(.tryLater)
         }
         do {
@@ -109,7 +123,7 @@ final class OCSPResponderService: Sendable {
                                                 nextUpdate: thisUpdate + configuration.ocspValidity))
             }
             let body = try issuer.builder.build(answers: answers, producedAt: thisUpdate, nonceExtension: parsed.nonceExtension)
-            guard parsed.nonceExtension == nil, !anyUnknown else {
+            guard parsed.nonceExtension == nil, !anyUnknown, request.count <= Self.maximumCachedRequest else {
                 return Answer(body: ByteBuffer(bytes: body), cacheableUntil: nil, lastModified: nil, expires: nil, status: .successful)
             }
             let reusableUntil = thisUpdate + configuration.ocspCacheLifetime
@@ -150,11 +164,13 @@ final class OCSPResponderService: Sendable {
         }
     }
 
-    /// Token bucket per client address: `nonceRequestsPerSecond`, bursts of twice that.
-    private func allowFreshResponse(for client: String, now: Date) -> Bool {
+    /// Token bucket per client: `nonceRequestsPerSecond`, bursts of twice that. IPv6 clients are counted per /64,
+    /// so one host cannot appear as millions of clients; when the table is full, buckets idle for 10 s go first.
+    private func allowFreshResponse(for address: String, now: Date) -> Bool {
         let rate = configuration.nonceRequestsPerSecond
+        let client = address.contains(":") ? address.split(separator: ":", omittingEmptySubsequences: false).prefix(4).joined(separator: ":") : address
         return state.withLockedValue { state in
-            if state.buckets.count > 50_000 { state.buckets.removeAll() }
+            if state.buckets.count > 50_000 { state.buckets = state.buckets.filter { now.timeIntervalSince($0.value.at) < 10 } }
             var bucket = state.buckets[client] ?? (tokens: rate * 2, at: now)
             bucket.tokens = min(rate * 2, bucket.tokens + now.timeIntervalSince(bucket.at) * rate)
             bucket.at = now
@@ -166,12 +182,12 @@ final class OCSPResponderService: Sendable {
     }
 
     /// Reads status changes made since the last poll (by any process) and drops their cached answers.
-    /// PostgreSQL may commit a lower id after a higher one was seen, so the poll looks back 1,000 ids and skips
+    /// PostgreSQL may commit a lower id after a higher one was seen, so the poll looks back 100 ids and skips
     /// the ones it has already applied.
     func pollChanges(on database: any Database) async throws {
         let after = state.withLockedValue { $0.lastChange }
         let sql = database as! any SQLDatabase
-        let rows = try await sql.raw("SELECT id, serial FROM pki_status_changes WHERE id > \(bind: after - 1_000) ORDER BY id LIMIT 20000").all()
+        let rows = try await sql.raw("SELECT id, serial FROM pki_status_changes WHERE id > \(bind: after - 100) ORDER BY id LIMIT 20000").all()
         var changes: [(Int64, String)] = []
         for row in rows {
             changes.append((try row.decode(column: "id", as: Int64.self), try row.decode(column: "serial", as: String.self)))
@@ -185,8 +201,8 @@ final class OCSPResponderService: Sendable {
                 state.lastChange = max(state.lastChange, id)
                 for key in state.keysBySerial.removeValue(forKey: serial) ?? [] { state.cache.removeValue(forKey: key) }
             }
-            let floor = state.lastChange - 1_000
-            if state.appliedChanges.count > 4_000 { state.appliedChanges = state.appliedChanges.filter { $0 > floor } }
+            let floor = state.lastChange - 100
+            if state.appliedChanges.count > 1_000 { state.appliedChanges = state.appliedChanges.filter { $0 > floor } }
         }
     }
 

@@ -24,7 +24,8 @@ public struct TrustConfiguration: Sendable {
     public var ocspValidity: TimeInterval
     /// How often each server looks for status changes made by other processes.
     public var statusPollInterval: TimeInterval
-    /// Freshly signed (nonce) OCSP responses allowed per client address per second, with a burst of twice that.
+    /// Freshly signed OCSP responses (nonce requests, cache misses, unknown serials) allowed per client address
+    /// (IPv6: per /64) per second, with a burst of twice that; beyond it the answer is tryLater.
     public var nonceRequestsPerSecond: Double
     /// Where the dedicated SwiftNIO OCSP listener listens (`licna serve --ocsp-port`); nil for none.
     public var ocspListener: (host: String, port: Int)?

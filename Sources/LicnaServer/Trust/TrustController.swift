@@ -43,7 +43,8 @@ struct TrustController: RouteCollection {
     }
 
     func ocspGet(_ request: Request) async throws -> Response {
-        let encoded = request.parameters.getCatchall().joined(separator: "/")
+        // The raw path after the prefix: base64 may hold "//", which the router's path components would drop.
+        let encoded = String(request.url.path.dropFirst("/pki/ocsp/".count))
         guard encoded.utf8.count <= 4 * Self.maximumRequestBody / 3 + 4,
               let der = Self.decodeBase64Path(encoded) else {
             return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .ok, request)
@@ -52,19 +53,11 @@ struct TrustController: RouteCollection {
         return ocspResponse(answer, status: .ok, request)
     }
 
-    /// RFC 5019 §6.2 caching headers, never promising more than the cache lifetime (60 s).
     private func ocspResponse(_ answer: OCSPResponderService.Answer, status: HTTPResponseStatus, _ request: Request) -> Response {
         request.application.licna.metrics.ocspResponses.increment()
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "ocsp-response")
-        if let until = answer.cacheableUntil, let lastModified = answer.lastModified, let expires = answer.expires {
-            let maxAge = max(0, min(60, Int(until.timeIntervalSinceNow.rounded(.down))))
-            headers.add(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform, must-revalidate")
-            headers.add(name: .lastModified, value: lastModified)
-            headers.add(name: .expires, value: expires)
-        } else {
-            headers.add(name: .cacheControl, value: "no-store")
-        }
+        headers.add(contentsOf: answer.cachingHeaders)
         return Response(status: status, headers: headers, body: .init(buffer: answer.body))
     }
 
@@ -114,12 +107,11 @@ struct TrustController: RouteCollection {
     func caCertificate(_ request: Request) async throws -> Response {
         guard let file = request.parameters.get("file"), file.hasSuffix(".cer"),
               let name = AuthorityName(rawValue: String(file.dropLast(4))) else { throw Abort(.notFound) }
-        let hierarchy = try await request.application.licna.trust.authority(on: request.db).hierarchy()
-        let authority = try hierarchy.authority(name)
+        let der = try await request.application.licna.trust.authority(on: request.db).certificateDER(of: name)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "pkix-cert")
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
-        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: authority.der)))
+        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: der)))
     }
 
     func disclosureStatement(_ request: Request) async throws -> View {

@@ -4,6 +4,7 @@ import SQLKit
 
 /// A table without a Fluent model, backed up column by column through SQLKit. Keys stay sealed as stored.
 protocol RawBackupTable: BackupTable {
+    /// A unique column: the dump reads pages of 2,000 rows after the last one seen, in this order.
     static var orderColumn: String { get }
     static var columns: [(name: String, kind: RawColumnKind)] { get }
 }
@@ -21,8 +22,15 @@ enum RawValue: Codable, Sendable {
         if container.decodeNil() { self = .null; return }
         if let number = try? container.decode(Int64.self) { self = .integer(number); return }
         let text = try container.decode(String.self)
-        if text.hasPrefix("b64:") { self = .blob(Data(base64Encoded: String(text.dropFirst(4))) ?? Data()) } else {
+        if text.hasPrefix("b64:") {
+            guard let data = Data(base64Encoded: String(text.dropFirst(4))) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "a binary value is not valid base64")
+            }
+            self = .blob(data)
+        } else if text.hasPrefix("txt:") {
             self = .text(String(text.dropFirst(4)))
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a value has no type prefix")
         }
     }
 
@@ -54,8 +62,25 @@ private struct RawLine: Codable {
 extension RawBackupTable {
     static func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int {
         let sql = database as! any SQLDatabase
-        let rows = try await sql.select().columns(columns.map { SQLColumn($0.name) }).from(schema).orderBy(orderColumn).all()
-        for row in rows {
+        var count = 0
+        var after: RawValue?
+        let orderKind = columns.first { $0.name == orderColumn }?.kind ?? .text
+        while true {
+            var query = sql.select().columns(columns.map { SQLColumn($0.name) }).from(schema).orderBy(orderColumn).limit(2_000)
+            if let after { query = query.where(SQLColumn(orderColumn), .greaterThan, SQLBind(after.bind)) }
+            let rows = try await query.all()
+            for row in rows { try write(try encode(row, encoder: encoder)) }
+            count += rows.count
+            guard rows.count == 2_000, let last = rows.last else { return count }
+            switch orderKind {
+            case .integer: after = .integer(try last.decode(column: orderColumn, as: Int64.self))
+            case .text: after = .text(try last.decode(column: orderColumn, as: String.self))
+            case .blob: after = .blob(try last.decode(column: orderColumn, as: Data.self))
+            }
+        }
+    }
+
+    private static func encode(_ row: any SQLRow, encoder: JSONEncoder) throws -> Data {
             var values: [String: RawValue] = [:]
             for (name, kind) in columns {
                 switch kind {
@@ -64,9 +89,7 @@ extension RawBackupTable {
                 case .blob: values[name] = try row.decode(column: name, as: Data?.self).map(RawValue.blob) ?? .null
                 }
             }
-            try write(try encoder.encode(RawLine(table: schema, row: values)) + Data("\n".utf8))
-        }
-        return rows.count
+            return try encoder.encode(RawLine(table: schema, row: values)) + Data("\n".utf8)
     }
 
     static func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws {
@@ -125,7 +148,8 @@ struct PKIStatusChangesTable: RawBackupTable {
 
 struct PKICRLsTable: RawBackupTable {
     static let schema = "pki_crls"
-    static let orderColumn = "authority_id"
+    /// `crl` is unique too (each CRL carries its own signature), so it orders the pages.
+    static let orderColumn = "crl"
     static let columns: [(name: String, kind: RawColumnKind)] = [
         ("authority_id", .text), ("partition_number", .integer), ("crl_number", .integer), ("this_update", .integer),
         ("next_update", .integer), ("crl", .blob),
