@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Seed a dozen demo citizens (idempotent).") var demo = false
     @Option(help: "Certificates per CRL partition.") var crlPartitionSize = 10_000
     @Option(help: "Minutes between scheduled CRL runs.") var crlIntervalMinutes = 60
-    @Option(help: "Freshly signed (nonce) OCSP responses per second per client.") var ocspNonceRate = 50.0
+    @Option(help: "Freshly signed OCSP responses (nonces, cache misses) per second per client address.") var ocspNonceRate = 50.0
     @Option(help: "Also answer OCSP on this port with a dedicated SwiftNIO listener (for `ca init --ocsp-url`).") var ocspPort: Int?
     @Option(help: ArgumentHelp("Seconds a pre-produced OCSP response is reused (0 signs every response; for benchmarks).", visibility: .hidden))
     var ocspCacheSeconds = 60
