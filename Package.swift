@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "LicnaCore", targets: ["LicnaCore"]),
         .library(name: "LicnaPKI", targets: ["LicnaPKI"]),
+        .library(name: "LicnaCard", targets: ["LicnaCard"]),
         .executable(name: "licna", targets: ["licna"]),
     ],
     dependencies: [
@@ -43,6 +44,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LicnaCard",
+            dependencies: []
+        ),
+        .target(
             name: "LicnaServer",
             dependencies: [
                 "LicnaCore",
@@ -76,6 +81,10 @@ let package = Package(
         .testTarget(
             name: "LicnaPKITests",
             dependencies: ["LicnaPKI"]
+        ),
+        .testTarget(
+            name: "LicnaCardTests",
+            dependencies: ["LicnaCard"]
         ),
         .testTarget(
             name: "LicnaServerTests",
