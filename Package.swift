@@ -45,7 +45,10 @@ let package = Package(
         ),
         .target(
             name: "LicnaCard",
-            dependencies: []
+            dependencies: [
+                "LicnaCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "LicnaServer",
