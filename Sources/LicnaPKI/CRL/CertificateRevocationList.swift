@@ -41,7 +41,8 @@ public struct CertificateRevocationList: Sendable {
             var next = nodes.next()
             if let version = next, version.identifier == .integer { next = nodes.next() }
             guard next != nil else { throw PKIError(.malformed, "missing signature algorithm") }
-            let issuer = try DistinguishedName(derEncoded: &nodes)
+            guard let issuerNode = nodes.next() else { throw PKIError(.malformed, "missing issuer") }
+            let issuer = try DistinguishedName(derEncoded: issuerNode)
             guard let thisNode = nodes.next() else { throw PKIError(.malformed, "missing thisUpdate") }
             let thisUpdate = try PKITime.parseTime(thisNode)
             var nextUpdate: Date?

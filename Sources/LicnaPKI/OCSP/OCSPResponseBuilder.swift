@@ -55,7 +55,7 @@ public struct OCSPResponseBuilder: Sendable {
                 coder.serializeRawBytes(tbs)
                 try coder.serialize(algorithmIdentifier)
                 try coder.serialize(ASN1BitString(bytes: signature.rawRepresentation[...]))
-                try coder.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { coder in
+                coder.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { coder in
                     coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(responderCertificateDER) }
                 }
             }
