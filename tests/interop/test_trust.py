@@ -93,7 +93,7 @@ class TrustServer:
         out = self.path(name + ".pem")
         result = self.installation.run("ca", "issue", "--profile", profile, "--csr", csr, "-o", out, check=0)
         assert "Issued certificate" in result.stderr
-        serial = openssl("x509", "-in", out, "-noout", "-serial").stdout.decode().strip().split("=")[1].lower().lstrip("0")
+        serial = openssl("x509", "-in", out, "-noout", "-serial").stdout.decode().strip().split("=")[1].lower()  # whole bytes, as licna prints it
         return out, serial
 
     def ocsp(self, cert, *extra, issuer="chain.pem"):
