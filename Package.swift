@@ -48,6 +48,7 @@ let package = Package(
             dependencies: [
                 "LicnaCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(
