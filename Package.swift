@@ -87,6 +87,9 @@ let package = Package(
             dependencies: [
                 "LicnaCore",
                 "LicnaServer",
+                "LicnaCard",
+                "LicnaCardClient",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -6,6 +6,7 @@ import LicnaCardClient
 import LicnaCore
 import LicnaPKI
 import LicnaServer
+import SwiftASN1
 import X509
 
 /// `licna card`: virtual eID cards for development, tests and pilots (docs/card.md).
@@ -42,7 +43,7 @@ struct Card: AsyncParsableCommand {
             let holder = try Self.holder(testIdentity)
             let personalizer = CardPersonalizer(channel: SmartCardChannel(card: created.card), transportKey: created.transportKey)
             let secrets = CardPersonalizer.Secrets(pin: "123456", puk: "12345678", can: "123456", pinTries: pinTries, pukTries: pukTries)
-            let progress: (CardPersonalizer.Step) -> Void = { Terminal.say("cli.card.step." + $0.rawValue) }
+            let progress: @Sendable (CardPersonalizer.Step) -> Void = { Terminal.say("cli.card.step." + $0.rawValue) }
             let result: CardPersonalizer.Result
             if storage.data != nil || storage.database != nil {
                 try storage.rejectServer()

@@ -50,7 +50,7 @@ public struct CardPersonalizer: Sendable {
     }
 
     public func personalize(_ holder: CardHolder, secrets: Secrets, authority: some CardIssuingAuthority,
-                            algorithm: PIVAlgorithm = .p256, progress: (Step) -> Void = { _ in }) async throws -> Result {
+                            algorithm: PIVAlgorithm = .p256, progress: @Sendable (Step) -> Void = { _ in }) async throws -> Result {
         let piv = PIVClient(channel: channel)
         _ = try piv.select()
         try piv.authenticateManagementKey(SymmetricKey(data: transportKey))
@@ -62,13 +62,8 @@ public struct CardPersonalizer: Sendable {
         try piv.setReferenceData(.can, value: secrets.can)
 
         progress(.keys)
-        let subject = try DistinguishedName {
-            CountryName(holder.country)
-            GivenName(holder.givenNames)
-            Surname(holder.surname)
-            CommonName(holder.commonName)
-            SerialNumber("PNO\(holder.country)-\(holder.identificationNumber)")
-        }
+        let subject = try DistinguishedName.citizen(country: holder.country, givenName: holder.givenNames,
+                                                    surname: holder.surname, identificationNumber: holder.identificationNumber)
         let pin = secrets.pin
         var certificates: [Certificate] = []
         for (slot, profile) in [(PIVSlot.authentication, CertificateProfile.authentication), (.signature, .signature)] {

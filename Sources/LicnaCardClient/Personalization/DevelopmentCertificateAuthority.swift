@@ -65,7 +65,8 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
     }
 
     public func securityObject(dataGroups: [Int: [UInt8]]) async throws -> [UInt8] {
-        try await DocumentSecurityObject.sign(dataGroups: dataGroups, signer: documentSigner)
+        try await DocumentSecurityObject.build(dataGroups: dataGroups, documentSigner: documentSigner.certificate,
+                                               signer: SoftwareSignatureProducer(privateKey: documentSigner.privateKey))
     }
 
     /// PEM of the root and the citizen CA (the trust chain for the card's certificates).
