@@ -74,7 +74,7 @@ public struct CardReport: Sendable {
         lines.append("pukTriesLeft: \(pukTriesLeft.map(String.init) ?? "?")")
         for slot in certificates.keys.sorted() {
             let certificate = certificates[slot]!
-            lines.append("certificate \(slot): \(certificate.subject) (serial \(certificate.serialNumber), until \(certificate.notValidAfter))")
+            lines.append("certificate \(slot): \(certificate.subject) (serial \(certificate.serialNumber.hex), until \(certificate.notValidAfter))")
         }
         if let mrz { lines.append(contentsOf: mrz.map { "mrz: \($0)" }) }
         lines.append("dataGroupsRead: \(dataGroupsRead.map(String.init).joined(separator: ","))")
@@ -94,7 +94,7 @@ public struct CardReport: Sendable {
         object["pinTriesLeft"] = pinTriesLeft ?? NSNull()
         object["pukTriesLeft"] = pukTriesLeft ?? NSNull()
         object["certificates"] = certificates.mapValues { certificate in
-            ["subject": "\(certificate.subject)", "serial": "\(certificate.serialNumber)", "issuer": "\(certificate.issuer)",
+            ["subject": "\(certificate.subject)", "serial": certificate.serialNumber.hex, "issuer": "\(certificate.issuer)",
              "notAfter": ISO8601DateFormatter().string(from: certificate.notValidAfter)]
         }
         object["mrz"] = mrz ?? NSNull()
