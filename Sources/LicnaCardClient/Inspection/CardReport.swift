@@ -95,7 +95,8 @@ public struct CardReport: Sendable {
         object["pukTriesLeft"] = pukTriesLeft ?? NSNull()
         object["certificates"] = certificates.mapValues { certificate in
             ["subject": "\(certificate.subject)", "serial": certificate.serialNumber.hex, "issuer": "\(certificate.issuer)",
-             "notAfter": ISO8601DateFormatter().string(from: certificate.notValidAfter)]
+             "notAfter": ISO8601DateFormatter().string(from: certificate.notValidAfter),
+             "pem": (try? certificate.serializeAsPEM().pemString) ?? ""]
         }
         object["mrz"] = mrz ?? NSNull()
         if let passiveAuthentication {
