@@ -16,6 +16,8 @@ public struct CardReport: Sendable {
     public var dataGroupsUnreadable: [Int: String] = [:]
     public var passiveAuthentication: PassiveAuthenticationReport?
     public var problems: [String] = []
+    /// The eMRTD files read, by file identifier (`011D`…), for inspection with other tools.
+    public var files: [String: [UInt8]] = [:]
 
     /// True when passive authentication ran and failed.
     public var passiveAuthenticationFailed: Bool { passiveAuthentication.map { !$0.passed } ?? false }
@@ -52,6 +54,7 @@ public struct CardReport: Sendable {
             if let can { try emrtd.verify(can: can) }
             let result = try emrtd.readAll()
             report.dataGroupsRead = result.dataGroups.keys.sorted()
+            for (file, bytes) in result.files { report.files[String(format: "%04X", file.fid)] = bytes }
             for (number, status) in result.unreadableDataGroups {
                 report.dataGroupsUnreadable[number] = status.map { "\($0)" } ?? "unreadable"
             }
@@ -99,6 +102,7 @@ public struct CardReport: Sendable {
              "pem": (try? certificate.serializeAsPEM().pemString) ?? ""]
         }
         object["mrz"] = mrz ?? NSNull()
+        object["files"] = files.mapValues { Data($0).base64EncodedString() }
         if let passiveAuthentication {
             object["passiveAuthentication"] = [
                 "passed": passiveAuthentication.passed, "signatureVerified": passiveAuthentication.signatureVerified,
