@@ -1,0 +1,70 @@
+import Foundation
+import LicnaCard
+import Testing
+
+@testable import LicnaCardClient
+
+/// PC/SC without a reader: the library loads (libpcsclite1 is installed) and the errors say what to do.
+@Suite struct PCSCChannelTests {
+    @Test func missingLibrarySaysWhatToInstall() {
+        #expect {
+            _ = try PCSCLibrary(candidates: ["libpcsclite-does-not-exist.so.9"])
+        } throws: { error in
+            guard let error = error as? CardChannelError, error.code == .libraryNotFound else { return false }
+            #if os(Linux)
+            return error.message.contains("apt-get install pcscd libpcsclite1")
+            #else
+            return true
+            #endif
+        }
+    }
+
+    /// With pcscd stopped this is "no service"; with it running, a list (possibly empty).
+    @Test func readersOrNoService() throws {
+        let library: PCSCLibrary
+        do {
+            library = try PCSCLibrary.shared()
+        } catch {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("libpcsclite is not installed but CI=true: \(error)")
+            }
+            return
+        }
+        do {
+            let readers = try PCSCChannel.readers(library: library)
+            print("PC/SC readers: \(readers)")
+        } catch {
+            #expect(error.code == .noService || error.code == .noReaders, "\(error)")
+            if error.code == .noService { #expect(error.message.contains("pcscd")) }
+        }
+    }
+
+    @Test func readerMatching() throws {
+        let readers = ["Virtual PCD 00 00", "Virtual PCD 00 01", "Yubico YubiKey OTP+FIDO+CCID 01 00"]
+        #expect(try PCSCChannel.matchReader("Virtual PCD 00 01", in: readers) == "Virtual PCD 00 01")
+        #expect(try PCSCChannel.matchReader("yubikey", in: readers) == "Yubico YubiKey OTP+FIDO+CCID 01 00")
+        #expect {
+            _ = try PCSCChannel.matchReader("Virtual", in: readers)
+        } throws: { error in
+            (error as? CardChannelError)?.code == .readerNotFound && "\(error)".contains("\"Virtual PCD 00 00\"")
+        }
+        #expect {
+            _ = try PCSCChannel.matchReader("Gemalto", in: readers)
+        } throws: { error in
+            (error as? CardChannelError)?.message.contains("available readers") == true
+        }
+        #expect {
+            _ = try PCSCChannel.matchReader("x", in: [])
+        } throws: { error in
+            (error as? CardChannelError)?.code == .noReaders
+        }
+    }
+
+    @Test func errorCodesMapToMessages() {
+        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_001D)), "x").code == .noService)
+        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_002E)), "x").code == .noReaders)
+        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_000C)), "x").code == .noSmartCard)
+        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_0069)), "x").code == .cardRemoved)
+        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_0069)), "x").pcscCode == 0x8010_0069)
+    }
+}
