@@ -90,8 +90,8 @@ import Testing
         let challenge: [UInt8] = Array(0xA0..<0xB0)
         try client.authenticateManagementKey(application.managementKey, challenge: challenge)
         let raw = card.raw
-        #expect(raw[0] == hex("00 87 0C 9B 04 7C 02 80 00"))
-        #expect(raw[1] == hex("00 87 0C 9B 26 7C 24 80 10") + application.witness + [0x81, 0x10] + challenge)
+        #expect(raw[0] == hex("00 87 0C 9B 04 7C 02 80 00 00"))
+        #expect(raw[1] == hex("00 87 0C 9B 26 7C 24 80 10") + application.witness + [0x81, 0x10] + challenge + [0x00])
         #expect(application.managementAuthenticated)
 
         let wrong = FakePIVApplication()
@@ -106,7 +106,7 @@ import Testing
     @Test func generateAndSignWithP256() throws {
         try client.authenticateManagementKey(application.managementKey)
         let publicKey = try client.generateP256KeyPair(slot: .authentication)
-        #expect(lastRaw() == hex("00 47 00 9A 05 AC 03 80 01 11"))
+        #expect(lastRaw() == hex("00 47 00 9A 05 AC 03 80 01 11 00"))
         let digest = SHA256.hash(data: Array("to be signed".utf8))
         #expect {
             _ = try client.sign(digest: Array(digest), slot: .authentication, algorithm: .p256)
@@ -123,7 +123,7 @@ import Testing
     @Test func signatureKeyNeedsVerifyImmediatelyBefore() throws {
         try client.authenticateManagementKey(application.managementKey)
         let point = try client.generateKeyPair(slot: .signature, algorithm: .p384)
-        #expect(lastRaw() == hex("00 47 00 9C 05 AC 03 80 01 14"))
+        #expect(lastRaw() == hex("00 47 00 9C 05 AC 03 80 01 14 00"))
         #expect(point.count == 97)
         let publicKey = try P384.Signing.PublicKey(x963Representation: point)
         let digest = SHA384.hash(data: Array("contract".utf8))

@@ -21,14 +21,16 @@ extension PIVClient {
         guard challenge.count == 16 else { throw PIVError(.invalidArgument, "the challenge is one AES block (16 bytes)") }
         let operation = "GENERAL AUTHENTICATE (management key)"
         let first = try run(
-            CommandAPDU(ins: 0x87, p1: Self.managementKeyAlgorithm, p2: Self.managementKeyReference, data: [0x7C, 0x02, 0x80, 0x00]),
+            CommandAPDU(ins: 0x87, p1: Self.managementKeyAlgorithm, p2: Self.managementKeyReference, data: [0x7C, 0x02, 0x80, 0x00],
+                        expectedLength: 256),
             operation)
         let witness = try Self.dynamicAuthenticationValue(first, tag: 0x80, operation)
         guard witness.count == 16 else { throw PIVError(.malformedResponse, "\(operation): the witness is not one AES block") }
         let decrypted = try PIVBlockCipher.decrypt(witness, key: key)
         let template = BERTLV(tag: 0x7C, value: BERTLV(tag: 0x80, value: decrypted).bytes + BERTLV(tag: 0x81, value: challenge).bytes)
         let response = try channel.send(
-            CommandAPDU(ins: 0x87, p1: Self.managementKeyAlgorithm, p2: Self.managementKeyReference, data: template.bytes))
+            CommandAPDU(ins: 0x87, p1: Self.managementKeyAlgorithm, p2: Self.managementKeyReference, data: template.bytes,
+                        expectedLength: 256))
         guard response.status == .success else {
             if response.status == .securityStatusNotSatisfied {
                 throw PIVError(.securityStatusNotSatisfied, "\(operation): wrong management key", statusWord: response.status)

@@ -161,7 +161,8 @@ public struct PIVClient: Sendable {
     public func generateKeyPair(slot: PIVSlot, algorithm: PIVAlgorithm) throws -> [UInt8] {
         let operation = "GENERATE ASYMMETRIC KEY PAIR \(slot)"
         let response = try run(
-            CommandAPDU(ins: 0x47, p1: 0x00, p2: slot.keyReference, data: [0xAC, 0x03, 0x80, 0x01, algorithm.rawValue]),
+            CommandAPDU(ins: 0x47, p1: 0x00, p2: slot.keyReference, data: [0xAC, 0x03, 0x80, 0x01, algorithm.rawValue],
+                        expectedLength: 256),
             operation)
         guard let template = try? BERTLV.first(0x7F49, in: response),
               let point = try? BERTLV.first(0x86, in: template.value)
