@@ -7,15 +7,7 @@ import os
 
 import pytest
 
-from test_trust import TrustServer, openssl, split_chain
-
-
-@pytest.fixture
-def trust(installation, tmp_path):
-    server = TrustServer(installation, tmp_path)
-    split_chain(tmp_path)
-    yield server
-    server.stop()
+from test_trust import openssl, trust  # noqa: F401  (trust: a CA hierarchy served on loopback)
 
 
 def show(installation, card, *extra, check=0):
