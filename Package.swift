@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "LicnaCore", targets: ["LicnaCore"]),
         .library(name: "LicnaPKI", targets: ["LicnaPKI"]),
         .library(name: "LicnaCard", targets: ["LicnaCard"]),
+        .library(name: "LicnaCardClient", targets: ["LicnaCardClient"]),
         .executable(name: "licna", targets: ["licna"]),
     ],
     dependencies: [
@@ -48,6 +49,18 @@ let package = Package(
             dependencies: [
                 "LicnaCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "LicnaCardClient",
+            dependencies: [
+                "LicnaCard",
+                "LicnaPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         .target(
@@ -74,6 +87,9 @@ let package = Package(
             dependencies: [
                 "LicnaCore",
                 "LicnaServer",
+                "LicnaCard",
+                "LicnaCardClient",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +104,18 @@ let package = Package(
         .testTarget(
             name: "LicnaCardTests",
             dependencies: ["LicnaCard"]
+        ),
+        .testTarget(
+            name: "LicnaCardClientTests",
+            dependencies: [
+                "LicnaCardClient",
+                "LicnaCard",
+                "LicnaPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .testTarget(
             name: "LicnaServerTests",

@@ -24,13 +24,7 @@ struct BenchTrust: AsyncParsableCommand {
             var requests: [CertificateRequest] = []
             for _ in 0..<certificates {
                 let digits = { var generator = IdentificationNumberGenerator(); return generator.next().digits }()
-                let subject = DistinguishedName([
-                    RelativeDistinguishedName(try .init(type: .NameAttributes.countryName, printableString: "ME")),
-                    RelativeDistinguishedName(.init(type: .NameAttributes.givenName, utf8String: "Bench")),
-                    RelativeDistinguishedName(.init(type: .NameAttributes.surname, utf8String: "Mark")),
-                    RelativeDistinguishedName(.init(type: .NameAttributes.commonName, utf8String: "Bench Mark")),
-                    RelativeDistinguishedName(try .init(type: .NameAttributes.serialNumber, printableString: "PNOME-\(digits)")),
-                ])
+                let subject = try DistinguishedName.citizen(country: "ME", givenName: "Bench", surname: "Mark", identificationNumber: digits)
                 let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
                 let csr = try CertificateSigningRequest(version: .v1, subject: subject, privateKey: key,
                                                         attributes: .init(), signatureAlgorithm: .ecdsaWithSHA256)

@@ -4,14 +4,14 @@ import Testing
 /// An application that echoes, to test the OS around it.
 private struct EchoApplication: CardApplication {
     let aid: [UInt8]
-    func selected(session: CardSession) -> ResponseAPDU { ResponseAPDU(data: [0x61, 0x00]) }
-    func handle(_ command: CommandAPDU, session: inout CardSession) -> ResponseAPDU {
+    func selected(context: inout CardContext) -> ResponseAPDU { ResponseAPDU(data: [0x61, 0x00]) }
+    func handle(_ command: CommandAPDU, context: inout CardContext) -> ResponseAPDU {
         switch command.ins {
         case 0x20:
-            session.pinVerified = true
-            session.pinJustVerified = true
+            context.session.pinVerified = true
+            context.session.pinJustVerified = true
             return ResponseAPDU()
-        case 0x87: return ResponseAPDU(session.pinJustVerified ? .success : .securityStatusNotSatisfied)
+        case 0x87: return ResponseAPDU(context.session.pinJustVerified ? .success : .securityStatusNotSatisfied)
         case 0xCA: return ResponseAPDU(data: aid)
         default: return ResponseAPDU(.instructionNotSupported)
         }
@@ -22,7 +22,10 @@ private struct EchoApplication: CardApplication {
     static let piv: [UInt8] = [0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x01, 0x00]
     static let emrtd: [UInt8] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]
 
-    func os() -> CardOS { CardOS(applications: [EchoApplication(aid: Self.piv), EchoApplication(aid: Self.emrtd)]) }
+    func os() -> CardOS {
+        CardOS(applications: [EchoApplication(aid: Self.piv), EchoApplication(aid: Self.emrtd)],
+               context: CardContext(image: CardImage(transportKey: [UInt8](repeating: 1, count: 32)), store: nil))
+    }
 
     @Test func selectionByFullOrPartialAIDAndNotFoundForOthers() {
         var card = os()

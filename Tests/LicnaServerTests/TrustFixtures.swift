@@ -16,13 +16,7 @@ enum TrustFixtures {
     static func citizenSubject(given: String = "Jovana", surname: String = "Đurović", number: String? = nil,
                                country: String = "ME") throws -> DistinguishedName {
         let digits = number ?? IdentificationNumber.random()
-        return DistinguishedName([
-            RelativeDistinguishedName(try .init(type: .NameAttributes.countryName, printableString: country)),
-            RelativeDistinguishedName(.init(type: .NameAttributes.givenName, utf8String: given)),
-            RelativeDistinguishedName(.init(type: .NameAttributes.surname, utf8String: surname)),
-            RelativeDistinguishedName(.init(type: .NameAttributes.commonName, utf8String: "\(given) \(surname)")),
-            RelativeDistinguishedName(try .init(type: .NameAttributes.serialNumber, printableString: "PNO\(country)-\(digits)")),
-        ])
+        return try DistinguishedName.citizen(country: country, givenName: given, surname: surname, identificationNumber: digits)
     }
 
     static func sealSubject() throws -> DistinguishedName {

@@ -3,8 +3,8 @@
 /// every link) and serves long responses in pieces (§5.3.4: the first piece with `61 xx`, the rest through GET
 /// RESPONSE `00 C0 00 00 Le`). A pure state machine: bytes in, bytes out.
 public struct APDUTransport: Sendable {
-    /// The most data a chain may carry before it is refused with `6A 84` (the largest PIV object is a certificate).
-    public static let maximumChainedData = 16 * 1024
+    /// The most data a chain may carry before it is refused with `6A 84` (the largest object is DG2's face image).
+    public static let maximumChainedData = 64 * 1024
 
     private var chain: CommandAPDU?
     private var pending: [UInt8] = []

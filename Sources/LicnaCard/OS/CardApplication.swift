@@ -1,15 +1,16 @@
 /// An application on the card (PIV, eMRTD, identity), selected by its AID (ISO/IEC 7816-4 §7.1.1, §12.2.2).
-/// Applications answer complete commands; chaining and GET RESPONSE are the transport's. They share the
-/// card-global session (`CardSession`): the PIN verified in one application counts for all of them.
+/// Applications answer complete commands; chaining and GET RESPONSE are the transport's. They hold no state of
+/// their own: the card image and the card-global session (`CardContext`) are shared, so the PIN verified in one
+/// application counts for all of them.
 public protocol CardApplication: Sendable {
     /// The application identifier, matched as a prefix: SELECT may name a shorter AID (partial selection).
     var aid: [UInt8] { get }
 
     /// The answer to SELECT: the application property template or FCI (`61 …` for PIV), status `90 00`.
-    func selected(session: CardSession) -> ResponseAPDU
+    func selected(context: inout CardContext) -> ResponseAPDU
 
     /// Handles a command while selected.
-    func handle(_ command: CommandAPDU, session: inout CardSession) -> ResponseAPDU
+    func handle(_ command: CommandAPDU, context: inout CardContext) -> ResponseAPDU
 }
 
 /// What one card session knows until the card is reset or powered off.
@@ -22,6 +23,19 @@ public struct CardSession: Hashable, Sendable {
     public var managementKeyAuthenticated = false
     /// True after VERIFY with the card access number (the eMRTD stand-in for PACE).
     public var accessNumberVerified = false
+    /// The plain witness (mutual authentication) or challenge (external authentication) the card sent in the
+    /// first step of a management-key authentication, with the step it expects next.
+    public var managementKeyChallenge: ManagementKeyChallenge?
+    /// The elementary file selected in the eMRTD application.
+    public var selectedFile: UInt16?
 
     public init() {}
+}
+
+/// The card's half of a management-key challenge-response in progress (SP 800-73-4 appendix A.1).
+public enum ManagementKeyChallenge: Hashable, Sendable {
+    /// Mutual: the card sent the witness encrypted and expects it back decrypted.
+    case witness([UInt8])
+    /// External: the card sent a challenge in clear and expects it back encrypted.
+    case challenge([UInt8])
 }

@@ -3,16 +3,20 @@
 /// (`APDUTransport`) sits in front of it and the card process persists its image.
 public struct CardOS: Sendable {
     public let applications: [any CardApplication]
-    public private(set) var session = CardSession()
+    public private(set) var context: CardContext
     private var selectedIndex: Int?
 
-    public init(applications: [any CardApplication]) {
+    public init(applications: [any CardApplication], context: CardContext) {
         self.applications = applications
+        self.context = context
     }
+
+    public var session: CardSession { context.session }
+    public var image: CardImage { context.image }
 
     /// A reset or power cycle: the session's verifications are forgotten, nothing is selected.
     public mutating func reset() {
-        session = CardSession()
+        context.session = CardSession()
         selectedIndex = nil
     }
 
@@ -22,8 +26,8 @@ public struct CardOS: Sendable {
         // the transport) on the basic logical channel is supported.
         if command.cla & 0x0C != 0 { return ResponseAPDU(.secureMessagingNotSupported) }
         guard command.cla & 0xE3 == 0x00 else { return ResponseAPDU(.classNotSupported) }
-        let wasJustVerified = session.pinJustVerified
-        session.pinJustVerified = false
+        let wasJustVerified = context.session.pinJustVerified
+        context.session.pinJustVerified = false
         if command.ins == 0xA4, command.p1 == 0x04 {
             return select(command)
         }
@@ -31,9 +35,9 @@ public struct CardOS: Sendable {
             // Nothing selected: Yubico's version probe (`00 FD`) and everything else get "not supported".
             return ResponseAPDU(.instructionNotSupported)
         }
-        session.pinJustVerified = wasJustVerified
-        let response = applications[selectedIndex].handle(command, session: &session)
-        if command.ins != 0x20 { session.pinJustVerified = false }
+        context.session.pinJustVerified = wasJustVerified
+        let response = applications[selectedIndex].handle(command, context: &context)
+        if command.ins != 0x20 { context.session.pinJustVerified = false }
         return response
     }
 
@@ -45,7 +49,8 @@ public struct CardOS: Sendable {
             return ResponseAPDU(.fileNotFound)
         }
         selectedIndex = index
-        let answer = applications[index].selected(session: session)
+        context.session.selectedFile = nil
+        let answer = applications[index].selected(context: &context)
         return command.p2 == 0x0C ? ResponseAPDU(answer.status) : answer  // P2 0C: no response data
     }
 }

@@ -1,0 +1,203 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import LicnaCard
+import LicnaCardClient
+import LicnaCore
+import LicnaPKI
+import LicnaServer
+import SwiftASN1
+import X509
+
+/// `licna card`: virtual eID cards for development, tests and pilots (docs/card.md).
+struct Card: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Virtual eID cards: make one, personalize it for development, plug it into pcscd, read it.",
+        subcommands: [Create.self, Insert.self, Show.self, APDU.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a blank card image in the personalization state (transport key in FILE.transport-key); with --test-identity, personalize it for development.")
+        @Option(name: .customLong("out"), help: "The card image file to create (never overwritten).") var out: String
+        @Option(help: "Personalize for development: \"SURNAME, Given\". PIN 123456, PUK 12345678, CAN 123456.") var testIdentity: String?
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "PIN tries before the PIN blocks (1–15).") var pinTries = 5
+        @Option(help: "PUK tries before the card is blocked for good (1–15).") var pukTries = 5
+
+        func run() async throws {
+            guard (1...15).contains(pinTries), (1...15).contains(pukTries) else { throw explained(Exit.usage, "cli.card.tries") }
+            if testIdentity == nil, storage.data != nil || storage.database != nil || storage.server != nil {
+                throw explained(Exit.usage, "cli.card.storage-needs-identity")
+            }
+            let created: (card: VirtualCard, transportKey: [UInt8])
+            do {
+                created = try VirtualCard.create(at: out)
+            } catch let failure as CardImageStore.Failure {
+                throw explained(Exit.failed, "cli.card.image", ["detail": failure.description])
+            }
+            try writeOutput(hex(created.transportKey) + "\n", to: out + ".transport-key", secret: true)
+            guard let testIdentity else {
+                Terminal.say("cli.card.created", ["path": out, "key": out + ".transport-key"])
+                return
+            }
+            let holder = try Self.holder(testIdentity)
+            let personalizer = CardPersonalizer(channel: SmartCardChannel(card: created.card), transportKey: created.transportKey)
+            let secrets = CardPersonalizer.Secrets(pin: "123456", puk: "12345678", can: "123456", pinTries: pinTries, pukTries: pukTries)
+            let progress: @Sendable (CardPersonalizer.Step) -> Void = { Terminal.say("cli.card.step." + $0.rawValue) }
+            let result: CardPersonalizer.Result
+            if storage.data != nil || storage.database != nil {
+                try storage.rejectServer()
+                result = try await withInstallation(storage) { app in
+                    try await caOperation {
+                        let authority = InstallationCardAuthority(service: try await app.licna.trust.authority(on: app.db))
+                        return try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
+                    }
+                }
+            } else if storage.server != nil {
+                throw explained(Exit.usage, "cli.card.server-not-supported")
+            } else {
+                let authority = try DevelopmentCertificateAuthority()
+                result = try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
+                try writeOutput(try authority.chainPEM(), to: out + ".chain.pem", secret: false)
+                try writeOutput(try authority.cscaPEM(), to: out + ".csca.pem", secret: false)
+                Terminal.say("cli.card.test-ca", ["chain": out + ".chain.pem", "csca": out + ".csca.pem"])
+            }
+            try writeOutput(hex(result.managementKey) + "\n", to: out + ".management-key", secret: true)
+            Terminal.say("cli.card.personalized", ["path": out, "name": holder.commonName, "key": out + ".management-key"])
+            Terminal.say("cli.card.development-only")
+        }
+
+        /// A development holder from "SURNAME, Given": fresh identification number and JMBG (born 1 January
+        /// 1990, Podgorica), a card number, ten years of validity.
+        static func holder(_ text: String) throws -> CardHolder {
+            let parts = text.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw explained(Exit.usage, "cli.card.identity-format") }
+            var generator = IdentificationNumberGenerator()
+            let identification = generator.next().description
+            var jmbg = ""
+            for serial in (0..<500).shuffled() {
+                let first = "0101990" + "21" + String(format: "%03d", serial)
+                let digits = first.compactMap { $0.wholeNumberValue }
+                let check = JMBG.checkDigit(forFirstTwelve: digits)
+                if check.assignable {
+                    jmbg = first + String(check.digit)
+                    break
+                }
+            }
+            let cardNumber = "LC" + String(format: "%07d", Int.random(in: 0..<10_000_000))
+            return CardHolder(surname: parts[0], givenNames: parts[1], identificationNumber: identification, jmbg: jmbg,
+                              birthDate: "900101", sex: "M", cardNumber: cardNumber,
+                              cardExpiry: Date().addingTimeInterval(10 * 365.25 * 86_400),
+                              issuingAuthority: "Licna development")
+        }
+    }
+
+    struct Insert: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Plug a virtual card into pcscd through vsmartcard's vpcd reader and serve it until interrupted.")
+        @Option(help: "The card image.") var card: String
+        @Option(help: "vpcd's address inside pcscd.") var vpcd = "127.0.0.1:35963"
+
+        func run() throws {
+            let parts = vpcd.split(separator: ":")
+            guard parts.count == 2, let port = UInt16(parts[1]) else { throw explained(Exit.usage, "cli.card.vpcd-format") }
+            let virtualCard = try openCard(card)
+            let stop = VPCDConnection.Stop.onSignals()
+            do {
+                let connection = try VPCDConnection(host: String(parts[0]), port: port)
+                Terminal.say("cli.card.inserted", ["path": card, "reader": vpcd])
+                let end = try connection.run(card: virtualCard, until: stop)
+                connection.close()
+                Terminal.say(end == .peerClosed ? "cli.card.reader-closed" : "cli.card.removed")
+            } catch let failure as VPCDConnection.Failure {
+                throw explained(Exit.failed, "cli.card.vpcd-failed", ["detail": failure.description])
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a card (virtual or through PC/SC): identity data, tries left, certificates, MRZ, passive authentication.")
+        @Option(help: "A virtual card image.") var card: String?
+        @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
+        @Option(help: "The card access number, to read DG1 and DG2.") var can: String?
+        @Option(help: "CSCA certificates (PEM) for passive authentication of the eMRTD data.") var csca: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let channel = try openChannel(card: card, reader: reader)
+            let report = try CardReport.read(channel: channel, can: can, csca: csca.map(loadCertificates) ?? [])
+            if json {
+                Terminal.print(report.json())
+            } else {
+                for line in report.lines() { Terminal.print(line) }
+            }
+            if report.passiveAuthenticationFailed { throw Exit.no }
+        }
+    }
+
+    struct APDU: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send raw APDUs (hex) to a virtual card in this process and print each response (hex); for tests.",
+            shouldDisplay: false)
+        @Option(help: "The card image.") var card: String
+        @Argument(help: "Command APDUs in hexadecimal.") var apdus: [String]
+
+        func run() throws {
+            let virtualCard = try openCard(card)
+            for text in apdus {
+                guard let bytes = bytes(hex: text) else { throw explained(Exit.usage, "cli.card.hex", ["value": text]) }
+                Terminal.print(hex(virtualCard.transmit(bytes)))
+            }
+        }
+    }
+}
+
+func openCard(_ path: String) throws -> VirtualCard {
+    do {
+        return try VirtualCard(contentsOf: path)
+    } catch let failure as CardImageStore.Failure {
+        throw explained(Exit.failed, "cli.card.image", ["detail": failure.description])
+    }
+}
+
+func openChannel(card: String?, reader: String?) throws -> any CardChannel {
+    switch (card, reader) {
+    case (let path?, nil):
+        return SmartCardChannel(card: try openCard(path))
+    case (nil, let name?):
+        do {
+            return try PCSCChannel(reader: name)
+        } catch {
+            throw explained(Exit.failed, "cli.card.pcsc", ["detail": error.description])
+        }
+    default:
+        throw explained(Exit.usage, "cli.card.card-or-reader")
+    }
+}
+
+func loadCertificates(_ path: String) throws -> [Certificate] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw explained(Exit.failed, "cli.import.unreadable", ["file": path])
+    }
+    do {
+        return try PEMDocument.parseMultiple(pemString: text).map { try Certificate(pemDocument: $0) }
+    } catch {
+        throw explained(Exit.usage, "cli.card.pem", ["file": path])
+    }
+}
+
+func hex(_ bytes: [UInt8]) -> String {
+    bytes.map { String(format: "%02X", $0) }.joined()
+}
+
+func bytes(hex text: String) -> [UInt8]? {
+    let digits = Array(text.filter { !$0.isWhitespace })
+    guard digits.count % 2 == 0 else { return nil }
+    var out: [UInt8] = []
+    for index in stride(from: 0, to: digits.count, by: 2) {
+        guard let byte = UInt8(String(digits[index...index + 1]), radix: 16) else { return nil }
+        out.append(byte)
+    }
+    return out
+}

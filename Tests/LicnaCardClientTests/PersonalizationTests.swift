@@ -1,0 +1,54 @@
+import Crypto
+import Foundation
+import LicnaCard
+@testable import LicnaCardClient
+import LicnaPKI
+import Testing
+import X509
+
+@Suite struct PersonalizationTests {
+    static func holder(_ surname: String = "PETROVIĆ", _ given: String = "Đorđe") -> CardHolder {
+        CardHolder(surname: surname, givenNames: given, identificationNumber: "123456782", jmbg: "0101990210006",
+                   birthDate: "900101", sex: "M", cardNumber: "LC1234567",
+                   cardExpiry: Date(timeIntervalSince1970: 2_100_000_000), issuingAuthority: "Test")
+    }
+
+    @Test func aPersonalizedCardSignsReadsAndPassesPassiveAuthentication() async throws {
+        let card = VirtualCard.inMemory(transportKey: [UInt8](repeating: 7, count: 32))
+        let channel = SmartCardChannel(card: card)
+        let authority = try DevelopmentCertificateAuthority()
+        let result = try await CardPersonalizer(channel: channel, transportKey: [UInt8](repeating: 7, count: 32))
+            .personalize(Self.holder(), secrets: .init(pin: "123456", puk: "12345678", can: "123456"), authority: authority)
+        #expect(card.image.lifeCycle == .operational)
+        #expect(result.signatureCertificate.subject.description.contains("PNOME-123456782"))
+        #expect(!result.signatureCertificate.subject.description.contains("0101990210006"))
+        card.reset()
+        let report = try CardReport.read(channel: channel, can: "123456", csca: [authority.csca.certificate])
+        #expect(report.mrz?[2].hasPrefix("PETROVIC<<DORDE<") == true)
+        #expect(report.identity["identificationNumber"] == "123456782")
+        #expect(report.identity["jmbg"] == nil)
+        #expect(report.certificates["9C"] == result.signatureCertificate)
+        #expect(report.passiveAuthentication?.passed == true)
+        #expect(report.dataGroupsUnreadable.keys.contains(3))
+        #expect(!(report.mrz ?? []).joined().contains("0101990210006"))
+        // Without the CAN, DG1 is not read.
+        card.reset()
+        let closed = try CardReport.read(channel: channel, can: nil, csca: [authority.csca.certificate])
+        #expect(closed.mrz == nil)
+        #expect(closed.dataGroupsUnreadable.keys.contains(1))
+        // A signature by the card verifies with the certificate read from it.
+        card.reset()
+        let piv = PIVClient(channel: channel)
+        _ = try piv.select()
+        let message = Array("ugovor".utf8)
+        try piv.verify(pin: "123456")
+        let signature = try piv.sign(digest: Array(SHA256.hash(data: message)), slot: .signature, algorithm: .p256)
+        let key = try #require(P256.Signing.PublicKey(result.signatureCertificate.publicKey))
+        #expect(key.isValidSignature(try P256.Signing.ECDSASignature(derRepresentation: signature), for: SHA256.hash(data: message)))
+    }
+
+    @Test func aCyrillicNameIsTransliteratedInTheMRZ() throws {
+        let mrz = try Self.holder("Јовановић", "Љубица").machineReadableZone()
+        #expect(mrz.lines[2].hasPrefix("JOVANOVIC<<LJUBICA<"))
+    }
+}
