@@ -35,7 +35,19 @@ struct Card: AsyncParsableCommand {
             } catch let failure as CardImageStore.Failure {
                 throw explained(Exit.failed, "cli.card.image", ["detail": failure.description])
             }
-            try writeOutput(hex(created.transportKey) + "\n", to: out + ".transport-key", secret: true)
+            do {
+                try writeOutput(hex(created.transportKey) + "\n", to: out + ".transport-key", secret: true)
+                try await finish(created)
+            } catch {
+                // A card that failed half-way is no card: nothing of it stays behind.
+                for suffix in ["", ".lock", ".transport-key", ".management-key", ".chain.pem", ".csca.pem"] {
+                    try? FileManager.default.removeItem(atPath: out + suffix)
+                }
+                throw error
+            }
+        }
+
+        private func finish(_ created: (card: VirtualCard, transportKey: [UInt8])) async throws {
             guard let testIdentity else {
                 Terminal.say("cli.card.created", ["path": out, "key": out + ".transport-key"])
                 return
@@ -53,8 +65,19 @@ struct Card: AsyncParsableCommand {
                         return try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
                     }
                 }
-            } else if storage.server != nil {
-                throw explained(Exit.usage, "cli.card.server-not-supported")
+            } else if let server = storage.server {
+                guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https" else {
+                    throw explained(Exit.usage, "cli.card.server-url", ["value": server])
+                }
+                guard let token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"], !token.isEmpty else {
+                    throw explained(Exit.usage, "cli.card.admin-token")
+                }
+                do {
+                    result = try await personalizer.personalize(holder, secrets: secrets, authority: ServerCardAuthority(server: url, token: token),
+                                                                progress: progress)
+                } catch let failure as ServerCardAuthority.Failure {
+                    throw explained(Exit.failed, "cli.card.server-failed", ["detail": failure.description])
+                }
             } else {
                 let authority = try DevelopmentCertificateAuthority()
                 result = try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)

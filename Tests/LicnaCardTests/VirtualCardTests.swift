@@ -312,12 +312,14 @@ import Testing
         _ = t.selectPIV()
         #expect(t.authenticate(key: key) == 0x9000)
         #expect(t.send(CardTerminal.apdu("00240180", CardTerminal.pin("123456"))).status == 0x9000)
-        let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: folder)
-        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder) }
-        guard getuid() != 0 else { return }  // root writes anyway; the in-memory rule is tested below
+        // The card's folder disappears (a pulled USB stick): no write can succeed, even as root.
+        try FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
         #expect(t.verifyPIN("000000") == 0x6F00)
+        #expect(t.verifyPIN("123456") == 0x6F00)  // not even the right PIN is compared without a durable try
         #expect(card.image.secrets.pinCounter.remaining == 5)
+        #expect(t.send("00200080").status == 0x63C5)
+        #expect(t.generate(0x9A).status == 0x6F00)
+        #expect(card.image.keys.isEmpty)
     }
 
     @Test func unreadableImagesGiveAClearError() throws {

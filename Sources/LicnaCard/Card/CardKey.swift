@@ -1,42 +1,86 @@
 import Crypto
 
 /// A private key generated on the card (SP 800-73-4 §3.3.2) and kept in its image; no command reads it out.
+/// The parsed key is kept beside its scalar so that a signature does not recompute the public point.
 public struct CardKey: Hashable, Sendable, Codable {
     public let algorithm: CardKeyAlgorithm
-    /// The scalar (`rawRepresentation`), only ever used on the card.
-    let privateKey: [UInt8]
+    private let signer: Signer
+
+    private enum Signer: Sendable {
+        case p256(P256.Signing.PrivateKey)
+        case p384(P384.Signing.PrivateKey)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case algorithm, privateKey
+    }
+
+    private init(_ signer: Signer) {
+        self.signer = signer
+        switch signer {
+        case .p256: algorithm = .p256
+        case .p384: algorithm = .p384
+        }
+    }
 
     /// Generates a key pair on the card.
     public static func generate(_ algorithm: CardKeyAlgorithm) -> CardKey? {
         switch algorithm {
-        case .p256: CardKey(algorithm: algorithm, privateKey: Array(P256.Signing.PrivateKey().rawRepresentation))
-        case .p384: CardKey(algorithm: algorithm, privateKey: Array(P384.Signing.PrivateKey().rawRepresentation))
+        case .p256: CardKey(.p256(P256.Signing.PrivateKey()))
+        case .p384: CardKey(.p384(P384.Signing.PrivateKey()))
         case .aes256: nil
+        }
+    }
+
+    /// The scalar (`rawRepresentation`), only ever written to the card image.
+    private var scalar: [UInt8] {
+        switch signer {
+        case .p256(let key): Array(key.rawRepresentation)
+        case .p384(let key): Array(key.rawRepresentation)
         }
     }
 
     /// The public point, uncompressed (`04 X Y`, the `86` element of the `7F 49` template).
     public var publicPoint: [UInt8] {
-        switch algorithm {
-        case .p256: (try? P256.Signing.PrivateKey(rawRepresentation: privateKey)).map { Array($0.publicKey.x963Representation) } ?? []
-        case .p384: (try? P384.Signing.PrivateKey(rawRepresentation: privateKey)).map { Array($0.publicKey.x963Representation) } ?? []
-        case .aes256: []
+        switch signer {
+        case .p256(let key): Array(key.publicKey.x963Representation)
+        case .p384(let key): Array(key.publicKey.x963Representation)
         }
     }
 
     /// The DER ECDSA signature of a hash of exactly `algorithm.hashLength` bytes (the card signs what it is
     /// given; the host hashes, SP 800-73-4 §3.3.2 / SP 800-78-4 §3.2).
     public func sign(hash: [UInt8]) throws -> [UInt8] {
-        switch algorithm {
-        case .p256:
-            let key = try P256.Signing.PrivateKey(rawRepresentation: privateKey)
-            return Array(try key.signature(for: PrecomputedHash<P256Length>(hash)).derRepresentation)
-        case .p384:
-            let key = try P384.Signing.PrivateKey(rawRepresentation: privateKey)
-            return Array(try key.signature(for: PrecomputedHash<P384Length>(hash)).derRepresentation)
-        case .aes256:
-            throw CryptoKitError.incorrectParameterSize
+        switch signer {
+        case .p256(let key): Array(try key.signature(for: PrecomputedHash<P256Length>(hash)).derRepresentation)
+        case .p384(let key): Array(try key.signature(for: PrecomputedHash<P384Length>(hash)).derRepresentation)
         }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let raw = try container.decode([UInt8].self, forKey: .privateKey)
+        switch try container.decode(CardKeyAlgorithm.self, forKey: .algorithm) {
+        case .p256: self.init(.p256(try P256.Signing.PrivateKey(rawRepresentation: raw)))
+        case .p384: self.init(.p384(try P384.Signing.PrivateKey(rawRepresentation: raw)))
+        case .aes256:
+            throw DecodingError.dataCorruptedError(forKey: .algorithm, in: container, debugDescription: "not a key-pair algorithm")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(algorithm, forKey: .algorithm)
+        try container.encode(scalar, forKey: .privateKey)
+    }
+
+    public static func == (lhs: CardKey, rhs: CardKey) -> Bool {
+        lhs.algorithm == rhs.algorithm && lhs.publicPoint == rhs.publicPoint
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(algorithm)
+        hasher.combine(publicPoint)
     }
 }
 

@@ -16,6 +16,8 @@ public struct CardReport: Sendable {
     public var dataGroupsUnreadable: [Int: String] = [:]
     public var passiveAuthentication: PassiveAuthenticationReport?
     public var problems: [String] = []
+    /// The eMRTD files read, by file identifier (`011D`…), for inspection with other tools.
+    public var files: [String: [UInt8]] = [:]
 
     /// True when passive authentication ran and failed.
     public var passiveAuthenticationFailed: Bool { passiveAuthentication.map { !$0.passed } ?? false }
@@ -52,6 +54,7 @@ public struct CardReport: Sendable {
             if let can { try emrtd.verify(can: can) }
             let result = try emrtd.readAll()
             report.dataGroupsRead = result.dataGroups.keys.sorted()
+            for (file, bytes) in result.files { report.files[String(format: "%04X", file.fid)] = bytes }
             for (number, status) in result.unreadableDataGroups {
                 report.dataGroupsUnreadable[number] = status.map { "\($0)" } ?? "unreadable"
             }
@@ -74,7 +77,7 @@ public struct CardReport: Sendable {
         lines.append("pukTriesLeft: \(pukTriesLeft.map(String.init) ?? "?")")
         for slot in certificates.keys.sorted() {
             let certificate = certificates[slot]!
-            lines.append("certificate \(slot): \(certificate.subject) (serial \(certificate.serialNumber), until \(certificate.notValidAfter))")
+            lines.append("certificate \(slot): \(certificate.subject) (serial \(certificate.serialNumber.hex), until \(certificate.notValidAfter))")
         }
         if let mrz { lines.append(contentsOf: mrz.map { "mrz: \($0)" }) }
         lines.append("dataGroupsRead: \(dataGroupsRead.map(String.init).joined(separator: ","))")
@@ -94,10 +97,12 @@ public struct CardReport: Sendable {
         object["pinTriesLeft"] = pinTriesLeft ?? NSNull()
         object["pukTriesLeft"] = pukTriesLeft ?? NSNull()
         object["certificates"] = certificates.mapValues { certificate in
-            ["subject": "\(certificate.subject)", "serial": "\(certificate.serialNumber)", "issuer": "\(certificate.issuer)",
-             "notAfter": ISO8601DateFormatter().string(from: certificate.notValidAfter)]
+            ["subject": "\(certificate.subject)", "serial": certificate.serialNumber.hex, "issuer": "\(certificate.issuer)",
+             "notAfter": ISO8601DateFormatter().string(from: certificate.notValidAfter),
+             "pem": (try? certificate.serializeAsPEM().pemString) ?? ""]
         }
         object["mrz"] = mrz ?? NSNull()
+        object["files"] = files.mapValues { Data($0).base64EncodedString() }
         if let passiveAuthentication {
             object["passiveAuthentication"] = [
                 "passed": passiveAuthentication.passed, "signatureVerified": passiveAuthentication.signatureVerified,

@@ -87,7 +87,7 @@ public struct CardPersonalizer: Sendable {
         var guid = [UInt8](repeating: 0, count: 16)
         for index in guid.indices { guid[index] = .random(in: 0...255) }
         try piv.putData(tag: .chuid, value: try PIVDataObjects.chuid(guid: guid, expiry: holder.cardExpiry))
-        try piv.putData(tag: .ccc, value: try PIVDataObjects.ccc(cardID: guid))
+        try piv.putData(tag: .ccc, value: try PIVDataObjects.ccc(cardID: Array(guid.prefix(14))))
         try piv.putData(tag: .keyHistory, value: try PIVDataObjects.keyHistory(onCardCertificates: 0))
 
         progress(.travelDocument)

@@ -26,6 +26,7 @@ struct TrustController: RouteCollection {
         api.post(":serial", "revoke", use: revoke)
         api.post(":serial", "hold", use: hold)
         api.post(":serial", "release", use: release)
+        routes.grouped(OfficerGuardMiddleware()).grouped("api", "pki").post("security-objects", use: securityObject)
     }
 
     // MARK: OCSP (RFC 6960 Appendix A.1: POST with application/ocsp-request, GET with base64 in the path)

@@ -1,0 +1,92 @@
+"""Cards personalized from a Licna installation (`licna card create --data` and `--server`): their certificates
+chain to the installation's root and answer OCSP, their EF.SOD verifies with `openssl cms -verify` against the
+installation's CSCA, and passive authentication notices an altered DG1."""
+import base64
+import json
+import os
+
+import pytest
+
+from test_trust import TrustServer, openssl, split_chain
+
+
+@pytest.fixture
+def trust(installation, tmp_path):
+    server = TrustServer(installation, tmp_path)
+    split_chain(tmp_path)
+    yield server
+    server.stop()
+
+
+def show(installation, card, *extra, check=0):
+    result = installation.run("card", "show", "--card", card, "--json", *extra, data=False, check=check)
+    return json.loads(result.stdout)
+
+
+def check_card(trust, card, tmp_path):
+    installation = trust.installation
+    report = show(installation, card, "--can", "123456", "--csca", trust.path("csca.pem"))
+    assert report["passiveAuthentication"]["passed"] is True
+    assert report["pinTriesLeft"] == 5 and report["pukTriesLeft"] == 5
+    for slot in ("9A", "9C"):
+        pem = tmp_path / f"{slot}.pem"
+        pem.write_text(report["certificates"][slot]["pem"])
+        openssl("verify", "-CAfile", trust.path("root.pem"), "-untrusted", trust.path("chain.pem"), str(pem))
+        assert ": good" in trust.ocsp(str(pem))
+        assert "0101990" not in report["certificates"][slot]["subject"]
+    # EF.SOD: the ContentInfo inside tag 77 verifies against the installation's CSCA.
+    sod = base64.b64decode(report["files"]["011D"])
+    assert sod[0] == 0x77
+    header = 2 + (sod[1] & 0x7F if sod[1] & 0x80 else 0)
+    (tmp_path / "sod.der").write_bytes(sod[header:])
+    result = openssl("cms", "-verify", "-inform", "DER", "-in", str(tmp_path / "sod.der"), "-CAfile", trust.path("csca.pem"),
+                     "-purpose", "any", "-out", str(tmp_path / "lds.der"))
+    assert b"Verification successful" in result.stderr
+    return report
+
+
+def test_card_from_the_installations_data_folder(trust, tmp_path):
+    card = str(tmp_path / "card")
+    trust.installation.run("card", "create", "--out", card, "--test-identity", "ĐUKANOVIĆ, Milica", "--data",
+                           trust.installation.data, data=False, check=0)
+    report = check_card(trust, card, tmp_path)
+    assert report["mrz"][2].startswith("DUKANOVIC<<MILICA<")
+    # A revoked card certificate shows as revoked at once.
+    serial = report["certificates"]["9A"]["serial"]
+    trust.installation.run("ca", "revoke", "--serial", serial, "--reason", "keyCompromise", check=0)
+    assert "revoked" in trust.ocsp(str(tmp_path / "9A.pem"))
+
+
+def test_card_through_the_servers_officer_api(trust, tmp_path):
+    card = str(tmp_path / "card")
+    result = trust.installation.run("card", "create", "--out", card, "--test-identity", "Јовановић, Љубица",
+                                    "--server", trust.url, env={"LICNA_ADMIN_TOKEN": "trust-test"}, data=False, check=0)
+    assert "development" in result.stderr
+    report = check_card(trust, card, tmp_path)
+    assert report["mrz"][2].startswith("JOVANOVIC<<LJUBITSA<")  # ICAO 9303-3: Ј→J, Љ→LJ, Ц→TS
+    # A wrong token is refused and leaves no card behind.
+    bad = str(tmp_path / "bad")
+    result = trust.installation.run("card", "create", "--out", bad, "--test-identity", "A, B", "--server", trust.url,
+                                    env={"LICNA_ADMIN_TOKEN": "wrong"}, data=False, check=3)
+    assert "401" in result.stderr
+    assert not [name for name in os.listdir(tmp_path) if name.startswith("bad")]
+
+
+def test_passive_authentication_rejects_an_altered_dg1(installation, tmp_path):
+    card = str(tmp_path / "card")
+    installation.run("card", "create", "--out", card, "--test-identity", "PETROVIĆ, Đorđe", data=False, check=0)
+    csca = card + ".csca.pem"
+    assert show(installation, card, "--can", "123456", "--csca", csca)["passiveAuthentication"]["passed"] is True
+    # DG1 refused before the CAN.
+    closed = show(installation, card)
+    assert closed["mrz"] is None and "1" in closed["dataGroupsUnreadable"]
+    # Change one letter of the MRZ in the card image: the hash no longer matches EF.SOD.
+    image = json.load(open(card))
+    dg1 = bytearray(base64.b64decode(image["files"]["0101"]))
+    position = dg1.index(b"PETROVIC")
+    dg1[position] = ord("Q")
+    image["files"]["0101"] = base64.b64encode(bytes(dg1)).decode()
+    json.dump(image, open(card, "w"))
+    report = show(installation, card, "--can", "123456", "--csca", csca, check=1)
+    assert report["passiveAuthentication"]["passed"] is False
+    assert any("1" in failure for failure in report["passiveAuthentication"]["failures"])
