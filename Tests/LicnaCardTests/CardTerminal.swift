@@ -38,7 +38,7 @@ final class CardTerminal {
         bytes(header) + [UInt8(data.count)] + data + (le ? [0x00] : [])
     }
 
-    func selectPIV() -> Answer { send("00A4040009A00000030800001000") }
+    func selectPIV() -> Answer { send("00A4040009A00000030800001000 00") }
     func selectEMRTD() -> Answer { send("00A4040C07A0000002471001") }
     func selectIdentity() -> Answer { send("00A4040007F04C49434E4101") }
 
@@ -46,12 +46,12 @@ final class CardTerminal {
 
     /// Mutual authentication with the management key (docs/card.md).
     func authenticate(key: [UInt8]) -> UInt16 {
-        let first = send("0087 0C9B 04 7C028000")
+        let first = send("0087 0C9B 04 7C028000 00")
         guard first.status == 0x9000, first.data.count == 20 else { return first.status }
         var witness = Array(first.data.suffix(16))
         try! AES.inversePermute(&witness, key: SymmetricKey(data: key))
         let challenge = [UInt8](repeating: 0xC3, count: 16)
-        let second = send(Self.apdu("00870C9B", [0x7C, 0x24, 0x80, 0x10] + witness + [0x81, 0x10] + challenge))
+        let second = send(Self.apdu("00870C9B", [0x7C, 0x24, 0x80, 0x10] + witness + [0x81, 0x10] + challenge, le: true))
         guard second.status == 0x9000 else { return second.status }
         var expected = challenge
         try! AES.permute(&expected, key: SymmetricKey(data: key))
@@ -59,7 +59,7 @@ final class CardTerminal {
     }
 
     func generate(_ slot: UInt8, algorithm: UInt8 = 0x11) -> Answer {
-        send([0x00, 0x47, 0x00, slot, 0x05, 0xAC, 0x03, 0x80, 0x01, algorithm])
+        send([0x00, 0x47, 0x00, slot, 0x05, 0xAC, 0x03, 0x80, 0x01, algorithm, 0x00])
     }
 
     func sign(_ slot: UInt8, hash: [UInt8], algorithm: UInt8 = 0x11) -> Answer {

@@ -70,7 +70,7 @@ import Testing
     @Test func externalManagementKeyAuthentication() throws {
         let t = CardTerminal()
         _ = t.selectPIV()
-        let challenge = t.send("0087 0C9B 04 7C028100")
+        let challenge = t.send("0087 0C9B 04 7C028100 00")
         #expect(challenge.status == 0x9000 && challenge.data.count == 20)
         var answer = Array(challenge.data.suffix(16))
         try AES.permute(&answer, key: SymmetricKey(data: CardTerminal.transportKey))
@@ -213,6 +213,18 @@ import Testing
         #expect(t.send("10DB3FFF 03 5C035F").status == 0x9000)
         #expect(t.send("00CB3FFF 03 5C017E 00").status == 0x6883)
         #expect(t.send("00C00000 10").status == 0x6985)  // nothing pending
+    }
+
+    @Test func aCommandWithoutLeGetsItsDataThroughGetResponse() {
+        let t = CardTerminal()
+        let select = t.send("00A4040009A00000030800001000")  // no Le: Ne = 0
+        #expect(select.data.isEmpty && select.status >> 8 == 0x61)
+        let rest = t.send([0x00, 0xC0, 0x00, 0x00, UInt8(select.status & 0xFF)])
+        #expect(rest.status == 0x9000 && rest.data.first == 0x61)
+        #expect(t.send("00C00000 10").status == 0x6985)
+        #expect(t.send("00CB3FFF 03 5C017E").status == 0x6114)
+        #expect(t.send("00C00001 14").status == 0x6A86)
+        #expect(t.send("00C00000 14").data == PIVApplication.discovery)
     }
 }
 

@@ -41,6 +41,11 @@ public struct APDUTransport: Sendable {
             complete.cla = command.cla
         }
         let response = application(complete)
+        guard complete.expectedLength != nil || response.data.isEmpty else {
+            // No Le (Ne = 0) but data to return: keep it all for GET RESPONSE and say how much there is, as a
+            // T=0 card answers case 4 commands (ISO/IEC 7816-3 §12.2.4, 7816-4 §5.3.4).
+            return split(response, limit: 0).bytes
+        }
         return split(response, limit: complete.isExtended ? (complete.expectedLength ?? 65_536) : 256).bytes
     }
 
@@ -66,7 +71,7 @@ public struct APDUTransport: Sendable {
 
     /// The first piece of a response, keeping the rest for GET RESPONSE.
     private mutating func split(_ response: ResponseAPDU, limit: Int) -> ResponseAPDU {
-        let size = max(1, min(limit, 65_536))
+        let size = max(0, min(limit, 65_536))
         guard response.data.count > size else { return response }
         pending = Array(response.data.dropFirst(size))
         pendingStatus = response.status
