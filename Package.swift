@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "LicnaCard", targets: ["LicnaCard"]),
         .library(name: "LicnaCardClient", targets: ["LicnaCardClient"]),
         .executable(name: "licna", targets: ["licna"]),
+        // libFuzzer target over the card's APDU interface: `swift build --sanitize fuzzer --product LicnaCardFuzz
+        // --scratch-path .build-fuzz` (a plain build links it with an empty main).
+        .executable(name: "LicnaCardFuzz", targets: ["LicnaCardFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
@@ -91,6 +94,14 @@ let package = Package(
                 "LicnaCardClient",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "LicnaCardFuzz",
+            dependencies: [
+                "LicnaCard",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -175,6 +175,41 @@ private func listener() -> (descriptor: Int32, port: UInt16) {
         #expect(readToEnd(readerEnd) == frames(card.atr, [0x00, 0x90, 0x00]))
     }
 
+    /// vpcd sends a frame's length and payload in two writes with Nagle's algorithm on; without quick
+    /// acknowledgement every message would wait for the card's delayed ACK (40 ms on Linux).
+    @Test func framesWrittenInTwoPiecesAreNotDelayedByAcknowledgements() throws {
+        let (listening, port) = listener()
+        defer { close(listening) }
+        let connection = try VPCDConnection(host: "127.0.0.1", port: port)
+        let readerEnd = accept(listening, nil, nil)
+        defer { close(readerEnd) }
+        let exchanges = 25
+        let reader = Thread {
+            var reply = [UInt8](repeating: 0, count: 16)
+            for _ in 0..<exchanges {
+                writeAll(readerEnd, [0x00, 0x04])
+                writeAll(readerEnd, [0x00, 0x20, 0x00, 0x80])
+                var got = 0
+                while got < 5 {
+                    let count = reply.withUnsafeMutableBytes { read(readerEnd, $0.baseAddress! + got, 16 - got) }
+                    if count <= 0 { break }
+                    got += count
+                }
+            }
+            shutdown(readerEnd, Int32(SHUT_WR))
+        }
+        let started = ContinuousClock.now
+        reader.start()
+        let card = RecordingCard()
+        let end = try connection.run(card: card)
+        let elapsed = ContinuousClock.now - started
+        #expect(end == .peerClosed)
+        #expect(card.events.count == exchanges)
+        #if canImport(Glibc)
+        #expect(elapsed < .milliseconds(exchanges * 40 / 2), "\(elapsed) for \(exchanges) exchanges")
+        #endif
+    }
+
     @Test func refusedConnectionsSayWhatToStart() throws {
         let (listening, port) = listener()
         close(listening)
