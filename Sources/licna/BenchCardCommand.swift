@@ -14,6 +14,12 @@ struct BenchCard: ParsableCommand {
     @Option(help: "Runs; the median is printed.") var runs = 5
     @Option(help: "Folders for the card image (one result each), e.g. a disk folder and /dev/shm.") var folder: [String] = [NSTemporaryDirectory()]
 
+    func validate() throws {
+        guard runs >= 1, signatures >= 1, verifications >= 1 else {
+            throw ValidationError("--runs, --signatures and --verifications must be at least 1")
+        }
+    }
+
     func run() throws {
         let transport = [UInt8](repeating: 0x42, count: 32)
         let card = VirtualCard.inMemory(transportKey: transport)

@@ -29,18 +29,25 @@ struct Card: AsyncParsableCommand {
             if testIdentity == nil, storage.data != nil || storage.database != nil || storage.server != nil {
                 throw explained(Exit.usage, "cli.card.storage-needs-identity")
             }
+            // Everything this command writes is new: nothing of another card is overwritten, or removed on failure.
+            for suffix in Self.companions where FileManager.default.fileExists(atPath: out + suffix) {
+                throw explained(Exit.usage, "cli.card.image", ["detail": CardImageStore.Failure.exists(out + suffix).description])
+            }
             let created: (card: VirtualCard, transportKey: [UInt8])
             do {
                 created = try VirtualCard.create(at: out)
             } catch let failure as CardImageStore.Failure {
                 throw explained(Exit.failed, "cli.card.image", ["detail": failure.description])
+            } catch {
+                try? FileManager.default.removeItem(atPath: out + ".lock")
+                throw explained(Exit.failed, "cli.card.image", ["detail": "\(error)"])
             }
             do {
                 try writeOutput(hex(created.transportKey) + "\n", to: out + ".transport-key", secret: true)
                 try await finish(created)
             } catch {
                 // A card that failed half-way is no card: nothing of it stays behind.
-                for suffix in ["", ".lock", ".transport-key", ".management-key", ".chain.pem", ".csca.pem"] {
+                for suffix in [""] + Self.companions {
                     try? FileManager.default.removeItem(atPath: out + suffix)
                 }
                 throw error
@@ -66,7 +73,9 @@ struct Card: AsyncParsableCommand {
                     }
                 }
             } else if let server = storage.server {
-                guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https" else {
+                // The admin token travels in the request: in clear only to this machine.
+                guard let url = URL(string: server), let host = url.host,
+                      url.scheme == "https" || (url.scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)) else {
                     throw explained(Exit.usage, "cli.card.server-url", ["value": server])
                 }
                 guard let token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"], !token.isEmpty else {
@@ -89,6 +98,9 @@ struct Card: AsyncParsableCommand {
             Terminal.say("cli.card.personalized", ["path": out, "name": holder.commonName, "key": out + ".management-key"])
             Terminal.say("cli.card.development-only")
         }
+
+        /// The files written beside the card image.
+        static let companions = [".lock", ".transport-key", ".management-key", ".chain.pem", ".csca.pem"]
 
         /// A development holder from "SURNAME, Given": fresh identification number and JMBG (born 1 January
         /// 1990, Podgorica), a card number, ten years of validity.

@@ -215,6 +215,34 @@ import Testing
         #expect(t.send("00C00000 10").status == 0x6985)  // nothing pending
     }
 
+    @Test func onlyAVerifyOfThePINImmediatelyBeforeLetsNineCSign() {
+        let t = CardTerminal()
+        t.personalize()
+        _ = t.selectPIV()
+        let hash = [UInt8](repeating: 7, count: 32)
+        #expect(t.verifyPIN("123456") == 0x9000)
+        #expect(t.send("0020FF80").status == 0x9000)  // log out
+        #expect(t.sign(0x9C, hash: hash).status == 0x6982)
+        #expect(t.verifyPIN("123456") == 0x9000)
+        #expect(t.send("00200081").status == 0x63C5)  // the PUK's tries: not a PIN verification
+        #expect(t.sign(0x9C, hash: hash).status == 0x6982)
+        #expect(t.verifyPIN("123456") == 0x9000)
+        #expect(t.send("00200083").status == 0x6A88)
+        #expect(t.sign(0x9C, hash: hash).status == 0x6982)
+        #expect(t.verifyPIN("123456") == 0x9000)
+        #expect(t.send("00200080").status == 0x9000)  // the state query keeps it
+        #expect(t.sign(0x9C, hash: hash).status == 0x9000)
+    }
+
+    @Test func aShortLeCutsTheAnswerAndGetResponseServesTheRest() {
+        let t = CardTerminal()
+        t.personalize()
+        _ = t.selectPIV()
+        let first = t.send("00CB3FFF 05 5C035FC105 08")
+        #expect(first.data.count == 8 && first.status == 0x6104)
+        #expect(t.send("00C00000 04").data == [0x71, 0x01, 0x00, 0xFE, 0x00].suffix(4))
+    }
+
     @Test func aCommandWithoutLeGetsItsDataThroughGetResponse() {
         let t = CardTerminal()
         let select = t.send("00A4040009A00000030800001000")  // no Le: Ne = 0

@@ -41,12 +41,9 @@ public struct APDUTransport: Sendable {
             complete.cla = command.cla
         }
         let response = application(complete)
-        guard complete.expectedLength != nil || response.data.isEmpty else {
-            // No Le (Ne = 0) but data to return: keep it all for GET RESPONSE and say how much there is, as a
-            // T=0 card answers case 4 commands (ISO/IEC 7816-3 §12.2.4, 7816-4 §5.3.4).
-            return split(response, limit: 0).bytes
-        }
-        return split(response, limit: complete.isExtended ? (complete.expectedLength ?? 65_536) : 256).bytes
+        // At most Ne bytes now, the rest through GET RESPONSE (ISO/IEC 7816-4 §5.3.4). Without Le (Ne = 0) all of
+        // it waits for GET RESPONSE, as a T=0 card answers case 4 commands (ISO/IEC 7816-3 §12.2.4).
+        return split(response, limit: complete.expectedLength ?? 0).bytes
     }
 
     private mutating func link(_ command: CommandAPDU) -> StatusWord {

@@ -18,10 +18,17 @@ public struct CardContext: Sendable {
         do {
             try store?.write(changed)
         } catch {
+            resynchronize()
             return .noPreciseDiagnosis
         }
         image = changed
         return .success
+    }
+
+    /// After a failed write the file may hold the new state anyway (the rename happened, the folder's fsync
+    /// failed): the card takes whatever the file holds, so that memory never has a try the file has spent.
+    private mutating func resynchronize() {
+        if let store, let stored = try? store.read() { image = stored }
     }
 
     /// Runs a PIN/PUK/CAN operation whose every step is persisted before the card acts on it (`PINStore`). If a
@@ -38,7 +45,9 @@ public struct CardContext: Sendable {
                 try store?.write(written)
             }
         } catch {
-            status = .noPreciseDiagnosis
+            image.secrets = secrets
+            resynchronize()
+            return .noPreciseDiagnosis
         }
         image.secrets = secrets
         return status

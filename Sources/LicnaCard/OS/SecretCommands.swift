@@ -3,6 +3,9 @@
 enum SecretCommands {
     /// VERIFY: `00 20 00 <ref> [data]` checks or reads the state; `00 20 FF 80` logs out.
     static func verify(_ command: CommandAPDU, context: inout CardContext, references: Set<PINStore.Reference>) -> ResponseAPDU {
+        // Only a VERIFY of the PIN itself (or the empty query of its state) leaves the 9C key ready to sign.
+        let justVerified = context.session.pinJustVerified
+        context.session.pinJustVerified = false
         guard command.p1 == 0x00 || command.p1 == 0xFF else { return ResponseAPDU(.incorrectP1P2) }
         guard let reference = PINStore.Reference(rawValue: command.p2), references.contains(reference) else {
             return ResponseAPDU(.referenceNotFound)
@@ -20,7 +23,10 @@ enum SecretCommands {
         let status = context.withSecrets { secrets, persist in
             try secrets.verify(reference, presented: command.data, verified: verified, persist: persist)
         }
-        guard !command.data.isEmpty else { return ResponseAPDU(status) }
+        guard !command.data.isEmpty else {
+            if reference == .pin, status == .success { context.session.pinJustVerified = justVerified }
+            return ResponseAPDU(status)
+        }
         let matched = status == .success
         switch reference {
         case .pin:

@@ -47,7 +47,8 @@ public struct DurableFile: Sendable {
     /// Replaces the content: write a temporary file, fsync it, rename it over the file, fsync the folder.
     public func write(_ content: [UInt8]) throws(Failure) {
         let temporary = path + ".new"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        unlink(temporary)  // left by a process killed mid-write; never reused with another owner's mode or a link
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Failure(operation: "create", path: temporary, code: errno) }
         var written = 0
         while written < content.count {
@@ -74,11 +75,11 @@ public struct DurableFile: Sendable {
             throw Failure(operation: "rename", path: path, code: code)
         }
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        // Without the folder's fsync the rename itself may not survive a power loss: that is a failed write too.
         let folderDescriptor = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folderDescriptor >= 0 {
-            fsync(folderDescriptor)
-            close(folderDescriptor)
-        }
+        guard folderDescriptor >= 0 else { throw Failure(operation: "open folder", path: folder, code: errno) }
+        defer { close(folderDescriptor) }
+        guard fsync(folderDescriptor) == 0 else { throw Failure(operation: "fsync folder", path: folder, code: errno) }
     }
 }
 

@@ -28,7 +28,8 @@ public struct CardReport: Sendable {
         do {
             _ = try piv.select()
             report.pinTriesLeft = try piv.pinTriesLeft()
-            report.pukTriesLeft = try piv.pukTriesLeft()
+            // The PUK's tries are Licna's extension of SP 800-73-4: another PIV card answers 6A 88.
+            report.pukTriesLeft = try? piv.pukTriesLeft()
             for (name, slot) in [("9A", PIVSlot.authentication), ("9C", .signature)] {
                 if let der = try? piv.readCertificate(slot: slot), let certificate = try? Certificate(derEncoded: der) {
                     report.certificates[name] = certificate
