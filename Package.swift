@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LicnaPKI", targets: ["LicnaPKI"]),
         .library(name: "LicnaCard", targets: ["LicnaCard"]),
         .library(name: "LicnaCardClient", targets: ["LicnaCardClient"]),
+        .library(name: "LicnaDocuments", targets: ["LicnaDocuments"]),
         .executable(name: "licna", targets: ["licna"]),
         // libFuzzer target over the card's APDU interface: `swift build --sanitize fuzzer --product LicnaCardFuzz
         // --scratch-path .build-fuzz` (a plain build links it with an empty main).
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/pointfreeco/swift-tagged.git", from: "0.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -64,6 +66,16 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(
+            name: "LicnaDocuments",
+            dependencies: [
+                "LicnaPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .target(
@@ -127,6 +139,10 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
+        ),
+        .testTarget(
+            name: "LicnaDocumentsTests",
+            dependencies: ["LicnaDocuments", "LicnaPKI"]
         ),
         .testTarget(
             name: "LicnaServerTests",

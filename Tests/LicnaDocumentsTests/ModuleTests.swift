@@ -1,0 +1,8 @@
+import LicnaDocuments
+import Testing
+
+@Suite struct ModuleTests {
+    @Test func theModuleLinks() {
+        #expect(String(describing: LicnaDocuments.self) == "LicnaDocuments")
+    }
+}
