@@ -120,9 +120,19 @@ let package = Package(
             name: "LicnaCoreTests",
             dependencies: ["LicnaCore"]
         ),
+        .target(
+            name: "LicnaTestSupport",
+            dependencies: [
+                "LicnaPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            path: "Tests/LicnaTestSupport"
+        ),
         .testTarget(
             name: "LicnaPKITests",
-            dependencies: ["LicnaPKI"]
+            dependencies: ["LicnaPKI", "LicnaTestSupport"]
         ),
         .testTarget(
             name: "LicnaCardTests",
@@ -142,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LicnaDocumentsTests",
-            dependencies: ["LicnaDocuments", "LicnaPKI"]
+            dependencies: ["LicnaDocuments", "LicnaPKI", "LicnaTestSupport"]
         ),
         .testTarget(
             name: "LicnaServerTests",

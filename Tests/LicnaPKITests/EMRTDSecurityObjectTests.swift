@@ -5,6 +5,7 @@ import Testing
 import X509
 
 @testable import LicnaPKI
+import LicnaTestSupport
 
 /// ICAO 9303-10 §4.6.2: the LDS security object and EF.SOD.
 @Suite struct EMRTDSecurityObjectTests {

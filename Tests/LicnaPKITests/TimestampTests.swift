@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LicnaPKI
+import LicnaTestSupport
 import SwiftASN1
 import Testing
 import X509

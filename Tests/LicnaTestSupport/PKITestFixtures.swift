@@ -1,21 +1,22 @@
 import Crypto
 import Foundation
+import LicnaPKI
 import SwiftASN1
 import Testing
 import X509
 
 /// A tiny PKI built in code: a P-384 root, a P-256 TSA (critical EKU timeStamping), two P-256 signers.
-struct CMSTestPKI: Sendable {
-    let rootKey: Certificate.PrivateKey
-    let root: Certificate
-    let tsaKey: Certificate.PrivateKey
-    let tsa: Certificate
-    let signerKey: Certificate.PrivateKey
-    let signer: Certificate
-    let otherKey: Certificate.PrivateKey
-    let other: Certificate
+public struct CMSTestPKI: Sendable {
+    public let rootKey: Certificate.PrivateKey
+    public let root: Certificate
+    public let tsaKey: Certificate.PrivateKey
+    public let tsa: Certificate
+    public let signerKey: Certificate.PrivateKey
+    public let signer: Certificate
+    public let otherKey: Certificate.PrivateKey
+    public let other: Certificate
 
-    init() throws {
+    public init() throws {
         let rootKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
         self.rootKey = rootKey
         let rootName = try DistinguishedName { CountryName("RS"); OrganizationName("Licna Test"); CommonName("Licna Test Root") }
@@ -34,7 +35,7 @@ struct CMSTestPKI: Sendable {
         other = try Self.leaf("Signer Two", otherKey, rootName, rootKey, eku: nil)
     }
 
-    static func leaf(
+    public static func leaf(
         _ name: String, _ key: Certificate.PrivateKey, _ issuer: DistinguishedName, _ issuerKey: Certificate.PrivateKey,
         eku: [ExtendedKeyUsage.Usage]?
     ) throws -> Certificate {
@@ -49,7 +50,7 @@ struct CMSTestPKI: Sendable {
             })
     }
 
-    static func issue(
+    public static func issue(
         subject: DistinguishedName, key: Certificate.PublicKey, issuer: DistinguishedName,
         issuerKey: Certificate.PrivateKey, extensions: Certificate.Extensions
     ) throws -> Certificate {
@@ -62,10 +63,10 @@ struct CMSTestPKI: Sendable {
 }
 
 /// Deterministic generator for the generative tests (SplitMix64).
-struct CMSTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+public struct CMSTestRandom: RandomNumberGenerator {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -74,7 +75,7 @@ struct CMSTestRandom: RandomNumberGenerator {
     }
 
     /// `bytes` with one random flip, truncation or insertion.
-    mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
+    public mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
         var copy = bytes
         let index = Int.random(in: 0..<max(copy.count, 1), using: &self)
         switch Int.random(in: 0..<3, using: &self) {
@@ -87,9 +88,9 @@ struct CMSTestRandom: RandomNumberGenerator {
 }
 
 /// Runs the openssl command line tool for interop tests.
-enum OpenSSLTool {
+public enum OpenSSLTool {
     /// The openssl executable, or nil; records an issue when it is missing and `CI` is "true".
-    static func executable() -> URL? {
+    public static func executable() -> URL? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         for directory in paths {
             let url = URL(fileURLWithPath: String(directory)).appendingPathComponent("openssl")
@@ -104,7 +105,7 @@ enum OpenSSLTool {
     }
 
     /// Runs `openssl arguments` in `directory`; returns the exit status and the combined output.
-    static func run(_ openssl: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+    public static func run(_ openssl: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = openssl
         process.arguments = arguments
@@ -121,14 +122,14 @@ enum OpenSSLTool {
     }
 
     /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> URL {
+    public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("licna-pki-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
     /// Writes `certificate` as PEM.
-    static func writePEM(_ certificate: Certificate, to url: URL) throws {
+    public static func writePEM(_ certificate: Certificate, to url: URL) throws {
         try certificate.serializeAsPEM().pemString.write(to: url, atomically: true, encoding: .utf8)
     }
 }

@@ -1,0 +1,37 @@
+import Foundation
+
+/// What a validator says about one signature, in the vocabulary of ETSI EN 319 102-1 and in words a person can
+/// read: who signed, when (claimed and proven), the certificate's status at that time, the level, and what the
+/// signature covers.
+public struct SignatureValidationReport: Codable, Sendable {
+    public var indication: ValidationIndication
+    public var subIndication: ValidationSubIndication?
+    /// What was found wrong or missing, for people.
+    public var findings: [String] = []
+    /// The signer's name (certificate CN) and identification number (`PNO<country>-…`), never a JMBG.
+    public var signerName: String?
+    public var signerIdentifier: String?
+    public var signerCertificateSerial: String?
+    public var issuer: String?
+    /// The time the signer's software wrote (signing-time or the PDF's /M); a claim, not a proof.
+    public var claimedSigningTime: Date?
+    /// The time a signature timestamp proves (genTime of a valid RFC 3161 token).
+    public var provenSigningTime: Date?
+    /// "good", "revoked …", "unknown" or "no revocation data".
+    public var certificateStatus: String?
+    /// Baseline level found: B-B, B-T, B-LT (with the format: CAdES or PAdES).
+    public var format: String?
+    public var qualification: SignatureQualification
+    /// For PDFs: "the whole document" or what was added after signing.
+    public var coverage: String?
+
+    public init(indication: ValidationIndication, subIndication: ValidationSubIndication? = nil,
+                qualification: SignatureQualification = .notAdvanced) {
+        self.indication = indication
+        self.subIndication = subIndication
+        self.qualification = qualification
+    }
+
+    /// True when the signature is TOTAL-PASSED.
+    public var passed: Bool { indication == .totalPassed }
+}
