@@ -104,6 +104,7 @@ let package = Package(
                 "LicnaServer",
                 "LicnaCard",
                 "LicnaCardClient",
+                "LicnaDocuments",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -13,7 +13,7 @@ import X509
 struct Card: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Virtual eID cards: make one, personalize it for development, plug it into pcscd, read it.",
-        subcommands: [Create.self, Insert.self, Show.self, APDU.self])
+        subcommands: [Create.self, Insert.self, Show.self, Sign.self, APDU.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

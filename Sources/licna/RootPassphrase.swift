@@ -16,9 +16,9 @@ enum RootPassphrase {
             guard let line = Swift.readLine(strippingNewline: true) else { throw explained(Exit.usage, "cli.ca.passphrase-missing") }
             return try checked(line)
         }
-        let first = prompt(Terminal.text("cli.ca.passphrase-prompt"))
+        let first = Terminal.readSecret(Terminal.text("cli.ca.passphrase-prompt"))
         if confirm {
-            guard prompt(Terminal.text("cli.ca.passphrase-again")) == first else { throw explained(Exit.usage, "cli.ca.passphrase-mismatch") }
+            guard Terminal.readSecret(Terminal.text("cli.ca.passphrase-again")) == first else { throw explained(Exit.usage, "cli.ca.passphrase-mismatch") }
         }
         return try checked(first)
     }
@@ -26,20 +26,5 @@ enum RootPassphrase {
     private static func checked(_ passphrase: String) throws -> String {
         guard passphrase.count >= 12 else { throw explained(Exit.usage, "cli.ca.passphrase-short") }
         return passphrase
-    }
-
-    /// Prompts on standard error with terminal echo off.
-    private static func prompt(_ text: String) -> String {
-        FileHandle.standardError.write(Data(text.utf8))
-        var original = termios()
-        tcgetattr(0, &original)
-        var silent = original
-        silent.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(0, TCSAFLUSH, &silent)
-        defer {
-            tcsetattr(0, TCSAFLUSH, &original)
-            FileHandle.standardError.write(Data("\n".utf8))
-        }
-        return Swift.readLine(strippingNewline: true) ?? ""
     }
 }

@@ -22,6 +22,23 @@ enum Terminal {
     }
 
     static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+
+    /// A secret typed by a person: prompted on standard error with echo off; when standard input is not a
+    /// terminal, the next line of it (CONVENTIONS.md: secrets never in arguments).
+    static func readSecret(_ prompt: String) -> String {
+        guard standardInputIsTerminal else { return Swift.readLine(strippingNewline: true) ?? "" }
+        FileHandle.standardError.write(Data(prompt.utf8))
+        var original = termios()
+        tcgetattr(0, &original)
+        var silent = original
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(0, TCSAFLUSH, &silent)
+        defer {
+            tcsetattr(0, TCSAFLUSH, &original)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return Swift.readLine(strippingNewline: true) ?? ""
+    }
     static var standardInputIsTerminal: Bool { isatty(0) == 1 }
 }
 

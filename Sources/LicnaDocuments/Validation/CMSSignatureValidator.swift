@@ -57,7 +57,7 @@ public struct CMSSignatureValidator: Sendable {
             do {
                 let stamp = try TimeStampToken(tokenDER: token).verify(digest: verified.digestAlgorithm.hash(verified.signerInfo.signature),
                                                                         algorithm: verified.digestAlgorithm, additionalCertificates: pool)
-                if await chain(for: stamp.tsaCertificate, at: stamp.genTime, pool: pool, usage: .timeStamping) != nil {
+                if await chain(for: stamp.tsaCertificate, at: stamp.genTime, pool: pool + stamp.cms.certificates, usage: .timeStamping) != nil {
                     report.provenSigningTime = stamp.genTime
                     level = "B-T"
                 } else {

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import LicnaDocuments
+import LicnaPKI
+import X509
+
+/// `licna verify`: validates the signatures of a file and says, per signature, the ETSI EN 319 102-1
+/// indication, who signed, when, and the level. Exit status 0 only when every signature is TOTAL-PASSED.
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a signature (CAdES .p7s with --detached) against trust anchors; exit 0 only when it is TOTAL-PASSED.")
+    @Argument(help: "The signature file (.p7s).") var file: String
+    @Option(help: "The signed file, for a detached signature.") var detached: String?
+    @Option(help: "A trust anchor (PEM); repeat for more.") var trust: [String] = []
+    @Option(help: "A Licna server whose root is a trust anchor (fetched from /pki/ca/root.cer).") var server: String?
+    @Flag(help: "Use only the revocation data in the file; fetch nothing.") var offline = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        guard let signature = FileManager.default.contents(atPath: file) else {
+            throw explained(Exit.failed, "cli.import.unreadable", ["file": file])
+        }
+        var anchors: [Certificate] = []
+        for path in trust { anchors += try loadCertificates(path) }
+        if let server, let url = URL(string: server)?.appendingPathComponent("pki/ca/root.cer") {
+            guard let (data, _) = try? await URLSession.shared.data(from: url), let root = try? Certificate(derEncoded: Array(data)) else {
+                throw explained(Exit.failed, "cli.verify.root-unreachable", ["url": url.absoluteString])
+            }
+            anchors.append(root)
+        }
+        guard !anchors.isEmpty else { throw explained(Exit.usage, "cli.verify.no-anchor") }
+        guard let detached else { throw explained(Exit.usage, "cli.verify.detached-needed") }
+        guard let content = FileManager.default.contents(atPath: detached) else {
+            throw explained(Exit.failed, "cli.import.unreadable", ["file": detached])
+        }
+        let policy = ValidationPolicy(trustAnchors: anchors, revocationSource: offline ? nil : HTTPRevocationSource())
+        let report = await CMSSignatureValidator(policy: policy).validate(
+            contentInfoDER: Array(signature), content: .bytes(Array(content)), format: "CAdES")
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            encoder.dateEncodingStrategy = .iso8601
+            Terminal.print(String(decoding: try encoder.encode(["signatures": [report]]), as: UTF8.self))
+        } else {
+            Terminal.print(Self.lines(report).joined(separator: "\n"))
+        }
+        if !report.passed { throw Exit.no }
+    }
+
+    static func lines(_ report: SignatureValidationReport) -> [String] {
+        var lines = ["signature 1: \(report.indication.rawValue)" + (report.subIndication.map { "/\($0.rawValue)" } ?? "")]
+        let formatter = ISO8601DateFormatter()
+        if let name = report.signerName { lines.append("  signer: \(name)" + (report.signerIdentifier.map { " (\($0))" } ?? "")) }
+        if let issuer = report.issuer { lines.append("  issuer: \(issuer)") }
+        if let time = report.claimedSigningTime { lines.append("  claimed signing time: \(formatter.string(from: time))") }
+        if let time = report.provenSigningTime { lines.append("  proven signing time (timestamp): \(formatter.string(from: time))") }
+        if let status = report.certificateStatus { lines.append("  certificate status: \(status)") }
+        if let format = report.format { lines.append("  level: \(format)") }
+        lines.append("  qualification: \(report.qualification.rawValue)")
+        for finding in report.findings { lines.append("  note: \(finding)") }
+        return lines
+    }
+}
