@@ -1,8 +1,0 @@
-import LicnaDocuments
-import Testing
-
-@Suite struct ModuleTests {
-    @Test func theModuleLinks() {
-        #expect(String(describing: LicnaDocuments.self) == "LicnaDocuments")
-    }
-}
