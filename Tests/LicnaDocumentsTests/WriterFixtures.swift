@@ -1,0 +1,111 @@
+import Foundation
+import LicnaDocuments
+import Testing
+
+/// Fonts, images and external tools for the PDF writer's tests.
+enum WriterFixtures {
+    /// DejaVu Sans from the system, or nil (an issue when `CI` is "true": the font is then required).
+    static func font(_ path: String = TrueTypeFont.defaultFontPath) throws -> TrueTypeFont? {
+        guard FileManager.default.fileExists(atPath: path) else {
+            missing("the font \(path) (apt-get install fonts-dejavu-core)")
+            return nil
+        }
+        return try TrueTypeFont.load(path: path)
+    }
+
+    /// The bytes of DejaVu Sans, or nil as for ``font(_:)``.
+    static func fontBytes() -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: TrueTypeFont.defaultFontPath) else {
+            missing("the font \(TrueTypeFont.defaultFontPath) (apt-get install fonts-dejavu-core)")
+            return nil
+        }
+        return [UInt8](data)
+    }
+
+    /// Records an issue under `CI=true` (a missing tool is a failure there, never a skip), else prints a note.
+    static func missing(_ what: String) {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("\(what) is not installed but CI=true: the test cannot be skipped")
+        } else {
+            print("note: \(what) is not installed; test skipped")
+        }
+    }
+
+    /// A baseline JPEG of `width` × `height` grey pixels, made in code (ITU-T T.81): a quantisation table of ones,
+    /// one Huffman table each for DC and AC with a single one-bit code (DC difference category 0, end of block),
+    /// and two zero bits per 8 × 8 block.
+    static func grayJPEG(width: Int, height: Int) -> [UInt8] {
+        var out: [UInt8] = [0xFF, 0xD8]
+        out += [0xFF, 0xDB, 0x00, 67, 0x00] + [UInt8](repeating: 1, count: 64)
+        out += [0xFF, 0xC0, 0x00, 11, 8, UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF)]
+        out += [1, 1, 0x11, 0]
+        let oneCode: [UInt8] = [1] + [UInt8](repeating: 0, count: 15) + [0]
+        out += [0xFF, 0xC4, 0x00, 20, 0x00] + oneCode
+        out += [0xFF, 0xC4, 0x00, 20, 0x10] + oneCode
+        out += [0xFF, 0xDA, 0x00, 8, 1, 1, 0x00, 0, 63, 0]
+        let blocks = ((width + 7) / 8) * ((height + 7) / 8)
+        let bits = blocks * 2
+        out += [UInt8](repeating: 0, count: bits / 8)
+        if bits % 8 != 0 { out.append(UInt8(0xFF >> (bits % 8))) }
+        out += [0xFF, 0xD9]
+        return out
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("licna-pdfwriter-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Runs the independent PDF tools (poppler-utils, qpdf) for interop tests.
+enum PDFTool {
+    /// The executable `name` on PATH, or nil (an issue when `CI` is "true").
+    static func executable(_ name: String, package: String) -> URL? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        for directory in paths {
+            let url = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        WriterFixtures.missing("\(name) (apt-get install \(package))")
+        return nil
+    }
+
+    /// Runs the tool; returns its exit status, standard output and standard error.
+    static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let outputURL = directory.appendingPathComponent("out-\(UUID().uuidString).txt")
+        let errorURL = directory.appendingPathComponent("err-\(UUID().uuidString).txt")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputURL)
+        let errors = try FileHandle(forWritingTo: errorURL)
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        try output.close()
+        try errors.close()
+        return (
+            process.terminationStatus, try String(contentsOf: outputURL, encoding: .utf8),
+            try String(contentsOf: errorURL, encoding: .utf8)
+        )
+    }
+}
+
+/// Deterministic generator for the generative tests (SplitMix64).
+struct WriterTestRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
