@@ -56,6 +56,35 @@ import Testing
         #expect(!result.output.localizedCaseInsensitiveContains("warning") && result.errors.isEmpty, "\(result.output)\(result.errors)")
     }
 
+    @Test func qpdfAcceptsLongDocumentsAndASingleFont() throws {
+        guard let qpdf = PDFTool.executable("qpdf", package: "qpdf"),
+            let pdftotext = PDFTool.executable("pdftotext", package: "poppler-utils"),
+            let font = try WriterFixtures.font()
+        else { return }
+        var rows = [["Broj", "Tekst"]]
+        rows += (1...150).map { ["\($0)", "Red \($0): čćšžđ ђћџљњ ëç"] }
+        let blocks: [DocumentBlock] = [
+            .heading("Dugačka tabela"), .table(DocumentTable(columnWidths: [1, 4], rows: rows)), .pageBreak,
+            .paragraph(SampleDocument.longParagraph), .qrBox(side: 140, caption: "QR"),
+        ]
+        // Only the regular face: headings and table headers fall back to it.
+        let document = try PDFDocumentWriter(font: font, configuration: SampleDocument.configuration()).render(blocks)
+        #expect(document.pageCount >= 4)
+        let directory = try WriterFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("long.pdf")
+        try document.data.write(to: file)
+        let check = try PDFTool.run(qpdf, ["--check", file.path], in: directory)
+        #expect(check.status == 0 && check.errors.isEmpty, "\(check.output)\(check.errors)")
+        let text = try PDFTool.run(pdftotext, [file.path, "-"], in: directory).output
+        // The header row is repeated on every page the table spans.
+        #expect(text.components(separatedBy: "Broj").count - 1 >= 3)
+        #expect(text.contains("Red 150: čćšžđ ђћџљњ ëç"))
+        // Page labels: poppler's reading-order mode closes the narrow gaps around "/", the raw mode keeps them.
+        let raw = try PDFTool.run(pdftotext, ["-raw", file.path, "-"], in: directory).output
+        #expect(raw.contains("\(document.pageCount) / \(document.pageCount)"))
+    }
+
     @Test func pdffontsSeesAnEmbeddedSubsetWithToUnicode() throws {
         guard let tool = PDFTool.executable("pdffonts", package: "poppler-utils"),
             let sample = try Self.sampleFile()
