@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "LicnaCore",
                 "LicnaPKI",
+                "LicnaDocuments",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

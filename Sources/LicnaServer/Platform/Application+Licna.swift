@@ -79,6 +79,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: PlatformController())
     try app.register(collection: RegistryController())
     try app.register(collection: TrustController())
+    try app.register(collection: SignatureController())
     app.lifecycle.use(TrustBackgroundWork())
 }
 

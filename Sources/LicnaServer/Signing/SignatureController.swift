@@ -1,0 +1,131 @@
+import Foundation
+import LicnaDocuments
+import LicnaPKI
+import SwiftASN1
+import Vapor
+import X509
+
+/// Signature validation for anyone: `POST /api/signatures/validate` (integrators, JSON) and the public page
+/// `/verify` (citizens, banks, courts). The policy is the README's: chains end at this installation's root,
+/// revocation data from the document or fetched only from this installation's own address (no server-side
+/// request forgery), and QESig only for this installation's CAs, which are on the national trusted list.
+struct SignatureController: RouteCollection {
+    static let maximumUpload = 25 * 1024 * 1024
+
+    func boot(routes: any RoutesBuilder) throws {
+        let size = ByteCount(integerLiteral: Self.maximumUpload)
+        routes.on(.POST, "api", "signatures", "validate", body: .collect(maxSize: size), use: validate)
+        routes.get("verify", use: page)
+        routes.on(.POST, "verify", body: .collect(maxSize: size), use: results)
+    }
+
+    struct Upload: Content {
+        var file: File
+        var detached: File?
+    }
+
+    struct Answer: Content {
+        var signatures: [SignatureValidationReport]
+    }
+
+    func validate(_ request: Request) async throws -> Answer {
+        let (file, detached) = try upload(request)
+        return Answer(signatures: try await reports(file, detached: detached, on: request))
+    }
+
+    func page(_ request: Request) async throws -> View {
+        try await request.view.render("verify", LicnaPage(request, title: request.t("verify.title"), body: VerifyPage(results: nil, error: nil)))
+    }
+
+    func results(_ request: Request) async throws -> View {
+        var body = VerifyPage(results: nil, error: nil)
+        do {
+            let (file, detached) = try upload(request)
+            let reports = try await reports(file, detached: detached, on: request)
+            body.results = VerifyPage.Results(reports: reports, request: request, fileName: try request.content.decode(Upload.self).file.filename,
+                                              sha256: SHA256.hash(data: file).map { String(format: "%02x", $0) }.joined())
+        } catch let error as SigningError {
+            body.error = error.message
+        } catch let error as Abort {
+            body.error = error.reason
+        }
+        return try await request.view.render("verify", LicnaPage(request, title: request.t("verify.title"), body: body))
+    }
+
+    private func upload(_ request: Request) throws -> ([UInt8], [UInt8]?) {
+        let upload: Upload
+        do { upload = try request.content.decode(Upload.self) } catch {
+            throw Abort(.badRequest, reason: request.t("verify.error.upload"))
+        }
+        let file = Array(upload.file.data.readableBytesView)
+        guard !file.isEmpty else { throw Abort(.badRequest, reason: request.t("verify.error.upload")) }
+        let detached = upload.detached.map { Array($0.data.readableBytesView) }.flatMap { $0.isEmpty ? nil : $0 }
+        return (file, detached)
+    }
+
+    private func reports(_ file: [UInt8], detached: [UInt8]?, on request: Request) async throws -> [SignatureValidationReport] {
+        let authority = request.application.licna.trust.authority(on: request.db)
+        var anchors: [Certificate] = []
+        var listed: [Certificate] = []
+        if let root = try? Certificate(pemEncoded: try await authority.export(.root)) { anchors.append(root) }
+        if let chain = try? await authority.export(.chain) {
+            listed = (try? PEMDocument.parseMultiple(pemString: chain).map { try Certificate(pemDocument: $0) }) ?? []
+        }
+        guard !anchors.isEmpty else { throw Abort(.serviceUnavailable, reason: request.t("verify.error.no-ca")) }
+        var hosts: Set<String> = []
+        if let address = try? await authority.publicURL(), let host = URL(string: address)?.host { hosts.insert(host.lowercased()) }
+        if let host = URL(string: request.application.licna.configuration.publicURL)?.host { hosts.insert(host.lowercased()) }
+        let policy = ValidationPolicy(trustAnchors: anchors, trustedListIssuers: listed,
+                                      revocationSource: HTTPRevocationSource(allowedHosts: hosts, timeout: 5, maximumSize: 2 * 1024 * 1024))
+        if file.starts(with: Array("%PDF".utf8)) {
+            do {
+                return try await PDFSignatureValidator(policy: policy).validate(file)
+            } catch let error as SigningError {
+                throw Abort(.unprocessableEntity, reason: error.message)
+            }
+        }
+        guard let detached else { throw Abort(.badRequest, reason: request.t("verify.error.detached")) }
+        return [await CMSSignatureValidator(policy: policy).validate(contentInfoDER: file, content: .bytes(detached), format: "CAdES")]
+    }
+}
+
+/// What the `/verify` page shows.
+struct VerifyPage: Encodable, Sendable {
+    struct Row: Encodable, Sendable {
+        var passed: Bool
+        var indication: String
+        var signer: String
+        var claimed: String
+        var proven: String
+        var status: String
+        var level: String
+        var coverage: String
+        var findings: [String]
+    }
+
+    struct Results: Encodable, Sendable {
+        var fileName: String
+        var sha256: String
+        var rows: [Row]
+
+        init(reports: [SignatureValidationReport], request: Request, fileName: String, sha256: String) {
+            self.fileName = fileName
+            self.sha256 = sha256
+            let formatter = ISO8601DateFormatter()
+            rows = reports.map { report in
+                Row(passed: report.passed,
+                    indication: report.indication.rawValue + (report.subIndication.map { " / \($0.rawValue)" } ?? ""),
+                    signer: [report.signerName, report.signerIdentifier].compactMap { $0 }.joined(separator: " · "),
+                    claimed: report.claimedSigningTime.map(formatter.string(from:)) ?? "—",
+                    proven: report.provenSigningTime.map(formatter.string(from:)) ?? request.t("verify.no-proof"),
+                    status: report.certificateStatus ?? "—",
+                    level: [report.format, report.qualification.rawValue].compactMap { $0 }.joined(separator: " · "),
+                    coverage: report.coverage ?? "—",
+                    findings: report.findings)
+            }
+        }
+    }
+
+    var results: Results?
+    var error: String?
+}

@@ -1,0 +1,148 @@
+import Crypto
+import Foundation
+@testable import LicnaDocuments
+import LicnaPKI
+import LicnaTestSupport
+import Testing
+import X509
+
+/// A test hierarchy whose signer certificate names a CRL address, so that revocation data can be fetched for
+/// B-LT and validation (RFC 5280 §4.2.1.13), with a TSA under the same root.
+struct PAdESTestPKI: Sendable {
+    static let crlURL = "http://crl.licna.test/root.crl"
+    let root: SigningAuthority
+    let signer: Certificate
+    let signerKey: Certificate.PrivateKey
+    let tsa: TimeStampResponder
+
+    init() throws {
+        let issuer = CertificateIssuer()
+        let serials = CertificateSerialNumberGenerator()
+        let now = Date()
+        let rootKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
+        let rootName = try DistinguishedName { CountryName("ME"); CommonName("PAdES Test Root") }
+        let rootCertificate = try issuer.issue(profile: .rootCA, subject: rootName, publicKey: rootKey.publicKey,
+                                               serialNumber: serials.next(), notBefore: now - 3_600, notAfter: now + 86_400 * 365,
+                                               authority: nil, selfSigningKey: rootKey,
+                                               options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil), maxPathLength: 0))
+        root = SigningAuthority(certificate: rootCertificate, privateKey: rootKey)
+        let locations = TrustServiceLocations(ocsp: nil, caIssuers: nil, crl: Self.crlURL)
+        signerKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        signer = try issuer.issue(profile: .signature, subject: try DistinguishedName.citizen(country: "ME", givenName: "Đurđa", surname: "Šćepanović", identificationNumber: "276543219"),
+                                  publicKey: signerKey.publicKey, serialNumber: serials.next(), notBefore: now - 3_600,
+                                  notAfter: now + 86_400 * 30, authority: root, options: .init(locations: locations))
+        let tsaKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let tsaCertificate = try issuer.issue(profile: .timestamping, subject: try DistinguishedName { CountryName("ME"); CommonName("PAdES Test TSA") },
+                                              publicKey: tsaKey.publicKey, serialNumber: serials.next(), notBefore: now - 3_600,
+                                              notAfter: now + 86_400 * 30, authority: root, options: .init(locations: locations))
+        tsa = try TimeStampResponder(certificate: tsaCertificate, signer: SoftwareSignatureProducer(privateKey: tsaKey))
+    }
+
+    func crl(revoking revoked: [RevokedCertificate] = []) throws -> [UInt8] {
+        try CertificateRevocationListBuilder().build(authority: root, crlNumber: 1, thisUpdate: Date() - 60, nextUpdate: Date() + 3_600,
+                                                     entries: revoked, distributionPoint: nil, scope: .all)
+    }
+}
+
+struct PAdESTestTSA: TimestampAuthority {
+    let responder: TimeStampResponder
+    func timestamp(_ imprint: MessageImprint, nonce: [UInt8]) async throws -> TimeStampToken {
+        let request = TimeStampRequest(messageImprint: imprint, nonce: nonce, certificateRequested: true)
+        return try TimeStampToken(responseDER: try await responder.response(for: request, serialNumber: [0x07], genTime: Date()))
+    }
+}
+
+/// Serves one CRL for its address, as the CA's web server would.
+struct StaticRevocationSource: RevocationSource {
+    let crl: [UInt8]
+    func ocspResponse(url: String, request: [UInt8]) async -> [UInt8]? { nil }
+    func crl(url: String) async -> [UInt8]? { url == PAdESTestPKI.crlURL ? crl : nil }
+}
+
+@Suite struct PAdESSignerTests {
+    let pki: PAdESTestPKI
+
+    init() throws {
+        pki = try PAdESTestPKI()
+    }
+
+    func document() throws -> [UInt8]? {
+        guard let font = try WriterFixtures.font() else { return nil }
+        return try PDFDocumentWriter(font: font).render(try SampleDocument.blocks(withImage: false)).data.map { $0 }
+    }
+
+    func sign(_ pdf: [UInt8], _ level: SignatureLevel) async throws -> [UInt8] {
+        try await PAdESSigner(certificate: pki.signer, chain: [pki.root.certificate], reason: "Saglasnost", location: "Podgorica").sign(
+            pdf, with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: level,
+            timestampAuthority: PAdESTestTSA(responder: pki.tsa), revocationSource: StaticRevocationSource(crl: try pki.crl()))
+    }
+
+    func validate(_ pdf: [UInt8], online: Bool = true, anchors: [Certificate]? = nil) async throws -> [SignatureValidationReport] {
+        let source: (any RevocationSource)? = online ? StaticRevocationSource(crl: try pki.crl()) : nil
+        return try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: anchors ?? [pki.root.certificate], revocationSource: source))
+            .validate(pdf)
+    }
+
+    @Test(arguments: [SignatureLevel.basic, .timestamped, .longTerm])
+    func signedDocumentsValidate(level: SignatureLevel) async throws {
+        guard let pdf = try document() else { return }
+        let signed = try await sign(pdf, level)
+        #expect(Array(signed.prefix(pdf.count)) == pdf)  // an incremental update: the original bytes stay
+        let reports = try await validate(signed, online: level != .longTerm)  // B-LT carries its own revocation data
+        #expect(reports.count == 1)
+        let report = try #require(reports.first)
+        #expect(report.indication == .totalPassed, "\(report.findings)")
+        if level == .longTerm {  // the DSS comes in a revision of its own, after the signature
+            #expect(report.coverage?.contains("validation data") == true && report.coverage?.hasSuffix("(allowed)") == true, "\(report.coverage ?? "")")
+        } else {
+            #expect(report.coverage == "the whole document")
+        }
+        #expect(report.signerIdentifier == "PNOME-276543219")
+        #expect(report.format == "PAdES-" + ["b-b": "B-B", "b-t": "B-T", "b-lt": "B-LT"][level.rawValue]!)
+        let file = try PDFFile(bytes: signed)
+        #expect((try file.documentSecurityStore() != nil) == (level == .longTerm))
+        // One byte of the signed range changed: HASH_FAILURE.
+        var tampered = signed
+        guard let position = PAdESSigner.find(Array("/Producer (Licna)".utf8), in: tampered, from: 0) else {
+            Issue.record("the writer's /Producer entry was not found")
+            return
+        }
+        tampered[position + 11] ^= 0x01  // "Licna" → "Micna", inside the signed range
+        let broken = try await validate(tampered)
+        #expect(broken.first?.indication == .totalFailed && broken.first?.subIndication == .hashFailure, "\(broken.first?.findings ?? [])")
+        // Another root: no chain.
+        let stranger = try PAdESTestPKI()
+        let untrusted = try await validate(signed, anchors: [stranger.root.certificate])
+        #expect(untrusted.first?.subIndication == .noCertificateChainFound)
+    }
+
+    @Test func aSecondSignatureKeepsTheFirstValid() async throws {
+        guard let pdf = try document() else { return }
+        let twice = try await sign(try await sign(pdf, .timestamped), .timestamped)
+        let reports = try await validate(twice)
+        #expect(reports.count == 2)
+        #expect(reports.allSatisfy { $0.indication == .totalPassed }, "\(reports.map(\.findings))")
+        #expect(reports[0].coverage?.contains("(allowed)") == true, "\(reports[0].coverage ?? "")")
+        #expect(reports[1].coverage == "the whole document")
+        let fields = try PDFFile(bytes: twice).formFields().map(\.fullyQualifiedName)
+        #expect(Set(fields) == ["Signature1", "Signature2"])
+    }
+
+    @Test func aRevocationBeforeTheTimestampIsRevoked() async throws {
+        guard let pdf = try document() else { return }
+        let revoked = try pki.crl(revoking: [RevokedCertificate(serialNumber: pki.signer.serialNumber, revocationDate: Date() - 300,
+                                                                 reason: .keyCompromise)])
+        let signed = try await sign(pdf, .timestamped)
+        let reports = try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate],
+                                                                              revocationSource: StaticRevocationSource(crl: revoked)))
+            .validate(signed)
+        #expect(reports.first?.indication == .totalFailed && reports.first?.subIndication == .revoked)
+    }
+
+    @Test func encryptedAndBrokenFilesGetClearErrors() async throws {
+        let notPDF = Array("%PDF-1.7\nthis is not a PDF\n".utf8)
+        await #expect(throws: SigningError.self) {
+            _ = try await PAdESSigner(certificate: pki.signer).sign(notPDF, with: SoftwareSignatureProducer(privateKey: pki.signerKey))
+        }
+    }
+}
