@@ -16,24 +16,25 @@ extension Card {
     /// signature (CONVENTIONS.md: from a prompt without echo, or a line of standard input).
     struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign a file with the card's signature key (CAdES detached .p7s), asking for the PIN.")
+            abstract: "Sign a file with the card's signature key (PAdES inside a PDF, or CAdES detached .p7s), asking for the PIN.")
         @Argument(help: "The file to sign.") var file: String
         @Option(help: "A virtual card image.") var card: String?
         @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
-        @Option(help: "cades (a detached .p7s).") var format = "cades"
-        @Option(help: "b-b, or b-t with a timestamp from --server or --tsa.") var level = "b-b"
+        @Option(help: "pades (a signed PDF) or cades (a detached .p7s); pades for PDFs by default.") var format: String?
+        @Option(help: "b-b, b-t (a timestamp from --server or --tsa) or, for PAdES, b-lt (validation data in the PDF).") var level = "b-b"
         @Option(help: "A Licna server: its TSA for b-t and its CA certificates for the chain.") var server: String?
         @Option(help: "A timestamp authority's address (RFC 3161 over HTTP).") var tsa: String?
         @Option(help: "PEM file with the CA certificates to embed (the chain above the signer).") var chain: String?
         @Option(name: [.short, .customLong("out")], help: "Output file.") var out: String
 
         func run() async throws {
-            guard format == "cades" else { throw explained(Exit.usage, "cli.sign.format", ["value": format]) }
-            guard let level = SignatureLevel(rawValue: level), level != .longTerm else {
-                throw explained(Exit.usage, "cli.sign.level", ["value": level])
-            }
             guard let content = FileManager.default.contents(atPath: file) else {
                 throw explained(Exit.failed, "cli.import.unreadable", ["file": file])
+            }
+            let format = self.format ?? (content.starts(with: Array("%PDF".utf8)) ? "pades" : "cades")
+            guard format == "cades" || format == "pades" else { throw explained(Exit.usage, "cli.sign.format", ["value": format]) }
+            guard let level = SignatureLevel(rawValue: level), level != .longTerm || format == "pades" else {
+                throw explained(Exit.usage, "cli.sign.level", ["value": level])
             }
             let channel = try openChannel(card: card, reader: reader)
             let piv = PIVClient(channel: channel)
@@ -60,9 +61,15 @@ extension Card {
             }
             let signature: [UInt8]
             do {
-                signature = try await CAdESSigner(certificate: certificate, chain: intermediates).sign(
-                    Array(content), with: SoftwareSignatureProducer(privateKey: Certificate.PrivateKey(key)), level: level,
-                    timestampAuthority: authority)
+                let producer = SoftwareSignatureProducer(privateKey: Certificate.PrivateKey(key))
+                if format == "pades" {
+                    signature = try await PAdESSigner(certificate: certificate, chain: intermediates).sign(
+                        Array(content), with: producer, level: level, timestampAuthority: authority,
+                        revocationSource: HTTPRevocationSource())
+                } else {
+                    signature = try await CAdESSigner(certificate: certificate, chain: intermediates).sign(
+                        Array(content), with: producer, level: level, timestampAuthority: authority)
+                }
             } catch let error as PIVError {
                 throw explained(Exit.no, "cli.sign.card-refused", ["detail": error.description])
             } catch let error as SigningError {

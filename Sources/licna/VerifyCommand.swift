@@ -12,7 +12,7 @@ import X509
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate a signature (CAdES .p7s with --detached) against trust anchors; exit 0 only when it is TOTAL-PASSED.")
-    @Argument(help: "The signature file (.p7s).") var file: String
+    @Argument(help: "A signed PDF, or a .p7s signature (with --detached).") var file: String
     @Option(help: "The signed file, for a detached signature.") var detached: String?
     @Option(help: "A trust anchor (PEM); repeat for more.") var trust: [String] = []
     @Option(help: "A Licna server whose root is a trust anchor (fetched from /pki/ca/root.cer).") var server: String?
@@ -32,26 +32,36 @@ struct Verify: AsyncParsableCommand {
             anchors.append(root)
         }
         guard !anchors.isEmpty else { throw explained(Exit.usage, "cli.verify.no-anchor") }
-        guard let detached else { throw explained(Exit.usage, "cli.verify.detached-needed") }
-        guard let content = FileManager.default.contents(atPath: detached) else {
-            throw explained(Exit.failed, "cli.import.unreadable", ["file": detached])
-        }
         let policy = ValidationPolicy(trustAnchors: anchors, revocationSource: offline ? nil : HTTPRevocationSource())
-        let report = await CMSSignatureValidator(policy: policy).validate(
-            contentInfoDER: Array(signature), content: .bytes(Array(content)), format: "CAdES")
+        let reports: [SignatureValidationReport]
+        if signature.starts(with: Array("%PDF".utf8)) {
+            do {
+                reports = try await PDFSignatureValidator(policy: policy).validate(Array(signature))
+            } catch let error as SigningError {
+                throw explained(Exit.failed, "cli.verify.unreadable", ["detail": error.message])
+            }
+        } else {
+            guard let detached else { throw explained(Exit.usage, "cli.verify.detached-needed") }
+            guard let content = FileManager.default.contents(atPath: detached) else {
+                throw explained(Exit.failed, "cli.import.unreadable", ["file": detached])
+            }
+            reports = [await CMSSignatureValidator(policy: policy).validate(
+                contentInfoDER: Array(signature), content: .bytes(Array(content)), format: "CAdES")]
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             encoder.dateEncodingStrategy = .iso8601
-            Terminal.print(String(decoding: try encoder.encode(["signatures": [report]]), as: UTF8.self))
+            Terminal.print(String(decoding: try encoder.encode(["signatures": reports]), as: UTF8.self))
         } else {
-            Terminal.print(Self.lines(report).joined(separator: "\n"))
+            if reports.isEmpty { Terminal.say("cli.verify.none") }
+            for (index, report) in reports.enumerated() { Terminal.print(Self.lines(report, number: index + 1).joined(separator: "\n")) }
         }
-        if !report.passed { throw Exit.no }
+        if reports.isEmpty || !reports.allSatisfy(\.passed) { throw Exit.no }
     }
 
-    static func lines(_ report: SignatureValidationReport) -> [String] {
-        var lines = ["signature 1: \(report.indication.rawValue)" + (report.subIndication.map { "/\($0.rawValue)" } ?? "")]
+    static func lines(_ report: SignatureValidationReport, number: Int) -> [String] {
+        var lines = ["signature \(number): \(report.indication.rawValue)" + (report.subIndication.map { "/\($0.rawValue)" } ?? "")]
         let formatter = ISO8601DateFormatter()
         if let name = report.signerName { lines.append("  signer: \(name)" + (report.signerIdentifier.map { " (\($0))" } ?? "")) }
         if let issuer = report.issuer { lines.append("  issuer: \(issuer)") }
@@ -59,6 +69,7 @@ struct Verify: AsyncParsableCommand {
         if let time = report.provenSigningTime { lines.append("  proven signing time (timestamp): \(formatter.string(from: time))") }
         if let status = report.certificateStatus { lines.append("  certificate status: \(status)") }
         if let format = report.format { lines.append("  level: \(format)") }
+        if let coverage = report.coverage { lines.append("  covers: \(coverage)") }
         lines.append("  qualification: \(report.qualification.rawValue)")
         for finding in report.findings { lines.append("  note: \(finding)") }
         return lines

@@ -1,0 +1,87 @@
+"""PAdES signatures made with the card (`licna card sign` on a PDF) checked by pyHanko and qpdf, and validated by
+`licna verify`; a second signature keeps the first valid."""
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from test_trust import trust  # noqa: F401  (trust: a CA hierarchy served on loopback)
+from test_signing import make_card
+
+
+def tool(name):
+    if not shutil.which(name):
+        pytest.fail(f"{name} is missing (scripts/test installs it)")
+    return name
+
+
+def minimal_pdf():
+    """A one-page PDF written by hand, with a correct classic cross-reference table."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+    ]
+    content = b"BT /F1 12 Tf 72 720 Td (Ugovor) Tj ET"
+    objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f\r\n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n\r\n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def pyhanko_validate(trust, pdf):
+    tool("pyhanko")
+    process = subprocess.run(["pyhanko", "sign", "validate", "--trust", trust.path("root.pem"), "--trust-replace",
+                              "--other-certs", trust.path("chain.pem"), str(pdf)], capture_output=True, text=True, timeout=120)
+    return process.returncode, process.stdout + process.stderr
+
+
+@pytest.mark.parametrize("level", ["b-b", "b-t", "b-lt"])
+def test_card_pades_is_intact_and_trusted_for_pyhanko(trust, tmp_path, level):
+    card = make_card(trust, tmp_path)
+    source = tmp_path / "ugovor.pdf"
+    source.write_bytes(minimal_pdf())
+    signed = tmp_path / f"ugovor-{level}.pdf"
+    trust.installation.run("card", "sign", str(source), "--card", card, "--level", level, "--server", trust.url, "-o", str(signed),
+                           stdin="123456\n", data=False, check=0)
+    assert signed.read_bytes().startswith(source.read_bytes())  # an incremental update
+    status, output = pyhanko_validate(trust, signed)
+    assert status == 0, output
+    assert "INTACT" in output.upper() and "TRUSTED" in output.upper(), output
+    if level != "b-b":
+        assert "timestamp" in output.lower(), output
+    check = subprocess.run([tool("qpdf"), "--check", str(signed)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    report = json.loads(trust.installation.run("verify", str(signed), "--server", trust.url, "--json", data=False, check=0).stdout)
+    assert [s["indication"] for s in report["signatures"]] == ["TOTAL-PASSED"]
+    assert report["signatures"][0]["format"] == "PAdES-" + level.upper()
+
+
+def test_a_second_signature_keeps_the_first_valid(trust, tmp_path):
+    card = make_card(trust, tmp_path)
+    source = tmp_path / "ugovor.pdf"
+    source.write_bytes(minimal_pdf())
+    once, twice = tmp_path / "once.pdf", tmp_path / "twice.pdf"
+    for src, out in ((source, once), (once, twice)):
+        trust.installation.run("card", "sign", str(src), "--card", card, "--level", "b-t", "--server", trust.url, "-o", str(out),
+                               stdin="123456\n", data=False, check=0)
+    status, output = pyhanko_validate(trust, twice)
+    assert status == 0, output
+    report = json.loads(trust.installation.run("verify", str(twice), "--server", trust.url, "--json", data=False, check=0).stdout)
+    assert [s["indication"] for s in report["signatures"]] == ["TOTAL-PASSED", "TOTAL-PASSED"]
+    assert report["signatures"][0]["coverage"].endswith("(allowed)")
+    # One byte of the first signed range changed: HASH_FAILURE for both, exit 1.
+    data = bytearray(twice.read_bytes())
+    data[data.index(b"(Ugovor)") + 1] ^= 0x20
+    twice.write_bytes(bytes(data))
+    broken = json.loads(trust.installation.run("verify", str(twice), "--server", trust.url, "--json", data=False, check=1).stdout)
+    assert broken["signatures"][0]["subIndication"] == "HASH_FAILURE"
