@@ -1,4 +1,4 @@
-/// Reads the cross-reference sections of a file from `startxref` back through every /Prev (ISO 32000-1 §7.5.6):
+/// Reads the cross-reference sections of a file (ISO 32000-1 §7.5.6; `PDFFile` follows /Prev from `startxref`):
 /// classic tables (§7.5.4) with their trailers (§7.5.5), cross-reference streams (§7.5.8) and hybrid files whose
 /// table trailer points at a stream with /XRefStm (§7.5.8.4).
 struct PDFCrossReferenceReader {
@@ -16,23 +16,6 @@ struct PDFCrossReferenceReader {
             throw PDFError(.invalidCrossReference, "'startxref' is not followed by an offset in the file", at: index)
         }
         return offset
-    }
-
-    /// Every section from the newest back, following /Prev; each offset is read once, so /Prev loops end.
-    func readChain(from offset: Int) throws -> [PDFCrossReferenceSection] {
-        var sections: [PDFCrossReferenceSection] = []
-        var visited: Set<Int> = []
-        var next: Int? = offset
-        while let current = next, !visited.contains(current) {
-            guard sections.count < options.maximumCrossReferenceSections else {
-                throw PDFError(.limitExceeded, "more than \(options.maximumCrossReferenceSections) updates")
-            }
-            visited.insert(current)
-            let section = try readSection(at: current)
-            sections.append(section)
-            next = section.trailer["Prev"]?.integerValue
-        }
-        return sections
     }
 
     func readSection(at offset: Int) throws -> PDFCrossReferenceSection {

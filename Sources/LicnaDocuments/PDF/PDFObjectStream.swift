@@ -14,7 +14,6 @@ struct PDFObjectStream {
         else { throw PDFError(.invalidStructure, "object stream \(number) has a bad /N or /First") }
         var lexer = PDFLexer(bytes: data, position: 0, end: first)
         var directory: [(number: Int, offset: Int)] = []
-        directory.reserveCapacity(count)
         for _ in 0..<count {
             guard case .integer(let objectNumber)? = try lexer.next(), case .integer(let offset)? = try lexer.next(),
                 objectNumber > 0, offset >= 0, offset <= data.count - first

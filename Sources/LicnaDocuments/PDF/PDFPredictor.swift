@@ -21,6 +21,11 @@ struct PDFPredictor {
         let bitsPerPixel = colors * bitsPerComponent
         let bytesPerPixel = max(1, (bitsPerPixel + 7) / 8)
         let rowLength = (bitsPerPixel * columns + 7) / 8
+        // A real stream holds at least one row; refusing longer rows keeps hostile /Columns from allocating.
+        guard !data.isEmpty else { return data }
+        guard rowLength <= data.count else {
+            throw PDFError(.invalidStreamData, "predictor rows of \(rowLength) bytes in \(data.count) bytes of data")
+        }
         if predictor == 2 { return try tiff(data, rowLength: rowLength, bytesPerPixel: bytesPerPixel) }
         guard predictor >= 10 else { throw PDFError(.unsupportedFilter, "predictor \(predictor) is not defined") }
         return try png(data, rowLength: rowLength, bytesPerPixel: bytesPerPixel)

@@ -1,0 +1,263 @@
+import Foundation
+import LicnaDocuments
+import Testing
+
+/// Small PDFs built byte by byte, with correct cross-reference offsets.
+enum PDFFixtures {
+    /// The content stream of every generated page.
+    static let content = Array("BT /F1 24 Tf 72 720 Td (Hello Licna) Tj ET".utf8)
+
+    /// The objects of a document with `pageCount` pages: 1 catalog, 2 pages, 3 font, then page and content pairs.
+    static func objects(pageCount: Int) -> [[UInt8]] {
+        let kids = (0..<pageCount).map { "\(4 + 2 * $0) 0 R" }.joined(separator: " ")
+        var objects: [[UInt8]] = [
+            Array("<< /Type /Catalog /Pages 2 0 R >>".utf8),
+            Array("<< /Type /Pages /Kids [\(kids)] /Count \(pageCount) /MediaBox [0 0 612 792] >>".utf8),
+            Array("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".utf8),
+        ]
+        for page in 0..<pageCount {
+            let number = 4 + 2 * page
+            objects.append(
+                Array("<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 3 0 R >> >> /Contents \(number + 1) 0 R >>".utf8))
+            objects.append(Array("<< /Length \(content.count) >>\nstream\n".utf8) + content + Array("\nendstream".utf8))
+        }
+        return objects
+    }
+
+    /// A valid PDF with a classic cross-reference table (ISO 32000-1 §7.5.4).
+    static func classic(pageCount: Int = 1) -> [UInt8] {
+        let objects = objects(pageCount: pageCount)
+        var output = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(output.count)
+            output += Array("\(index + 1) 0 obj\n".utf8) + object + Array("\nendobj\n".utf8)
+        }
+        let xref = output.count
+        output += Array("xref\n0 \(objects.count + 1)\n0000000000 65535 f \n".utf8)
+        for offset in offsets { output += Array((pad(offset, 10) + " 00000 n \n").utf8) }
+        output += Array("trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n".utf8)
+        return output
+    }
+
+    /// The same document with its pages and fonts in an uncompressed object stream (§7.5.7) and an uncompressed
+    /// cross-reference stream (§7.5.8) with /W [1 2 1].
+    ///
+    /// With `hybrid`, `startxref` points instead at a classic table that lists only the objects stored directly and
+    /// names the stream with /XRefStm, as a hybrid-reference file does (§7.5.8.4).
+    static func withCrossReferenceStream(pageCount: Int = 1, hybrid: Bool = false) -> [UInt8] {
+        let objects = objects(pageCount: pageCount)
+        var output = Array("%PDF-1.7\n".utf8)
+        var entries: [Int: (type: UInt8, field2: Int, field3: UInt8)] = [0: (0, 0, 255)]
+        // Dictionaries that are not streams go into object stream number `objects.count + 1`.
+        let streamNumber = objects.count + 1
+        var header = ""
+        var body: [UInt8] = []
+        var index = 0
+        for (position, object) in objects.enumerated() where !object.contains(UInt8(ascii: "\n")) {
+            header += "\(position + 1) \(body.count) "
+            body += object + [0x0A]
+            entries[position + 1] = (2, streamNumber, UInt8(index))
+            index += 1
+        }
+        for (position, object) in objects.enumerated() where object.contains(UInt8(ascii: "\n")) {
+            entries[position + 1] = (1, output.count, 0)
+            output += Array("\(position + 1) 0 obj\n".utf8) + object + Array("\nendobj\n".utf8)
+        }
+        let headerBytes = Array(header.utf8)
+        let objectStream = headerBytes + body
+        entries[streamNumber] = (1, output.count, 0)
+        output += Array("\(streamNumber) 0 obj\n<< /Type /ObjStm /N \(index) /First \(headerBytes.count) /Length \(objectStream.count) >>\nstream\n".utf8)
+        output += objectStream + Array("\nendstream\nendobj\n".utf8)
+        let xrefNumber = streamNumber + 1
+        entries[xrefNumber] = (1, output.count, 0)
+        var rows: [UInt8] = []
+        for number in 0...xrefNumber {
+            let entry = entries[number] ?? (0, 0, 0)
+            rows += [entry.type, UInt8(entry.field2 >> 8), UInt8(entry.field2 & 0xFF), entry.field3]
+        }
+        let xref = output.count
+        output += Array("\(xrefNumber) 0 obj\n<< /Type /XRef /Size \(xrefNumber + 1) /W [1 2 1] /Root 1 0 R /Length \(rows.count) >>\nstream\n".utf8)
+        output += rows + Array("\nendstream\nendobj\n".utf8)
+        guard hybrid else {
+            output += Array("startxref\n\(xref)\n%%EOF\n".utf8)
+            return output
+        }
+        let table = output.count
+        output += Array("xref\n0 \(xrefNumber + 1)\n".utf8)
+        for number in 0...xrefNumber {
+            let entry = entries[number] ?? (0, 0, 0)
+            output += Array((entry.type == 1 ? "\(pad(entry.field2, 10)) 00000 n \n" : "0000000000 65535 f \n").utf8)
+        }
+        output += Array("trailer\n<< /Size \(xrefNumber + 1) /Root 1 0 R /XRefStm \(xref) >>\nstartxref\n\(table)\n%%EOF\n".utf8)
+        return output
+    }
+
+    /// `bytes` with an incremental update (§7.5.6) that replaces `objects` and adds nothing else: a classic table
+    /// section whose trailer points back with /Prev.
+    static func appendingUpdate(to bytes: [UInt8], replacing objects: [(PDFReference, PDFObject)]) throws -> [UInt8] {
+        let file = try PDFFile(bytes: bytes)
+        var output = bytes
+        if output.last != 0x0A { output.append(0x0A) }
+        var offsets: [(Int, Int)] = []
+        for (reference, object) in objects {
+            offsets.append((reference.objectNumber, output.count))
+            output += PDFSerializer.serializeIndirectObject(object, as: reference)
+        }
+        let xref = output.count
+        output += Array("xref\n".utf8)
+        for (number, offset) in offsets.sorted(by: { $0.0 < $1.0 }) {
+            output += Array("\(number) 1\n\(pad(offset, 10)) 00000 n \n".utf8)
+        }
+        var trailer = PDFDictionary()
+        trailer["Size"] = .integer(max(file.size, (objects.map(\.0.objectNumber).max() ?? 0) + 1))
+        trailer["Root"] = file.trailer["Root"]
+        trailer["Prev"] = .integer(file.newestCrossReferenceOffset ?? 0)
+        output += Array("trailer\n".utf8) + PDFSerializer.serialize(.dictionary(trailer))
+        output += Array("\nstartxref\n\(xref)\n%%EOF\n".utf8)
+        return output
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
+
+/// Deterministic generator for the generative tests (SplitMix64).
+struct PDFTestRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// `bytes` with a few random flips, truncations, insertions, digit changes or copied spans.
+    mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
+        var copy = bytes
+        for _ in 0..<Int.random(in: 1...4, using: &self) {
+            guard !copy.isEmpty else { break }
+            let index = Int.random(in: 0..<copy.count, using: &self)
+            switch Int.random(in: 0..<6, using: &self) {
+            case 0: copy[index] ^= UInt8.random(in: 1...255, using: &self)
+            case 1: copy = Array(copy.prefix(index))
+            case 2: copy.insert(UInt8.random(in: 0...255, using: &self), at: index)
+            case 3: copy[index] = Array("0123456789".utf8)[Int.random(in: 0..<10, using: &self)]
+            case 4:
+                let length = Int.random(in: 1...min(64, copy.count - index), using: &self)
+                copy.removeSubrange(index..<(index + length))
+            default:
+                let source = Int.random(in: 0..<copy.count, using: &self)
+                let length = Int.random(in: 1...min(32, copy.count - source), using: &self)
+                copy.insert(contentsOf: copy[source..<(source + length)], at: index)
+            }
+        }
+        return copy
+    }
+}
+
+/// Runs the independent tools of the interop tests (qpdf, pyHanko, openssl).
+enum ExternalTool {
+    /// The executable `name` on PATH, or nil; records an issue when it is missing and `CI` is "true".
+    static func executable(_ name: String) -> URL? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        for directory in paths {
+            let url = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("\(name) is not installed but CI=true: the interop test cannot be skipped")
+        } else {
+            print("note: \(name) not found, interop test skipped")
+        }
+        return nil
+    }
+
+    /// Runs `tool arguments` in `directory`; returns the exit status and the combined output.
+    @discardableResult
+    static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let outputURL = directory.appendingPathComponent("output-\(UUID().uuidString).txt")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: outputURL)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        return (process.terminationStatus, (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "")
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("licna-pdf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+extension PDFFixtures {
+    /// A one-page PDF with an incremental update that adds a signature field whose signature dictionary has a
+    /// /ByteRange over the whole file and /Contents `30 03 02 01 00` (a DER SEQUENCE) padded with zeros; not a
+    /// real signature, but the structure a validator looks for. Also a /DSS with one certificate stream.
+    static func structurallySigned() throws -> [UInt8] {
+        let original = classic(pageCount: 1)
+        let file = try PDFFile(bytes: original)
+        var catalog = try file.catalog()
+        catalog["AcroForm"] = .dictionary(["Fields": [.reference(PDFReference(objectNumber: 6))], "SigFlags": 3])
+        catalog["DSS"] = .dictionary(
+            [
+                "Certs": [.reference(PDFReference(objectNumber: 8))],
+                "VRI": .dictionary(["ABCDEF": .dictionary(["Cert": [.reference(PDFReference(objectNumber: 8))]])]),
+            ])
+        let field: PDFDictionary = [
+            "FT": .name("Sig"), "T": .string(PDFString(text: "Potpis čćš")), "V": .reference(PDFReference(objectNumber: 7)),
+            "Type": .name("Annot"), "Subtype": .name("Widget"), "Rect": [0, 0, 0, 0], "F": 132,
+            "P": .reference(PDFReference(objectNumber: 4)),
+        ]
+        let certificate = PDFStream(dictionary: PDFDictionary(), bytes: [0x30, 0x00])
+        var output = original
+        var offsets: [(Int, Int)] = []
+        func add(_ number: Int, _ bytes: [UInt8]) {
+            offsets.append((number, output.count))
+            output += bytes
+        }
+        add(1, PDFSerializer.serializeIndirectObject(.dictionary(catalog), as: PDFReference(objectNumber: 1)))
+        add(6, PDFSerializer.serializeIndirectObject(.dictionary(field), as: PDFReference(objectNumber: 6)))
+        add(8, PDFSerializer.serializeIndirectObject(.stream(certificate), as: PDFReference(objectNumber: 8)))
+        let placeholder = "[0 0000000000 0000000000 0000000000]"
+        let contents = [UInt8]([0x30, 0x03, 0x02, 0x01, 0x00]) + [UInt8](repeating: 0, count: 59)
+        let contentsHex = PDFSerializer.serialize(.string(PDFString(bytes: contents, prefersHexadecimal: true)))
+        let signatureStart = output.count
+        add(7, Array("7 0 obj\n<</Type /Sig/Filter /Adobe.PPKLite/SubFilter /ETSI.CAdES.detached/M (D:20240102030405Z)/ByteRange \(placeholder)/Contents ".utf8))
+        let gapStart = output.count
+        output += contentsHex
+        let gapEnd = output.count
+        output += Array("/Reason (Test)>>\nendobj\n".utf8)
+        let xref = output.count
+        output += Array("xref\n0 1\n0000000000 65535 f \n".utf8)
+        for (number, offset) in offsets.sorted(by: { $0.0 < $1.0 }) {
+            output += Array("\(number) 1\n\(pad(offset, 10)) 00000 n \n".utf8)
+        }
+        output += Array("trailer\n<</Size 9/Root 1 0 R/Prev \(file.newestCrossReferenceOffset ?? 0)>>\nstartxref\n\(xref)\n%%EOF\n".utf8)
+        let byteRange = "[0 \(pad(gapStart, 10)) \(pad(gapEnd, 10)) \(pad(output.count - gapEnd, 10))]"
+        guard let placeholderOffset = PDFFixtures.find(Array(placeholder.utf8), in: output, from: signatureStart) else {
+            throw PDFError(.syntax, "the /ByteRange placeholder is missing")
+        }
+        output.replaceSubrange(placeholderOffset..<(placeholderOffset + placeholder.utf8.count), with: Array(byteRange.utf8))
+        return output
+    }
+
+    static func find(_ pattern: [UInt8], in bytes: [UInt8], from: Int = 0) -> Int? {
+        guard bytes.count >= pattern.count else { return nil }
+        return (from...(bytes.count - pattern.count)).first { Array(bytes[$0..<($0 + pattern.count)]) == pattern }
+    }
+}
