@@ -85,3 +85,39 @@ def test_a_second_signature_keeps_the_first_valid(trust, tmp_path):
     twice.write_bytes(bytes(data))
     broken = json.loads(trust.installation.run("verify", str(twice), "--server", trust.url, "--json", data=False, check=1).stdout)
     assert broken["signatures"][0]["subIndication"] == "HASH_FAILURE"
+
+
+def post_multipart(url, fields):
+    """A multipart/form-data POST with files given as (name, filename, bytes)."""
+    import urllib.request
+    boundary = "----licna-test-boundary"
+    body = b""
+    for name, filename, data in fields:
+        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n"
+                 f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status, response.read().decode()
+
+
+def test_the_api_and_the_public_page_validate_uploads(trust, tmp_path):
+    import urllib.request
+    card = make_card(trust, tmp_path)
+    source = tmp_path / "ugovor.pdf"
+    source.write_bytes(minimal_pdf())
+    signed = tmp_path / "signed.pdf"
+    trust.installation.run("card", "sign", str(source), "--card", card, "--level", "b-t", "--server", trust.url, "-o", str(signed),
+                           stdin="123456\n", data=False, check=0)
+    status, body = post_multipart(trust.url + "/api/signatures/validate", [("file", "signed.pdf", signed.read_bytes())])
+    report = json.loads(body)["signatures"]
+    assert status == 200 and [s["indication"] for s in report] == ["TOTAL-PASSED"], body
+    assert report[0]["signerIdentifier"].startswith("PNOME-")
+    with urllib.request.urlopen(trust.url + "/verify?lang=en", timeout=30) as response:
+        page = response.read().decode()
+    assert "printout of a signed document carries no signature" in page and 'enctype="multipart/form-data"' in page
+    status, page = post_multipart(trust.url + "/verify?lang=en", [("file", "signed.pdf", signed.read_bytes())])
+    assert status == 200 and "TOTAL-PASSED" in page and "PNOME-" in page and "the whole document" in page
+    # A document without signatures, and something that is not a PDF.
+    status, page = post_multipart(trust.url + "/verify?lang=en", [("file", "plain.pdf", minimal_pdf())])
+    assert "no signature" in page
