@@ -1,4 +1,5 @@
 import Foundation
+import LicnaTestSupport
 import Testing
 
 @testable import LicnaDocuments
@@ -10,7 +11,7 @@ import Testing
         guard let original = WriterFixtures.fontBytes() else { return }
         let directory = try FontTableDirectory(FontBytes(original))
         let records = directory.records.values.sorted { $0.tag < $1.tag }
-        var random = WriterTestRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         var parsed = 0
         for _ in 0..<150 {
             var bytes = original

@@ -1,4 +1,5 @@
 import Foundation
+import LicnaTestSupport
 import LicnaDocuments
 import Testing
 
@@ -35,7 +36,7 @@ import Testing
     @Test(arguments: [UInt64(11), 12, 13])
     func mutatedJPEGsFailCleanly(seed: UInt64) {
         let original = WriterFixtures.grayJPEG(width: 64, height: 48)
-        var random = WriterTestRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         for _ in 0..<500 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...3, using: &random) {

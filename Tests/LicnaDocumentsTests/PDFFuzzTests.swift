@@ -1,4 +1,5 @@
 import Foundation
+import LicnaTestSupport
 import LicnaDocuments
 import Testing
 import ZIPFoundation
@@ -46,14 +47,14 @@ import ZIPFoundation
 
     @Test func randomMutationsNeverCrash() throws {
         let seed = ProcessInfo.processInfo.environment["LICNA_PDF_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5EED_0005
-        var random = PDFTestRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         let seeds = try seeds()
         var slowest = Duration.zero
         var opened = 0
         let iterations = ProcessInfo.processInfo.environment["LICNA_PDF_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 4_000
         for _ in 0..<iterations {
             let seed = seeds[Int.random(in: 0..<seeds.count, using: &random)]
-            let result = exercise(random.mutate(seed))
+            let result = exercise(random.mutatePDF(seed))
             slowest = max(slowest, result.duration)
             if result.opened { opened += 1 }
         }
@@ -69,7 +70,7 @@ import ZIPFoundation
     }
 
     @Test func randomBytesAfterAHeaderAreHandled() {
-        var random = PDFTestRandom(seed: 42)
+        var random = SeededRandom(seed: 42)
         let alphabet = Array("0123456789 obj endobj stream endstream xref trailer startxref << >> [ ] ( ) < > / R n f\n".utf8)
         for _ in 0..<500 {
             var bytes = Array("%PDF-1.7\n".utf8)

@@ -1,4 +1,5 @@
 import LicnaDocuments
+import LicnaTestSupport
 import Testing
 
 @Suite struct PDFObjectTests {
@@ -79,7 +80,7 @@ import Testing
     }
 
     @Test func serializedObjectsParseBackEqual() throws {
-        var random = PDFTestRandom(seed: 5)
+        var random = SeededRandom(seed: 5)
         for _ in 0..<500 {
             let object = randomObject(depth: 0, using: &random)
             let text = object.serialized
@@ -101,7 +102,7 @@ import Testing
         #expect(PDFDate.parse("garbage") == nil)
     }
 
-    private func randomObject(depth: Int, using random: inout PDFTestRandom) -> PDFObject {
+    private func randomObject(depth: Int, using random: inout SeededRandom) -> PDFObject {
         switch Int.random(in: 0..<(depth > 3 ? 7 : 9), using: &random) {
         case 0: return .null
         case 1: return .boolean(Bool.random(using: &random))

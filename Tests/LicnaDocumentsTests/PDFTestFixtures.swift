@@ -1,4 +1,5 @@
 import Foundation
+import LicnaTestSupport
 import LicnaDocuments
 import Testing
 
@@ -124,20 +125,10 @@ enum PDFFixtures {
     }
 }
 
-/// Deterministic generator for the generative tests (SplitMix64).
-struct PDFTestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// PDF-aware mutations for the generative tests, on the shared seeded generator.
+extension SeededRandom {
     /// `bytes` with a few random flips, truncations, insertions, digit changes or copied spans.
-    mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
+    mutating func mutatePDF(_ bytes: [UInt8]) -> [UInt8] {
         var copy = bytes
         for _ in 0..<Int.random(in: 1...4, using: &self) {
             guard !copy.isEmpty else { break }

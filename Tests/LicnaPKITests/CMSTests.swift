@@ -182,7 +182,7 @@ import X509
 
     @Test func decoderSurvivesRandomAndMutatedInput() async throws {
         let valid = try await CMSSignedDataBuilder(content: Array("fuzz".utf8), signerCertificate: pki.signer).sign(signer: signer)
-        var random = CMSTestRandom(seed: 5652)
+        var random = SeededRandom(seed: 5652)
         var verified = 0
         var nonPKIErrors: [String] = []
         for round in 0..<4_000 {

@@ -62,8 +62,8 @@ public struct CMSTestPKI: Sendable {
     }
 }
 
-/// Deterministic generator for the generative tests (SplitMix64).
-public struct CMSTestRandom: RandomNumberGenerator {
+/// Deterministic generator for the generative tests of every suite (SplitMix64).
+public struct SeededRandom: RandomNumberGenerator {
     public var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {
