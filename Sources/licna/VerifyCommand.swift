@@ -16,6 +16,7 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "The signed file, for a detached signature.") var detached: String?
     @Option(help: "A trust anchor (PEM); repeat for more.") var trust: [String] = []
     @Option(help: "A Licna server whose root is a trust anchor (fetched from /pki/ca/root.cer).") var server: String?
+    @Option(help: "CA certificates (PEM) on the trusted list: their qualified certificates with QcSSCD make QESig.") var trustedList: [String] = []
     @Flag(help: "Use only the revocation data in the file; fetch nothing.") var offline = false
     @Flag(help: "Print JSON.") var json = false
 
@@ -32,7 +33,9 @@ struct Verify: AsyncParsableCommand {
             anchors.append(root)
         }
         guard !anchors.isEmpty else { throw explained(Exit.usage, "cli.verify.no-anchor") }
-        let policy = ValidationPolicy(trustAnchors: anchors, revocationSource: offline ? nil : HTTPRevocationSource())
+        var listed: [Certificate] = []
+        for path in trustedList { listed += try loadCertificates(path) }
+        let policy = ValidationPolicy(trustAnchors: anchors, trustedListIssuers: listed, revocationSource: offline ? nil : HTTPRevocationSource())
         let reports: [SignatureValidationReport]
         if signature.starts(with: Array("%PDF".utf8)) {
             do {

@@ -42,7 +42,7 @@ def verhoeff_number():
 class TrustServer:
     """A data folder with a CA hierarchy, served by `licna serve` on a loopback port."""
 
-    def __init__(self, installation, tmp_path, dedicated_ocsp=False):
+    def __init__(self, installation, tmp_path, dedicated_ocsp=False, init_args=()):
         self.installation = installation
         self.dir = tmp_path
         self.port = free_port()
@@ -50,7 +50,7 @@ class TrustServer:
         self.ocsp_port = free_port() if dedicated_ocsp else None
         self.ocsp_url = f"http://127.0.0.1:{self.ocsp_port}/" if dedicated_ocsp else self.url + "/pki/ocsp"
         self.env = {"LICNA_ROOT_PASSPHRASE": ROOT_PASSPHRASE, "LICNA_ADMIN_TOKEN": "trust-test"}
-        extra = ["--ocsp-url", self.ocsp_url] if dedicated_ocsp else []
+        extra = (["--ocsp-url", self.ocsp_url] if dedicated_ocsp else []) + list(init_args)
         result = installation.run("ca", "init", "--public-url", self.url, *extra, env=self.env, check=0)
         assert "root-sha256 " in result.stdout
         for what in ("root", "chain", "csca"):

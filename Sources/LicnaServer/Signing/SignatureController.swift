@@ -17,6 +17,22 @@ struct SignatureController: RouteCollection {
         routes.on(.POST, "api", "signatures", "validate", body: .collect(maxSize: size), use: validate)
         routes.get("verify", use: page)
         routes.on(.POST, "verify", body: .collect(maxSize: size), use: results)
+        routes.grouped(OfficerGuardMiddleware()).on(.POST, "api", "documents", "seal", body: .collect(maxSize: size), use: seal)
+    }
+
+    /// `POST /api/documents/seal` (officers; the body is the PDF): the document sealed with the institution's
+    /// e-seal at B-T.
+    func seal(_ request: Request) async throws -> Response {
+        guard let body = request.body.data, body.readableBytes > 0, Array(body.readableBytesView.prefix(4)) == Array("%PDF".utf8) else {
+            throw Abort(.unsupportedMediaType, reason: request.t("seal.error.pdf"))
+        }
+        let trust = request.application.licna.trust
+        let sealed = try await trust.authority(on: request.db).seal(
+            pdf: Array(body.readableBytesView), timestamps: InstallationTimestampAuthority(trust: trust, database: request.db),
+            context: AuditContext(actor: request.officerActor, purpose: "document-seal"))
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        return Response(status: .ok, headers: headers, body: .init(data: Data(sealed)))
     }
 
     struct Upload: Content {

@@ -16,6 +16,8 @@ public struct TrustSetup: Sendable {
     public var ocspURL: String?
     /// scrypt cost of the root key's passphrase protection (2^15; tests lower it).
     public var rootKeyCostLog2: UInt8
+    /// The institution's registration identifier for its e-seal (ETSI EN 319 412-1 §5.1.4), e.g. `NTRME-02012345`.
+    public var organizationIdentifier: String?
 
     public init(country: String, organization: String, publicURL: String, rootPassphrase: String, ocspURL: String? = nil,
                 rootKeyCostLog2: UInt8 = 15) {
@@ -118,6 +120,7 @@ extension CertificateAuthorityService {
             let sql = db as! any SQLDatabase
             var settings = [("public-url", urls.base), ("country", setup.country), ("organization", setup.organization)]
             if let ocspURL = setup.ocspURL { settings.append(("ocsp-url", ocspURL)) }
+            if let identifier = setup.organizationIdentifier { settings.append(("organization-identifier", identifier)) }
             for (key, value) in settings {
                 try await sql.insert(into: "pki_settings").columns("id", "value").values(SQLBind(key), SQLBind(value)).run()
             }

@@ -24,6 +24,8 @@ struct TrustHierarchy: Sendable {
     let responders: [AuthorityName: SigningAuthority]
     let timestamping: SigningAuthority?
     let documentSigner: SigningAuthority?
+    /// The institution's e-seal for the documents the state issues (made at its first use).
+    let eSeal: SigningAuthority?
     /// `max(updated_at)` of the signing keys when loaded; a change means another process renewed one.
     let keysVersion: Int64
 
@@ -49,6 +51,7 @@ struct TrustHierarchy: Sendable {
         var responders: [AuthorityName: SigningAuthority] = [:]
         var timestamping: SigningAuthority?
         var documentSigner: SigningAuthority?
+        var eSeal: SigningAuthority?
         var version: Int64 = 0
         let keys = try await sql.select().columns("id", "purpose", "authority_id", "certificate", "sealed_key", "updated_at")
             .from("pki_signing_keys").all()
@@ -62,11 +65,12 @@ struct TrustHierarchy: Sendable {
                 if let name = AuthorityName(rawValue: try row.decode(column: "authority_id", as: String.self)) { responders[name] = key }
             case CertificateProfile.timestamping.rawValue: timestamping = key
             case CertificateProfile.documentSigner.rawValue: documentSigner = key
+            case CertificateProfile.eSeal.rawValue: eSeal = key
             default: break
             }
         }
         return TrustHierarchy(authorities: authorities, responders: responders, timestamping: timestamping,
-                              documentSigner: documentSigner, keysVersion: version)
+                              documentSigner: documentSigner, eSeal: eSeal, keysVersion: version)
     }
 
     static func keysVersion(on database: any Database) async throws -> Int64 {
