@@ -9,8 +9,12 @@ import X509
 struct InProcessTimestampAuthority: TimestampAuthority {
     let responder: TimeStampResponder
 
+    init(responder: TimeStampResponder) {
+        self.responder = responder
+    }
+
     init(pki: CMSTestPKI) throws {
-        responder = try TimeStampResponder(certificate: pki.tsa, signer: SoftwareSignatureProducer(privateKey: pki.tsaKey))
+        self.init(responder: try TimeStampResponder(certificate: pki.tsa, signer: SoftwareSignatureProducer(privateKey: pki.tsaKey)))
     }
 
     func timestamp(_ imprint: MessageImprint, nonce: [UInt8]) async throws -> TimeStampToken {

@@ -44,14 +44,6 @@ struct PAdESTestPKI: Sendable {
     }
 }
 
-struct PAdESTestTSA: TimestampAuthority {
-    let responder: TimeStampResponder
-    func timestamp(_ imprint: MessageImprint, nonce: [UInt8]) async throws -> TimeStampToken {
-        let request = TimeStampRequest(messageImprint: imprint, nonce: nonce, certificateRequested: true)
-        return try TimeStampToken(responseDER: try await responder.response(for: request, serialNumber: [0x07], genTime: Date()))
-    }
-}
-
 /// Serves one CRL for its address, as the CA's web server would.
 struct StaticRevocationSource: RevocationSource {
     let crl: [UInt8]
@@ -74,7 +66,7 @@ struct StaticRevocationSource: RevocationSource {
     func sign(_ pdf: [UInt8], _ level: SignatureLevel) async throws -> [UInt8] {
         try await PAdESSigner(certificate: pki.signer, chain: [pki.root.certificate], reason: "Saglasnost", location: "Podgorica").sign(
             pdf, with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: level,
-            timestampAuthority: PAdESTestTSA(responder: pki.tsa), revocationSource: StaticRevocationSource(crl: try pki.crl()))
+            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: StaticRevocationSource(crl: try pki.crl()))
     }
 
     func validate(_ pdf: [UInt8], online: Bool = true, anchors: [Certificate]? = nil) async throws -> [SignatureValidationReport] {

@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import LicnaCard
 import LicnaPKI
-import SwiftASN1
 import X509
 
 /// Personalizes a blank Licna card over any channel, as a personalization bureau would (docs/card.md, "Life
@@ -81,7 +80,7 @@ public struct CardPersonalizer: Sendable {
             guard certificate.publicKey == publicKey else {
                 throw PIVError(.malformedResponse, "the certificate authority certified another key than the card's")
             }
-            try piv.putData(tag: slot.certificateObject, value: PIVDataObjects.certificateObject(try certificate.derBytes()))
+            try piv.putData(tag: slot.certificateObject, value: PIVDataObjects.certificateObject(try DEREncoding.encode(certificate)))
             certificates.append(certificate)
         }
         var guid = [UInt8](repeating: 0, count: 16)
@@ -139,13 +138,5 @@ public struct CardPersonalizer: Sendable {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd"
         return formatter.string(from: date)
-    }
-}
-
-extension Certificate {
-    func derBytes() throws -> [UInt8] {
-        var serializer = DER.Serializer()
-        try serializer.serialize(self)
-        return serializer.serializedBytes
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import LicnaPKI
-import SwiftASN1
 import X509
 
 extension PAdESSigner {
@@ -49,7 +48,7 @@ extension PAdESSigner {
         }
         var unique: [Certificate] = []
         for certificate in certificates where !unique.contains(certificate) { unique.append(certificate) }
-        let certificateStreams = streams(try unique.map { try $0.derBytes() })
+        let certificateStreams = streams(try unique.map { try DEREncoding.encode($0) })
         let ocspStreams = streams(ocsps)
         let crlStreams = streams(crls)
         var dss = PDFDictionary()
@@ -61,13 +60,5 @@ extension PAdESSigner {
         catalog["DSS"] = .reference(dssReference)
         update.set(catalogReference, .dictionary(catalog))
         return try update.write().bytes
-    }
-}
-
-extension Certificate {
-    func derBytes() throws -> [UInt8] {
-        var serializer = DER.Serializer()
-        try serializer.serialize(self)
-        return serializer.serializedBytes
     }
 }
