@@ -14,6 +14,8 @@ let package = Package(
         // libFuzzer target over the card's APDU interface: `swift build --sanitize fuzzer --product LicnaCardFuzz
         // --scratch-path .build-fuzz` (a plain build links it with an empty main).
         .executable(name: "LicnaCardFuzz", targets: ["LicnaCardFuzz"]),
+        // libFuzzer target over the PDF reader, built the same way (`--product LicnaPDFFuzz`).
+        .executable(name: "LicnaPDFFuzz", targets: ["LicnaPDFFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
@@ -109,6 +111,10 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "LicnaPDFFuzz",
+            dependencies: ["LicnaDocuments"]
         ),
         .executableTarget(
             name: "LicnaCardFuzz",

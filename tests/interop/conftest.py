@@ -1,5 +1,6 @@
 """Shared fixtures of the interop suites: the built `licna` command and throwaway installations."""
 import os
+import re
 import secrets
 import subprocess
 
@@ -40,3 +41,32 @@ class Installation:
 @pytest.fixture
 def installation(licna_bin, tmp_path):
     return Installation(licna_bin, tmp_path)
+
+
+def run_libfuzzer(product, environment_variable, seeds, tmp_path, seconds):
+    """Runs a libFuzzer target built with `swift build --sanitize fuzzer --product PRODUCT --scratch-path .build-fuzz`
+    from `seeds` (name -> bytes) for a bounded time, and asserts libFuzzer's closing `Done N runs` line and no finding:
+    a binary that exits at once proves nothing."""
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    binary = os.environ.get(environment_variable) or os.path.join(root, ".build-fuzz", "debug", product)
+    if not os.path.exists(binary):
+        if os.environ.get(environment_variable):
+            pytest.fail(f"{binary} is not built: swift build --sanitize fuzzer --product {product} --scratch-path .build-fuzz")
+        build = subprocess.run(["swift", "build", "--sanitize", "fuzzer", "--product", product, "--scratch-path", ".build-fuzz"],
+                               cwd=root, capture_output=True, text=True, timeout=3600)
+        assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, data in seeds.items():
+        (corpus / name).write_bytes(data)
+    artifacts = tmp_path / "artifacts"
+    artifacts.mkdir()
+    process = subprocess.run([binary, f"-max_total_time={seconds}", "-rss_limit_mb=2048", "-timeout=20", "-print_final_stats=1",
+                              f"-artifact_prefix={artifacts}/", str(corpus)],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=seconds + 300)
+    output = process.stdout + process.stderr
+    findings = sorted(p.name for p in artifacts.iterdir())
+    assert process.returncode == 0, f"fuzzer exit {process.returncode}, findings {findings}:\n{output[-6000:]}"
+    assert re.search(r"^Done \d+ runs", output, re.MULTILINE), output[-3000:]
+    assert not findings, findings
+    return output

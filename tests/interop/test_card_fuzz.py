@@ -1,13 +1,9 @@
 """The card's libFuzzer target (Sources/LicnaCardFuzz) for a bounded time: APDU sessions against an in-memory
 virtual card must never crash, hang, answer without a status word, or give back a PIN/PUK/CAN try."""
 import os
-import re
-import subprocess
 
-import pytest
+from conftest import run_libfuzzer
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-FUZZ = os.environ.get("LICNA_FUZZ_BIN") or os.path.join(ROOT, ".build-fuzz", "debug", "LicnaCardFuzz")
 SECONDS = int(os.environ.get("LICNA_FUZZ_SECONDS", "60"))
 
 SELECT_PIV = "00A4040009A0000003080000100000"
@@ -61,23 +57,4 @@ SEEDS = {
 
 
 def test_fuzzer_runs_for_a_bounded_time_without_a_finding(tmp_path):
-    if not os.path.exists(FUZZ):
-        if os.environ.get("LICNA_FUZZ_BIN"):
-            pytest.fail(f"{FUZZ} is not built: swift build --sanitize fuzzer --product LicnaCardFuzz --scratch-path .build-fuzz")
-        build = subprocess.run(["swift", "build", "--sanitize", "fuzzer", "--product", "LicnaCardFuzz", "--scratch-path", ".build-fuzz"],
-                               cwd=ROOT, capture_output=True, text=True, timeout=3600)
-        assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, data in SEEDS.items():
-        (corpus / name).write_bytes(data)
-    artifacts = tmp_path / "artifacts"
-    artifacts.mkdir()
-    process = subprocess.run([FUZZ, f"-max_total_time={SECONDS}", "-rss_limit_mb=2048", "-timeout=20", "-print_final_stats=1",
-                              f"-artifact_prefix={artifacts}/", str(corpus)],
-                             cwd=tmp_path, capture_output=True, text=True, timeout=SECONDS + 300)
-    output = process.stdout + process.stderr
-    findings = sorted(p.name for p in artifacts.iterdir())
-    assert process.returncode == 0, f"fuzzer exit {process.returncode}, findings {findings}:\n{output[-6000:]}"
-    assert re.search(r"^Done \d+ runs", output, re.MULTILINE), output[-3000:]
-    assert not findings, findings
+    run_libfuzzer("LicnaCardFuzz", "LICNA_FUZZ_BIN", SEEDS, tmp_path, SECONDS)
