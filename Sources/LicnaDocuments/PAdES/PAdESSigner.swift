@@ -54,7 +54,7 @@ public struct PAdESSigner: Sendable {
             cms = try CMSSignedData.addingUnsignedAttribute(try CMSSignedData.timeStampTokenAttribute(tokenDER: token.contentInfoDER),
                                                             toContentInfoDER: cms)
         }
-        let hex = Self.hexadecimal(cms)
+        let hex = PDFSerializer.hexadecimal(cms)
         guard hex.count <= byteRange.gap.count - 2 else {
             throw SigningError(.unsupportedDocument, "the signature (\(cms.count) bytes) does not fit the \(reservedSignatureSize) bytes reserved")
         }
@@ -141,17 +141,6 @@ public struct PAdESSigner: Sendable {
         }
         bytes.replaceSubrange(rangeStart..<rangeStart + text.utf8.count, with: Array(text.utf8))
         return (bytes, (0..<gapStart, gapEnd..<bytes.count, gapStart..<gapEnd))
-    }
-
-    /// Lower-case hexadecimal digits of `bytes`, as `/Contents` holds them (§7.3.4.3).
-    static func hexadecimal(_ bytes: [UInt8]) -> [UInt8] {
-        let digits = Array("0123456789abcdef".utf8)
-        var output = [UInt8](repeating: 0, count: bytes.count * 2)
-        for (index, byte) in bytes.enumerated() {
-            output[2 * index] = digits[Int(byte >> 4)]
-            output[2 * index + 1] = digits[Int(byte & 0x0F)]
-        }
-        return output
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {

@@ -74,7 +74,7 @@ public enum PDFSerializer {
         for byte in name.utf8 {
             if byte < 0x21 || byte > 0x7E || byte == UInt8(ascii: "#") || PDFLexer.isDelimiter(byte) {
                 output.append(UInt8(ascii: "#"))
-                output += hexDigits(byte)
+                output += hexadecimal([byte])
             } else {
                 output.append(byte)
             }
@@ -103,12 +103,21 @@ public enum PDFSerializer {
 
     static func writeHex(_ bytes: [UInt8], into output: inout [UInt8]) {
         output.append(UInt8(ascii: "<"))
-        for byte in bytes { output += hexDigits(byte) }
+        output += hexadecimal(bytes)
         output.append(UInt8(ascii: ">"))
     }
 
-    private static func hexDigits(_ byte: UInt8) -> [UInt8] {
-        let digits = Array("0123456789ABCDEF".utf8)
-        return [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+    /// Upper-case hexadecimal digits of `bytes` (§7.3.4.3 hexadecimal strings, §7.3.5 `#xx` in names): the one
+    /// hex encoder of the reader, the writer and the PAdES `/Contents`.
+    static func hexadecimal(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            output.append(hexDigits[Int(byte >> 4)])
+            output.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return output
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }

@@ -68,12 +68,6 @@ enum PDFOutputSyntax {
 
     /// Upper-case hexadecimal digits of `bytes`.
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789ABCDEF")
-        var out = ""
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return out
+        String(decoding: PDFSerializer.hexadecimal(bytes), as: UTF8.self)
     }
 }
