@@ -65,6 +65,29 @@ import X509
         _ = try token.verify(digest: algorithm.hash(data), algorithm: algorithm)
     }
 
+    /// A nonce drawn with redundant leading octets (one in 256 random 16-octet nonces starts `00 0x`) goes on the
+    /// wire in the fewest octets; the requester's check must still accept the echo. This once failed a seal.
+    @Test(arguments: [[0x00, 0x12, 0x34], [0x00, 0x00, 0x7F], [0xFF, 0x80, 0x01], [0x00, 0x9F]] as [[UInt8]])
+    func aNonceWithRedundantLeadingOctetsStillMatchesItsEcho(nonce: [UInt8]) async throws {
+        let request = request(.sha256, nonce: nonce)
+        #expect(request.nonce == nonce.minimalTwosComplement)
+        #expect(try TimeStampRequest(derEncoded: request.derBytes()).nonce == request.nonce)
+        let reply = try await responder.response(forRequestDER: try request.derBytes(), serialNumber: [0x01], genTime: genTime)
+        let token = try TimeStampToken(responseDER: reply)
+        _ = try token.verify(data: data, nonce: nonce)
+        _ = try token.verify(data: data, nonce: nonce.minimalTwosComplement)
+        #expect(code { _ = try token.verify(data: data, nonce: [0x00] + nonce.minimalTwosComplement.dropLast()) } == .nonceMismatch)
+    }
+
+    @Test func minimalTwosComplementTrimsOnlyRedundantOctets() {
+        #expect([UInt8]([0x00, 0x12]).minimalTwosComplement == [0x12])
+        #expect([UInt8]([0x00, 0x80]).minimalTwosComplement == [0x00, 0x80])
+        #expect([UInt8]([0xFF, 0x80]).minimalTwosComplement == [0x80])
+        #expect([UInt8]([0xFF, 0x7F]).minimalTwosComplement == [0xFF, 0x7F])
+        #expect([UInt8]([0x00, 0x00, 0x00]).minimalTwosComplement == [0x00])
+        #expect([UInt8]([]).minimalTwosComplement == [])
+    }
+
     @Test func certificatesOnlyWhenRequested() async throws {
         let reply = try await responder.response(for: request(.sha256, nonce: nil, certReq: false), serialNumber: 42, genTime: genTime)
         let token = try TimeStampToken(responseDER: reply)

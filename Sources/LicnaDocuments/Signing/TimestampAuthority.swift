@@ -12,9 +12,10 @@ extension TimestampAuthority {
     /// The signature timestamp of a CMS signature: the imprint is the hash of the SignerInfo's signature value
     /// (RFC 3161 appendix A).
     public func signatureTimestamp(of signatureValue: [UInt8], digestAlgorithm: DigestAlgorithm = .sha256) async throws -> TimeStampToken {
+        // 16 random octets, the first in 1...0x7F: a positive INTEGER that DER keeps at exactly 16 octets.
         var nonce = [UInt8](repeating: 0, count: 16)
         for index in nonce.indices { nonce[index] = .random(in: 0...255) }
-        nonce[0] &= 0x7F  // a positive INTEGER
+        nonce[0] = .random(in: 1...0x7F)
         let token = try await timestamp(MessageImprint(hashing: signatureValue, with: digestAlgorithm), nonce: nonce)
         _ = try token.verify(digest: digestAlgorithm.hash(signatureValue), algorithm: digestAlgorithm, nonce: nonce)
         return token

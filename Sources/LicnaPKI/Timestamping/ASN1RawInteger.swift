@@ -20,6 +20,17 @@ struct ASN1RawInteger: ASN1IntegerRepresentable, Hashable, Sendable {
 }
 
 extension Array where Element == UInt8 {
+    /// The same two's-complement INTEGER in the fewest octets (X.690 §8.3.2), as DER puts it on the wire:
+    /// `00 12` is `12`, `FF 80` is `80`.
+    public var minimalTwosComplement: [UInt8] {
+        var start = startIndex
+        while start + 1 < endIndex,
+              (self[start] == 0x00 && self[start + 1] & 0x80 == 0) || (self[start] == 0xFF && self[start + 1] & 0x80 != 0) {
+            start += 1
+        }
+        return Array(self[start...])
+    }
+
     /// The big-endian magnitude of `value` without leading zero octets (empty for zero).
     static func bigEndianMagnitude(_ value: UInt64) -> [UInt8] {
         var bytes: [UInt8] = []

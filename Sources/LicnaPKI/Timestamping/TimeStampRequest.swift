@@ -21,7 +21,8 @@ public struct TimeStampRequest: DERImplicitlyTaggable, Hashable, Sendable {
     public var messageImprint: MessageImprint
     /// `reqPolicy`.
     public var requestedPolicy: ASN1ObjectIdentifier?
-    /// `nonce` as two's-complement content octets (any size), echoed verbatim in the TSTInfo.
+    /// `nonce` as two's-complement content octets (any size), echoed verbatim in the TSTInfo. Kept in the
+    /// fewest octets, as DER encodes it, so that what the requester compares is what went on the wire.
     public var nonce: [UInt8]?
     /// `certReq`: whether the TSA must include its certificate in the token.
     public var certificateRequested: Bool
@@ -39,7 +40,7 @@ public struct TimeStampRequest: DERImplicitlyTaggable, Hashable, Sendable {
         self.version = 1
         self.messageImprint = messageImprint
         self.requestedPolicy = requestedPolicy
-        self.nonce = nonce
+        self.nonce = nonce?.minimalTwosComplement
         self.certificateRequested = certificateRequested
         self.extensions = extensions
     }

@@ -81,7 +81,8 @@ public struct TimeStampToken: Sendable, Hashable {
         guard try expected(algorithm) == info.messageImprint.hashedMessage else {
             throw PKIError(.digestMismatch, "the token's message imprint does not match the data")
         }
-        if let nonce, info.nonce != nonce {
+        // Compared as INTEGERs: a nonce drawn with a leading zero octet goes on the wire without it.
+        if let nonce, info.nonce?.minimalTwosComplement != nonce.minimalTwosComplement {
             throw PKIError(.nonceMismatch, "the token does not echo the request nonce")
         }
         return VerifiedTimeStamp(tstInfo: info, tsaCertificate: tsa, cms: cms)
