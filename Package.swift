@@ -166,6 +166,7 @@ let package = Package(
             name: "LicnaServerTests",
             dependencies: [
                 "LicnaServer",
+                "LicnaTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import LicnaDocuments
+import LicnaTestSupport
 import Testing
 
 @Suite struct PDFFileTests {

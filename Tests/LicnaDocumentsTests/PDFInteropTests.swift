@@ -1,5 +1,6 @@
 import Foundation
 import LicnaDocuments
+import LicnaTestSupport
 import Testing
 
 /// The reader against files written by independent producers: qpdf (object streams, cross-reference streams, QDF,

@@ -1,4 +1,5 @@
 import LicnaDocuments
+import LicnaTestSupport
 import Testing
 
 @Suite struct PDFSignatureTests {

@@ -48,9 +48,17 @@ extension CertificateAuthorityService {
                                                 attributes: CertificateSigningRequest.Attributes(), signatureAlgorithm: .ecdsaWithSHA256)
         let certificate = try await issue(CertificateRequest(profile: .eSeal, csr: csr), context: context)
         let key = SigningAuthority(certificate: certificate, privateKey: privateKey)
-        try await database.transaction { db in
-            try await insertSigningKey(id: "e-seal", authority: .institution, profile: .eSeal, key: key, now: now, on: db as! any SQLDatabase)
+        do {
+            try await database.transaction { db in
+                try await insertSigningKey(id: "e-seal", authority: .institution, profile: .eSeal, key: key, now: now, on: db as! any SQLDatabase)
+            }
+            return key
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another request or process made the e-seal first: this certificate's key is dropped, so the
+            // certificate is revoked (superseded) and the stored seal is used.
+            try await change(serial: certificate.serialNumber.hex, .revoke(.superseded, invalidityDate: nil), context: context)
+            guard let stored = try await hierarchy().eSeal else { throw TrustError("ca-issue-failed") }
+            return stored
         }
-        return key
     }
 }
