@@ -3,6 +3,7 @@ pyHanko finds the seal intact and trusted, `licna verify` says TOTAL-PASSED, and
 end-entity e-seal certificate from the institution CA, not a CA key."""
 import json
 import subprocess
+import urllib.error
 import urllib.request
 
 import pytest
@@ -36,8 +37,11 @@ def test_sealed_documents_validate(sealing, tmp_path):
     # Through the officer API, with the admin token.
     request = urllib.request.Request(sealing.url + "/api/documents/seal", data=minimal_pdf(), method="POST",
                                      headers={"Content-Type": "application/pdf", "Authorization": "Bearer trust-test"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        body = response.read()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = response.read()
+    except urllib.error.HTTPError as error:
+        pytest.fail(f"POST /api/documents/seal: {error.code} {error.read()[:500]!r}\n{sealing.log()}")
     assert response.status == 200 and body.startswith(b"%PDF")
     (tmp_path / "api.pdf").write_bytes(body)
     status, output = pyhanko_validate(sealing, tmp_path / "api.pdf")

@@ -61,9 +61,13 @@ class TrustServer:
 
     def start(self):
         extra = ["--ocsp-port", str(self.ocsp_port)] if self.ocsp_port else []
-        self.process = subprocess.Popen(
-            [self.installation.binary, "serve", "--port", str(self.port), "--public-url", self.url, "--data", self.installation.data, *extra],
-            env=dict(self.installation.env, **self.env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # The server's log goes to a file, never to an undrained pipe (a full pipe would stall the server); the
+        # tests print it when a request fails (`log()`).
+        self.log_path = self.dir / f"serve-{self.port}.log"
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [self.installation.binary, "serve", "--port", str(self.port), "--public-url", self.url, "--data", self.installation.data, *extra],
+                env=dict(self.installation.env, **self.env), stdout=subprocess.DEVNULL, stderr=log)
         for _ in range(150):
             try:
                 urllib.request.urlopen(self.url + "/health/live", timeout=1)
@@ -71,7 +75,7 @@ class TrustServer:
             except OSError:
                 time.sleep(0.2)
         self.process.kill()
-        pytest.fail("licna serve did not start: " + self.process.stderr.read().decode()[-2000:])
+        pytest.fail("licna serve did not start: " + self.log())
 
     def stop(self, sig=signal.SIGTERM):
         if self.process and self.process.poll() is None:
@@ -80,6 +84,10 @@ class TrustServer:
 
     def path(self, name):
         return str(self.dir / name)
+
+    def log(self, tail=4000):
+        """The end of the server's log, for assertion messages."""
+        return self.log_path.read_text(errors="replace")[-tail:]
 
     def csr(self, name, subject, curve="prime256v1"):
         key, csr = self.path(name + ".key"), self.path(name + ".csr")
