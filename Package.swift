@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "LicnaCardClient", targets: ["LicnaCardClient"]),
         .library(name: "LicnaDocuments", targets: ["LicnaDocuments"]),
         .executable(name: "licna", targets: ["licna"]),
+        // What a citizen installs: the card commands, built without Vapor or Fluent.
+        .executable(name: "licna-card", targets: ["licna-card"]),
         // libFuzzer target over the card's APDU interface: `swift build --sanitize fuzzer --product LicnaCardFuzz
         // --scratch-path .build-fuzz` (a plain build links it with an empty main).
         .executable(name: "LicnaCardFuzz", targets: ["LicnaCardFuzz"]),
@@ -81,8 +83,31 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LicnaTranslations",
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "LicnaCardCommands",
+            dependencies: [
+                "LicnaTranslations",
+                "LicnaCard",
+                "LicnaCardClient",
+                "LicnaDocuments",
+                "LicnaPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "licna-card",
+            dependencies: ["LicnaCardCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(
             name: "LicnaServer",
             dependencies: [
+                "LicnaTranslations",
                 "LicnaCore",
                 "LicnaPKI",
                 "LicnaDocuments",
@@ -103,6 +128,8 @@ let package = Package(
         .executableTarget(
             name: "licna",
             dependencies: [
+                "LicnaCardCommands",
+                "LicnaTranslations",
                 "LicnaCore",
                 "LicnaServer",
                 "LicnaCard",
@@ -166,6 +193,7 @@ let package = Package(
             name: "LicnaServerTests",
             dependencies: [
                 "LicnaServer",
+                "LicnaTranslations",
                 "LicnaTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
             ]

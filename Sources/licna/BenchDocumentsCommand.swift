@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import LicnaCardCommands
 import LicnaDocuments
 import LicnaPKI
 import X509

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import LicnaCardCommands
 import LicnaCore
 import LicnaPKI
 import LicnaServer

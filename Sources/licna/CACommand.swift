@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LicnaCardCommands
 import LicnaPKI
 import LicnaServer
 import X509

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import LicnaCardCommands
 import LicnaCard
 import LicnaCardClient
 import LicnaCore
@@ -13,7 +14,7 @@ import X509
 struct Card: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Virtual eID cards: make one, personalize it for development, plug it into pcscd, read it.",
-        subcommands: [Create.self, Insert.self, Show.self, Sign.self, APDU.self])
+        subcommands: [Create.self, CardInsert.self, CardStatus.self, CardSign.self, CardAPDU.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -126,113 +127,4 @@ struct Card: AsyncParsableCommand {
                               issuingAuthority: "Licna development")
         }
     }
-
-    struct Insert: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Plug a virtual card into pcscd through vsmartcard's vpcd reader and serve it until interrupted.")
-        @Option(help: "The card image.") var card: String
-        @Option(help: "vpcd's address inside pcscd.") var vpcd = "127.0.0.1:35963"
-
-        func run() throws {
-            let parts = vpcd.split(separator: ":")
-            guard parts.count == 2, let port = UInt16(parts[1]) else { throw explained(Exit.usage, "cli.card.vpcd-format") }
-            let virtualCard = try openCard(card)
-            let stop = VPCDConnection.Stop.onSignals()
-            do {
-                let connection = try VPCDConnection(host: String(parts[0]), port: port)
-                Terminal.say("cli.card.inserted", ["path": card, "reader": vpcd])
-                let end = try connection.run(card: virtualCard, until: stop)
-                connection.close()
-                Terminal.say(end == .peerClosed ? "cli.card.reader-closed" : "cli.card.removed")
-            } catch let failure as VPCDConnection.Failure {
-                throw explained(Exit.failed, "cli.card.vpcd-failed", ["detail": failure.description])
-            }
-        }
-    }
-
-    struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Read a card (virtual or through PC/SC): identity data, tries left, certificates, MRZ, passive authentication.")
-        @Option(help: "A virtual card image.") var card: String?
-        @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
-        @Option(help: "The card access number, to read DG1 and DG2.") var can: String?
-        @Option(help: "CSCA certificates (PEM) for passive authentication of the eMRTD data.") var csca: String?
-        @Flag(help: "Print JSON.") var json = false
-
-        func run() throws {
-            let channel = try openChannel(card: card, reader: reader)
-            let report = try CardReport.read(channel: channel, can: can, csca: csca.map(loadCertificates) ?? [])
-            if json {
-                Terminal.print(report.json())
-            } else {
-                for line in report.lines() { Terminal.print(line) }
-            }
-            if report.passiveAuthenticationFailed { throw Exit.no }
-        }
-    }
-
-    struct APDU: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Send raw APDUs (hex) to a virtual card in this process and print each response (hex); for tests.",
-            shouldDisplay: false)
-        @Option(help: "The card image.") var card: String
-        @Argument(help: "Command APDUs in hexadecimal.") var apdus: [String]
-
-        func run() throws {
-            let virtualCard = try openCard(card)
-            for text in apdus {
-                guard let bytes = bytes(hex: text) else { throw explained(Exit.usage, "cli.card.hex", ["value": text]) }
-                Terminal.print(hex(virtualCard.transmit(bytes)))
-            }
-        }
-    }
-}
-
-func openCard(_ path: String) throws -> VirtualCard {
-    do {
-        return try VirtualCard(contentsOf: path)
-    } catch let failure as CardImageStore.Failure {
-        throw explained(Exit.failed, "cli.card.image", ["detail": failure.description])
-    }
-}
-
-func openChannel(card: String?, reader: String?) throws -> any CardChannel {
-    switch (card, reader) {
-    case (let path?, nil):
-        return SmartCardChannel(card: try openCard(path))
-    case (nil, let name?):
-        do {
-            return try PCSCChannel(reader: name)
-        } catch {
-            throw explained(Exit.failed, "cli.card.pcsc", ["detail": error.description])
-        }
-    default:
-        throw explained(Exit.usage, "cli.card.card-or-reader")
-    }
-}
-
-func loadCertificates(_ path: String) throws -> [Certificate] {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw explained(Exit.failed, "cli.import.unreadable", ["file": path])
-    }
-    do {
-        return try PEMDocument.parseMultiple(pemString: text).map { try Certificate(pemDocument: $0) }
-    } catch {
-        throw explained(Exit.usage, "cli.card.pem", ["file": path])
-    }
-}
-
-func hex(_ bytes: [UInt8]) -> String {
-    bytes.map { String(format: "%02X", $0) }.joined()
-}
-
-func bytes(hex text: String) -> [UInt8]? {
-    let digits = Array(text.filter { !$0.isWhitespace })
-    guard digits.count % 2 == 0 else { return nil }
-    var out: [UInt8] = []
-    for index in stride(from: 0, to: digits.count, by: 2) {
-        guard let byte = UInt8(String(digits[index...index + 1]), radix: 16) else { return nil }
-        out.append(byte)
-    }
-    return out
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LicnaCore
 @testable import LicnaServer
+import LicnaTranslations
 import Testing
 import VaporTesting
 

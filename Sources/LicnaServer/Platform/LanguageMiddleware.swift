@@ -1,3 +1,4 @@
+import LicnaTranslations
 import Vapor
 
 /// Chooses the page language: `?lang=` (and remembers it in a cookie), else the cookie, else Accept-Language,

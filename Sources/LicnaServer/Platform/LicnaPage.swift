@@ -1,3 +1,4 @@
+import LicnaTranslations
 import Vapor
 
 /// The context every page is rendered with: the request's language, the whole translation table (`t`), the

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Every message a person sees, in Montenegrin (`cnr`, Latin), Albanian (`sq`), Macedonian (`mk`, Cyrillic),
-/// Serbian (`sr`, Cyrillic) and English (`en`), loaded from `Resources/Translations/<code>.json`.
+/// Serbian (`sr`, Cyrillic) and English (`en`), loaded from `Resources/Translations/<code>.json`. A module of its
+/// own, Foundation only, so that the server and the citizen's `licna-card` (built without Vapor) share one set.
 /// Placeholders are written `{name}`. A key missing in one language falls back to English, then to the key.
 public struct Translations: Sendable {
     public static let languages = ["cnr", "sq", "mk", "sr", "en"]
@@ -11,9 +12,14 @@ public struct Translations: Sendable {
 
     /// Loads the bundled translation files.
     public static let bundled: Translations = {
+        // Foundation on Linux may already point `resourceURL` inside the bundle's `Resources`.
+        let candidates = [Bundle.module.resourceURL, Bundle.module.bundleURL].compactMap { $0 }.flatMap {
+            [$0.appendingPathComponent("Translations"), $0.appendingPathComponent("Resources").appendingPathComponent("Translations")]
+        }
+        let folder = (candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]).path + "/"
         var tables: [String: [String: String]] = [:]
         for language in languages {
-            let path = bundledResource("Translations") + language + ".json"
+            let path = folder + language + ".json"
             guard let data = FileManager.default.contents(atPath: path),
                   let table = try? JSONDecoder().decode([String: String].self, from: data) else { continue }
             tables[language] = table

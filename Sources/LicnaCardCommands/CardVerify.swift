@@ -7,10 +7,11 @@ import LicnaDocuments
 import LicnaPKI
 import X509
 
-/// `licna verify`: validates the signatures of a file and says, per signature, the ETSI EN 319 102-1
+/// `licna-card verify` (also `licna verify`): validates the signatures of a file and says, per signature, the ETSI EN 319 102-1
 /// indication, who signed, when, and the level. Exit status 0 only when every signature is TOTAL-PASSED.
-struct Verify: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct CardVerify: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Validate a signature (CAdES .p7s with --detached) against trust anchors; exit 0 only when it is TOTAL-PASSED.")
     @Argument(help: "A signed PDF, or a .p7s signature (with --detached).") var file: String
     @Option(help: "The signed file, for a detached signature.") var detached: String?
@@ -20,7 +21,9 @@ struct Verify: AsyncParsableCommand {
     @Flag(help: "Use only the revocation data in the file; fetch nothing.") var offline = false
     @Flag(help: "Print JSON.") var json = false
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         guard let signature = FileManager.default.contents(atPath: file) else {
             throw explained(Exit.failed, "cli.import.unreadable", ["file": file])
         }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import LicnaCard
+import LicnaCardClient
+import LicnaDocuments
+import LicnaPKI
+import SwiftASN1
+import X509
+
+/// `licna-card sign` (also `licna card sign`): a qualified-signature-style signature with the card's 9C key; the PIN
+/// is asked for each signature (CONVENTIONS.md: from a prompt without echo, or a line of standard input).
+public struct CardSign: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "Sign a file with the card's signature key (PAdES inside a PDF, or CAdES detached .p7s), asking for the PIN.")
+    @Argument(help: "The file to sign.") var file: String
+    @Option(help: "A virtual card image.") var card: String?
+    @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
+    @Option(help: "pades (a signed PDF) or cades (a detached .p7s); pades for PDFs by default.") var format: String?
+    @Option(help: "b-b, b-t (a timestamp from --server or --tsa) or, for PAdES, b-lt (validation data in the PDF).") var level = "b-b"
+    @Option(help: "A Licna server: its TSA for b-t and its CA certificates for the chain.") var server: String?
+    @Option(help: "A timestamp authority's address (RFC 3161 over HTTP).") var tsa: String?
+    @Option(help: "PEM file with the CA certificates to embed (the chain above the signer).") var chain: String?
+    @Option(name: [.short, .customLong("out")], help: "Output file.") var out: String
+
+    public init() {}
+
+    public func run() async throws {
+        guard let content = FileManager.default.contents(atPath: file) else {
+            throw explained(Exit.failed, "cli.import.unreadable", ["file": file])
+        }
+        let format = self.format ?? (content.starts(with: Array("%PDF".utf8)) ? "pades" : "cades")
+        guard format == "cades" || format == "pades" else { throw explained(Exit.usage, "cli.sign.format", ["value": format]) }
+        guard let level = SignatureLevel(rawValue: level), level != .longTerm || format == "pades" else {
+            throw explained(Exit.usage, "cli.sign.level", ["value": level])
+        }
+        let channel = try openChannel(card: card, reader: reader)
+        let piv = PIVClient(channel: channel)
+        let certificate: Certificate
+        do {
+            _ = try piv.select()
+            certificate = try Certificate(derEncoded: try piv.readCertificate(slot: .signature))
+        } catch {
+            throw explained(Exit.failed, "cli.sign.no-certificate", ["detail": "\(error)"])
+        }
+        let algorithm: PIVAlgorithm = P384PublicKeyCheck.isP384(certificate.publicKey) ? .p384 : .p256
+        let pin = Terminal.readSecret(Terminal.text("cli.sign.pin-prompt"))
+        let key = CardPrivateKey(client: piv, slot: .signature, algorithm: algorithm, publicKey: certificate.publicKey) {
+            try piv.verify(pin: pin)
+        }
+        var authority: (any TimestampAuthority)?
+        if let address = tsa ?? server.map({ $0.hasSuffix("/") ? $0 + "pki/tsa" : $0 + "/pki/tsa" }), let url = URL(string: address) {
+            authority = HTTPTimestampAuthority(url: url)
+        }
+        var intermediates = try chain.map(loadCertificates) ?? []
+        if intermediates.isEmpty, let server, let url = URL(string: server)?.appendingPathComponent("pki/ca/citizen.cer"),
+           let (data, _) = try? await URLSession.shared.data(from: url), let ca = try? Certificate(derEncoded: Array(data)) {
+            intermediates = [ca]
+        }
+        let signature: [UInt8]
+        do {
+            let producer = SoftwareSignatureProducer(privateKey: Certificate.PrivateKey(key))
+            if format == "pades" {
+                signature = try await PAdESSigner(certificate: certificate, chain: intermediates).sign(
+                    Array(content), with: producer, level: level, timestampAuthority: authority,
+                    revocationSource: HTTPRevocationSource())
+            } else {
+                signature = try await CAdESSigner(certificate: certificate, chain: intermediates).sign(
+                    Array(content), with: producer, level: level, timestampAuthority: authority)
+            }
+        } catch let error as PIVError {
+            throw explained(Exit.no, "cli.sign.card-refused", ["detail": error.description])
+        } catch let error as SigningError {
+            throw explained(Exit.failed, "cli.sign.failed", ["detail": error.description])
+        }
+        guard FileManager.default.createFile(atPath: out, contents: Data(signature)) else {
+            throw explained(Exit.failed, "cli.write-failed", ["path": out])
+        }
+        Terminal.say("cli.sign.done", ["file": file, "out": out, "level": level.rawValue.uppercased()])
+    }
+}
+
+enum P384PublicKeyCheck {
+    static func isP384(_ key: Certificate.PublicKey) -> Bool { P384.Signing.PublicKey(key) != nil }
+}

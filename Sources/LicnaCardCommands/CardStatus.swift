@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import LicnaCard
+import LicnaCardClient
+
+/// `licna-card status` (also `licna card status`, formerly `show`): what the card holds and how many tries are left.
+public struct CardStatus: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Read a card (virtual or through PC/SC): identity data, tries left, certificates, MRZ, passive authentication.",
+        aliases: ["show"])
+    @Option(help: "A virtual card image.") var card: String?
+    @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
+    @Option(help: "The card access number, to read DG1 and DG2.") var can: String?
+    @Option(help: "CSCA certificates (PEM) for passive authentication of the eMRTD data.") var csca: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    public init() {}
+
+    public func run() throws {
+        let channel = try openChannel(card: card, reader: reader)
+        let report = try CardReport.read(channel: channel, can: can, csca: csca.map(loadCertificates) ?? [])
+        if json {
+            Terminal.print(report.json())
+        } else {
+            for line in report.lines() { Terminal.print(line) }
+        }
+        if report.passiveAuthenticationFailed { throw Exit.no }
+    }
+}

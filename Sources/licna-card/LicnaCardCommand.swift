@@ -1,0 +1,18 @@
+import ArgumentParser
+import LicnaCardCommands
+
+/// `licna-card`: what a citizen installs to use the eID card (CONVENTIONS.md) — read it, sign with it, verify
+/// signatures, plug a virtual card into pcscd. Built without Vapor or Fluent.
+@main
+struct LicnaCardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "licna-card",
+        abstract: "Licna eID card: read the card, sign files with it, verify signatures.",
+        discussion: "Exit status: 0 success, 1 the answer is no (invalid, not verified, refused), 2 usage error, 3 the operation failed.",
+        subcommands: [CardStatus.self, CardSign.self, CardVerify.self, CardInsert.self, CardAPDU.self]
+    )
+
+    static func main() async {
+        await CommandLineMain.run(Self.self)
+    }
+}

@@ -1,0 +1,61 @@
+"""`licna-card`, the citizen's tool (CONVENTIONS.md): built without Vapor or Fluent, it reads a card, signs with it
+and verifies signatures exactly as `licna card …` does, with its messages in the user's language."""
+import json
+import os
+import subprocess
+
+import pytest
+
+from test_pades import minimal_pdf, pyhanko_validate
+from test_signing import make_card
+from test_trust import trust  # noqa: F401  (trust: a CA hierarchy served on loopback)
+
+LICNA_CARD = os.environ.get("LICNA_CARD_BIN") or os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "licna-card")
+
+
+def licna_card(*args, stdin=None, lang="en", check=None):
+    if not os.path.exists(LICNA_CARD):
+        pytest.fail(f"{LICNA_CARD} is not built: run `swift build --product licna-card` (scripts/test does)")
+    process = subprocess.run([LICNA_CARD, *args], input=stdin, capture_output=True, text=True, timeout=300,
+                             env=dict(os.environ, LICNA_LANG=lang))
+    if check is not None:
+        assert process.returncode == check, f"{args}: exit {process.returncode}\n{process.stdout}\n{process.stderr}"
+    return process
+
+
+def test_licna_card_links_neither_vapor_nor_fluent(licna_bin):
+    licna_card("--help", check=0)
+    with open(LICNA_CARD, "rb") as binary:
+        data = binary.read()
+    # Swift mangles a symbol of module Vapor as `$s5Vapor…` and of Fluent as `$s6Fluent…`; the operator's tool has them.
+    assert b"$s5Vapor" not in data and b"$s6Fluent" not in data and b"$s8FluentKit" not in data
+    with open(licna_bin, "rb") as binary:
+        assert b"$s5Vapor" in binary.read()
+
+
+def test_licna_card_signs_and_verifies_like_the_operator_tool(trust, tmp_path):
+    card = make_card(trust, tmp_path)
+    status = json.loads(licna_card("status", "--card", card, "--json", check=0).stdout)
+    assert "ĐUROVIĆ" in json.dumps(status, ensure_ascii=False)
+    source, signed = tmp_path / "ugovor.pdf", tmp_path / "ugovor-signed.pdf"
+    source.write_bytes(minimal_pdf())
+    licna_card("sign", str(source), "--card", card, "--level", "b-t", "--server", trust.url, "-o", str(signed),
+               stdin="123456\n", check=0)
+    code, output = pyhanko_validate(trust, signed)
+    assert code == 0 and "INTACT" in output and "TRUSTED" in output, output
+    report = json.loads(licna_card("verify", str(signed), "--server", trust.url, "--json", check=0).stdout)
+    assert [s["indication"] for s in report["signatures"]] == ["TOTAL-PASSED"]
+    # CAdES detached, and a wrong PIN refused with a message in Montenegrin and exit status 1.
+    document, p7s = tmp_path / "izjava.txt", tmp_path / "izjava.txt.p7s"
+    document.write_text("Izjava: saglasan sam.\n")
+    licna_card("sign", str(document), "--card", card, "--format", "cades", "--level", "b-t", "--server", trust.url,
+               "-o", str(p7s), stdin="123456\n", check=0)
+    licna_card("verify", str(p7s), "--detached", str(document), "--server", trust.url, check=0)
+    refused = licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "x.p7s"),
+                         stdin="000000\n", lang="cnr", check=1)
+    assert refused.stderr.strip() and "PIN" in refused.stderr
+    english = licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "x.p7s"),
+                         stdin="000000\n", check=1)
+    assert english.stderr != refused.stderr
+    # Usage errors exit 2.
+    assert licna_card("verify", str(p7s)).returncode == 2
