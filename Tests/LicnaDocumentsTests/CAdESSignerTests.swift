@@ -55,6 +55,32 @@ struct InProcessTimestampAuthority: TimestampAuthority {
         #expect(verified.output.contains("Verification successful"))
     }
 
+    /// A TSA that refuses, or answers for another nonce: nothing is signed, and the error says the timestamp was
+    /// the problem (the server answers 503 for it, not 500).
+    @Test func anUnusableTimestampIsASigningErrorNotACrash() async throws {
+        struct Refusing: TimestampAuthority {
+            func timestamp(_ imprint: MessageImprint, nonce: [UInt8]) async throws -> TimeStampToken {
+                try TimeStampToken(responseDER: try TimeStampResponder.rejection(.systemFailure, statusString: "down for maintenance"))
+            }
+        }
+        struct WrongNonce: TimestampAuthority {
+            let inner: InProcessTimestampAuthority
+            func timestamp(_ imprint: MessageImprint, nonce: [UInt8]) async throws -> TimeStampToken {
+                try await inner.timestamp(imprint, nonce: [0x01] + nonce)
+            }
+        }
+        let pki = try CMSTestPKI()
+        for authority in [Refusing() as any TimestampAuthority, WrongNonce(inner: try InProcessTimestampAuthority(pki: pki))] {
+            do {
+                _ = try await CAdESSigner(certificate: pki.signer).sign(
+                    Array("x".utf8), with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .timestamped, timestampAuthority: authority)
+                Issue.record("signed without a usable timestamp")
+            } catch let error as SigningError {
+                #expect(error.code == .timestampUnavailable)
+            }
+        }
+    }
+
     @Test func aKeyThatIsNotTheCertificatesIsRefused() async throws {
         let pki = try CMSTestPKI()
         await #expect(throws: SigningError.self) {

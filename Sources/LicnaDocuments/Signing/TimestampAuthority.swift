@@ -16,8 +16,13 @@ extension TimestampAuthority {
         var nonce = [UInt8](repeating: 0, count: 16)
         for index in nonce.indices { nonce[index] = .random(in: 0...255) }
         nonce[0] = .random(in: 1...0x7F)
-        let token = try await timestamp(MessageImprint(hashing: signatureValue, with: digestAlgorithm), nonce: nonce)
-        _ = try token.verify(digest: digestAlgorithm.hash(signatureValue), algorithm: digestAlgorithm, nonce: nonce)
-        return token
+        do {
+            let token = try await timestamp(MessageImprint(hashing: signatureValue, with: digestAlgorithm), nonce: nonce)
+            _ = try token.verify(digest: digestAlgorithm.hash(signatureValue), algorithm: digestAlgorithm, nonce: nonce)
+            return token
+        } catch let error as PKIError {
+            // A refusal or a token that does not check out: nothing is signed at B-T without a good timestamp.
+            throw SigningError(.timestampUnavailable, "the timestamp authority's answer was not usable (\(error.detail)); try again later")
+        }
     }
 }

@@ -19,6 +19,8 @@ extension CertificateAuthorityService {
         do {
             sealed = try await PAdESSigner(certificate: key.certificate, chain: [institution], reason: "e-seal").sign(
                 pdf, with: SoftwareSignatureProducer(privateKey: key.privateKey), level: .timestamped, timestampAuthority: timestamps)
+        } catch let error as SigningError where error.code == .timestampUnavailable {
+            throw TrustError.timestampUnavailable(error.message)
         } catch let error as SigningError {
             throw TrustError.invalidRequest(error.message)
         }

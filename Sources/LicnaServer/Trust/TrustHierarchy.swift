@@ -100,13 +100,14 @@ public struct TrustError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let rootLocked = TrustError("ca-root-locked")
     public static func invalidRequest(_ detail: String) -> TrustError { TrustError("ca-invalid-request", detail) }
     public static func wrongPassphrase() -> TrustError { TrustError("ca-wrong-passphrase") }
+    public static func timestampUnavailable(_ detail: String) -> TrustError { TrustError("ca-timestamp-unavailable", detail) }
 }
 
 extension TrustError {
     var httpStatus: HTTPResponseStatus {
         switch code {
         case TrustError.unknownSerial.code: .notFound
-        case TrustError.notInitialized.code: .serviceUnavailable
+        case TrustError.notInitialized.code, "ca-timestamp-unavailable": .serviceUnavailable
         case TrustError.alreadyRevoked.code, TrustError.notOnHold.code, "ca-already-on-hold", TrustError.alreadyInitialized.code: .conflict
         case "ca-issue-failed": .internalServerError
         default: .badRequest
