@@ -1,6 +1,8 @@
+import Crypto
 import Foundation
 import LicnaCard
 import LicnaCardClient
+import LicnaPKI
 import SwiftASN1
 import X509
 
@@ -54,4 +56,46 @@ public func bytes(hex text: String) -> [UInt8]? {
         out.append(byte)
     }
     return out
+}
+
+/// The largest document the commands read into memory (PDFs are parsed whole); a detached file of any size is
+/// hashed as it streams by (`streamingDigests`).
+public let maximumDocumentSize = 512 * 1024 * 1024
+
+/// A document's bytes, or a translated error: unreadable, or larger than `maximumDocumentSize` (checked from the
+/// file's size before anything is read, so a huge file costs no memory).
+public func readDocument(_ path: String) throws -> [UInt8] {
+    guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
+          let handle = FileHandle(forReadingAtPath: path) else {
+        throw explained(Exit.failed, "cli.import.unreadable", ["file": path])
+    }
+    defer { try? handle.close() }
+    guard size.intValue <= maximumDocumentSize else {
+        throw explained(Exit.failed, "cli.document.too-large", ["file": path, "limit": "\(maximumDocumentSize / (1024 * 1024)) MB"])
+    }
+    guard let data = try? handle.readToEnd() else { return [] }
+    return Array(data)
+}
+
+/// SHA-256, SHA-384 and SHA-512 of a file in one streaming pass of 1 MiB reads, for a detached signature over a
+/// file of any size (RFC 5652 §5.4: the message digest is over the content octets).
+public func streamingDigests(_ path: String) throws -> [DigestAlgorithm: [UInt8]] {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw explained(Exit.failed, "cli.import.unreadable", ["file": path])
+    }
+    defer { try? handle.close() }
+    var sha256 = SHA256()
+    var sha384 = SHA384()
+    var sha512 = SHA512()
+    while true {
+        let read: Data?
+        do { read = try handle.read(upToCount: 1 << 20) } catch {
+            throw explained(Exit.failed, "cli.import.unreadable", ["file": path])
+        }
+        guard let chunk = read, !chunk.isEmpty else { break }  // nil or empty: the end of the file
+        sha256.update(data: chunk)
+        sha384.update(data: chunk)
+        sha512.update(data: chunk)
+    }
+    return [.sha256: Array(sha256.finalize()), .sha384: Array(sha384.finalize()), .sha512: Array(sha512.finalize())]
 }

@@ -30,9 +30,7 @@ public struct CardSign: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        guard let content = FileManager.default.contents(atPath: file) else {
-            throw explained(Exit.failed, "cli.import.unreadable", ["file": file])
-        }
+        let content = try readDocument(file)
         let format = self.format ?? (content.starts(with: Array("%PDF".utf8)) ? "pades" : "cades")
         guard format == "cades" || format == "pades" else { throw explained(Exit.usage, "cli.sign.format", ["value": format]) }
         guard let level = SignatureLevel(rawValue: level), level != .longTerm || format == "pades" else {
@@ -66,11 +64,11 @@ public struct CardSign: AsyncParsableCommand {
             let producer = SoftwareSignatureProducer(privateKey: Certificate.PrivateKey(key))
             if format == "pades" {
                 signature = try await PAdESSigner(certificate: certificate, chain: intermediates).sign(
-                    Array(content), with: producer, level: level, timestampAuthority: authority,
+                    content, with: producer, level: level, timestampAuthority: authority,
                     revocationSource: HTTPRevocationSource())
             } else {
                 signature = try await CAdESSigner(certificate: certificate, chain: intermediates).sign(
-                    Array(content), with: producer, level: level, timestampAuthority: authority)
+                    content, with: producer, level: level, timestampAuthority: authority)
             }
         } catch let error as PIVError {
             throw explained(Exit.no, "cli.sign.card-refused", ["detail": error.description])

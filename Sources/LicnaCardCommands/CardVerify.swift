@@ -24,9 +24,7 @@ public struct CardVerify: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        guard let signature = FileManager.default.contents(atPath: file) else {
-            throw explained(Exit.failed, "cli.import.unreadable", ["file": file])
-        }
+        let signature = try readDocument(file)
         var anchors: [Certificate] = []
         for path in trust { anchors += try loadCertificates(path) }
         if let server, let url = URL(string: server)?.appendingPathComponent("pki/ca/root.cer") {
@@ -42,17 +40,14 @@ public struct CardVerify: AsyncParsableCommand {
         let reports: [SignatureValidationReport]
         if signature.starts(with: Array("%PDF".utf8)) {
             do {
-                reports = try await PDFSignatureValidator(policy: policy).validate(Array(signature))
+                reports = try await PDFSignatureValidator(policy: policy).validate(signature)
             } catch let error as SigningError {
                 throw explained(Exit.failed, "cli.verify.unreadable", ["detail": error.message])
             }
         } else {
             guard let detached else { throw explained(Exit.usage, "cli.verify.detached-needed") }
-            guard let content = FileManager.default.contents(atPath: detached) else {
-                throw explained(Exit.failed, "cli.import.unreadable", ["file": detached])
-            }
             reports = [await CMSSignatureValidator(policy: policy).validate(
-                contentInfoDER: Array(signature), content: .bytes(Array(content)), format: "CAdES")]
+                contentInfoDER: signature, content: .digests(try streamingDigests(detached)), format: "CAdES")]
         }
         if json {
             let encoder = JSONEncoder()

@@ -3,6 +3,8 @@ and verifies signatures exactly as `licna card …` does, with its messages in t
 import json
 import os
 import subprocess
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -47,7 +49,8 @@ def test_licna_card_signs_and_verifies_like_the_operator_tool(trust, tmp_path):
     assert [s["indication"] for s in report["signatures"]] == ["TOTAL-PASSED"]
     # CAdES detached, and a wrong PIN refused with a message in Montenegrin and exit status 1.
     document, p7s = tmp_path / "izjava.txt", tmp_path / "izjava.txt.p7s"
-    document.write_text("Izjava: saglasan sam.\n")
+    # Over 3 MiB, so that verification hashes it in several streamed reads.
+    document.write_bytes(b"Izjava: saglasan sam.\n" + os.urandom(3 * 1024 * 1024 + 17))
     licna_card("sign", str(document), "--card", card, "--format", "cades", "--level", "b-t", "--server", trust.url,
                "-o", str(p7s), stdin="123456\n", check=0)
     licna_card("verify", str(p7s), "--detached", str(document), "--server", trust.url, check=0)
@@ -59,3 +62,22 @@ def test_licna_card_signs_and_verifies_like_the_operator_tool(trust, tmp_path):
     assert english.stderr != refused.stderr
     # Usage errors exit 2.
     assert licna_card("verify", str(p7s)).returncode == 2
+
+
+def test_huge_files_get_a_clear_error_without_being_read(trust, tmp_path):
+    # A sparse 600 MB "PDF": refused from its size before a byte is read, with what to do instead.
+    huge = tmp_path / "huge.pdf"
+    with open(huge, "wb") as f:
+        f.write(b"%PDF-1.7\n")
+        f.truncate(600 * 1024 * 1024)
+    result = licna_card("verify", str(huge), "--server", trust.url, check=3)
+    assert "512 MB" in result.stderr and "--format cades" in result.stderr
+    # The server refuses an upload over 25 MB with 413 and a message that says so.
+    request = urllib.request.Request(trust.url + "/api/signatures/validate", data=b"%PDF" + b"\0" * (26 * 1024 * 1024),
+                                     method="POST", headers={"Content-Type": "application/pdf"})
+    try:
+        urllib.request.urlopen(request, timeout=60)
+        pytest.fail("a 26 MB upload was accepted")
+    except urllib.error.HTTPError as error:
+        assert error.code == 413
+        assert json.loads(error.read())["error"] == "too-large"

@@ -16,6 +16,9 @@ public struct CMSSignedDataVerifier: Sendable {
         case bytes([UInt8])
         /// A digest of the content the caller computed (PAdES: the ByteRange), with its algorithm.
         case digest([UInt8], DigestAlgorithm)
+        /// Digests of the content in several algorithms, computed in one pass over a file too large to hold in
+        /// memory; the one the signer used is taken.
+        case digests([DigestAlgorithm: [UInt8]])
     }
 
     /// Certificates to search for signers besides those embedded in the SignedData.
@@ -139,6 +142,11 @@ public struct CMSSignedDataVerifier: Sendable {
         case .digest(let digest, let digestAlgorithm):
             guard digestAlgorithm == algorithm else {
                 throw PKIError(.digestMismatch, "supplied digest is \(digestAlgorithm), signer used \(algorithm)")
+            }
+            return digest
+        case .digests(let digests):
+            guard let digest = digests[algorithm] else {
+                throw PKIError(.digestMismatch, "no \(algorithm) digest of the content was supplied")
             }
             return digest
         }

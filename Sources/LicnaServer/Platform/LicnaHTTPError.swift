@@ -46,6 +46,8 @@ struct LicnaErrorMiddleware: AsyncMiddleware {
             return (error.httpStatus, error.code, request.t("error.trust." + error.code, ["detail": error.detail]))
         case is DecodingError:
             return (.badRequest, "bad-request", request.t("error.bad-request"))
+        case let error as any AbortError where error.status == .payloadTooLarge:
+            return (error.status, "too-large", request.t("error.too-large"))
         case let error as any AbortError:
             let code = error.status == .notFound ? "not-found" : (error.status.code < 500 ? "bad-request" : "internal")
             return (error.status, code, request.t(error.status == .notFound ? "error.not-found" : (error.status.code < 500 ? "error.bad-request" : "error.internal")))
