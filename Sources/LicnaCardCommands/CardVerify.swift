@@ -56,23 +56,29 @@ public struct CardVerify: AsyncParsableCommand {
             Terminal.print(String(decoding: try encoder.encode(["signatures": reports]), as: UTF8.self))
         } else {
             if reports.isEmpty { Terminal.say("cli.verify.none") }
+            Terminal.say("verify.printout")
             for (index, report) in reports.enumerated() { Terminal.print(Self.lines(report, number: index + 1).joined(separator: "\n")) }
         }
         if reports.isEmpty || !reports.allSatisfy(\.passed) { throw Exit.no }
     }
 
+    /// The human-readable report: the first line per signature keeps the ETSI indication (stable for scripts);
+    /// the labels are in the user's language, with the same texts as the public page.
     static func lines(_ report: SignatureValidationReport, number: Int) -> [String] {
         var lines = ["signature \(number): \(report.indication.rawValue)" + (report.subIndication.map { "/\($0.rawValue)" } ?? "")]
         let formatter = ISO8601DateFormatter()
-        if let name = report.signerName { lines.append("  signer: \(name)" + (report.signerIdentifier.map { " (\($0))" } ?? "")) }
-        if let issuer = report.issuer { lines.append("  issuer: \(issuer)") }
-        if let time = report.claimedSigningTime { lines.append("  claimed signing time: \(formatter.string(from: time))") }
-        if let time = report.provenSigningTime { lines.append("  proven signing time (timestamp): \(formatter.string(from: time))") }
-        if let status = report.certificateStatus { lines.append("  certificate status: \(status)") }
-        if let format = report.format { lines.append("  level: \(format)") }
-        if let coverage = report.coverage { lines.append("  covers: \(coverage)") }
-        lines.append("  qualification: \(report.qualification.rawValue)")
-        for finding in report.findings { lines.append("  note: \(finding)") }
+        func add(_ key: String, _ value: String?) {
+            if let value { lines.append("  \(Terminal.text(key)): \(value)") }
+        }
+        add("verify.signer", report.signerName.map { $0 + (report.signerIdentifier.map { " (\($0))" } ?? "") })
+        add("verify.issuer", report.issuer)
+        add("verify.claimed", report.claimedSigningTime.map(formatter.string(from:)))
+        add("verify.proven", report.provenSigningTime.map(formatter.string(from:)) ?? Terminal.text("verify.no-proof"))
+        add("verify.status", report.certificateStatus)
+        add("verify.level", report.format)
+        add("verify.coverage", report.coverage)
+        add("verify.qualification", report.qualification.rawValue)
+        for finding in report.findings { add("verify.note", finding) }
         return lines
     }
 }

@@ -111,6 +111,7 @@ struct VerifyPage: Encodable, Sendable {
         var passed: Bool
         var indication: String
         var signer: String
+        var issuer: String
         var claimed: String
         var proven: String
         var status: String
@@ -132,6 +133,7 @@ struct VerifyPage: Encodable, Sendable {
                 Row(passed: report.passed,
                     indication: report.indication.rawValue + (report.subIndication.map { " / \($0.rawValue)" } ?? ""),
                     signer: [report.signerName, report.signerIdentifier].compactMap { $0 }.joined(separator: " · "),
+                    issuer: report.issuer ?? "—",
                     claimed: report.claimedSigningTime.map(formatter.string(from:)) ?? "—",
                     proven: report.provenSigningTime.map(formatter.string(from:)) ?? request.t("verify.no-proof"),
                     status: report.certificateStatus ?? "—",
