@@ -206,6 +206,23 @@ def test_mrz_read_through_pcscd_is_a_valid_td1(card):
     assert lines[2].startswith("PETROVIC<<DORDE<"), lines
 
 
+def test_licna_card_signs_a_pdf_through_pcscd(card):
+    """The citizen's tool signs through PC/SC (our PCSCChannel via pcscd and vpcd), the PIN read from standard
+    input; pyHanko finds the signature intact and `licna-card verify` names the signer."""
+    from test_licna_card import licna_card
+    from test_pades import minimal_pdf
+    source, signed = card.folder / "ugovor.pdf", card.folder / "ugovor-reader.pdf"
+    source.write_bytes(minimal_pdf())
+    licna_card("sign", str(source), "--reader", READER, "-o", str(signed), stdin=PIN + "\n", check=0)
+    code, output = run("pyhanko", "sign", "validate", "--trust", card.path + ".chain.pem", "--trust-replace", str(signed), check=False)
+    assert "INTACT" in output, output
+    report = json.loads(licna_card("verify", str(signed), "--trust", card.path + ".chain.pem", "--offline", "--json").stdout)
+    signature = report["signatures"][0]
+    assert "PETROVIĆ" in signature["signerName"], signature
+    # The throwaway test CA publishes no revocation data: offline, that is INDETERMINATE, never a failure.
+    assert signature["indication"] == "INDETERMINATE" and signature["subIndication"] == "TRY_LATER", signature
+
+
 def test_the_mrz_of_a_card_image_is_a_valid_td1(licna_bin, tmp_path):
     from mrz.checker.td1 import TD1CodeChecker
     path = str(tmp_path / "card")
