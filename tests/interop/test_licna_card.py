@@ -56,7 +56,7 @@ def test_licna_card_signs_and_verifies_like_the_operator_tool(trust, tmp_path):
     licna_card("verify", str(p7s), "--detached", str(document), "--server", trust.url, check=0)
     refused = licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "x.p7s"),
                          stdin="000000\n", lang="cnr", check=1)
-    assert refused.stderr.strip() and "PIN" in refused.stderr
+    assert "Pogrešan PIN" in refused.stderr and "4" in refused.stderr, refused.stderr
     english = licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "x.p7s"),
                          stdin="000000\n", check=1)
     assert english.stderr != refused.stderr
