@@ -153,6 +153,24 @@ import X509
         return seen
     }
 
+    /// A file with cross-reference and object streams (qpdf's output): the stamp's objects go into a
+    /// cross-reference stream, qpdf finds no errors and the signature validates.
+    @Test func aVisibleSignatureOnAFileWithCrossReferenceStreams() async throws {
+        guard let appearance = try appearance(), let qpdf = ExternalTool.executable("qpdf") else { return }
+        let directory = try ExternalTool.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(PDFFixtures.classic()).write(to: directory.appendingPathComponent("in.pdf"))
+        #expect(try ExternalTool.run(qpdf, ["--object-streams=generate", "in.pdf", "xref.pdf"], in: directory).status == 0)
+        let original = [UInt8](try Data(contentsOf: directory.appendingPathComponent("xref.pdf")))
+        #expect(try PDFFile(bytes: original).usesCrossReferenceStreams)
+        let signed = try await sign(original, appearance)
+        try Data(signed).write(to: directory.appendingPathComponent("signed.pdf"))
+        let check = try ExternalTool.run(qpdf, ["--check", "signed.pdf"], in: directory)
+        #expect(check.status == 0 && check.output.contains("No syntax or stream encoding errors"), "\(check.output)")
+        #expect(try await validate(signed).first?.indication == .totalPassed)
+        #expect(try PDFFile(bytes: signed).formFields().first?.dictionary["AP"] != nil)
+    }
+
     @Test func anESealShowsTheOrganization() throws {
         guard let appearance = try appearance() else { return }
         let key = P256.Signing.PrivateKey()
