@@ -26,6 +26,10 @@ public struct CardSign: AsyncParsableCommand {
     @Option(help: "A timestamp authority's address (RFC 3161 over HTTP).") var tsa: String?
     @Option(help: "PEM file with the CA certificates to embed (the chain above the signer).") var chain: String?
     @Option(name: [.short, .customLong("out")], help: "Output file.") var out: String
+    @Flag(help: "PAdES: a visible stamp with the signer's name and the signing time, 36,36,220,60 on page 1 unless given.") var visible = false
+    @Option(name: .customLong("stamp-page"), help: "The page of the visible stamp, from 1 (implies --visible).") var stampPage: Int?
+    @Option(name: .customLong("stamp-rect"), help: "The stamp's x,y,width,height in points from the page's lower-left corner (implies --visible).")
+    var stampRect: String?
 
     public init() {}
 
@@ -36,6 +40,7 @@ public struct CardSign: AsyncParsableCommand {
         guard let level = SignatureLevel(rawValue: level), level != .longTerm || format == "pades" else {
             throw explained(Exit.usage, "cli.sign.level", ["value": level])
         }
+        let appearance = try stamp(format: format)
         let channel = try openChannel(card: card, reader: reader)
         let piv = PIVClient(channel: channel)
         let certificate: Certificate
@@ -63,7 +68,7 @@ public struct CardSign: AsyncParsableCommand {
         do {
             let producer = SoftwareSignatureProducer(privateKey: Certificate.PrivateKey(key))
             if format == "pades" {
-                signature = try await PAdESSigner(certificate: certificate, chain: intermediates).sign(
+                signature = try await PAdESSigner(certificate: certificate, chain: intermediates, appearance: appearance).sign(
                     content, with: producer, level: level, timestampAuthority: authority,
                     revocationSource: HTTPRevocationSource())
             } else {
@@ -76,6 +81,8 @@ public struct CardSign: AsyncParsableCommand {
             throw explained(Exit.no, "cli.sign.pin-blocked")
         } catch let error as PIVError {
             throw explained(Exit.no, "cli.sign.card-refused", ["detail": error.description])
+        } catch let error as SigningError where error.code == .invalidAppearance {
+            throw explained(Exit.usage, "cli.sign.stamp-invalid", ["detail": error.message])
         } catch let error as SigningError {
             throw explained(Exit.failed, "cli.sign.failed", ["detail": error.description])
         }
@@ -83,6 +90,28 @@ public struct CardSign: AsyncParsableCommand {
             throw explained(Exit.failed, "cli.write-failed", ["path": out])
         }
         Terminal.say("cli.sign.done", ["file": file, "out": out, "level": level.rawValue.uppercased()])
+    }
+
+    /// The visible stamp asked for, with its captions in the user's language; nil for an invisible signature.
+    func stamp(format: String) throws -> SignatureAppearance? {
+        guard visible || stampPage != nil || stampRect != nil else { return nil }
+        guard format == "pades" else { throw explained(Exit.usage, "cli.sign.visible-cades") }
+        var rectangle = SignatureAppearance.defaultRectangle
+        if let stampRect {
+            let numbers = stampRect.split(separator: ",", omittingEmptySubsequences: false)
+                .compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard numbers.count == 4, numbers.allSatisfy(\.isFinite) else {
+                throw explained(Exit.usage, "cli.sign.stamp-rect", ["value": stampRect])
+            }
+            rectangle = SignatureAppearance.Rectangle(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3])
+        }
+        if let stampPage, stampPage < 1 { throw explained(Exit.usage, "cli.sign.stamp-page", ["value": String(stampPage)]) }
+        let font: TrueTypeFont
+        do { font = try TrueTypeFont.load() } catch let error as FontError {
+            throw explained(Exit.failed, "cli.sign.font", ["detail": error.detail])
+        }
+        return SignatureAppearance(pageIndex: (stampPage ?? 1) - 1, rectangle: rectangle, font: font,
+                                   caption: Terminal.text("stamp.signed-by"), notice: Terminal.text("stamp.notice"))
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import LicnaCore
 import LicnaDocuments
@@ -49,6 +50,40 @@ import X509
             let good = try seals.filter { try $0.decode(column: "status", as: String.self) == "good" }
             #expect(good.count == 1)
             #expect(try good.first?.decode(column: "serial", as: String.self) == stored.serialNumber.hex)
+        }
+    }
+
+    /// A visible seal: the widget on the asked page carries the stamp; a page the document lacks is a TrustError
+    /// with its own code (HTTP 400 with a translated message), and nothing is sealed.
+    @Test func aVisibleSealHasAStampAndAMissingPageIsRefused() async throws {
+        guard FileManager.default.fileExists(atPath: TrueTypeFont.defaultFontPath) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("DejaVu Sans is not installed but CI=true") }
+            return
+        }
+        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+            var setup = TrustFixtures.setup
+            setup.organizationIdentifier = "NTRME-02012345"
+            try await app.licna.trust.authority(on: app.db).initialize(setup, context: .test)
+            try await app.licna.trust.reload(on: app.db)
+            let authority = try await app.licna.trust.authority(on: app.db)
+            let timestamps = InstallationTimestampAuthority(trust: app.licna.trust, database: app.db)
+            var appearance = SignatureAppearance(pageIndex: 1, font: try TrueTypeFont.load(), caption: "Електронски печат",
+                                                 notice: "Важи само у електронском облику.")
+            let sealed = try await authority.seal(pdf: PDFFixtures.classic(pageCount: 2), timestamps: timestamps,
+                                                  appearance: appearance, context: .test)
+            let file = try PDFFile(bytes: sealed)
+            let field = try #require(try file.formFields().first)
+            #expect(field.dictionary["P"]?.referenceValue == (try file.pages()[1].reference))
+            #expect(try file.array(field.dictionary["Rect"])?.compactMap(\.numberValue) == [36, 36, 256, 96])
+            #expect(try file.dictionary(field.dictionary["AP"])?["N"] != nil)
+            let lines = appearance.text(for: try #require(try await authority.hierarchy().eSeal).certificate, signingTime: Date())
+            #expect(lines.first == "Електронски печат" && lines.last == "Важи само у електронском облику." && lines.count == 5, "\(lines)")
+
+            appearance.pageIndex = 2
+            let error = await #expect(throws: TrustError.self) {
+                _ = try await authority.seal(pdf: PDFFixtures.classic(pageCount: 2), timestamps: timestamps, appearance: appearance, context: .test)
+            }
+            #expect(error?.code == "ca-invalid-appearance" && error?.httpStatus == .badRequest, "\(String(describing: error))")
         }
     }
 }

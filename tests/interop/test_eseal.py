@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from test_pades import minimal_pdf, pyhanko_validate
+from test_pades import minimal_pdf, pyhanko_validate, tool
 from test_trust import TrustServer, openssl, split_chain
 
 
@@ -46,3 +46,34 @@ def test_sealed_documents_validate(sealing, tmp_path):
     (tmp_path / "api.pdf").write_bytes(body)
     status, output = pyhanko_validate(sealing, tmp_path / "api.pdf")
     assert status == 0 and "TRUSTED" in output, output
+
+
+def post_seal(sealing, query, language="sr"):
+    request = urllib.request.Request(sealing.url + "/api/documents/seal" + query, data=minimal_pdf(), method="POST",
+                                     headers={"Content-Type": "application/pdf", "Authorization": "Bearer trust-test",
+                                              "Accept-Language": language})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_a_visible_seal_through_the_api(sealing, tmp_path):
+    status, body = post_seal(sealing, "?visible=true")
+    assert status == 200 and body.startswith(b"%PDF"), f"{status} {body[:500]!r}\n{sealing.log()}"
+    sealed = tmp_path / "visible.pdf"
+    sealed.write_bytes(body)
+    status, output = pyhanko_validate(sealing, sealed)
+    assert status == 0 and "INTACT" in output and "TRUSTED" in output, output
+    check = subprocess.run([tool("qpdf"), "--check", str(sealed)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    # The stamp in the request's language (Serbian Cyrillic), with the seal's name.
+    text = " ".join(subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(sealed), "-"], capture_output=True, text=True).stdout.split())
+    assert "Електронски печат" in text and "e-seal" in text and "одштампани примерак нема печат" in text, text
+    # A page the document does not have, and parameters that are not understood: 400 with a code and a message.
+    status, body = post_seal(sealing, "?visible=true&page=2", language="en")
+    answer = json.loads(body)
+    assert status == 400 and answer["error"] == "ca-invalid-appearance" and "no page 2" in answer["message"], answer
+    status, body = post_seal(sealing, "?visible=yes", language="en")
+    assert status == 400 and json.loads(body)["error"] == "bad-request", body

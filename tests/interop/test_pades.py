@@ -87,6 +87,69 @@ def test_a_second_signature_keeps_the_first_valid(trust, tmp_path):
     assert broken["signatures"][0]["subIndication"] == "HASH_FAILURE"
 
 
+def sign_visible(trust, card, source, out, *extra, check=0):
+    return trust.installation.run("card", "sign", str(source), "--card", card, "--level", "b-t", "--server", trust.url, "--visible",
+                                  *extra, "-o", str(out), stdin="123456\n", data=False, check=check)
+
+
+def pdftotext(pdf):
+    process = subprocess.run([tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True)
+    assert process.returncode == 0, process.stderr
+    return process.stdout
+
+
+def test_a_visible_card_signature_is_intact_trusted_and_readable(trust, tmp_path):
+    card = make_card(trust, tmp_path)
+    source = tmp_path / "ugovor.pdf"
+    source.write_bytes(minimal_pdf())
+    once, twice = tmp_path / "once.pdf", tmp_path / "twice.pdf"
+    sign_visible(trust, card, source, once)
+    assert once.read_bytes().startswith(source.read_bytes())
+    status, output = pyhanko_validate(trust, once)
+    assert status == 0, output
+    assert "INTACT" in output.upper() and "TRUSTED" in output.upper(), output
+    check = subprocess.run([tool("qpdf"), "--check", str(once)], capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout + check.stderr
+    # The stamp's text comes out of the embedded subset: the signer's name with its diacritics, the English captions
+    # (LICNA_LANG=en), and the signing time in UTC.
+    text = " ".join(pdftotext(once).split())
+    assert "Digitally signed by" in text and "ana" in text.lower() and "đurović" in text.lower(), text
+    assert "printout carries no signature" in text and " UTC" in text, text
+    # A second visible stamp elsewhere on the page: pyHanko still finds the first signature intact and its later
+    # revision an allowed change (a signature field with its appearance).
+    sign_visible(trust, card, once, twice, "--stamp-rect", "300,36,240,70")
+    assert twice.read_bytes().startswith(once.read_bytes())
+    process = subprocess.run(["pyhanko", "sign", "validate", "--pretty-print", "--trust", trust.path("root.pem"), "--trust-replace",
+                              "--other-certs", trust.path("chain.pem"), str(twice)], capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stdout + process.stderr
+    status, output = pyhanko_validate(trust, twice)
+    assert status == 0, output
+    assert output.upper().count("INTACT") >= 2, output
+    check = subprocess.run([tool("qpdf"), "--check", str(twice)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert pdftotext(twice).count("Digitally signed by") == 2
+    report = json.loads(trust.installation.run("verify", str(twice), "--server", trust.url, "--json", data=False, check=0).stdout)
+    assert [s["indication"] for s in report["signatures"]] == ["TOTAL-PASSED", "TOTAL-PASSED"]
+
+
+def test_visible_stamp_options_are_checked_before_signing(trust, tmp_path):
+    card = make_card(trust, tmp_path)
+    source = tmp_path / "ugovor.pdf"
+    source.write_bytes(minimal_pdf())
+    out = tmp_path / "out.pdf"
+    missing_page = sign_visible(trust, card, source, out, "--stamp-page", "2", check=2)
+    assert "no page 2" in missing_page.stderr and "--stamp-page" in missing_page.stderr, missing_page.stderr
+    outside = sign_visible(trust, card, source, out, "--stamp-rect", "500,36,220,60", check=2)
+    assert "not inside the media box" in outside.stderr, outside.stderr
+    malformed = sign_visible(trust, card, source, out, "--stamp-rect", "36,36,220", check=2)
+    assert "x,y,width,height" in malformed.stderr, malformed.stderr
+    text = tmp_path / "izjava.txt"
+    text.write_text("Izjava\n")
+    cades = sign_visible(trust, card, text, tmp_path / "izjava.p7s", "--format", "cades", check=2)
+    assert "CAdES" in cades.stderr and "--format pades" in cades.stderr, cades.stderr
+    assert not out.exists() and not (tmp_path / "izjava.p7s").exists()
+
+
 def post_multipart(url, fields):
     """A multipart/form-data POST with files given as (name, filename, bytes)."""
     import urllib.request

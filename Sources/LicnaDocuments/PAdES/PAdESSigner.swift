@@ -2,8 +2,8 @@ import Foundation
 import LicnaPKI
 import X509
 
-/// PAdES signatures (ETSI EN 319 142-1) as an incremental update: an invisible signature field on the first
-/// page whose value is a signature dictionary with `/SubFilter /ETSI.CAdES.detached`, a `/ByteRange` over the
+/// PAdES signatures (ETSI EN 319 142-1) as an incremental update: a signature field, invisible on the first page
+/// or visible where ``appearance`` says (ISO 32000-1 §12.7.4.5), whose value is a signature dictionary with `/SubFilter /ETSI.CAdES.detached`, a `/ByteRange` over the
 /// whole file except `/Contents`, and in `/Contents` a CMS SignedData with signing-certificate-v2 and no
 /// signing-time (§5.4.3: the time is `/M`). Levels B-B, B-T (signature timestamp) and B-LT (a further update
 /// with the DSS: certificates, OCSP responses and CRLs, §5.4.2).
@@ -15,15 +15,20 @@ public struct PAdESSigner: Sendable {
     public var location: String?
     /// Bytes reserved for the CMS (hex-encoded in the file: twice as many characters).
     public var reservedSignatureSize: Int
+    /// A visible stamp: the widget gets this rectangle on this page and an appearance stream with the signer's
+    /// name and the signing time; nil for an invisible signature.
+    public var appearance: SignatureAppearance?
 
     public init(certificate: Certificate, chain: [Certificate] = [], digestAlgorithm: DigestAlgorithm = .sha256,
-                reason: String? = nil, location: String? = nil, reservedSignatureSize: Int = 24 * 1024) {
+                reason: String? = nil, location: String? = nil, reservedSignatureSize: Int = 24 * 1024,
+                appearance: SignatureAppearance? = nil) {
         self.certificate = certificate
         self.chain = chain
         self.digestAlgorithm = digestAlgorithm
         self.reason = reason
         self.location = location
         self.reservedSignatureSize = reservedSignatureSize
+        self.appearance = appearance
     }
 
     public func sign(_ pdf: [UInt8], with producer: some SignatureProducer, level: SignatureLevel = .basic,
@@ -70,10 +75,15 @@ public struct PAdESSigner: Sendable {
         guard let catalogReference = file.catalogReference else { throw SigningError(.unsupportedDocument, "the PDF has no catalog") }
         var catalog = try file.catalog()
         let pages = try file.pages()
-        guard let page = pages.first, let pageReference = page.reference,
-              case .dictionary(var pageDictionary) = try file.object(for: pageReference) else {
-            throw SigningError(.unsupportedDocument, "the PDF has no first page to put the signature field on")
+        let pageIndex = appearance?.pageIndex ?? 0
+        if let appearance, !pages.indices.contains(appearance.pageIndex) {
+            throw SigningError(.invalidAppearance, "the document has \(pages.count) page(s): there is no page \(appearance.pageIndex + 1) for the signature")
         }
+        guard pages.indices.contains(pageIndex), let pageReference = pages[pageIndex].reference,
+              case .dictionary(var pageDictionary) = try file.object(for: pageReference) else {
+            throw SigningError(.unsupportedDocument, "the PDF has no page \(pageIndex + 1) to put the signature field on")
+        }
+        try appearance?.checkPlacement(on: pages[pageIndex])
         var update = PDFIncrementalUpdate(base: file)
         let signatureReference = update.allocate()
         let fieldReference = update.allocate()
@@ -92,13 +102,20 @@ public struct PAdESSigner: Sendable {
         signature += String(repeating: "0", count: 2 * reservedSignatureSize) + "> >>"
         update.set(signatureReference, raw: Array(signature.utf8))
 
-        // The field and its widget, invisible (zero rectangle, flags print and locked).
-        let field: PDFDictionary = [
+        // The field and its widget (flags print and locked, §12.5.3): invisible with a zero rectangle, or visible
+        // with the appearance's rectangle and a normal appearance stream (§12.5.5) that holds its own font.
+        var field: PDFDictionary = [
             "Type": .name("Annot"), "Subtype": .name("Widget"), "FT": .name("Sig"),
             "T": .string(PDFString(text: "Signature\(number)")), "V": .reference(signatureReference),
             "F": .integer(132), "Rect": .array([.integer(0), .integer(0), .integer(0), .integer(0)]),
             "P": .reference(pageReference),
         ]
+        if let appearance {
+            let r = appearance.rectangle
+            field["Rect"] = .array([r.x, r.y, r.x + r.width, r.y + r.height].map { .real($0) })
+            let form = try appearance.writeAppearance(lines: appearance.text(for: certificate, signingTime: signingTime), into: &update)
+            field["AP"] = .dictionary(["N": .reference(PDFReference(objectNumber: form))])
+        }
         update.set(fieldReference, .dictionary(field))
 
         // The page's annotations and the form's fields gain the new field.

@@ -116,3 +116,15 @@ struct PDFIncrementalUpdate {
         (0..<16).map { _ in UInt8.random(in: 0...255) }
     }
 }
+
+extension PDFIncrementalUpdate: PDFObjectSink {
+    /// A fresh object number, as ``allocate()``: objects a writer adds (a signature's appearance and its font)
+    /// become new objects of the update.
+    mutating func reserve() -> Int {
+        allocate().objectNumber
+    }
+
+    mutating func setBody(_ number: Int, _ body: [UInt8]) {
+        set(PDFReference(objectNumber: number), raw: body)
+    }
+}

@@ -11,6 +11,9 @@ public struct SigningError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let signerMismatch = Code("signer-mismatch")
         /// The document cannot be signed as it is (encrypted, damaged, no room for the signature).
         public static let unsupportedDocument = Code("unsupported-document")
+        /// The visible signature cannot be drawn as asked: no such page, a rectangle outside the page or too
+        /// small for its text, or a character the font lacks.
+        public static let invalidAppearance = Code("invalid-appearance")
     }
 
     public let code: Code

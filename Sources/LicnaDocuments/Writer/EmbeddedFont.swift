@@ -43,7 +43,7 @@ struct EmbeddedFont {
     }
 
     /// Writes the Type0 font and what it refers to into `file`, as object `type0`.
-    func write(into file: inout PDFFileAssembler, as type0: Int) throws {
+    func write(into file: inout some PDFObjectSink, as type0: Int) throws {
         let subset = try font.subset(keeping: Set(textOfGlyph.keys))
         let cidFont = file.reserve()
         let descriptor = file.reserve()

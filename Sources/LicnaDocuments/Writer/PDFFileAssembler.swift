@@ -3,7 +3,7 @@ import Crypto
 /// Numbers the indirect objects of a new PDF file and writes the file structure of ISO 32000-1 §7.5: the header
 /// with a binary comment (§7.5.2), the body, a classic cross-reference table (§7.5.4), the trailer with `/Size`,
 /// `/Root`, `/Info` and `/ID` (§7.5.5, §14.4), `startxref` and `%%EOF`.
-struct PDFFileAssembler {
+struct PDFFileAssembler: PDFObjectSink {
     private var bodies: [Int: [UInt8]] = [:]
     private var nextNumber = 1
 
@@ -13,23 +13,8 @@ struct PDFFileAssembler {
         return nextNumber
     }
 
-    /// Sets object `number` to a non-stream object written as `body` (a dictionary, an array, …).
-    mutating func set(_ number: Int, _ body: String) {
-        bodies[number] = Array(body.utf8)
-    }
-
-    /// Sets object `number` to a stream (§7.3.8): `entries` are the dictionary's other entries; the data is
-    /// FlateDecode-compressed when `compress` is true and that makes it smaller.
-    mutating func setStream(_ number: Int, entries: String, data: [UInt8], compress: Bool = true) throws {
-        var payload = data
-        var dictionary = entries
-        if compress, let compressed = try? ZlibCompressor.compress(data), compressed.count < data.count {
-            payload = compressed
-            dictionary += " /Filter /FlateDecode"
-        }
-        var body = Array("<< \(dictionary) /Length \(payload.count) >>\nstream\n".utf8)
-        body += payload
-        body += Array("\nendstream".utf8)
+    /// Sets object `number` to `body`.
+    mutating func setBody(_ number: Int, _ body: [UInt8]) {
         bodies[number] = body
     }
 

@@ -21,18 +21,39 @@ struct SignatureController: RouteCollection {
     }
 
     /// `POST /api/documents/seal` (officers; the body is the PDF): the document sealed with the institution's
-    /// e-seal at B-T.
+    /// e-seal at B-T. With `?visible=true` the seal is visible: a stamp near the bottom-left corner of the first
+    /// page, or of `page` (counted from 1), with the organization, the time and, in the request's language, that a
+    /// printout carries no seal.
     func seal(_ request: Request) async throws -> Response {
         guard let body = request.body.data, body.readableBytes > 0, Array(body.readableBytesView.prefix(4)) == Array("%PDF".utf8) else {
             throw Abort(.unsupportedMediaType, reason: request.t("seal.error.pdf"))
         }
+        let appearance = try stamp(for: request)
         let trust = request.application.licna.trust
         let sealed = try await trust.authority(on: request.db).seal(
             pdf: Array(body.readableBytesView), timestamps: InstallationTimestampAuthority(trust: trust, database: request.db),
-            context: AuditContext(actor: request.officerActor, purpose: "document-seal"))
+            appearance: appearance, context: AuditContext(actor: request.officerActor, purpose: "document-seal"))
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
         return Response(status: .ok, headers: headers, body: .init(data: Data(sealed)))
+    }
+
+    /// The visible seal asked for by `?visible=true` and `page`, or nil.
+    private func stamp(for request: Request) throws -> SignatureAppearance? {
+        let visible = request.query[String.self, at: "visible"]
+        let page = request.query[String.self, at: "page"]
+        guard visible == nil || visible == "true" || visible == "false",
+              page == nil || (Int(page ?? "").map { $0 >= 1 } ?? false) else {
+            throw LicnaHTTPError(status: .badRequest, code: "bad-request", messageKey: "seal.error.visible")
+        }
+        guard visible == "true" else { return nil }
+        let font: TrueTypeFont
+        do { font = try TrueTypeFont.load() } catch let error as FontError {
+            throw LicnaHTTPError(status: .internalServerError, code: "seal-font-missing", messageKey: "seal.error.font",
+                                 arguments: ["detail": error.detail])
+        }
+        return SignatureAppearance(pageIndex: (page.flatMap { Int($0) } ?? 1) - 1, font: font,
+                                   caption: request.t("stamp.sealed"), notice: request.t("stamp.notice.seal"))
     }
 
     struct Upload: Content {

@@ -10,17 +10,21 @@ import X509
 extension CertificateAuthorityService {
     /// Seals a PDF the state issues with the institution's e-seal (PAdES B-T, ETSI EN 319 142-1): an end-entity
     /// e-seal certificate from the institution CA, whose key the server holds — never a CA key. The seal is
-    /// made at the first use, and needs the organization identifier given at `licna ca init`.
-    public func seal(pdf: [UInt8], timestamps: some TimestampAuthority, context: AuditContext) async throws -> [UInt8] {
+    /// made at the first use, and needs the organization identifier given at `licna ca init`. With `appearance`
+    /// the seal is visible: a stamp with the organization and the time on the page it names.
+    public func seal(pdf: [UInt8], timestamps: some TimestampAuthority, appearance: SignatureAppearance? = nil,
+                     context: AuditContext) async throws -> [UInt8] {
         let key = try await eSealKey(context: context)
         let hierarchy = try await hierarchy()
         let institution = try hierarchy.authority(.institution).certificate
         let sealed: [UInt8]
         do {
-            sealed = try await PAdESSigner(certificate: key.certificate, chain: [institution], reason: "e-seal").sign(
+            sealed = try await PAdESSigner(certificate: key.certificate, chain: [institution], reason: "e-seal", appearance: appearance).sign(
                 pdf, with: SoftwareSignatureProducer(privateKey: key.privateKey), level: .timestamped, timestampAuthority: timestamps)
         } catch let error as SigningError where error.code == .timestampUnavailable {
             throw TrustError.timestampUnavailable(error.message)
+        } catch let error as SigningError where error.code == .invalidAppearance {
+            throw TrustError("ca-invalid-appearance", error.message)
         } catch let error as SigningError {
             throw TrustError.invalidRequest(error.message)
         }
