@@ -46,8 +46,12 @@ public struct CardVerify: AsyncParsableCommand {
             }
         } else {
             guard let detached else { throw explained(Exit.usage, "cli.verify.detached-needed") }
-            reports = [await CMSSignatureValidator(policy: policy).validate(
-                contentInfoDER: signature, content: .digests(try streamingDigests(detached)), format: "CAdES")]
+            let digests = try streamingDigests(detached)
+            var report = await CMSSignatureValidator(policy: policy).validate(
+                contentInfoDER: signature, content: .digests(digests), format: "CAdES")
+            let size = (try? FileManager.default.attributesOfItem(atPath: detached))?[.size] as? NSNumber
+            report.signedContent = .init(length: size?.intValue ?? 0, sha256: digests[.sha256].map(hex)?.lowercased() ?? "")
+            reports = [report]
         }
         if json {
             let encoder = JSONEncoder()
@@ -77,6 +81,11 @@ public struct CardVerify: AsyncParsableCommand {
         add("verify.status", report.certificateStatus)
         add("verify.level", report.format)
         add("verify.coverage", report.coverage)
+        add("verify.signed-content", report.signedContent.map { content in
+            Terminal.text(content.revision == nil ? "verify.signed-file" : "verify.signed-revision",
+                          ["length": "\(content.length)", "sha256": content.sha256, "revision": "\(content.revision ?? 1)",
+                           "revisions": "\(content.revisions ?? 1)"])
+        })
         add("verify.qualification", report.qualification.rawValue)
         for finding in report.findings { add("verify.note", finding) }
         return lines

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import LicnaPKI
 import X509
@@ -43,6 +44,10 @@ public struct PDFSignatureValidator: Sendable {
                     format: signature.subFilter == "ETSI.CAdES.detached" ? "PAdES" : "PDF (PKCS #7)")
             }
             report.coverage = coverage(of: signature, in: file)
+            if let end = signature.byteRange?.end, end <= file.bytes.count {
+                report.signedContent = .init(length: end, sha256: String(decoding: PDFSerializer.hexadecimal(SHA256.hash(data: file.bytes[..<end])), as: UTF8.self).lowercased(),
+                                             revision: signature.revisionIndex.map { $0 + 1 }, revisions: file.revisions.count)
+            }
             reports.append(report)
         }
         return reports

@@ -24,6 +24,27 @@ public struct SignatureValidationReport: Codable, Sendable {
     public var qualification: SignatureQualification
     /// For PDFs: "the whole document" or what was added after signing.
     public var coverage: String?
+    /// Exactly what was signed, so that anyone can check it is the document they hold: for a PDF, the revision
+    /// the signature's /ByteRange ends with (ISO 32000-1 §12.8.1); for a detached signature, the signed file.
+    public var signedContent: SignedContent?
+
+    /// The bytes a signature covers, identified by length and SHA-256.
+    public struct SignedContent: Codable, Sendable, Hashable {
+        /// The signed revision is the first `length` bytes of the file: a PDF of its own, as it was when signed.
+        public var length: Int
+        /// SHA-256 of those first `length` bytes, as lowercase hex (what `head -c length FILE | sha256sum` prints).
+        public var sha256: String
+        /// 1-based revision of the PDF and how many the file has; nil for a detached signature.
+        public var revision: Int?
+        public var revisions: Int?
+
+        public init(length: Int, sha256: String, revision: Int? = nil, revisions: Int? = nil) {
+            self.length = length
+            self.sha256 = sha256
+            self.revision = revision
+            self.revisions = revisions
+        }
+    }
 
     public init(indication: ValidationIndication, subIndication: ValidationSubIndication? = nil,
                 qualification: SignatureQualification = .notAdvanced) {

@@ -122,7 +122,9 @@ struct SignatureController: RouteCollection {
             }
         }
         guard let detached else { throw Abort(.badRequest, reason: request.t("verify.error.detached")) }
-        return [await CMSSignatureValidator(policy: policy).validate(contentInfoDER: file, content: .bytes(detached), format: "CAdES")]
+        var report = await CMSSignatureValidator(policy: policy).validate(contentInfoDER: file, content: .bytes(detached), format: "CAdES")
+        report.signedContent = .init(length: detached.count, sha256: SHA256.hash(data: detached).map { String(format: "%02x", $0) }.joined())
+        return [report]
     }
 }
 
@@ -138,6 +140,7 @@ struct VerifyPage: Encodable, Sendable {
         var status: String
         var level: String
         var coverage: String
+        var signedContent: String
         var findings: [String]
     }
 
@@ -160,6 +163,11 @@ struct VerifyPage: Encodable, Sendable {
                     status: report.certificateStatus ?? "—",
                     level: [report.format, report.qualification.rawValue].compactMap { $0 }.joined(separator: " · "),
                     coverage: report.coverage ?? "—",
+                    signedContent: report.signedContent.map { content in
+                        request.t(content.revision == nil ? "verify.signed-file" : "verify.signed-revision",
+                                  ["length": "\(content.length)", "sha256": content.sha256, "revision": "\(content.revision ?? 1)",
+                                   "revisions": "\(content.revisions ?? 1)"])
+                    } ?? "—",
                     findings: report.findings)
             }
         }
