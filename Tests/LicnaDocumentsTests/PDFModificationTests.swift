@@ -130,6 +130,27 @@ import X509
         #expect(report.coverage == "revision 2 of 4; added after signing: validation data (allowed)")
     }
 
+    /// A new /Info dictionary named by the update's trailer, as pyHanko's incremental writer adds one.
+    static func addingInformation(to pdf: [UInt8], _ information: PDFDictionary) throws -> [UInt8] {
+        let file = try PDFFile(bytes: pdf)
+        let reference = PDFReference(objectNumber: file.size)
+        var output = try PDFFixtures.appendingUpdate(to: pdf, replacing: [(reference, .dictionary(information))])
+        let trailer = try #require(PDFFixtures.find(Array("trailer\n<<".utf8), in: output, from: pdf.count))
+        output.insert(contentsOf: Array("/Info \(reference.objectNumber) 0 R ".utf8), at: trailer + 10)
+        return output
+    }
+
+    @Test func documentInformationIsAllowedAsText() async throws {
+        let signed = try await sign(PDFFixtures.classic())
+        let produced = try Self.addingInformation(to: signed, ["Producer": .string(PDFString(text: "pyHanko")),
+                                                               "ModDate": .string(PDFString(text: "D:20260101120000Z"))])
+        let report = try #require(try await validate(produced).first)
+        #expect(report.indication == .totalPassed, "\(report.findings)")
+        #expect(report.coverage == "revision 2 of 3; added after signing: document metadata (allowed)")
+        let pointing = try Self.addingInformation(to: signed, ["Title": .reference(Self.content)])
+        expectRefused(try await validate(pointing).first, saying: "the document information (/Info) was changed to refer to other objects")
+    }
+
     // MARK: Not allowed
 
     @Test func replacedPageContentIsNotAllowed() async throws {

@@ -4,8 +4,9 @@
 /// Allowed after signing (ISO 32000-2 §12.8.2.2, ETSI EN 319 142-1 §5.4): further signatures and document
 /// timestamps with their fields, widgets and appearance streams (and the form XObjects, fonts and other objects
 /// only those appearances use), the DSS with its streams and VRI, the form's /Fields (additions), /SigFlags, /DR and
-/// /DA, the catalog's /AcroForm, /DSS and /Extensions, a page's /Annots gaining signature widgets, and
-/// cross-reference and object streams. Everything else — content streams, page resources, other annotations,
+/// /DA, the catalog's /AcroForm, /DSS and /Extensions, a page's /Annots gaining signature widgets, metadata (the
+/// trailer's /Info as text only, the catalog's XMP /Metadata stream and /Version: pyHanko updates them with every
+/// signature), and cross-reference and object streams. Everything else — content streams, page resources, other annotations,
 /// catalog actions, names, removed fields, earlier signatures — is not. A certification signature's DocMDP
 /// permissions (Table 254) narrow this: P=1 leaves only validation data and document timestamps, P=3 adds
 /// annotations.
@@ -16,6 +17,9 @@ struct PDFModificationAnalyzer {
         case documentTimestamp = "a document timestamp"
         case signature = "a signature"
         case annotation = "an annotation"
+        /// The trailer's /Info (text only), the catalog's XMP /Metadata stream and /Version: metadata no page shows,
+        /// which signing tools (pyHanko, for one) update with every signature.
+        case metadata = "document metadata"
     }
 
     struct Result {
@@ -43,9 +47,9 @@ struct PDFModificationAnalyzer {
 
     var permitted: Set<Addition> {
         switch certification {
-        case 1?: return [.validationData, .documentTimestamp]
+        case 1?: return [.validationData, .documentTimestamp, .metadata]
         case 3?: return Set(Addition.allCases)
-        default: return [.validationData, .documentTimestamp, .signature]
+        default: return [.validationData, .documentTimestamp, .signature, .metadata]
         }
     }
 
@@ -90,6 +94,17 @@ struct PDFModificationAnalyzer {
     /// One object outside the catalog, form and page dictionaries.
     private func classify(_ number: Int, old: PDFObject, new: PDFObject, _ context: Context, into result: inout Result) {
         if Self.isCrossReferenceMachinery(new), old == .null || Self.isCrossReferenceMachinery(old) { return }
+        if current.trailer["Info"]?.referenceValue?.objectNumber == number, case .dictionary(let information) = new {
+            // Only text and dates; a reference could lead anywhere.
+            guard information.allSatisfy({ $0.value.referenceValue == nil && $0.value.dictionaryValue == nil && $0.value.arrayValue == nil }) else {
+                return result.refuse("the document information (/Info) was changed to refer to other objects")
+            }
+            return record(.metadata, "the document information (/Info) was changed", into: &result)
+        }
+        if (try? current.catalog())?["Metadata"]?.referenceValue?.objectNumber == number, case .stream(let stream) = new,
+            stream.dictionary.name("Type") == "Metadata", stream.dictionary.name("Subtype") == "XML" {
+            return record(.metadata, "the document's XMP metadata was changed", into: &result)
+        }
         if old == .null {
             if context.validationData.contains(number) { return record(.validationData, "validation data was added", into: &result) }
             if let kind = context.signatureParts[number] { return record(kind, "\(kind.rawValue) was added", into: &result) }
@@ -146,6 +161,10 @@ struct PDFModificationAnalyzer {
         }
         for key in Self.changedKeys(before, after).sorted() where !["AcroForm", "DSS", "Extensions"].contains(key) {
             switch key {
+            case "Version" where after["Version"]?.nameValue != nil:
+                record(.metadata, "the document's PDF version (/Version) was changed", into: &result)
+            case "Metadata" where after["Metadata"]?.referenceValue != nil:
+                record(.metadata, "the document's XMP metadata was changed", into: &result)
             case "OpenAction": result.refuse("the action run when the document opens (/OpenAction) was changed")
             case "AA": result.refuse("the document's automatic actions (/AA) were changed")
             case "Names": result.refuse("the document's name tree (/Names: JavaScript, embedded files, destinations) was changed")
