@@ -34,8 +34,10 @@ import X509
             }
             let hierarchy = try await trust.authority(on: database).hierarchy()
             let stored = try #require(hierarchy.eSeal).certificate
-            // Offline (no revocation source): the signature itself, its chain and its timestamp are what is checked here.
-            let validator = PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [try hierarchy.authority(.root).certificate]))
+            // The installation's published CRLs answer for the e-seal's and the TSA's chains: the timestamp proves
+            // the time only when the TSA certificate's status is known.
+            let validator = PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [try hierarchy.authority(.root).certificate],
+                                                                           revocationSource: PublishedCRLs(crls: trust.crls(on: database))))
             for pdf in sealed {
                 let reports = try await validator.validate(pdf)
                 #expect(reports.count == 1)
@@ -85,5 +87,21 @@ import X509
             }
             #expect(error?.code == "ca-invalid-appearance" && error?.httpStatus == .badRequest, "\(String(describing: error))")
         }
+    }
+}
+
+/// The installation's CRLs by the file name their addresses end in (`root.crl`, `institution-0.crl`), without HTTP.
+struct PublishedCRLs: RevocationSource {
+    let crls: CRLPublisher
+
+    func ocspResponse(url: String, request: [UInt8]) async -> [UInt8]? { nil }
+
+    func crl(url: String) async -> [UInt8]? {
+        for authority in AuthorityName.allCases {
+            for partition in 0..<4 where CRLName(authority: authority, partition: partition).fileName == url.split(separator: "/").last.map(String.init) {
+                return try? await crls.crl(CRLName(authority: authority, partition: partition))?.der
+            }
+        }
+        return nil
     }
 }

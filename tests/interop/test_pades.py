@@ -38,9 +38,9 @@ def minimal_pdf():
     return out
 
 
-def pyhanko_validate(trust, pdf):
+def pyhanko_validate(trust, pdf, *options):
     tool("pyhanko")
-    process = subprocess.run(["pyhanko", "sign", "validate", "--trust", trust.path("root.pem"), "--trust-replace",
+    process = subprocess.run(["pyhanko", "sign", "validate", *options, "--trust", trust.path("root.pem"), "--trust-replace",
                               "--other-certs", trust.path("chain.pem"), str(pdf)], capture_output=True, text=True, timeout=120)
     return process.returncode, process.stdout + process.stderr
 
@@ -64,6 +64,16 @@ def test_card_pades_is_intact_and_trusted_for_pyhanko(trust, tmp_path, level):
     report = json.loads(trust.installation.run("verify", str(signed), "--server", trust.url, "--json", data=False, check=0).stdout)
     assert [s["indication"] for s in report["signatures"]] == ["TOTAL-PASSED"]
     assert report["signatures"][0]["format"] == "PAdES-" + level.upper()
+    if level == "b-lt":
+        # pyHanko's strictest revocation policy: every certificate of the signer's and the TSA's chains must have
+        # revocation data.
+        status, output = pyhanko_validate(trust, signed, "--force-revinfo")
+        assert status == 0 and "TIMESTAMP_TOKEN<INTACT:TRUSTED>" in output, output
+        # The file alone: the DSS carries what validates the signer and the TSA, and the timestamp proves the time.
+        offline = json.loads(trust.installation.run("verify", str(signed), "--trust", trust.path("root.pem"), "--offline", "--json",
+                                                    data=False, check=0).stdout)["signatures"][0]
+        assert offline["indication"] == "TOTAL-PASSED" and offline["provenSigningTime"], offline
+        assert not offline["findings"], offline
 
 
 def test_a_second_signature_keeps_the_first_valid(trust, tmp_path):

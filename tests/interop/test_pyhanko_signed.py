@@ -1,6 +1,7 @@
 """`licna verify` on a PDF that pyHanko signed under a CA made here with OpenSSL, whose CRL a loopback HTTP server
 serves: TOTAL-PASSED with that CA as trust anchor, NO_CERTIFICATE_CHAIN_FOUND without it, HASH_FAILURE after one
-changed byte of the signed range."""
+changed byte of the signed range. And a PDF Licna signed whose page content pyHanko's incremental writer then
+changed: refused by both."""
 import functools
 import http.server
 import json
@@ -10,8 +11,9 @@ import threading
 
 import pytest
 
-from test_pades import minimal_pdf
-from test_trust import free_port, openssl
+from test_pades import minimal_pdf, pyhanko_validate
+from test_signing import make_card
+from test_trust import free_port, openssl, trust  # noqa: F401  (trust: a CA hierarchy served on loopback)
 
 
 @pytest.fixture
@@ -89,3 +91,58 @@ def test_licna_validates_what_pyhanko_signed(installation, tmp_path, crl_server)
     signed.write_bytes(bytes(data))
     broken = verify(ca / "ca.pem", check=1)
     assert broken["indication"] == "TOTAL-FAILED" and broken["subIndication"] == "HASH_FAILURE"
+
+
+def test_content_changed_after_a_licna_signature_is_refused_by_licna_and_pyhanko(trust, tmp_path):
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    card = make_card(trust, tmp_path)
+    source, signed, changed = tmp_path / "ugovor.pdf", tmp_path / "signed.pdf", tmp_path / "changed.pdf"
+    source.write_bytes(minimal_pdf())
+    trust.installation.run("card", "sign", str(source), "--card", card, "--level", "b-t", "--server", trust.url, "-o", str(signed),
+                           stdin="123456\n", data=False, check=0)
+    # An incremental update by another tool: the first page draws other text from a new content stream.
+    with open(signed, "rb") as handle:
+        writer = IncrementalPdfFileWriter(handle)
+        page = writer.root["/Pages"]["/Kids"][0]
+        content = generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 720 Td (Ugovor je ponisten) Tj ET")
+        page["/Contents"] = writer.add_object(content)
+        writer.update_container(page)
+        with open(changed, "wb") as out:
+            writer.write(out)
+    assert changed.read_bytes().startswith(signed.read_bytes())
+
+    result = trust.installation.run("verify", str(changed), "--server", trust.url, "--json", data=False, check=1)
+    report = json.loads(result.stdout)["signatures"][0]
+    assert report["indication"] == "TOTAL-FAILED" and report["subIndication"] == "FORMAT_FAILURE", report
+    assert any("the page 1 content was changed" in finding for finding in report["findings"]), report
+    assert report["coverage"].endswith("not an allowed change"), report
+    text = trust.installation.run("verify", str(changed), "--server", trust.url, data=False, check=1).stdout
+    assert "TOTAL-PASSED" not in text and "head -c" in text, text
+
+    # pyHanko agrees: the signature is intact but the modification is not permitted.
+    status, output = pyhanko_validate(trust, signed)
+    assert status == 0 and "UNTOUCHED" in output, output
+    status, output = pyhanko_validate(trust, changed)
+    assert status != 0, output
+    assert "ILLEGAL_MODIFICATIONS" in output and "UNTOUCHED" not in output, output
+
+
+def test_a_pyhanko_signature_after_a_licna_signature_keeps_both_valid(trust, tmp_path, crl_server):
+    """pyHanko's update (a signature field, its widget and appearance, the form, /Info) is an allowed change."""
+    ca = make_ca(tmp_path, crl_server, "third")
+    card = make_card(trust, tmp_path)
+    source, signed, twice = tmp_path / "ugovor.pdf", tmp_path / "signed.pdf", tmp_path / "twice.pdf"
+    source.write_bytes(minimal_pdf())
+    trust.installation.run("card", "sign", str(source), "--card", card, "--level", "b-t", "--server", trust.url, "-o", str(signed),
+                           stdin="123456\n", data=False, check=0)
+    process = subprocess.run(["pyhanko", "sign", "addsig", "--field", "Sig2", "--use-pades", "pemder", "--no-pass",
+                              "--key", str(ca / "signer.key"), "--cert", str(ca / "signer.pem"), str(signed), str(twice)],
+                             capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stdout + process.stderr
+    result = trust.installation.run("verify", str(twice), "--server", trust.url, "--trust", str(ca / "ca.pem"), "--json",
+                                    data=False, check=0)
+    reports = json.loads(result.stdout)["signatures"]
+    assert [r["indication"] for r in reports] == ["TOTAL-PASSED", "TOTAL-PASSED"], reports
+    assert "a signature" in reports[0]["coverage"] and reports[0]["coverage"].endswith("(allowed)"), reports[0]

@@ -6,7 +6,8 @@ import X509
 /// Validates every signature of a PDF (ETSI EN 319 142-1 with EN 319 102-1 indications): the CMS over the
 /// `/ByteRange`, the DSS as revocation data carried by the document, `/M` as the claimed time, and what the
 /// signature covers: the whole file, or which later incremental updates changed what, and whether those changes
-/// are the allowed kind (further signatures, form fields for them, validation data).
+/// are the allowed kind (further signatures, their fields and appearances, validation data; `PDFModificationAnalyzer`).
+/// A change that is not allowed makes the signature TOTAL-FAILED/FORMAT_FAILURE with findings saying what changed.
 public struct PDFSignatureValidator: Sendable {
     public var policy: ValidationPolicy
 
@@ -43,67 +44,50 @@ public struct PDFSignatureValidator: Sendable {
                     embedded: embedded, claimedSigningTime: signature.signingTime,
                     format: signature.subFilter == "ETSI.CAdES.detached" ? "PAdES" : "PDF (PKCS #7)")
             }
-            report.coverage = coverage(of: signature, in: file)
+            let coverage = coverage(of: signature, in: file)
+            report.coverage = coverage.text
+            if !coverage.disallowed.isEmpty, let end = signature.byteRange?.end {
+                // The signed revision is intact but the document shown is not what was signed (ETSI EN 319 102-1
+                // §5.2.2 format checking; EU DSS reports such modifications as a FORMAT_FAILURE): no pass.
+                if report.indication != .totalFailed {
+                    report.indication = .totalFailed
+                    report.subIndication = .formatFailure
+                }
+                report.qualification = .notAdvanced
+                report.findings += coverage.disallowed.map { "after this signature was made, \($0)" }
+                report.findings.append(
+                    "what this signature signed is the file's first \(end) bytes; extract them (for example "
+                        + "`head -c \(end) FILE > signed.pdf`) to see the document as it was signed")
+            }
             if let end = signature.byteRange?.end, end <= file.bytes.count {
-                report.signedContent = .init(length: end, sha256: String(decoding: PDFSerializer.hexadecimal(SHA256.hash(data: file.bytes[..<end])), as: UTF8.self).lowercased(),
-                                             revision: signature.revisionIndex.map { $0 + 1 }, revisions: file.revisions.count)
+                report.signedContent = .init(
+                    length: end, sha256: String(decoding: PDFSerializer.hexadecimal(SHA256.hash(data: file.bytes[..<end])), as: UTF8.self).lowercased(),
+                    revision: signature.revisionIndex.map { $0 + 1 }, revisions: file.revisions.count)
             }
             reports.append(report)
         }
         return reports
     }
 
-    /// "the whole document", or the later revisions and whether what they changed is allowed.
-    func coverage(of signature: PDFSignature, in file: PDFFile) -> String {
-        if signature.coversWholeFile { return "the whole document" }
-        guard let end = signature.byteRange?.end else { return "unknown" }
-        let later = file.crossReferenceSections.filter { $0.offset >= end }
-        var changed = Set<Int>()
-        for section in later {
-            for (number, entry) in section.entries where entry != .free { changed.insert(number) }
+    /// "the whole document", or the signed revision and what later updates added when all of it is allowed; when
+    /// something else changed, those changes in plain words (`PDFModificationAnalyzer`).
+    func coverage(of signature: PDFSignature, in file: PDFFile) -> (text: String, disallowed: [String]) {
+        if signature.coversWholeFile { return ("the whole document", []) }
+        guard let end = signature.byteRange?.end else { return ("unknown", []) }
+        guard let index = signature.revisionIndex else {
+            return ("the file's first \(end) bytes, which are not a whole revision",
+                    ["the signature does not end where a revision of the file ends"])
         }
-        // The streams the DSS lists are validation data (ETSI EN 319 142-1 §5.4.2).
-        var validationStreams = Set<Int>()
-        if let catalog = try? file.catalog(), let dss = try? file.dictionary(catalog["DSS"]) {
-            for key in ["Certs", "OCSPs", "CRLs"] {
-                for item in (try? file.array(dss[key])) ?? [] {
-                    if case .reference(let reference) = item { validationStreams.insert(reference.objectNumber) }
-                }
-            }
+        let position = "revision \(index + 1) of \(file.revisions.count)"
+        guard let signed = try? file.revision(endingAt: end) else {
+            return ("\(position), which cannot be read on its own", ["the revision this signature covers cannot be read on its own"])
         }
-        var kinds = Set<String>()
-        var disallowed = false
-        for number in changed {
-            if validationStreams.contains(number) {
-                kinds.insert("validation data")
-                continue
-            }
-            guard let object = try? file.object(for: PDFReference(objectNumber: number)) else { continue }
-            let dictionary: PDFDictionary?
-            switch object {
-            case .dictionary(let value): dictionary = value
-            case .stream(let stream): dictionary = stream.dictionary
-            default: dictionary = nil
-            }
-            let type = dictionary?.name("Type")
-            switch (type, dictionary?.name("FT"), dictionary?.name("Subtype")) {
-            case ("Sig", _, _), ("DocTimeStamp", _, _): kinds.insert("a signature")
-            case (_, "Sig", _): kinds.insert("a signature field")
-            case ("XRef", _, _), ("ObjStm", _, _): break
-            case ("Catalog", _, _), ("Page", _, _): kinds.insert("form or annotation references")
-            case (nil, nil, nil) where dictionary?.keys.contains("Certs") == true || dictionary?.keys.contains("OCSPs") == true
-                || dictionary?.keys.contains("CRLs") == true || dictionary?.keys.contains("Fields") == true:
-                kinds.insert("validation data")
-            case (nil, nil, nil) where dictionary != nil && dictionary!.isEmpty:
-                kinds.insert("validation data")
-            default:
-                disallowed = true
-                kinds.insert("content (\(type ?? "object") \(number))")
-            }
+        let result = PDFModificationAnalyzer(signed: signed, current: file).analyse(after: end)
+        guard result.disallowed.isEmpty else {
+            return ("\(position); changed after signing: \(result.disallowed.joined(separator: "; ")) — not an allowed change",
+                    result.disallowed)
         }
-        let what = kinds.sorted().joined(separator: ", ")
-        return disallowed
-            ? "revision \((signature.revisionIndex ?? 0) + 1) of \(file.revisions.count); changed after signing: \(what) — not an allowed change"
-            : "revision \((signature.revisionIndex ?? 0) + 1) of \(file.revisions.count); added after signing: \(what) (allowed)"
+        let added = result.additions.map(\.rawValue).sorted().joined(separator: ", ")
+        return ("\(position); added after signing: \(added.isEmpty ? "nothing that changes the document" : added) (allowed)", [])
     }
 }

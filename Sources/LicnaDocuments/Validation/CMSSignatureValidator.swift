@@ -5,7 +5,8 @@ import X509
 
 /// Validates one CMS signature (CAdES, or the CMS inside a PAdES signature) as ETSI EN 319 102-1 §5 describes,
 /// simplified to what Licna's policy needs: format and cryptographic checks, the signature timestamp as proof of
-/// time, a chain to a trust anchor, revocation of every certificate in the chain, and the qualification.
+/// time (its TSA's chain and revocation checked like the signer's), a chain to a trust anchor, revocation of every
+/// certificate in the chain, and the qualification.
 public struct CMSSignatureValidator: Sendable {
     public var policy: ValidationPolicy
 
@@ -51,15 +52,22 @@ public struct CMSSignatureValidator: Sendable {
             level = "not baseline"
         }
 
-        // 2. The signature timestamp proves the time (EN 319 102-1 §5.4).
+        // 2. The signature timestamp proves the time (EN 319 102-1 §5.4) when its TSA certificate chains to a trust
+        // anchor and neither it nor a CA above it is revoked; revocation data comes from where the signer's does.
+        // A timestamp that fails either proves nothing: the signature is judged without proof of existence.
         let pool = signedData.certificates + embedded.certificates
+        let checker = RevocationChecker(embedded: embedded, source: policy.revocationSource)
         if let token = Self.signatureTimestamp(in: verified.signerInfo) {
             do {
                 let stamp = try TimeStampToken(tokenDER: token).verify(digest: verified.digestAlgorithm.hash(verified.signerInfo.signature),
                                                                         algorithm: verified.digestAlgorithm, additionalCertificates: pool)
-                if await chain(for: stamp.tsaCertificate, at: stamp.genTime, pool: pool + stamp.cms.certificates, usage: .timeStamping) != nil {
-                    report.provenSigningTime = stamp.genTime
-                    level = "B-T"
+                if let tsaPath = await chain(for: stamp.tsaCertificate, at: stamp.genTime, pool: pool + stamp.cms.certificates, usage: .timeStamping) {
+                    if let problem = await revocationProblem(of: tsaPath, checker: checker) {
+                        report.findings.append("\(problem); the signature timestamp's time is not taken as proof")
+                    } else {
+                        report.provenSigningTime = stamp.genTime
+                        level = "B-T"
+                    }
                 } else {
                     report.findings.append("the signature timestamp's authority does not chain to a trust anchor; its time is not taken as proof")
                 }
@@ -88,7 +96,6 @@ public struct CMSSignatureValidator: Sendable {
         }
 
         // 4. Revocation of every certificate below the anchor (EN 319 102-1 §5.2.6.4; the policy: no data, no pass).
-        let checker = RevocationChecker(embedded: embedded, source: policy.revocationSource)
         for index in 0..<(path.count - 1) {
             let certificate = path[index]
             let issuer = path[index + 1]
@@ -122,6 +129,25 @@ public struct CMSSignatureValidator: Sendable {
         report.indication = .totalPassed
         report.qualification = qualification(of: signer, issuer: path.count > 1 ? path[1] : nil)
         return report
+    }
+
+    /// Why the timestamp authority's chain (TSA certificate first) cannot be relied on, or nil when every
+    /// certificate below the anchor has revocation data that says good. A TSA certificate revoked at any time is not
+    /// relied on: nothing proves the token was made before the revocation.
+    private func revocationProblem(of path: [Certificate], checker: RevocationChecker) async -> String? {
+        for index in 0..<max(path.count - 1, 0) {
+            let whose = index == 0 ? "the timestamp authority's certificate"
+                : "the CA certificate \(Self.attribute(.NameAttributes.commonName, of: path[index]) ?? "") above the timestamp authority"
+            switch await checker.status(of: path[index], issuer: path[index + 1]) {
+            case .good: continue
+            case .revoked(let revokedAt, let reason):
+                return "\(whose) was revoked on \(ISO8601DateFormatter().string(from: revokedAt))" + (reason.map { " (\($0))" } ?? "")
+            case .unknown: return "the revocation service does not know \(whose)"
+            case .unavailable:
+                return "no revocation data for \(whose)" + (policy.revocationSource == nil ? " (validated offline)" : "")
+            }
+        }
+        return nil
     }
 
     private func qualification(of certificate: Certificate, issuer: Certificate?) -> SignatureQualification {
