@@ -1,5 +1,6 @@
 """PAdES signatures made with the card (`licna card sign` on a PDF) checked by pyHanko and qpdf, and validated by
 `licna verify`; a second signature keeps the first valid."""
+import hashlib
 import json
 import shutil
 import subprocess
@@ -140,6 +141,13 @@ def test_a_visible_card_signature_is_intact_trusted_and_readable(trust, tmp_path
     assert pdftotext(twice).count("Digitally signed by") == 2
     report = json.loads(trust.installation.run("verify", str(twice), "--server", trust.url, "--json", data=False, check=0).stdout)
     assert [s["indication"] for s in report["signatures"]] == ["TOTAL-PASSED", "TOTAL-PASSED"]
+    # The second stamp (its widget, appearance stream and font) is an allowed change for our validator too, and the
+    # report names exactly what the first signature signed: the file's first revision, byte for byte.
+    first = report["signatures"][0]
+    assert first["coverage"].endswith("(allowed)"), first["coverage"]
+    signed = first["signedContent"]
+    assert signed["length"] == len(once.read_bytes()) and signed["revision"] == 2 and signed["revisions"] == 3, signed
+    assert signed["sha256"] == hashlib.sha256(once.read_bytes()).hexdigest()
 
 
 def test_visible_stamp_options_are_checked_before_signing(trust, tmp_path):

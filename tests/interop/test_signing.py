@@ -46,7 +46,7 @@ def test_a_wrong_pin_signs_nothing_and_a_revoked_certificate_fails(trust, tmp_pa
     document = tmp_path / "izjava.txt"
     document.write_text("Izjava\n")
     refused = sign(trust, card, document, tmp_path / "bad.p7s", pin="000000", check=1)
-    assert "did not sign" in refused.stderr and not (tmp_path / "bad.p7s").exists()
+    assert "Nothing was signed" in refused.stderr and "tries left: 4" in refused.stderr and not (tmp_path / "bad.p7s").exists()
     shown = json.loads(trust.installation.run("card", "show", "--card", card, "--json", data=False, check=0).stdout)
     assert shown["pinTriesLeft"] == 4
     trust.installation.run("ca", "revoke", "--serial", shown["certificates"]["9C"]["serial"], "--reason", "keyCompromise", check=0)
