@@ -20,6 +20,9 @@ public struct CardVerify: AsyncParsableCommand {
     @Option(help: "CA certificates (PEM) on the trusted list: their qualified certificates with QcSSCD make QESig.") var trustedList: [String] = []
     @Flag(help: "Use only the revocation data in the file; fetch nothing.") var offline = false
     @Flag(help: "Print JSON.") var json = false
+    @Option(name: .customLong("extract-signed"), help: "PDF: write what signature N (from 1) signed — the document as it was then — to --out.")
+    var extractSigned: Int?
+    @Option(name: [.short, .customLong("out")], help: "With --extract-signed: the file to write.") var out: String?
 
     public init() {}
 
@@ -63,7 +66,21 @@ public struct CardVerify: AsyncParsableCommand {
             Terminal.say("verify.printout")
             for (index, report) in reports.enumerated() { Terminal.print(Self.lines(report, number: index + 1).joined(separator: "\n")) }
         }
+        if let extractSigned { try extract(signature: extractSigned, of: signature, reports: reports) }
         if reports.isEmpty || !reports.allSatisfy(\.passed) { throw Exit.no }
+    }
+
+    /// Writes the revision signature `number` signed (the file's first `signedContent.length` bytes), so that a
+    /// person can open the document exactly as it was signed, whatever was added later.
+    func extract(signature number: Int, of file: [UInt8], reports: [SignatureValidationReport]) throws {
+        guard let out, reports.indices.contains(number - 1), let content = reports[number - 1].signedContent, content.revision != nil,
+              content.length <= file.count else {
+            throw explained(Exit.usage, "cli.verify.extract", ["number": "\(number)", "count": "\(reports.count)"])
+        }
+        guard FileManager.default.createFile(atPath: out, contents: Data(file[..<content.length])) else {
+            throw explained(Exit.failed, "cli.write-failed", ["path": out])
+        }
+        Terminal.say("cli.verify.extracted", ["number": "\(number)", "out": out, "length": "\(content.length)"])
     }
 
     /// The human-readable report: the first line per signature keeps the ETSI indication (stable for scripts);

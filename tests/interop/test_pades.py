@@ -148,6 +148,10 @@ def test_a_visible_card_signature_is_intact_trusted_and_readable(trust, tmp_path
     signed = first["signedContent"]
     assert signed["length"] == len(once.read_bytes()) and signed["revision"] == 2 and signed["revisions"] == 3, signed
     assert signed["sha256"] == hashlib.sha256(once.read_bytes()).hexdigest()
+    extracted = tmp_path / "as-signed.pdf"
+    trust.installation.run("verify", str(twice), "--server", trust.url, "--extract-signed", "1", "-o", str(extracted), data=False, check=0)
+    assert extracted.read_bytes() == once.read_bytes()
+    trust.installation.run("verify", str(twice), "--server", trust.url, "--extract-signed", "3", "-o", str(extracted), data=False, check=2)
 
 
 def test_visible_stamp_options_are_checked_before_signing(trust, tmp_path):
