@@ -25,8 +25,8 @@ public struct CardInsert: ParsableCommand {
             let end = try connection.run(card: virtualCard, until: stop)
             connection.close()
             Terminal.say(end == .peerClosed ? "cli.card.reader-closed" : "cli.card.removed")
-        } catch let failure as VPCDConnection.Failure {
-            throw explained(Exit.failed, "cli.card.vpcd-failed", ["detail": failure.description])
+        } catch {
+            throw explained(Exit.failed, "cli.card.vpcd-failed", ["detail": error.description])
         }
     }
 }

@@ -46,8 +46,8 @@ struct BenchDocuments: AsyncParsableCommand {
         let signed = try await signerTool.sign(pdf, with: producer)
         if let prepare {
             try FileManager.default.createDirectory(atPath: prepare, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: prepare + "/signed.pdf", contents: Data(signed))
-            FileManager.default.createFile(atPath: prepare + "/root.pem", contents: Data(try root.certificate.serializeAsPEM().pemString.utf8))
+            try Data(signed).write(to: URL(fileURLWithPath: prepare + "/signed.pdf"))
+            try Data(try root.certificate.serializeAsPEM().pemString.utf8).write(to: URL(fileURLWithPath: prepare + "/root.pem"))
         }
         let validator = PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [root.certificate]))
         let digest = SHA256.hash(data: pdf)

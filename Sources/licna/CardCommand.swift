@@ -69,7 +69,7 @@ struct Card: AsyncParsableCommand {
                 try storage.rejectServer()
                 result = try await withInstallation(storage) { app in
                     try await caOperation {
-                        let authority = InstallationCardAuthority(service: try await app.licna.trust.authority(on: app.db))
+                        let authority = InstallationCardAuthority(service: app.licna.trust.authority(on: app.db))
                         return try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
                     }
                 }

@@ -1,7 +1,7 @@
 import Foundation
 import LicnaPKI
 import SwiftASN1
-import X509
+@_spi(FixedExpiryValidationTime) import X509
 
 /// Validates one CMS signature (CAdES, or the CMS inside a PAdES signature) as ETSI EN 319 102-1 §5 describes,
 /// simplified to what Licna's policy needs: format and cryptographic checks, the signature timestamp as proof of
@@ -161,10 +161,10 @@ public struct CMSSignatureValidator: Sendable {
     private func chain(for leaf: Certificate, at time: Date, pool: [Certificate],
                        usage: ExtendedKeyUsage.Usage? = nil) async -> [Certificate]? {
         var verifier = Verifier(rootCertificates: CertificateStore(policy.trustAnchors)) {
-            RFC5280Policy(validationTime: time)
+            RFC5280Policy(fixedExpiryValidationTime: time)
             ExtendedKeyUsagePolicy(required: usage)
         }
-        switch await verifier.validate(leafCertificate: leaf, intermediates: CertificateStore(pool)) {
+        switch await verifier.validate(leaf: leaf, intermediates: CertificateStore(pool)) {
         case .validCertificate(let chain): return Array(chain)
         case .couldNotValidate: return nil
         }

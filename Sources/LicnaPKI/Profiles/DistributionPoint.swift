@@ -12,8 +12,8 @@ public struct DistributionPoint: Hashable, Sendable {
 
     /// `DistributionPointName ::= CHOICE { fullName [0] GeneralNames, … }`, written as the `[0]` field of its parent.
     func serializeName(into coder: inout DER.Serializer) throws {
-        try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { coder in
-            try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { coder in
+        coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { coder in
+            coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { coder in
                 DEREncoding.uriGeneralName(url, into: &coder)
             }
         }
