@@ -77,10 +77,8 @@ public struct CardSign: AsyncParsableCommand {
             }
         } catch let error as PIVError where error.code == .wrongSecret && (error.triesLeft ?? 0) > 0 {
             throw explained(Exit.no, "cli.sign.wrong-pin", ["left": "\(error.triesLeft ?? 0)"])
-        } catch let error as PIVError where error.code == .blocked || error.code == .wrongSecret {
-            throw explained(Exit.no, "cli.sign.pin-blocked")
         } catch let error as PIVError {
-            throw explained(Exit.no, "cli.sign.card-refused", ["detail": error.description])
+            throw explainedPINError(error)
         } catch let error as SigningError where error.code == .invalidAppearance {
             throw explained(Exit.usage, "cli.sign.stamp-invalid", ["detail": error.message])
         } catch let error as SigningError {

@@ -7,9 +7,9 @@ import LicnaCardCommands
 struct LicnaCardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "licna-card",
-        abstract: "Licna eID card: read the card, sign files with it, verify signatures.",
+        abstract: "Licna eID card: read the card, sign files with it, verify signatures, change or unblock the PIN.",
         discussion: "Exit status: 0 success, 1 the answer is no (invalid, not verified, refused), 2 usage error, 3 the operation failed.",
-        subcommands: [CardStatus.self, CardSign.self, CardVerify.self, CardInsert.self, CardAPDU.self]
+        subcommands: [CardStatus.self, CardSign.self, CardVerify.self, CardChangePIN.self, CardUnblockPIN.self, CardInsert.self, CardAPDU.self]
     )
 
     static func main() async {

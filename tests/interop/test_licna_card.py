@@ -81,3 +81,34 @@ def test_huge_files_get_a_clear_error_without_being_read(trust, tmp_path):
     except urllib.error.HTTPError as error:
         assert error.code == 413
         assert json.loads(error.read())["error"] == "too-large"
+
+
+def test_change_and_unblock_the_pin(trust, tmp_path):
+    """The citizen's own PIN instead of the envelope's; after five wrong PINs the PUK sets a new one. Nothing is
+    sent to the card when the two entries of the new PIN differ or it is not 6–8 digits."""
+    card = make_card(trust, tmp_path)
+
+    def tries():
+        status = json.loads(licna_card("status", "--card", card, "--json", check=0).stdout)
+        return status["pinTriesLeft"], status["pukTriesLeft"]
+
+    mismatch = licna_card("change-pin", "--card", card, stdin="123456\n24681357\n24681358\n", check=2)
+    assert "differ" in mismatch.stderr and tries() == (5, 5)
+    licna_card("change-pin", "--card", card, stdin="123456\n12\n12\n", check=2)
+    wrong = licna_card("change-pin", "--card", card, stdin="999999\n24681357\n24681357\n", check=1)
+    assert "tries left: 4" in wrong.stderr and tries() == (4, 5)
+    changed = licna_card("change-pin", "--card", card, stdin="123456\n24681357\n24681357\n", check=0)
+    assert "changed" in changed.stderr and tries() == (5, 5)
+    document = tmp_path / "izjava.txt"
+    document.write_text("Izjava\n")
+    licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "a.p7s"), stdin="24681357\n", check=0)
+    for _ in range(5):
+        licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "b.p7s"), stdin="000000\n", check=1)
+    blocked = licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "b.p7s"),
+                         stdin="24681357\n", lang="sr", check=1)
+    assert "licna-card unblock-pin" in blocked.stderr and "блокиран" in blocked.stderr, blocked.stderr
+    wrong_puk = licna_card("unblock-pin", "--card", card, stdin="00000000\n11223344\n11223344\n", check=1)
+    assert "tries left: 4" in wrong_puk.stderr and tries() == (0, 4)
+    licna_card("unblock-pin", "--card", card, stdin="12345678\n11223344\n11223344\n", check=0)
+    assert tries() == (5, 5)
+    licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "c.p7s"), stdin="11223344\n", check=0)
