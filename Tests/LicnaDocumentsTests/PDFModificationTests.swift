@@ -244,4 +244,115 @@ import X509
             }
         }
     }
+
+    // MARK: Updates that change what is shown while naming nothing the signature covers (review findings)
+
+    /// A compressed-object stream of the signed file rewritten in place: its member (the page's font) changes
+    /// although no new cross-reference entry names it.
+    @Test func aRewrittenObjectStreamIsNotAllowed() async throws {
+        let signed = try await sign(PDFFixtures.withCrossReferenceStream())
+        let file = try PDFFile(bytes: signed)
+        let number = try #require(file.entries.compactMap { entry -> Int? in
+            if case .inObjectStream(let stream, _) = entry.value { return stream } else { return nil }
+        }.first)
+        guard case .stream(var stream) = try file.object(for: PDFReference(objectNumber: number)) else {
+            Issue.record("object \(number) is not a stream")
+            return
+        }
+        let text = String(decoding: try file.decodedData(of: stream), as: UTF8.self)
+        #expect(text.contains("/Helvetica"))
+        stream.dictionary["Filter"] = nil
+        stream.dictionary["DecodeParms"] = nil
+        stream.encodedBytes = Array(text.replacingOccurrences(of: "/Helvetica", with: "/Courier  ").utf8)[...]
+        stream.dictionary["Length"] = .integer(stream.encodedBytes.count)
+        let attacked = try PDFFixtures.appendingUpdate(to: signed, replacing: [(PDFReference(objectNumber: number), .stream(stream))])
+        expectRefused(try await validate(attacked).first, saying: "compressed-object stream")
+    }
+
+    /// Redefinitions appended without a usable cross-reference: the reader rebuilds the file by scanning, and the
+    /// last definition of the content stream wins.
+    @Test func aDamagedCrossReferenceAfterSigningIsNotAllowed() async throws {
+        let signed = try await sign(PDFFixtures.classic())
+        let text = "BT /F1 24 Tf 72 720 Td (Iznos: 1 000 000 EUR) Tj ET"
+        let attacked = signed + Array("\n5 0 obj\n<< /Length \(text.utf8.count) >>\nstream\n\(text)\nendstream\nendobj\nstartxref\n999999\n%%EOF\n".utf8)
+        let report = try await validate(attacked).first
+        #expect(report?.indication != .totalPassed, "\(report?.findings ?? [])")
+    }
+
+    /// An update whose /Prev skips the signed revision's own sections, so that an object the signed revision had
+    /// corrected reverts to its older version; the signature's objects are copied so that it is still found.
+    @Test func anUpdateThatSkipsSignedSectionsIsNotAllowed() async throws {
+        let original = PDFFixtures.classic()
+        let corrected = Array("BT /F1 24 Tf 72 720 Td (Iznos: 10 EUR) Tj ET".utf8)
+        let revised = try PDFFixtures.appendingUpdate(to: original, replacing: [
+            (Self.content, .stream(PDFStream(dictionary: ["Length": .integer(corrected.count)], bytes: corrected))),
+        ])
+        let signed = try await sign(revised)
+        let file = try PDFFile(bytes: signed)
+        let oldest = try #require(file.crossReferenceSections.last?.offset)
+        var copies: [(PDFReference, PDFObject)] = []
+        for number in file.crossReferenceSections.dropLast().flatMap({ $0.entries.keys }).filter({ $0 > 0 && $0 != Self.content.objectNumber }) {
+            let reference = PDFReference(objectNumber: number)
+            guard !copies.contains(where: { $0.0 == reference }) else { continue }
+            copies.append((reference, try file.object(for: reference)))
+        }
+        let attacked = try PDFFixtures.appendingUpdate(to: signed, replacing: copies, prev: oldest)
+        let report = try await validate(attacked).first
+        #expect(report?.indication == .totalFailed, "\(report?.indication.rawValue ?? "none"): \(report?.findings ?? [])")
+        #expect(report?.findings.isEmpty == false)
+    }
+
+    /// An unsigned signature field whose widget covers the page could draw anything over it.
+    @Test func anUnsignedVisibleSignatureFieldIsNotAllowed() async throws {
+        let signed = try await sign(PDFFixtures.classic())
+        let file = try PDFFile(bytes: signed)
+        let field = PDFReference(objectNumber: file.size)
+        let widget: PDFDictionary = [
+            "Type": .name("Annot"), "Subtype": .name("Widget"), "FT": .name("Sig"), "T": .string(PDFString(text: "overlay")),
+            "Rect": [0, 0, 612, 792], "P": .reference(Self.page), "F": .integer(4),
+        ]
+        var page = try #require(try file.dictionary(.reference(Self.page)))
+        page["Annots"] = .array(((try file.array(page["Annots"])) ?? []) + [.reference(field)])
+        var form = try #require(try file.acroForm())
+        form["Fields"] = .array(((try file.array(form["Fields"])) ?? []) + [.reference(field)])
+        var catalog = try file.catalog()
+        catalog["AcroForm"] = .dictionary(form)
+        let attacked = try PDFFixtures.appendingUpdate(to: signed, replacing: [
+            (field, .dictionary(widget)), (Self.page, .dictionary(page)), (Self.catalog, .dictionary(catalog)),
+        ])
+        expectRefused(try await validate(attacked).first, saying: "unsigned signature field with a visible area")
+    }
+
+    /// The trailer's /Info pointed at an existing action and that action rewritten: not metadata.
+    @Test func infoPointedAtAnExistingObjectIsNotMetadata() async throws {
+        let base = PDFFixtures.classic()
+        let baseFile = try PDFFile(bytes: base)
+        let action = PDFReference(objectNumber: baseFile.size)
+        var catalog = try baseFile.catalog()
+        catalog["OpenAction"] = .reference(action)
+        let withAction = try PDFFixtures.appendingUpdate(to: base, replacing: [
+            (action, .dictionary(["S": .name("GoTo"), "D": [.reference(Self.page), .name("Fit")]])), (Self.catalog, .dictionary(catalog)),
+        ])
+        let signed = try await sign(withAction)
+        let attacked = try PDFFixtures.appendingUpdate(
+            to: signed, replacing: [(action, .dictionary(["S": .name("JavaScript"), "JS": .string(PDFString(text: "app.alert('x')"))]))],
+            info: .reference(action))
+        expectRefused(try await validate(attacked).first, saying: "was changed")
+    }
+
+    /// A signed field's appearance replaced (another name in its stamp): refused.
+    @Test func aSignedFieldMayNotChange() async throws {
+        let signed = try await sign(PDFFixtures.classic())
+        let file = try PDFFile(bytes: signed)
+        let field = try #require(try file.signatures().first?.fieldReference)
+        var dictionary = try #require(try file.dictionary(.reference(field)))
+        let appearance = PDFReference(objectNumber: file.size)
+        let text = Array("BT /F1 12 Tf 2 2 Td (Approved 1 000 000 EUR) Tj ET".utf8)
+        dictionary["AP"] = .dictionary(["N": .reference(appearance)])
+        dictionary["Rect"] = [36, 36, 256, 96]
+        let stream = PDFStream(dictionary: ["Type": .name("XObject"), "Subtype": .name("Form"), "BBox": [0, 0, 220, 60],
+                                            "Length": .integer(text.count)], bytes: text)
+        let attacked = try PDFFixtures.appendingUpdate(to: signed, replacing: [(appearance, .stream(stream)), (field, .dictionary(dictionary))])
+        expectRefused(try await validate(attacked).first, saying: "already signed")
+    }
 }

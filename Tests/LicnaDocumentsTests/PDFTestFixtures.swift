@@ -59,8 +59,9 @@ extension PDFFixtures {
     }
 
     /// `bytes` with an incremental update (§7.5.6) that replaces `objects` and adds nothing else: a classic table
-    /// section whose trailer points back with /Prev.
-    static func appendingUpdate(to bytes: [UInt8], replacing objects: [(PDFReference, PDFObject)]) throws -> [UInt8] {
+    /// section whose trailer points back with /Prev (`prev`, by default the newest section) and names `info`.
+    static func appendingUpdate(to bytes: [UInt8], replacing objects: [(PDFReference, PDFObject)], prev: Int? = nil,
+                                info: PDFObject? = nil) throws -> [UInt8] {
         let file = try PDFFile(bytes: bytes)
         var output = bytes
         if output.last != 0x0A { output.append(0x0A) }
@@ -77,7 +78,8 @@ extension PDFFixtures {
         var trailer = PDFDictionary()
         trailer["Size"] = .integer(max(file.size, (objects.map(\.0.objectNumber).max() ?? 0) + 1))
         trailer["Root"] = file.trailer["Root"]
-        trailer["Prev"] = .integer(file.newestCrossReferenceOffset ?? 0)
+        trailer["Prev"] = .integer(prev ?? file.newestCrossReferenceOffset ?? 0)
+        if let info { trailer["Info"] = info }
         output += Array("trailer\n".utf8) + PDFSerializer.serialize(.dictionary(trailer))
         output += Array("\nstartxref\n\(xref)\n%%EOF\n".utf8)
         return output

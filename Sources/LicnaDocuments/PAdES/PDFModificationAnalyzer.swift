@@ -70,7 +70,10 @@ struct PDFModificationAnalyzer {
         if (try? signed.dictionary(signed.catalog()["DSS"])) != (try? current.dictionary(current.catalog()["DSS"])) {
             record(.validationData, "validation data was changed", into: &result)
         }
-        for number in stored.sorted() {
+        // Not only what the new cross-reference sections list: an object stream rewritten in place, or a /Prev that
+        // skips a signed section, changes objects no new entry names. Every object the document refers to now is
+        // compared with its signed version too.
+        for number in stored.union(context.inUse).sorted() {
             let old = (try? signed.object(for: PDFReference(objectNumber: number))) ?? .null
             let new = (try? current.object(for: PDFReference(objectNumber: number))) ?? .null
             guard old != new else { continue }
@@ -93,15 +96,24 @@ struct PDFModificationAnalyzer {
 
     /// One object outside the catalog, form and page dictionaries.
     private func classify(_ number: Int, old: PDFObject, new: PDFObject, _ context: Context, into result: inout Result) {
-        if Self.isCrossReferenceMachinery(new), old == .null || Self.isCrossReferenceMachinery(old) { return }
-        if current.trailer["Info"]?.referenceValue?.objectNumber == number, case .dictionary(let information) = new {
+        if Self.isCrossReferenceMachinery(new), old == .null { return }
+        if Self.isCrossReferenceMachinery(old) {
+            return result.refuse("a compressed-object stream of the signed document (object \(number)) was rewritten")
+        }
+        // Metadata only where the signed document had it, or in a new object: pointing /Info or /Metadata at an
+        // existing object must not make that object's change pass as metadata.
+        let signedInfo = signed.trailer["Info"]?.referenceValue?.objectNumber
+        let signedMetadata = (try? signed.catalog())?["Metadata"]?.referenceValue?.objectNumber
+        if current.trailer["Info"]?.referenceValue?.objectNumber == number, old == .null || signedInfo == number,
+           case .dictionary(let information) = new {
             // Only text and dates; a reference could lead anywhere.
             guard information.allSatisfy({ $0.value.referenceValue == nil && $0.value.dictionaryValue == nil && $0.value.arrayValue == nil }) else {
                 return result.refuse("the document information (/Info) was changed to refer to other objects")
             }
             return record(.metadata, "the document information (/Info) was changed", into: &result)
         }
-        if (try? current.catalog())?["Metadata"]?.referenceValue?.objectNumber == number, case .stream(let stream) = new,
+        if (try? current.catalog())?["Metadata"]?.referenceValue?.objectNumber == number, old == .null || signedMetadata == number,
+           case .stream(let stream) = new,
             stream.dictionary.name("Type") == "Metadata", stream.dictionary.name("Subtype") == "XML" {
             return record(.metadata, "the document's XMP metadata was changed", into: &result)
         }
@@ -128,8 +140,8 @@ struct PDFModificationAnalyzer {
         if let kind = Context.signatureKind(of: old, in: signed) {
             let name = (try? signed.resolve(before["T"] ?? .null))?.stringValue?.text ?? "\(number)"
             let changed = Self.changedKeys(before, after)
-            if before["V"] != nil, changed.contains("V") {
-                return result.refuse("the value of the signature field \(name) was replaced")
+            if before["V"] != nil {
+                return result.refuse("the signature field \(name), already signed, was changed (\(changed.sorted().map { "/" + $0 }.joined(separator: ", ")))")
             }
             guard changed.isSubset(of: ["V", "AP", "AS", "MK"]) else {
                 return result.refuse("the signature field \(name) was changed (\(changed.sorted().map { "/" + $0 }.joined(separator: ", ")))")
@@ -178,10 +190,10 @@ struct PDFModificationAnalyzer {
     private func compareForms(into result: inout Result, handled: inout Set<Int>) {
         let before = (try? signed.acroForm()) ?? PDFDictionary()
         let after = (try? current.acroForm()) ?? PDFDictionary()
-        for (file, form) in [(signed, before), (current, after)] {
-            if let number = (try? file.catalog())?["AcroForm"]?.referenceValue?.objectNumber { handled.insert(number) }
-            if let number = form["Fields"]?.referenceValue?.objectNumber { handled.insert(number) }
-        }
+        let signedForm = (try? signed.catalog())?["AcroForm"]?.referenceValue?.objectNumber
+        let signedFields = before["Fields"]?.referenceValue?.objectNumber
+        if let number = (try? current.catalog())?["AcroForm"]?.referenceValue?.objectNumber { claim(number, was: signedForm, &handled) }
+        if let number = after["Fields"]?.referenceValue?.objectNumber { claim(number, was: signedFields, &handled) }
         for key in Self.changedKeys(before, after).sorted() where !["Fields", "SigFlags", "DR", "DA"].contains(key) {
             result.refuse("the form's /\(key) entry was changed")
         }
@@ -189,7 +201,9 @@ struct PDFModificationAnalyzer {
         let new = (try? current.array(after["Fields"])) ?? []
         if old.contains(where: { !new.contains($0) }) { result.refuse("a form field was removed") }
         for field in new where !old.contains(field) {
-            if let kind = Context.signatureKind(of: field, in: current) {
+            if Context.isUnsignedAndVisible(field, in: current) {
+                result.refuse("an unsigned signature field with a visible area was added")
+            } else if let kind = Context.signatureKind(of: field, in: current) {
                 record(kind, "\(kind.rawValue) field was added", into: &result)
             } else {
                 let name = (try? current.dictionary(field)).flatMap { try? current.resolve($0["T"] ?? .null) }?.stringValue?.text
@@ -208,8 +222,8 @@ struct PDFModificationAnalyzer {
             guard let reference = page.reference, let old = before.first(where: { $0.reference == reference }) else { continue }
             let number = page.index + 1
             handled.insert(reference.objectNumber)
-            for dictionary in [old.dictionary, page.dictionary] {
-                if let annots = dictionary["Annots"]?.referenceValue?.objectNumber { handled.insert(annots) }
+            if let annots = page.dictionary["Annots"]?.referenceValue?.objectNumber {
+                claim(annots, was: old.dictionary["Annots"]?.referenceValue?.objectNumber, &handled)
             }
             for key in Self.changedKeys(old.dictionary, page.dictionary).sorted() where key != "Annots" {
                 switch key {
@@ -224,7 +238,9 @@ struct PDFModificationAnalyzer {
                 result.refuse("an annotation was removed from page \(number)")
             }
             for annotation in newAnnotations where !oldAnnotations.contains(annotation) {
-                if let kind = Context.signatureKind(of: annotation, in: current) {
+                if Context.isUnsignedAndVisible(annotation, in: current) {
+                    result.refuse("an unsigned signature field with a visible area was added to page \(number)")
+                } else if let kind = Context.signatureKind(of: annotation, in: current) {
                     record(kind, "\(kind.rawValue) was added", into: &result)
                 } else {
                     let subtype = (try? current.dictionary(annotation))?.name("Subtype") ?? "?"
@@ -235,6 +251,13 @@ struct PDFModificationAnalyzer {
     }
 
     // MARK: Helpers
+
+    /// Marks `number` as compared by meaning (form, fields, annotations array) when it played the same part in the
+    /// signed document or is new; an existing object re-pointed into that part is left to be classified.
+    private func claim(_ number: Int, was signedNumber: Int?, _ handled: inout Set<Int>) {
+        let existed = ((try? signed.object(for: PDFReference(objectNumber: number))) ?? .null) != .null
+        if number == signedNumber || !existed { handled.insert(number) }
+    }
 
     static func changedKeys(_ before: PDFDictionary, _ after: PDFDictionary) -> Set<String> {
         Set(before.keys + after.keys).filter { before[$0] != after[$0] }

@@ -10,6 +10,8 @@ import X509
 /// A change that is not allowed makes the signature TOTAL-FAILED/FORMAT_FAILURE with findings saying what changed.
 public struct PDFSignatureValidator: Sendable {
     public var policy: ValidationPolicy
+    /// The most signatures and document timestamps one file may hold to be validated.
+    public static let maximumSignatures = 100
 
     public init(policy: ValidationPolicy) {
         self.policy = policy
@@ -30,7 +32,13 @@ public struct PDFSignatureValidator: Sendable {
             embedded.certificates = dss.certificates.compactMap { try? Certificate(derEncoded: $0) }
         }
         var reports: [SignatureValidationReport] = []
-        for signature in try file.signatures() where !signature.isDocumentTimestamp {
+        let signatures = try file.signatures()
+        // Each signature's analysis reopens its revision: bounded, so that an upload full of signature dictionaries
+        // cannot pin a server.
+        guard signatures.count <= Self.maximumSignatures else {
+            throw SigningError(.unsupportedDocument, "the file holds \(signatures.count) signatures; at most \(Self.maximumSignatures) are validated")
+        }
+        for signature in signatures where !signature.isDocumentTimestamp {
             var report: SignatureValidationReport
             if let problem = signature.problem {
                 report = SignatureValidationReport(indication: .totalFailed, subIndication: .formatFailure)
@@ -81,6 +89,18 @@ public struct PDFSignatureValidator: Sendable {
         let position = "revision \(index + 1) of \(file.revisions.count)"
         guard let signed = try? file.revision(endingAt: end) else {
             return ("\(position), which cannot be read on its own", ["the revision this signature covers cannot be read on its own"])
+        }
+        // A damaged cross-reference makes the reader rebuild the file by scanning, and then what an update redefines
+        // cannot be told from what was signed; and the sections below the signed end must be exactly the signed
+        // revision's, or a /Prev could skip (and so revert) what it signed.
+        if file.wasRecovered || signed.wasRecovered {
+            return ("\(position); the file's cross-reference is damaged", [
+                "the file's cross-reference is damaged, so what changed after signing cannot be established"])
+        }
+        let below = file.crossReferenceSections.filter { $0.offset < end }.map(\.offset)
+        guard below == signed.crossReferenceSections.map(\.offset) else {
+            return ("\(position); later updates do not continue the signed revision", [
+                "a later update does not build on the signed revision (its cross-reference skips or replaces signed sections)"])
         }
         let result = PDFModificationAnalyzer(signed: signed, current: file).analyse(after: end)
         guard result.disallowed.isEmpty else {
