@@ -73,8 +73,11 @@ public func readDocument(_ path: String) throws -> [UInt8] {
     guard size.intValue <= maximumDocumentSize else {
         throw explained(Exit.failed, "cli.document.too-large", ["file": path, "limit": "\(maximumDocumentSize / (1024 * 1024)) MB"])
     }
-    guard let data = try? handle.readToEnd() else { return [] }
-    return Array(data)
+    do {
+        return Array(try handle.readToEnd() ?? Data())
+    } catch {
+        throw explained(Exit.failed, "cli.import.unreadable", ["file": path])
+    }
 }
 
 /// SHA-256, SHA-384 and SHA-512 of a file in one streaming pass of 1 MiB reads, for a detached signature over a

@@ -71,6 +71,10 @@ func explainedPINError(_ error: PIVError, secret: String = "PIN") -> ExitCode {
         return explained(Exit.no, secret == "PUK" ? "cli.pin.wrong-puk" : "cli.pin.wrong-pin", ["left": "\(error.triesLeft ?? 0)"])
     case .wrongSecret, .blocked:
         return explained(Exit.no, secret == "PUK" ? "cli.pin.puk-blocked" : "cli.sign.pin-blocked")
+    case .invalidArgument:
+        return explained(Exit.usage, "cli.pin.new-invalid")
+    case .unexpectedStatus, .malformedResponse:
+        return explained(Exit.failed, "cli.sign.card-refused", ["detail": error.description])
     default:
         return explained(Exit.no, "cli.sign.card-refused", ["detail": error.description])
     }

@@ -83,6 +83,10 @@ public struct CardSign: AsyncParsableCommand {
             throw explained(Exit.usage, "cli.sign.stamp-invalid", ["detail": error.message])
         } catch let error as SigningError {
             throw explained(Exit.failed, "cli.sign.failed", ["detail": error.description])
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw explained(Exit.failed, "cli.sign.failed", ["detail": "\(error)"])
         }
         guard FileManager.default.createFile(atPath: out, contents: Data(signature)) else {
             throw explained(Exit.failed, "cli.write-failed", ["path": out])

@@ -46,6 +46,9 @@ public struct CardVerify: AsyncParsableCommand {
                 reports = try await PDFSignatureValidator(policy: policy).validate(signature)
             } catch let error as SigningError {
                 throw explained(Exit.failed, "cli.verify.unreadable", ["detail": error.message])
+            } catch {
+                // The reader's own errors (PDFError…): the file could not be read, exit 3, never a bare "Error:".
+                throw explained(Exit.failed, "cli.verify.unreadable", ["detail": "\(error)"])
             }
         } else {
             guard let detached else { throw explained(Exit.usage, "cli.verify.detached-needed") }
@@ -73,7 +76,7 @@ public struct CardVerify: AsyncParsableCommand {
     /// Writes the revision signature `number` signed (the file's first `signedContent.length` bytes), so that a
     /// person can open the document exactly as it was signed, whatever was added later.
     func extract(signature number: Int, of file: [UInt8], reports: [SignatureValidationReport]) throws {
-        guard let out, reports.indices.contains(number - 1), let content = reports[number - 1].signedContent, content.revision != nil,
+        guard let out, number >= 1, number <= reports.count, let content = reports[number - 1].signedContent, content.revision != nil,
               content.length <= file.count else {
             throw explained(Exit.usage, "cli.verify.extract", ["number": "\(number)", "count": "\(reports.count)"])
         }
@@ -81,6 +84,7 @@ public struct CardVerify: AsyncParsableCommand {
             throw explained(Exit.failed, "cli.write-failed", ["path": out])
         }
         Terminal.say("cli.verify.extracted", ["number": "\(number)", "out": out, "length": "\(content.length)"])
+        if !reports[number - 1].passed { Terminal.say("cli.verify.extracted-not-passed", ["number": "\(number)"]) }
     }
 
     /// The human-readable report: the first line per signature keeps the ETSI indication (stable for scripts);

@@ -40,8 +40,8 @@ extension PDFModificationAnalyzer {
                     }
                 }
             }
-            validationData = Self.reach([(try? current.catalog())?["DSS"] ?? .null], in: current)
-            signedValidationData = Self.reach([(try? signed.catalog())?["DSS"] ?? .null], in: signed)
+            validationData = Self.validationData(of: current)
+            signedValidationData = Self.validationData(of: signed)
             formResources = Self.reach([(try? current.acroForm())?["DR"] ?? .null], in: current)
             for field in (try? current.formFields()) ?? [] where field.fieldType == "Sig" {
                 guard let reference = field.reference,
@@ -89,6 +89,16 @@ extension PDFModificationAnalyzer {
                 depth += 1
             }
             return nil
+        }
+
+        /// The DSS dictionary and what its /Certs, /OCSPs, /CRLs and /VRI reach (ETSI EN 319 142-1 §5.4.2), not
+        /// whatever else a crafted DSS might refer to: an action or appearance hung on it is not validation data.
+        static func validationData(of file: PDFFile) -> Set<Int> {
+            guard let reference = (try? file.catalog())?["DSS"], let dss = try? file.dictionary(reference) else { return [] }
+            var found = Set<Int>()
+            if let number = reference.referenceValue?.objectNumber { found.insert(number) }
+            let roots = ["Certs", "OCSPs", "CRLs", "VRI"].compactMap { dss[$0] }
+            return found.union(reach(roots, in: file))
         }
 
         /// Whether a document timestamp's RFC 3161 token verifies over the bytes its /ByteRange names.

@@ -5,6 +5,9 @@ enum PDFOutputSyntax {
     /// A real number with at most three decimals and no exponent (§7.3.3 forbids exponents).
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
+        // PDF readers hold reals to about ±3.4e38 but integers to ±2^31 (Annex C); beyond 1e12 nothing meaningful is
+        // drawn, and the conversion below would trap. Clamp instead of crashing on a hostile MediaBox.
+        let value = min(max(value, -1e12), 1e12)
         let thousandths = Int((value * 1000).rounded())
         let sign = thousandths < 0 ? "-" : ""
         let magnitude = thousandths.magnitude

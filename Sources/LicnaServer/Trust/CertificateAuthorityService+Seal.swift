@@ -62,7 +62,8 @@ extension CertificateAuthorityService {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another request or process made the e-seal first: this certificate's key is dropped, so the
             // certificate is revoked (superseded) and the stored seal is used.
-            try await change(serial: certificate.serialNumber.hex, .revoke(.superseded, invalidityDate: nil), context: context)
+            // Best effort: its private key is already gone, so the certificate can sign nothing even if this fails.
+            _ = try? await change(serial: certificate.serialNumber.hex, .revoke(.superseded, invalidityDate: nil), context: context)
             guard let stored = try await hierarchy().eSeal else { throw TrustError("ca-issue-failed") }
             return stored
         }
