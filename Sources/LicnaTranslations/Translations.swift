@@ -10,13 +10,23 @@ public struct Translations: Sendable {
 
     public let tables: [String: [String: String]]
 
-    /// Loads the bundled translation files.
+    /// Loads the bundled translation files: from `LICNA_TRANSLATIONS` (a folder of `<code>.json`) when set, else
+    /// from the resource bundle beside the executable (`Licna_LicnaTranslations.resources`, which an installation
+    /// copies with `licna-card`), else from `/usr/share/licna/translations`. SwiftPM's `Bundle.module` is not used:
+    /// it stops the process when the bundle is missing, and a citizen's tool must still run (with the keys shown).
     public static let bundled: Translations = {
-        // Foundation on Linux may already point `resourceURL` inside the bundle's `Resources`.
-        let candidates = [Bundle.module.resourceURL, Bundle.module.bundleURL].compactMap { $0 }.flatMap {
-            [$0.appendingPathComponent("Translations"), $0.appendingPathComponent("Resources").appendingPathComponent("Translations")]
+        let bundleName = "Licna_LicnaTranslations.resources"
+        var roots: [URL] = []
+        if let override = ProcessInfo.processInfo.environment["LICNA_TRANSLATIONS"], !override.isEmpty {
+            roots.append(URL(fileURLWithPath: override))
         }
-        let folder = (candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]).path + "/"
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for base in [Bundle.main.bundleURL, executable] + Bundle.allBundles.map(\.bundleURL) {
+            let bundle = base.appendingPathComponent(bundleName)
+            roots += [bundle.appendingPathComponent("Translations"), bundle.appendingPathComponent("Resources").appendingPathComponent("Translations")]
+        }
+        roots.append(URL(fileURLWithPath: "/usr/share/licna/translations"))
+        let folder = (roots.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("en.json").path) } ?? roots[0]).path + "/"
         var tables: [String: [String: String]] = [:]
         for language in languages {
             let path = folder + language + ".json"
