@@ -67,7 +67,7 @@ import X509
             setup.organizationIdentifier = "NTRME-02012345"
             try await app.licna.trust.authority(on: app.db).initialize(setup, context: .test)
             try await app.licna.trust.reload(on: app.db)
-            let authority = try await app.licna.trust.authority(on: app.db)
+            let authority = app.licna.trust.authority(on: app.db)
             let timestamps = InstallationTimestampAuthority(trust: app.licna.trust, database: app.db)
             var appearance = SignatureAppearance(pageIndex: 1, font: try TrueTypeFont.load(), caption: "Електронски печат",
                                                  notice: "Важи само у електронском облику.")
