@@ -56,7 +56,7 @@ public struct CardVerify: AsyncParsableCommand {
             var report = await CMSSignatureValidator(policy: policy).validate(
                 contentInfoDER: signature, content: .digests(digests), format: "CAdES")
             let size = (try? FileManager.default.attributesOfItem(atPath: detached))?[.size] as? NSNumber
-            report.signedContent = .init(length: size?.intValue ?? 0, sha256: digests[.sha256].map(hex)?.lowercased() ?? "")
+            report.signedContent = .init(length: size?.intValue ?? 0, sha256Digest: digests[.sha256] ?? [])
             reports = [report]
         }
         if json {

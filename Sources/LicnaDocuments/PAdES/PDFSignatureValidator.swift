@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import LicnaPKI
 import X509
@@ -68,9 +67,8 @@ public struct PDFSignatureValidator: Sendable {
                         + "`head -c \(end) FILE > signed.pdf`) to see the document as it was signed")
             }
             if let end = signature.byteRange?.end, end <= file.bytes.count {
-                report.signedContent = .init(
-                    length: end, sha256: String(decoding: PDFSerializer.hexadecimal(SHA256.hash(data: file.bytes[..<end])), as: UTF8.self).lowercased(),
-                    revision: signature.revisionIndex.map { $0 + 1 }, revisions: file.revisions.count)
+                report.signedContent = .init(of: file.bytes[..<end], revision: signature.revisionIndex.map { $0 + 1 },
+                                             revisions: file.revisions.count)
             }
             reports.append(report)
         }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What a validator says about one signature, in the vocabulary of ETSI EN 319 102-1 and in words a person can
@@ -43,6 +44,18 @@ public struct SignatureValidationReport: Codable, Sendable {
             self.sha256 = sha256
             self.revision = revision
             self.revisions = revisions
+        }
+
+        /// The content `bytes`, hashed here.
+        public init(of bytes: some DataProtocol, revision: Int? = nil, revisions: Int? = nil) {
+            self.init(length: bytes.count, sha256Digest: Array(SHA256.hash(data: bytes)), revision: revision, revisions: revisions)
+        }
+
+        /// Content of `length` bytes whose SHA-256 the caller computed (e.g. while streaming a large file).
+        public init(length: Int, sha256Digest: [UInt8], revision: Int? = nil, revisions: Int? = nil) {
+            let digits = Array("0123456789abcdef".utf8)
+            let hex = sha256Digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }
+            self.init(length: length, sha256: String(decoding: hex, as: UTF8.self), revision: revision, revisions: revisions)
         }
     }
 

@@ -123,7 +123,7 @@ struct SignatureController: RouteCollection {
         }
         guard let detached else { throw Abort(.badRequest, reason: request.t("verify.error.detached")) }
         var report = await CMSSignatureValidator(policy: policy).validate(contentInfoDER: file, content: .bytes(detached), format: "CAdES")
-        report.signedContent = .init(length: detached.count, sha256: SHA256.hash(data: detached).map { String(format: "%02x", $0) }.joined())
+        report.signedContent = .init(of: detached)
         return [report]
     }
 }
