@@ -79,13 +79,7 @@ public struct SignatureAppearance: Sendable {
 
     /// `YYYY-MM-DD hh:mm:ss UTC` (ISO 8601's calendar date and time, with a space and the zone spelled out).
     static func format(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String {
-            let value = value ?? 0
-            return value < 10 ? "0\(value)" : "\(value)"
-        }
-        return "\(parts.year ?? 1970)-\(two(parts.month))-\(two(parts.day)) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) UTC"
+        let f = PDFDate.utcFields(date)
+        return "\(f.year)-\(f.month)-\(f.day) \(f.hour):\(f.minute):\(f.second) UTC"
     }
 }

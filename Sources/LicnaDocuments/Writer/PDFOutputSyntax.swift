@@ -58,15 +58,7 @@ enum PDFOutputSyntax {
 
     /// A date string `D:YYYYMMDDHHmmSSZ` in UTC (§7.9.4).
     static func date(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String {
-            let value = value ?? 0
-            return value < 10 ? "0\(value)" : "\(value)"
-        }
-        return "(D:\(parts.year ?? 1970)\(two(parts.month))\(two(parts.day))\(two(parts.hour))\(two(parts.minute))"
-            + "\(two(parts.second))Z)"
+        "(" + PDFDate.format(date) + ")"
     }
 
     /// Upper-case hexadecimal digits of `bytes`.
