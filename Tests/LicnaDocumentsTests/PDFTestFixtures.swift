@@ -113,50 +113,6 @@ extension SeededRandom {
     }
 }
 
-/// Runs the independent tools of the interop tests (qpdf, pyHanko, openssl).
-enum ExternalTool {
-    /// The executable `name` on PATH, or nil; records an issue when it is missing and `CI` is "true".
-    static func executable(_ name: String) -> URL? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for directory in paths {
-            let url = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("\(name) is not installed but CI=true: the interop test cannot be skipped")
-        } else {
-            print("note: \(name) not found, interop test skipped")
-        }
-        return nil
-    }
-
-    /// Runs `tool arguments` in `directory`; returns the exit status and the combined output.
-    @discardableResult
-    static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let outputURL = directory.appendingPathComponent("output-\(UUID().uuidString).txt")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: outputURL)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "")
-    }
-
-    /// A fresh temporary directory.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("licna-pdf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-}
-
 extension PDFFixtures {
     /// A one-page PDF with an incremental update that adds a signature field whose signature dictionary has a
     /// /ByteRange over the whole file and /Contents `30 03 02 01 00` (a DER SEQUENCE) padded with zeros; not a

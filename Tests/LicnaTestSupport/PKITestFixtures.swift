@@ -90,43 +90,15 @@ public struct SeededRandom: RandomNumberGenerator {
 /// Runs the openssl command line tool for interop tests.
 public enum OpenSSLTool {
     /// The openssl executable, or nil; records an issue when it is missing and `CI` is "true".
-    public static func executable() -> URL? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for directory in paths {
-            let url = URL(fileURLWithPath: String(directory)).appendingPathComponent("openssl")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("openssl is not installed but CI=true: the interop test cannot be skipped")
-        } else {
-            print("note: openssl not found, interop test skipped")
-        }
-        return nil
-    }
+    public static func executable() -> URL? { ExternalTool.executable("openssl") }
 
     /// Runs `openssl arguments` in `directory`; returns the exit status and the combined output.
     public static func run(_ openssl: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = openssl
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let outputURL = directory.appendingPathComponent("openssl-output-\(UUID().uuidString).txt")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: outputURL)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, try String(contentsOf: outputURL, encoding: .utf8))
+        try ExternalTool.run(openssl, arguments, in: directory)
     }
 
     /// A fresh temporary directory.
-    public static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("licna-pki-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    public static func temporaryDirectory() throws -> URL { try ExternalTool.temporaryDirectory() }
 
     /// Writes `certificate` as PEM.
     public static func writePEM(_ certificate: Certificate, to url: URL) throws {
