@@ -12,6 +12,23 @@ import Testing
         return url
     }
 
+    /// A throwaway P-256 key and certificate from openssl (`k.pem`, `c.pem`), and pyHanko signing `input` with them
+    /// in the field `field` into `signed.pdf`.
+    private func signWithPyHanko(_ pyhanko: URL, _ openssl: URL, _ input: String, field: String, in directory: URL) throws {
+        let key = try ExternalTool.run(
+            openssl,
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "k.pem",
+                "-out", "c.pem", "-subj", "/CN=Licna Test Signer", "-days", "30",
+            ], in: directory)
+        #expect(key.status == 0, "\(key.output)")
+        let sign = try ExternalTool.run(
+            pyhanko,
+            ["sign", "addsig", "--field", field, "pemder", "--key", "k.pem", "--cert", "c.pem", "--no-pass", input, "signed.pdf"],
+            in: directory)
+        #expect(sign.status == 0, "\(sign.output)")
+    }
+
     private func read(_ name: String, in directory: URL) throws -> [UInt8] {
         Array(try Data(contentsOf: directory.appendingPathComponent(name)))
     }
@@ -81,20 +98,7 @@ import Testing
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try write(PDFFixtures.classic(pageCount: 2), "in.pdf", in: directory)
-        let key = try ExternalTool.run(
-            openssl,
-            [
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "k.pem",
-                "-out", "c.pem", "-subj", "/CN=Licna Test Signer", "-days", "30",
-            ], in: directory)
-        #expect(key.status == 0, "\(key.output)")
-        let sign = try ExternalTool.run(
-            pyhanko,
-            [
-                "sign", "addsig", "--field", "Sig1", "pemder", "--key", "k.pem", "--cert", "c.pem", "--no-pass",
-                "in.pdf", "signed.pdf",
-            ], in: directory)
-        #expect(sign.status == 0, "\(sign.output)")
+        try signWithPyHanko(pyhanko, openssl, "in.pdf", field: "Sig1", in: directory)
         let bytes = try read("signed.pdf", in: directory)
         let file = try PDFFile(bytes: bytes)
         #expect(try file.pages().count == 2)
@@ -154,21 +158,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try write(PDFFixtures.classic(pageCount: 2), "in.pdf", in: directory)
         #expect(try ExternalTool.run(qpdf, ["--object-streams=generate", "in.pdf", "xref.pdf"], in: directory).status == 0)
-        #expect(
-            try ExternalTool.run(
-                openssl,
-                [
-                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-                    "k.pem", "-out", "c.pem", "-subj", "/CN=Licna Test Signer", "-days", "30",
-                ], in: directory
-            ).status == 0)
-        let sign = try ExternalTool.run(
-            pyhanko,
-            [
-                "sign", "addsig", "--field", "Signature", "pemder", "--key", "k.pem", "--cert", "c.pem", "--no-pass",
-                "xref.pdf", "signed.pdf",
-            ], in: directory)
-        #expect(sign.status == 0, "\(sign.output)")
+        try signWithPyHanko(pyhanko, openssl, "xref.pdf", field: "Signature", in: directory)
         let bytes = try read("signed.pdf", in: directory)
         let file = try PDFFile(bytes: bytes)
         #expect(!file.wasRecovered)
