@@ -1,3 +1,4 @@
+import ArgumentParser
 import Crypto
 import Foundation
 import LicnaCard
@@ -17,20 +18,30 @@ public func openCard(_ path: String) throws -> VirtualCard {
     }
 }
 
-public func openChannel(card: String?, reader: String?) throws -> any CardChannel {
-    switch (card, reader) {
-    case (let path?, nil):
-        return SmartCardChannel(card: try openCard(path))
-    case (nil, let name?):
-        do {
-            return try PCSCChannel(reader: name)
-        } catch {
-            throw explained(Exit.failed, "cli.card.pcsc", ["detail": error.description])
+/// `--card FILE` or `--reader NAME`: which card a command works on (exactly one of them).
+public struct CardSelection: ParsableArguments {
+    @Option(help: "A virtual card image.") var card: String?
+    @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
+
+    public init() {}
+
+    /// The chosen card's channel, or a translated usage error.
+    func channel() throws -> any CardChannel {
+        switch (card, reader) {
+        case (let path?, nil):
+            return SmartCardChannel(card: try openCard(path))
+        case (nil, let name?):
+            do {
+                return try PCSCChannel(reader: name)
+            } catch {
+                throw explained(Exit.failed, "cli.card.pcsc", ["detail": error.description])
+            }
+        default:
+            throw explained(Exit.usage, "cli.card.card-or-reader")
         }
-    default:
-        throw explained(Exit.usage, "cli.card.card-or-reader")
     }
 }
+
 
 public func loadCertificates(_ path: String) throws -> [Certificate] {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

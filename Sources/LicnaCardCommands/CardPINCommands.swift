@@ -8,13 +8,12 @@ public struct CardChangePIN: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "change-pin",
         abstract: "Change the card's PIN (asks for the current PIN, then the new one twice; 6–8 digits).")
-    @Option(help: "A virtual card image.") var card: String?
-    @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
+    @OptionGroup var cardSelection: CardSelection
 
     public init() {}
 
     public func run() throws {
-        let piv = PIVClient(channel: try openChannel(card: card, reader: reader))
+        let piv = PIVClient(channel: try cardSelection.channel())
         let current = Terminal.readSecret(Terminal.text("cli.pin.current-prompt"))
         let new = try readNewPIN()
         do {
@@ -34,13 +33,12 @@ public struct CardUnblockPIN: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "unblock-pin",
         abstract: "Unblock the PIN with the PUK and set a new PIN (asks for the PUK, then the new PIN twice).")
-    @Option(help: "A virtual card image.") var card: String?
-    @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
+    @OptionGroup var cardSelection: CardSelection
 
     public init() {}
 
     public func run() throws {
-        let piv = PIVClient(channel: try openChannel(card: card, reader: reader))
+        let piv = PIVClient(channel: try cardSelection.channel())
         let puk = Terminal.readSecret(Terminal.text("cli.pin.puk-prompt"))
         let new = try readNewPIN()
         do {

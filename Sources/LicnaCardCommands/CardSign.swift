@@ -18,8 +18,7 @@ public struct CardSign: AsyncParsableCommand {
         commandName: "sign",
         abstract: "Sign a file with the card's signature key (PAdES inside a PDF, or CAdES detached .p7s), asking for the PIN.")
     @Argument(help: "The file to sign.") var file: String
-    @Option(help: "A virtual card image.") var card: String?
-    @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
+    @OptionGroup var cardSelection: CardSelection
     @Option(help: "pades (a signed PDF) or cades (a detached .p7s); pades for PDFs by default.") var format: String?
     @Option(help: "b-b, b-t (a timestamp from --server or --tsa) or, for PAdES, b-lt (validation data in the PDF).") var level = "b-b"
     @Option(help: "A Licna server: its TSA for b-t and its CA certificates for the chain.") var server: String?
@@ -41,7 +40,7 @@ public struct CardSign: AsyncParsableCommand {
             throw explained(Exit.usage, "cli.sign.level", ["value": level])
         }
         let appearance = try stamp(format: format)
-        let channel = try openChannel(card: card, reader: reader)
+        let channel = try cardSelection.channel()
         let piv = PIVClient(channel: channel)
         let certificate: Certificate
         do {

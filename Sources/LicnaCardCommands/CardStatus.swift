@@ -9,8 +9,7 @@ public struct CardStatus: ParsableCommand {
         commandName: "status",
         abstract: "Read a card (virtual or through PC/SC): identity data, tries left, certificates, MRZ, passive authentication.",
         aliases: ["show"])
-    @Option(help: "A virtual card image.") var card: String?
-    @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
+    @OptionGroup var cardSelection: CardSelection
     @Option(help: "The card access number, to read DG1 and DG2.") var can: String?
     @Option(help: "CSCA certificates (PEM) for passive authentication of the eMRTD data.") var csca: String?
     @Flag(help: "Print JSON.") var json = false
@@ -18,7 +17,7 @@ public struct CardStatus: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let channel = try openChannel(card: card, reader: reader)
+        let channel = try cardSelection.channel()
         let report = try CardReport.read(channel: channel, can: can, csca: csca.map(loadCertificates) ?? [])
         if json {
             Terminal.print(report.json())
