@@ -195,6 +195,7 @@ let package = Package(
                 "LicnaServer",
                 "LicnaTranslations",
                 "LicnaTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

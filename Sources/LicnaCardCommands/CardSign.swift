@@ -21,7 +21,9 @@ public struct CardSign: AsyncParsableCommand {
     @OptionGroup var cardSelection: CardSelection
     @Option(help: "pades (a signed PDF) or cades (a detached .p7s); pades for PDFs by default.") var format: String?
     @Option(help: "b-b, b-t (a timestamp from --server or --tsa) or, for PAdES, b-lt (validation data in the PDF).") var level = "b-b"
-    @Option(help: "A Licna server: its TSA for b-t and its CA certificates for the chain.") var server: String?
+    @Option(help: "A Licna server: its TSA for b-t and its CA certificates for the chain (https, or http with --root-sha256).") var server: String?
+    @Option(name: .customLong("root-sha256"), help: "The server root's SHA-256 as `licna ca init` printed it (else LICNA_ROOT_SHA256 or root-sha256 in ~/.config/licna/licna-card.conf).")
+    var rootSHA256: String?
     @Option(help: "A timestamp authority's address (RFC 3161 over HTTP).") var tsa: String?
     @Option(help: "PEM file with the CA certificates to embed (the chain above the signer).") var chain: String?
     @Option(name: [.short, .customLong("out")], help: "Output file.") var out: String
@@ -40,6 +42,9 @@ public struct CardSign: AsyncParsableCommand {
             throw explained(Exit.usage, "cli.sign.level", ["value": level])
         }
         let appearance = try stamp(format: format)
+        // The server's root, pinned or over https, before the card is touched: its chain and TSA are only as good.
+        var serverRoot: Certificate?
+        if let server { serverRoot = try await ServerTrustAnchor(option: rootSHA256).root(of: server) }
         let channel = try cardSelection.channel()
         let piv = PIVClient(channel: channel)
         let certificate: Certificate
@@ -62,6 +67,15 @@ public struct CardSign: AsyncParsableCommand {
         if intermediates.isEmpty, let server, let url = URL(string: server)?.appendingPathComponent("pki/ca/citizen.cer"),
            let (data, _) = try? await URLSession.shared.data(from: url), let ca = try? Certificate(derEncoded: Array(data)) {
             intermediates = [ca]
+        }
+        // The card's certificate must chain to the pinned root through what the server sent: a server that is not
+        // the card's own is refused before a signature is made.
+        if let serverRoot {
+            let chains = intermediates.contains { ca in
+                ca.subject == certificate.issuer && ca.publicKey.isValidSignature(certificate.signature, for: certificate)
+                    && ca.issuer == serverRoot.subject && serverRoot.publicKey.isValidSignature(ca.signature, for: ca)
+            }
+            guard chains else { throw explained(Exit.failed, "cli.sign.foreign-server", ["server": server ?? ""]) }
         }
         let signature: [UInt8]
         do {

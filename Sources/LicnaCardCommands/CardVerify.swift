@@ -16,7 +16,9 @@ public struct CardVerify: AsyncParsableCommand {
     @Argument(help: "A signed PDF, or a .p7s signature (with --detached).") var file: String
     @Option(help: "The signed file, for a detached signature.") var detached: String?
     @Option(help: "A trust anchor (PEM); repeat for more.") var trust: [String] = []
-    @Option(help: "A Licna server whose root is a trust anchor (fetched from /pki/ca/root.cer).") var server: String?
+    @Option(help: "A Licna server whose root is a trust anchor (fetched from /pki/ca/root.cer): https, or http with --root-sha256.") var server: String?
+    @Option(name: .customLong("root-sha256"), help: "The server root's SHA-256 as `licna ca init` printed it (else LICNA_ROOT_SHA256 or root-sha256 in ~/.config/licna/licna-card.conf).")
+    var rootSHA256: String?
     @Option(help: "CA certificates (PEM) on the trusted list: their qualified certificates with QcSSCD make QESig.") var trustedList: [String] = []
     @Flag(help: "Use only the revocation data in the file; fetch nothing.") var offline = false
     @Flag(help: "Print JSON.") var json = false
@@ -30,11 +32,8 @@ public struct CardVerify: AsyncParsableCommand {
         let signature = try readDocument(file)
         var anchors: [Certificate] = []
         for path in trust { anchors += try loadCertificates(path) }
-        if let server, let url = URL(string: server)?.appendingPathComponent("pki/ca/root.cer") {
-            guard let (data, _) = try? await URLSession.shared.data(from: url), let root = try? Certificate(derEncoded: Array(data)) else {
-                throw explained(Exit.failed, "cli.verify.root-unreachable", ["url": url.absoluteString])
-            }
-            anchors.append(root)
+        if let server {
+            anchors.append(try await ServerTrustAnchor(option: rootSHA256).root(of: server))
         }
         guard !anchors.isEmpty else { throw explained(Exit.usage, "cli.verify.no-anchor") }
         var listed: [Certificate] = []

@@ -30,22 +30,42 @@ struct Backup: AsyncParsableCommand {
 
 struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Restore a backup into an empty installation (same master key), in one transaction.")
+        abstract: "Restore a backup into an empty installation (same master key), in one transaction.",
+        discussion: """
+            The file's MAC (made with the master key) is checked over every byte before anything is written. A backup that \
+            holds a CA restores only with --root-sha256: the root fingerprint `licna ca init` printed, kept apart from the \
+            backups, since a forged backup would carry its own root.
+            """)
 
     @OptionGroup var storage: StorageOptions
     @Argument(help: "The backup file.") var file: String
+    @Option(name: .customLong("root-sha256"), help: "The root certificate's SHA-256 that `licna ca init` printed (required for a backup with a CA).")
+    var rootSHA256: String?
+    @Flag(help: "Accept a version 1 backup, made before backups carried a MAC: nothing proves it was not changed.")
+    var acceptLegacyBackup = false
 
     func run() async throws {
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw explained(Exit.failed, "cli.import.unreadable", ["file": file]) }
-        let reader = LockedLines(LineSequence(handle: handle))
+        var pin: [UInt8]?
+        if let rootSHA256 {
+            guard let bytes = ServerTrustAnchor.fingerprint(rootSHA256) else {
+                throw explained(Exit.usage, "cli.server.root-pin-format", ["value": String(rootSHA256.prefix(100))])
+            }
+            pin = bytes
+        }
+        let file = self.file
+        guard FileManager.default.isReadableFile(atPath: file) else { throw explained(Exit.failed, "cli.import.unreadable", ["file": file]) }
+        let open: @Sendable () throws -> (@Sendable () -> Data?) = {
+            guard let handle = FileHandle(forReadingAtPath: file) else { throw explained(Exit.failed, "cli.import.unreadable", ["file": file]) }
+            return LockedLines(LineSequence(handle: handle)).next
+        }
+        let options = BackupService.RestoreOptions(rootSHA256: pin, acceptLegacy: acceptLegacyBackup)
         do {
             let rows = try await withInstallation(storage) { app in
-                try await BackupService(database: app.db, masterKey: app.licna.configuration.masterKey)
-                    .restore(nextLine: reader.next)
+                try await BackupService(database: app.db, masterKey: app.licna.configuration.masterKey).restore(open, options: options)
             }
             Terminal.say("cli.restore.done", ["rows": "\(rows)"])
         } catch let failure as BackupService.Failure {
-            throw explained(Exit.no, failure.messageKey)
+            throw explained(failure.messageKey == "error.restore.root-needed" ? Exit.usage : Exit.no, failure.messageKey, failure.arguments)
         }
     }
 }

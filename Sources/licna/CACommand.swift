@@ -28,12 +28,14 @@ struct CA: AsyncParsableCommand {
         @Option(help: "A dedicated OCSP address for the certificates (default: PUBLIC-URL/pki/ocsp); serve it with `serve --ocsp-port`.") var ocspURL: String?
         @Option(help: "File holding the root key's passphrase (default: LICNA_ROOT_PASSPHRASE, else a prompt).") var rootPassphraseFile: String?
         @Option(help: "The institution's registration identifier for its e-seal, e.g. NTRME-02012345 (ETSI EN 319 412-1).") var organizationIdentifier: String?
+        @Flag(help: "A development hierarchy: every CA name says TEST; only it may certify `card create --test-identity` cards.") var dev = false
 
         func run() async throws {
             let passphrase = try RootPassphrase.read(file: rootPassphraseFile, confirm: true)
             var configured = TrustSetup(country: country, organization: organization, publicURL: publicURL, rootPassphrase: passphrase,
                                         ocspURL: ocspURL)
             configured.organizationIdentifier = organizationIdentifier
+            configured.development = dev
             let setup = configured
             let lines = try await withInstallation(storage) { app in
                 try await caOperation {

@@ -9,6 +9,9 @@ import LicnaPKI
 import LicnaServer
 import SwiftASN1
 import X509
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// `licna card`: virtual eID cards for development, tests and pilots (docs/card.md).
 struct Card: AsyncParsableCommand {
@@ -69,7 +72,10 @@ struct Card: AsyncParsableCommand {
                 try storage.rejectServer()
                 result = try await withInstallation(storage) { app in
                     try await caOperation {
-                        let authority = InstallationCardAuthority(service: app.licna.trust.authority(on: app.db))
+                        let service = app.licna.trust.authority(on: app.db)
+                        // Known PINs under a real CA would make its certificates worthless (issue 10, item 10).
+                        guard try await service.isDevelopmentHierarchy() else { throw explained(Exit.usage, "cli.card.test-identity-real-ca") }
+                        let authority = InstallationCardAuthority(service: service)
                         return try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
                     }
                 }
@@ -82,6 +88,7 @@ struct Card: AsyncParsableCommand {
                 guard let token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"], !token.isEmpty else {
                     throw explained(Exit.usage, "cli.card.admin-token")
                 }
+                try await Self.requireDevelopmentServer(url)
                 do {
                     result = try await personalizer.personalize(holder, secrets: secrets, authority: ServerCardAuthority(server: url, token: token),
                                                                 progress: progress)
@@ -98,6 +105,23 @@ struct Card: AsyncParsableCommand {
             try writeOutput(hex(result.managementKey) + "\n", to: out + ".management-key", secret: true)
             Terminal.say("cli.card.personalized", ["path": out, "name": holder.commonName, "key": out + ".management-key"])
             Terminal.say("cli.card.development-only")
+        }
+
+        /// Refuses a server whose root does not name a development hierarchy: its CA must not certify known PINs.
+        static func requireDevelopmentServer(_ server: URL) async throws {
+            var request = URLRequest(url: server.appendingPathComponent("pki/ca/root.cer"))
+            request.timeoutInterval = 30
+            let root: Certificate
+            do {
+                let (data, response) = try await URLSession.shared.data(for: request)
+                guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw explained(Exit.failed, "cli.card.server-failed", ["detail": "no root at \(request.url?.absoluteString ?? "")"]) }
+                root = try Certificate(derEncoded: Array(data))
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                throw explained(Exit.failed, "cli.card.server-failed", ["detail": "\(error)"])
+            }
+            guard CertificateAuthorityService.namesDevelopmentHierarchy(root) else { throw explained(Exit.usage, "cli.card.test-identity-real-ca") }
         }
 
         /// The files written beside the card image.

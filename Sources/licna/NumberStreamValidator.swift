@@ -43,8 +43,7 @@ struct NumberStreamValidator {
             if let reason = Self.reason(trimmed, scheme: scheme, today: today) {
                 allValid = false
                 out.append(contentsOf: invalidWord)
-                if reasonBytes[reason] == nil { reasonBytes[reason] = Array((reason + "\n").utf8) }
-                out.append(contentsOf: reasonBytes[reason]!)
+                out.append(contentsOf: reasonBytes[reason, default: Array((reason + "\n").utf8)])
             } else {
                 out.append(contentsOf: validWord)
             }

@@ -24,6 +24,25 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Also answer OCSP on this port with a dedicated SwiftNIO listener (for `ca init --ocsp-url`).") var ocspPort: Int?
     @Option(help: ArgumentHelp("Seconds a pre-produced OCSP response is reused (0 signs every response; for benchmarks).", visibility: .hidden))
     var ocspCacheSeconds = 60
+    @Option(help: "Timestamps per second per client address (IPv6: per /64) at /pki/tsa.") var tsaRate = 20.0
+    @Option(help: "Serve Prometheus metrics at /metrics on this port (its own listener; the public one never serves them).") var metricsPort: Int?
+    @Option(help: "Address of the metrics listener.") var metricsHost = "127.0.0.1"
+    @Option(help: "A reverse proxy (CIDR, e.g. 10.0.0.0/8 or ::1) whose X-Forwarded-For names the client; repeat for more.")
+    var trustedProxy: [String] = []
+    @Option(help: "Minutes between signed audit checkpoints (0: none; `licna audit checkpoint` writes one at any time).")
+    var auditCheckpointMinutes = 60
+
+    func validate() throws {
+        for value in trustedProxy where IPNetwork(cidr: value) == nil {
+            throw ValidationError(Terminal.text("cli.serve.trusted-proxy", ["value": value]))
+        }
+        for port in [port] + [metricsPort, ocspPort].compactMap({ $0 }) where !(0...65_535).contains(port) {
+            throw ValidationError(Terminal.text("cli.serve.port", ["value": String(port)]))
+        }
+        guard tsaRate.isFinite, tsaRate > 0, ocspNonceRate.isFinite, ocspNonceRate > 0, auditCheckpointMinutes >= 0 else {
+            throw ValidationError(Terminal.text("cli.serve.rate"))
+        }
+    }
 
     func run() async throws {
         try storage.rejectServer()
@@ -34,6 +53,9 @@ struct Serve: AsyncParsableCommand {
                 throw explained(Exit.usage, "cli.admin-token.unreadable", ["path": adminTokenFile])
             }
             token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let token, let weakness = AdminToken.weakness(of: token, development: dev) {
+            throw explained(Exit.usage, "cli.admin-token.weak", ["weakness": weakness])
         }
         let publicURL = self.publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         var environment = Environment(name: dev ? "development" : "production", arguments: ["licna", "serve"])
@@ -46,13 +68,17 @@ struct Serve: AsyncParsableCommand {
         let app = try await Application.make(environment)
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
-        let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, publicURL: publicURL,
+        var configuration = LicnaConfiguration(storage: storage.location, masterKey: key, publicURL: publicURL,
                                                isDevelopment: dev, adminToken: token,
                                                trust: TrustConfiguration(crlPartitionSize: max(1, crlPartitionSize),
                                                                          crlInterval: Double(max(1, crlIntervalMinutes)) * 60,
                                                                          ocspCacheLifetime: Double(min(60, max(0, ocspCacheSeconds))),
                                                                          nonceRequestsPerSecond: max(0.1, ocspNonceRate),
                                                                          ocspListener: ocspPort.map { (host, $0) }))
+        configuration.trust.timestampRequestsPerSecond = tsaRate
+        configuration.metricsListener = metricsPort.map { (metricsHost, $0) }
+        configuration.trustedProxies = trustedProxy.compactMap { IPNetwork(cidr: $0) }
+        configuration.auditCheckpointInterval = auditCheckpointMinutes > 0 ? Double(auditCheckpointMinutes) * 60 : nil
         do {
             try await configureLicna(app, configuration, options: .init(http: true, demo: demo))
         } catch let wrong as WrongMasterKey {
@@ -63,6 +89,7 @@ struct Serve: AsyncParsableCommand {
             throw explained(Exit.failed, "cli.storage.unavailable", ["storage": storage.location.safeDescription, "error": "\(error)"])
         }
         if token == nil { Terminal.say("cli.serve.no-admin-token") }
+        if let metricsPort { Terminal.say("cli.serve.metrics", ["url": "http://\(metricsHost.contains(":") ? "[\(metricsHost)]" : metricsHost):\(metricsPort)/metrics"]) }
         if !configuration.secureCookies { Terminal.say("cli.serve.insecure-cookies") }
         if let caURL = try? await app.licna.trust.authority(on: app.db).publicURL(), caURL != publicURL.trimmingCharacters(in: ["/"]) {
             Terminal.say("cli.serve.ca-url-differs", ["ca": caURL, "url": publicURL])

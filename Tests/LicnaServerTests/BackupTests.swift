@@ -22,6 +22,21 @@ final class Lines: @unchecked Sendable {
     }
     var count: Int { data.count }
     func dropLast() { data.removeLast() }
+
+    /// The lines from the start, as `BackupService.restore` reads a file: each call starts over.
+    func reader() -> (@Sendable () -> Data?) {
+        let copy = Lines()
+        lock.lock()
+        copy.data = data
+        lock.unlock()
+        return copy.next
+    }
+
+    /// The lines as text, for tests that forge a backup.
+    var texts: [String] {
+        get { lock.lock(); defer { lock.unlock() }; return data.map { String(decoding: $0, as: UTF8.self) } }
+        set { lock.lock(); defer { lock.unlock() }; data = newValue.map { Data($0.utf8) } }
+    }
 }
 
 @Suite struct BackupTests {
@@ -40,7 +55,7 @@ final class Lines: @unchecked Sendable {
         let target = try await TestInstallation.make(engine)
         let restoredInstallation = TestInstallation(storage: target.storage, directory: target.directory, key: source.key)
         try await restoredInstallation.withApp(http: false) { app in
-            _ = try await BackupService(database: app.db, masterKey: source.key).restore(nextLine: lines.next)
+            _ = try await BackupService(database: app.db, masterKey: source.key).restore(lines.reader)
             let after = try await PersonModel.query(on: app.db).sort(\.$identificationNumber).all().map { try PersonView($0, jmbg: $0.record(protector: app.licna.protector).jmbg) }
             #expect(after == before)
             let verification = try await app.licna.audit.verify(on: app.db)
@@ -62,7 +77,7 @@ final class Lines: @unchecked Sendable {
         let other = try await TestInstallation.make(.sqlite)
         try await other.withApp(http: false) { app in
             await #expect(throws: BackupService.Failure.self) {
-                _ = try await BackupService(database: app.db, masterKey: other.key).restore(nextLine: lines.next)
+                _ = try await BackupService(database: app.db, masterKey: other.key).restore(lines.reader)
             }
         }
         let truncated = Lines()
@@ -73,7 +88,7 @@ final class Lines: @unchecked Sendable {
         let empty = try await TestInstallation.make(.sqlite)
         try await TestInstallation(storage: empty.storage, directory: empty.directory, key: source.key).withApp(http: false) { app in
             do {
-                _ = try await BackupService(database: app.db, masterKey: source.key).restore(nextLine: truncated.next)
+                _ = try await BackupService(database: app.db, masterKey: source.key).restore(truncated.reader)
                 Issue.record("a truncated backup was restored")
             } catch let failure as BackupService.Failure {
                 #expect(failure.messageKey == "error.restore.truncated")
@@ -85,7 +100,7 @@ final class Lines: @unchecked Sendable {
             let again = Lines()
             _ = try await BackupService(database: app.db, masterKey: source.key).backup { again.append($0) }
             do {
-                _ = try await BackupService(database: app.db, masterKey: source.key).restore(nextLine: again.next)
+                _ = try await BackupService(database: app.db, masterKey: source.key).restore(again.reader)
                 Issue.record("restored over existing data")
             } catch let failure as BackupService.Failure {
                 #expect(failure.messageKey == "error.restore.not-empty")

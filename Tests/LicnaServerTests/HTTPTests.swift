@@ -22,10 +22,9 @@ import VaporTesting
                 let body = try response.content.decode([String: String].self)
                 #expect(body == ["status": "ok"])
             }
+            // Metrics have their own listener (issue 10, item 8): the public one answers 404.
             try await app.testing().test(.GET, "metrics") { response in
-                #expect(response.status == .ok)
-                #expect(response.body.string.contains("licna_registry_persons 0"))
-                #expect(response.body.string.contains("licna_identification_numbers_available"))
+                #expect(response.status == .notFound)
             }
         }
     }
@@ -95,7 +94,7 @@ import VaporTesting
                                          beforeRequest: { try $0.content.encode(search) }) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer test-token"],
+            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)"],
                                          beforeRequest: { try $0.content.encode(search) }) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers.first(name: .cacheControl) == "no-store")
@@ -117,7 +116,9 @@ import VaporTesting
             try await app.testing().test(.POST, "officer/login", beforeRequest: { try $0.content.encode(["token": "wrong"], as: .urlEncodedForm) }) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await app.testing().test(.POST, "officer/login", beforeRequest: { try $0.content.encode(["token": "test-token"], as: .urlEncodedForm) }) { response in
+            // A wrong token costs half a second before the next try is checked (OfficerSessionTests).
+            try await Task.sleep(for: .milliseconds(600))
+            try await app.testing().test(.POST, "officer/login", beforeRequest: { try $0.content.encode(["token": TestInstallation.adminToken], as: .urlEncodedForm) }) { response in
                 #expect(response.status == .seeOther)
                 let value = response.headers.setCookie?[OfficerGuardMiddleware.cookieName]
                 #expect(value?.isHTTPOnly == true && value?.sameSite == .strict)
@@ -154,13 +155,13 @@ import VaporTesting
                 #expect(body["error"] == "not-found")
                 #expect(body["message"]?.isEmpty == false)
             }
-            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer test-token", "Content-Type": "application/json"],
+            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)", "Content-Type": "application/json"],
                                          body: .init(string: "{not json")) { response in
                 #expect(response.status == .badRequest)
                 let error = try response.content.decode([String: String].self)["error"]
                 #expect(error == "bad-request")
             }
-            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer test-token"],
+            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)"],
                                          beforeRequest: { try $0.content.encode(["jmbg": "0101006500007", "name": "x"]) }) { response in
                 #expect(response.status == .badRequest)
                 let error = try response.content.decode([String: String].self)["error"]
@@ -174,7 +175,7 @@ import VaporTesting
             let registration = BirthRegistration(givenName: "Iva", surname: "Kovačević", birthDate: CivilDate(year: 2026, month: 11, day: 2)!,
                                                  birthPlace: "Budva", sex: .female, regionCode: 23, address: "Mediteranska 1", municipality: "Budva")
             var id: UUID?
-            try await app.testing().test(.POST, "api/registry/births", headers: ["Authorization": "Bearer test-token"],
+            try await app.testing().test(.POST, "api/registry/births", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)"],
                                          beforeRequest: { try $0.content.encode(registration) }) { response in
                 #expect(response.status == .created)
                 struct Registered: Decodable { let person: PersonView; let jmbg: String }
@@ -183,7 +184,7 @@ import VaporTesting
                 id = registered.person.id
             }
             let personID = try #require(id)
-            try await app.testing().test(.POST, "api/registry/deaths", headers: ["Authorization": "Bearer test-token"],
+            try await app.testing().test(.POST, "api/registry/deaths", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)"],
                                          beforeRequest: { try $0.content.encode(["personId": personID.uuidString, "date": "2026-11-20"]) }) { response in
                 #expect(response.status == .ok)
                 let person = try response.content.decode(PersonView.self)

@@ -24,6 +24,9 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 /// A throwaway installation: a temporary SQLite folder, or a fresh PostgreSQL database.
 struct TestInstallation {
+    /// The officers' admin token of test installations: 64 hex digits, as `openssl rand -hex 32` makes.
+    static let adminToken = "3c1d9f0e6a7b2c4d5e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6"
+
     let storage: StorageLocation
     let directory: URL
     let key: MasterKey
@@ -52,7 +55,7 @@ struct TestInstallation {
         }
     }
 
-    func configuration(clock: any WallClock = SystemWallClock(), adminToken: String? = "test-token", poolReserve: Int = 200,
+    func configuration(clock: any WallClock = SystemWallClock(), adminToken: String? = TestInstallation.adminToken, poolReserve: Int = 200,
                        trust: TrustConfiguration = TrustConfiguration()) -> LicnaConfiguration {
         LicnaConfiguration(storage: storage, masterKey: key, adminToken: adminToken, poolReserve: poolReserve, clock: clock, trust: trust)
     }

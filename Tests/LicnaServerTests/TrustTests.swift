@@ -140,7 +140,7 @@ import X509
             let responder = try #require(hierarchy.responders[.citizen]).certificate
             func status(_ hash: DigestAlgorithm = .sha1, nonce: [UInt8]? = nil) async throws -> OCSPCertificateStatus {
                 let request = try TrustFixtures.ocspRequest(for: certificate.serialNumber.bytes.map { $0 }, issuer: citizenCA, hash: hash, nonce: nonce)
-                let answer = await trust.ocsp.respond(to: request, client: "test", on: app.db)
+                let answer = await trust.ocsp.respond(to: request, client: ClientAddress("192.0.2.1"), on: app.db)
                 let response = try OCSPResponse(derEncoded: answer.bytes)
                 #expect(response.status == .successful)
                 #expect(response.isSigned(by: responder))
@@ -363,7 +363,7 @@ import X509
         try await TestInstallation.make(.sqlite).withApp { app in
             try await TrustFixtures.initialize(app)
             let csr = try TrustFixtures.csr(subject: try TrustFixtures.citizenSubject()).serializeAsPEM().pemString
-            var headers = HTTPHeaders([("Authorization", "Bearer test-token")])
+            var headers = HTTPHeaders([("Authorization", "Bearer \(TestInstallation.adminToken)")])
             headers.contentType = .json
             var serial = ""
             try await app.testing().test(.POST, "/api/pki/certificates", headers: headers, beforeRequest: { request in
@@ -410,7 +410,8 @@ import X509
         let target = try await TestInstallation.make(engine)
         let restoredTarget = TestInstallation(storage: target.storage, directory: target.directory, key: source.key)
         try await restoredTarget.withApp(http: false) { app in
-            _ = try await BackupService(database: app.db, masterKey: source.key).restore(nextLine: lines.next)
+            let pin = Array(SHA256.hash(data: rootDER))
+            _ = try await BackupService(database: app.db, masterKey: source.key).restore(lines.reader, options: .init(rootSHA256: pin))
             let authority = app.licna.trust.authority(on: app.db)
             #expect(try await authority.status(serial: serial).status == "hold")
             #expect(try await authority.hierarchy().authority(.root).der == rootDER)
@@ -425,7 +426,7 @@ import X509
             let again = Lines()
             _ = try await BackupService(database: app.db, masterKey: source.key).backup { again.append($0) }
             await #expect(throws: BackupService.Failure.self) {
-                _ = try await BackupService(database: app.db, masterKey: source.key).restore(nextLine: again.next)
+                _ = try await BackupService(database: app.db, masterKey: source.key).restore(again.reader, options: .init(rootSHA256: Array(SHA256.hash(data: rootDER))))
             }
         }
     }

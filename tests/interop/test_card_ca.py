@@ -5,9 +5,7 @@ import base64
 import json
 import os
 
-import pytest
-
-from test_trust import openssl, trust  # noqa: F401  (trust: a CA hierarchy served on loopback)
+from test_trust import ADMIN_TOKEN, TrustServer, openssl, trust  # noqa: F401  (trust: a development CA hierarchy on loopback)
 
 
 def show(installation, card, *extra, check=0):
@@ -56,7 +54,7 @@ def test_card_from_the_installations_data_folder(trust, tmp_path):
 def test_card_through_the_servers_officer_api(trust, tmp_path):
     card = str(tmp_path / "card")
     result = trust.installation.run("card", "create", "--out", card, "--test-identity", "Јовановић, Љубица",
-                                    "--server", trust.url, env={"LICNA_ADMIN_TOKEN": "trust-test"}, data=False, check=0)
+                                    "--server", trust.url, env={"LICNA_ADMIN_TOKEN": ADMIN_TOKEN}, data=False, check=0)
     assert "development" in result.stderr
     report = check_card(trust, card, tmp_path)
     assert report["mrz"][2].startswith("JOVANOVIC<<LJUBITSA<")  # ICAO 9303-3: Ј→J, Љ→LJ, Ц→TS
@@ -66,6 +64,28 @@ def test_card_through_the_servers_officer_api(trust, tmp_path):
                                     env={"LICNA_ADMIN_TOKEN": "wrong"}, data=False, check=3)
     assert "401" in result.stderr
     assert not [name for name in os.listdir(tmp_path) if name.startswith("bad")]
+
+
+def test_known_pins_are_never_certified_by_a_real_ca(installation, tmp_path):
+    """Issue 10, item 10: `card create --test-identity` (PIN 123456) against an installation made without
+    `ca init --dev` is refused, from the data folder and through the server, and leaves no card behind."""
+    server = TrustServer(installation, tmp_path, dev=False)
+    try:
+        root = openssl("x509", "-in", server.path("root.pem"), "-noout", "-subject").stdout.decode()
+        assert "TEST" not in root
+        for where in (["--data", installation.data], ["--server", server.url]):
+            card = str(tmp_path / ("card-" + where[0].strip("-")))
+            result = installation.run("card", "create", "--out", card, "--test-identity", "A, B", *where,
+                                      env={"LICNA_ADMIN_TOKEN": ADMIN_TOKEN}, data=False, check=2)
+            assert "ca init --dev" in result.stderr
+            assert not [name for name in os.listdir(tmp_path) if name.startswith(os.path.basename(card))]
+    finally:
+        server.stop()
+
+
+def test_a_development_hierarchy_says_test_in_every_ca_name(trust):
+    for what in ("root.pem", "citizen.pem", "institution.pem", "csca.pem"):
+        assert "TEST" in openssl("x509", "-in", trust.path(what), "-noout", "-subject").stdout.decode()
 
 
 def test_passive_authentication_rejects_an_altered_dg1(installation, tmp_path):

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from test_pades import minimal_pdf, pyhanko_validate, tool
-from test_trust import TrustServer, openssl, split_chain
+from test_trust import ADMIN_TOKEN, TrustServer, openssl, split_chain
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_sealed_documents_validate(sealing, tmp_path):
     assert "NTRME-02012345" in pem or "e-seal" in pem, pem
     # Through the officer API, with the admin token.
     request = urllib.request.Request(sealing.url + "/api/documents/seal", data=minimal_pdf(), method="POST",
-                                     headers={"Content-Type": "application/pdf", "Authorization": "Bearer trust-test"})
+                                     headers={"Content-Type": "application/pdf", "Authorization": "Bearer " + ADMIN_TOKEN})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             body = response.read()
@@ -50,7 +50,7 @@ def test_sealed_documents_validate(sealing, tmp_path):
 
 def post_seal(sealing, query, language="sr"):
     request = urllib.request.Request(sealing.url + "/api/documents/seal" + query, data=minimal_pdf(), method="POST",
-                                     headers={"Content-Type": "application/pdf", "Authorization": "Bearer trust-test",
+                                     headers={"Content-Type": "application/pdf", "Authorization": "Bearer " + ADMIN_TOKEN,
                                               "Accept-Language": language})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:

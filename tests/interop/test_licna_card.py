@@ -41,19 +41,19 @@ def test_licna_card_signs_and_verifies_like_the_operator_tool(trust, tmp_path):
     assert "ĐUROVIĆ" in json.dumps(status, ensure_ascii=False)
     source, signed = tmp_path / "ugovor.pdf", tmp_path / "ugovor-signed.pdf"
     source.write_bytes(minimal_pdf())
-    licna_card("sign", str(source), "--card", card, "--level", "b-t", "--server", trust.url, "-o", str(signed),
+    licna_card("sign", str(source), "--card", card, "--level", "b-t", "--server", trust.url, "--root-sha256", trust.root_sha256, "-o", str(signed),
                stdin="123456\n", check=0)
     code, output = pyhanko_validate(trust, signed)
     assert code == 0 and "INTACT" in output and "TRUSTED" in output, output
-    report = json.loads(licna_card("verify", str(signed), "--server", trust.url, "--json", check=0).stdout)
+    report = json.loads(licna_card("verify", str(signed), "--server", trust.url, "--root-sha256", trust.root_sha256, "--json", check=0).stdout)
     assert [s["indication"] for s in report["signatures"]] == ["TOTAL-PASSED"]
     # CAdES detached, and a wrong PIN refused with a message in Montenegrin and exit status 1.
     document, p7s = tmp_path / "izjava.txt", tmp_path / "izjava.txt.p7s"
     # Over 3 MiB, so that verification hashes it in several streamed reads.
     document.write_bytes(b"Izjava: saglasan sam.\n" + os.urandom(3 * 1024 * 1024 + 17))
-    licna_card("sign", str(document), "--card", card, "--format", "cades", "--level", "b-t", "--server", trust.url,
+    licna_card("sign", str(document), "--card", card, "--format", "cades", "--level", "b-t", "--server", trust.url, "--root-sha256", trust.root_sha256,
                "-o", str(p7s), stdin="123456\n", check=0)
-    licna_card("verify", str(p7s), "--detached", str(document), "--server", trust.url, check=0)
+    licna_card("verify", str(p7s), "--detached", str(document), "--server", trust.url, "--root-sha256", trust.root_sha256, check=0)
     refused = licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "x.p7s"),
                          stdin="000000\n", lang="cnr", check=1)
     assert "Pogrešan PIN" in refused.stderr and "4" in refused.stderr, refused.stderr
@@ -70,7 +70,7 @@ def test_huge_files_get_a_clear_error_without_being_read(trust, tmp_path):
     with open(huge, "wb") as f:
         f.write(b"%PDF-1.7\n")
         f.truncate(600 * 1024 * 1024)
-    result = licna_card("verify", str(huge), "--server", trust.url, check=3)
+    result = licna_card("verify", str(huge), "--server", trust.url, "--root-sha256", trust.root_sha256, check=3)
     assert "512 MB" in result.stderr and "--format cades" in result.stderr
     # The server refuses an upload over 25 MB with 413 and a message that says so.
     request = urllib.request.Request(trust.url + "/api/signatures/validate", data=b"%PDF" + b"\0" * (26 * 1024 * 1024),
@@ -112,3 +112,67 @@ def test_change_and_unblock_the_pin(trust, tmp_path):
     licna_card("unblock-pin", "--card", card, stdin="12345678\n11223344\n11223344\n", check=0)
     assert tries() == (5, 5)
     licna_card("sign", str(document), "--card", card, "--format", "cades", "-o", str(tmp_path / "c.p7s"), stdin="11223344\n", check=0)
+
+
+def test_a_root_swapped_over_http_is_refused(trust, tmp_path):
+    """Issue 10, item 5: a loopback http server that serves another root. Without a pin the root of an http server
+    is not trusted at all; with the installation's pin the swapped root is refused; the pin also comes from
+    LICNA_ROOT_SHA256 and from the citizen's config file."""
+    import http.server
+    import threading
+
+    from test_trust import openssl
+    card = make_card(trust, tmp_path)
+    source = tmp_path / "doc.pdf"
+    source.write_bytes(minimal_pdf())
+    signed = tmp_path / "signed.pdf"
+    licna_card("sign", str(source), "--card", card, "--level", "b-t", "--server", trust.url, "--root-sha256", trust.root_sha256,
+               "-o", str(signed), stdin="123456\n", check=0)
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(tmp_path / "evil.key"),
+            "-out", str(tmp_path / "evil.pem"), "-subj", "/C=ME/O=Licna/CN=Licna Root CA", "-days", "30")
+    evil_root = openssl("x509", "-in", str(tmp_path / "evil.pem"), "-outform", "DER").stdout
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pkix-cert")
+            self.end_headers()
+            self.wfile.write(evil_root)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    evil = f"http://127.0.0.1:{server.server_address[1]}"
+    home = tmp_path / "home"
+    (home / ".config" / "licna").mkdir(parents=True)
+    clean = {k: v for k, v in os.environ.items() if k not in ("LICNA_ROOT_SHA256", "XDG_CONFIG_HOME")}
+
+    def run(*args, env=None, check=None):
+        process = subprocess.run([LICNA_CARD, *args], capture_output=True, text=True, timeout=300,
+                                 env=dict(clean, LICNA_LANG="en", HOME=str(home), **(env or {})))
+        if check is not None:
+            assert process.returncode == check, f"{args}: exit {process.returncode}\n{process.stdout}\n{process.stderr}"
+        return process
+
+    try:
+        # Unpinned http: refused before anything is fetched, saying how to pin.
+        result = run("verify", str(signed), "--server", evil, check=2)
+        assert "--root-sha256" in result.stderr
+        run("verify", str(signed), "--server", trust.url, check=2)
+        # Pinned to the installation's root: the swapped root is refused (option, environment, config file).
+        for how in ({"args": ["--root-sha256", trust.root_sha256]}, {"env": {"LICNA_ROOT_SHA256": trust.root_sha256.upper()}},
+                    {"config": f"root-sha256 = {trust.root_sha256}\n"}):
+            if "config" in how:
+                (home / ".config" / "licna" / "licna-card.conf").write_text(how["config"])
+            result = run("verify", str(signed), "--server", evil, *how.get("args", []), env=how.get("env"), check=3)
+            assert "not the root" in result.stderr, result.stderr
+            run("verify", str(signed), "--server", trust.url, *how.get("args", []), env=how.get("env"), check=0)
+            result = run("sign", str(source), "--card", card, "--level", "b-t", "--server", evil, *how.get("args", []),
+                         "-o", str(tmp_path / "evil-signed.pdf"), env=how.get("env"), check=3)
+            assert not (tmp_path / "evil-signed.pdf").exists()
+        # A malformed pin is a usage error, not a silent "no pin".
+        assert run("verify", str(signed), "--server", trust.url, "--root-sha256", "０" * 64, check=2).stderr
+    finally:
+        server.shutdown()

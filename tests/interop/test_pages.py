@@ -27,7 +27,7 @@ def server(licna_bin, tmp_path_factory):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, LICNA_MASTER_KEY="11" * 32, LICNA_ADMIN_TOKEN="page-test", HOME=str(root))
+    env = dict(os.environ, LICNA_MASTER_KEY="11" * 32, LICNA_ADMIN_TOKEN="page-test-" + "0" * 32, HOME=str(root))
     process = subprocess.Popen([licna_bin, "serve", "--demo", "--port", str(port), "--data", str(root / "data")],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

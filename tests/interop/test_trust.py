@@ -4,6 +4,7 @@ import base64
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -39,20 +40,29 @@ def verhoeff_number():
     return body + verhoeff.calc_check_digit(body)
 
 
+# Officer tokens are at least 32 characters outside --dev (issue 10): what `openssl rand -hex 32` prints.
+ADMIN_TOKEN = "5f0c" * 16
+
+
 class TrustServer:
     """A data folder with a CA hierarchy, served by `licna serve` on a loopback port."""
 
-    def __init__(self, installation, tmp_path, dedicated_ocsp=False, init_args=()):
+    def __init__(self, installation, tmp_path, dedicated_ocsp=False, init_args=(), dev=True):
+        """`dev`: a development hierarchy (`ca init --dev`, every CA name says TEST), the only kind that may certify
+        cards made with `card create --test-identity`, whose PINs everyone knows (issue 10, item 10)."""
         self.installation = installation
         self.dir = tmp_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ocsp_port = free_port() if dedicated_ocsp else None
         self.ocsp_url = f"http://127.0.0.1:{self.ocsp_port}/" if dedicated_ocsp else self.url + "/pki/ocsp"
-        self.env = {"LICNA_ROOT_PASSPHRASE": ROOT_PASSPHRASE, "LICNA_ADMIN_TOKEN": "trust-test"}
-        extra = (["--ocsp-url", self.ocsp_url] if dedicated_ocsp else []) + list(init_args)
+        self.env = {"LICNA_ROOT_PASSPHRASE": ROOT_PASSPHRASE, "LICNA_ADMIN_TOKEN": ADMIN_TOKEN}
+        extra = (["--ocsp-url", self.ocsp_url] if dedicated_ocsp else []) + list(init_args) + (["--dev"] if dev else [])
         result = installation.run("ca", "init", "--public-url", self.url, *extra, env=self.env, check=0)
         assert "root-sha256 " in result.stdout
+        # The fingerprint `ca init` printed pins the root for `verify`/`sign --server` over http (issue 10, item 5).
+        self.root_sha256 = re.search(r"^root-sha256 ([0-9a-f]{64})$", result.stdout, re.MULTILINE).group(1)
+        installation.env["LICNA_ROOT_SHA256"] = self.root_sha256
         for what in ("root", "chain", "csca"):
             pem = installation.run("ca", "export", "--what", what, check=0).stdout
             (tmp_path / f"{what}.pem").write_text(pem)
@@ -345,7 +355,7 @@ def test_killing_the_server_during_issuance_loses_nothing(trust):
         while not stop.is_set():
             body = json.dumps({"profile": "authentication", "csr": csrs[index % len(csrs)]}).encode()
             request = urllib.request.Request(trust.url + "/api/pki/certificates", data=body,
-                                             headers={"Content-Type": "application/json", "Authorization": "Bearer trust-test"})
+                                             headers={"Content-Type": "application/json", "Authorization": "Bearer " + ADMIN_TOKEN})
             try:
                 reply = json.loads(urllib.request.urlopen(request, timeout=5).read())
                 received.append(reply)

@@ -73,16 +73,15 @@ public struct CardReport: Sendable {
     /// Lines for a person (values are data, not translated).
     public func lines() -> [String] {
         var lines: [String] = []
-        for key in identity.keys.sorted() { lines.append("\(key): \(identity[key]!)") }
+        for (key, value) in identity.sorted(by: { $0.key < $1.key }) { lines.append("\(key): \(value)") }
         lines.append("pinTriesLeft: \(pinTriesLeft.map(String.init) ?? "verified")")
         lines.append("pukTriesLeft: \(pukTriesLeft.map(String.init) ?? "?")")
-        for slot in certificates.keys.sorted() {
-            let certificate = certificates[slot]!
+        for (slot, certificate) in certificates.sorted(by: { $0.key < $1.key }) {
             lines.append("certificate \(slot): \(certificate.subject) (serial \(certificate.serialNumber.hex), until \(certificate.notValidAfter))")
         }
         if let mrz { lines.append(contentsOf: mrz.map { "mrz: \($0)" }) }
         lines.append("dataGroupsRead: \(dataGroupsRead.map(String.init).joined(separator: ","))")
-        for number in dataGroupsUnreadable.keys.sorted() { lines.append("dataGroupUnreadable: DG\(number) \(dataGroupsUnreadable[number]!)") }
+        for (number, reason) in dataGroupsUnreadable.sorted(by: { $0.key < $1.key }) { lines.append("dataGroupUnreadable: DG\(number) \(reason)") }
         if let passiveAuthentication {
             lines.append("passiveAuthentication: \(passiveAuthentication.passed ? "passed" : "FAILED")")
             lines.append(contentsOf: passiveAuthentication.failures.map { "passiveAuthenticationFailure: \($0)" })

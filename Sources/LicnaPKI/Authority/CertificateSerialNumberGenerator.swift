@@ -33,20 +33,33 @@ extension Certificate.SerialNumber {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Parses a serial printed in hex, in any case, with or without `:` separators or a `0x` prefix.
+    /// Parses a serial printed in hex, in any case, with or without `:` separators or a `0x` prefix. Only ASCII hex
+    /// digits count: `Character.isHexDigit` also accepts fullwidth forms such as "０１", which no radix parser reads.
     public init?(hex text: String) {
-        var digits = text.lowercased().replacingOccurrences(of: ":", with: "")
-        if digits.hasPrefix("0x") { digits.removeFirst(2) }
-        guard !digits.isEmpty, digits.count <= 40, digits.allSatisfy(\.isHexDigit) else { return nil }
-        if digits.count % 2 == 1 { digits = "0" + digits }
-        var bytes: [UInt8] = []
-        var index = digits.startIndex
-        while index < digits.endIndex {
-            let next = digits.index(index, offsetBy: 2)
-            bytes.append(UInt8(digits[index..<next], radix: 16)!)
-            index = next
+        var digits = Array(text.utf8.filter { $0 != UInt8(ascii: ":") })
+        if digits.count >= 2, digits[0] == UInt8(ascii: "0"), digits[1] | 0x20 == UInt8(ascii: "x") { digits.removeFirst(2) }
+        guard !digits.isEmpty, digits.count <= 40 else { return nil }
+        var nibbles: [UInt8] = []
+        nibbles.reserveCapacity(digits.count + 1)
+        if digits.count % 2 == 1 { nibbles.append(0) }
+        for digit in digits {
+            guard let value = Self.nibble(digit) else { return nil }
+            nibbles.append(value)
         }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(nibbles.count / 2)
+        for index in stride(from: 0, to: nibbles.count, by: 2) { bytes.append(nibbles[index] << 4 | nibbles[index + 1]) }
         self.init(bytes: bytes)
+    }
+
+    /// The value of one ASCII hex digit, or nil.
+    private static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 

@@ -51,14 +51,14 @@ public struct SubjectRules: Sendable {
             throw PKIError(.profileViolation, "the subject's country must be \(country)")
         }
         if profile.isCitizen {
-            let serial = values[T.serialNumber]![0]
+            let serial = values[T.serialNumber]?.first ?? ""
             let prefix = "PNO\(country)-"
             let digits = serial.hasPrefix(prefix) ? String(serial.dropFirst(prefix.count)) : ""
             guard digits.count == 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }), identificationNumberIsValid(digits) else {
                 throw PKIError(.profileViolation, "serialNumber must be \(prefix) followed by a valid 9-digit identification number (ETSI EN 319 412-1 §5.1.3)")
             }
         } else {
-            let identifier = values[.organizationIdentifier]![0]
+            let identifier = values[.organizationIdentifier]?.first ?? ""
             let scheme = identifier.prefix(3)
             guard ["VAT", "NTR", "PSD", "LEI"].contains(scheme), identifier.dropFirst(3).prefix(2) == Substring(country),
                   identifier.dropFirst(5).first == "-", identifier.count > 6 else {

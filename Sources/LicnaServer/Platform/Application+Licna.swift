@@ -40,6 +40,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateAuditTrail())
     app.migrations.add(CreateRegistry())
     app.migrations.add(CreateTrustServices())
+    app.migrations.add(CreateOfficerSessions())
     app.licna = LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {
@@ -48,6 +49,11 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     }
     try await app.autoMigrate()
     try await InstallationModel.verify(configuration.masterKey, on: app.db)
+    // Keys sealed before they were bound to their rows are re-sealed once; then every key must open in its own row
+    // and match its certificate, or the server does not start (a tampered database or restore).
+    let resealed = try await app.licna.trust.vault.upgradeSealing(on: app.db)
+    if resealed > 0 { app.logger.notice("bound the CA keys to their rows", metadata: ["keys": "\(resealed)"]) }
+    _ = try await TrustHierarchy.load(on: app.db, vault: app.licna.trust.vault)
     let rolledBack = try await RegistryImporter.rollBackInterrupted(on: app.db, audit: app.licna.audit)
     if rolledBack > 0 {
         app.logger.warning("undid imports interrupted before they committed", metadata: ["imports": "\(rolledBack)"])
@@ -56,7 +62,20 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     if options.demo {
         try await DemoCitizens.seed(app.licna.registry(on: app.db))
     }
-    if options.http { try configureHTTP(app, configuration) }
+    if options.http {
+        if let token = configuration.adminToken, let weakness = AdminToken.weakness(of: token, development: configuration.isDevelopment) {
+            throw WeakAdminToken(weakness: weakness)
+        }
+        let ended = try await app.licna.officerSessions.revokeOtherTokens(than: configuration.adminTokenHash, on: app.db)
+        if ended > 0 { app.logger.notice("ended officer sessions of a previous admin token", metadata: ["sessions": "\(ended)"]) }
+        try configureHTTP(app, configuration)
+    }
+}
+
+/// The admin token may not guard a production server (`AdminToken.weakness`); the message says how to make one.
+public struct WeakAdminToken: Error, Sendable {
+    public let weakness: String
+    public let messageKey = "cli.admin-token.weak"
 }
 
 private func configureHTTP(_ app: Application, _ configuration: LicnaConfiguration) throws {
@@ -77,10 +96,12 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     app.routes.defaultMaxBodySize = "1mb"
 
     try app.register(collection: PlatformController())
+    try app.register(collection: OfficerLoginController())
     try app.register(collection: RegistryController())
     try app.register(collection: TrustController())
     try app.register(collection: SignatureController())
     app.lifecycle.use(TrustBackgroundWork())
+    app.lifecycle.use(PlatformBackgroundWork())
 }
 
 /// The path of a folder of the bundled `Resources` (Foundation on Linux may already point `resourceURL` inside it).

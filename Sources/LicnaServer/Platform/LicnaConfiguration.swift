@@ -10,11 +10,20 @@ public struct LicnaConfiguration: Sendable {
     public var isDevelopment: Bool
     /// SHA-256 of `LICNA_ADMIN_TOKEN`, if one is set: the server keeps only this.
     public var adminTokenHash: [UInt8]?
+    /// Only whether the token is strong enough is read from it, at start (`AdminToken.weakness`).
+    var adminToken: String?
     /// Unissued identification numbers to keep in the pool.
     public var poolReserve: Int
     public var clock: any WallClock
     /// CRL schedule, partition size, OCSP caching, QSCD card models.
     public var trust: TrustConfiguration
+    /// Where Prometheus scrapes `/metrics` (`serve --metrics-port`, loopback by default); nil: no metrics listener.
+    /// The public listener never serves metrics.
+    public var metricsListener: (host: String, port: Int)?
+    /// Proxies whose `X-Forwarded-For` names the client (`serve --trusted-proxy CIDR`); from anyone else it is ignored.
+    public var trustedProxies: [IPNetwork] = []
+    /// How often the server writes a signed, timestamped audit checkpoint (`licna audit checkpoint`); nil: never.
+    public var auditCheckpointInterval: TimeInterval? = 3_600
 
     public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",
                 isDevelopment: Bool = false, adminToken: String? = nil, poolReserve: Int = 10_000,
@@ -24,6 +33,7 @@ public struct LicnaConfiguration: Sendable {
         self.publicURL = publicURL
         self.isDevelopment = isDevelopment
         self.adminTokenHash = adminToken.map(AdminToken.hash)
+        self.adminToken = adminToken
         self.poolReserve = poolReserve
         self.clock = clock
         self.trust = trust

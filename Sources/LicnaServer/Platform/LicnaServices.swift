@@ -10,6 +10,9 @@ public struct LicnaServices: Sendable {
     public let pool: IdentificationNumberPool
     public let metrics: LicnaMetrics
     public let trust: TrustServices
+    let officerSessions: OfficerSessionStore
+    let loginThrottle = LoginThrottle()
+    let metricsListener = MetricsListener()
 
     init(configuration: LicnaConfiguration) {
         self.configuration = configuration
@@ -19,6 +22,7 @@ public struct LicnaServices: Sendable {
         self.metrics = LicnaMetrics()
         self.trust = TrustServices(masterKey: configuration.masterKey, audit: audit, clock: configuration.clock,
                                    configuration: configuration.trust)
+        self.officerSessions = OfficerSessionStore(masterKey: configuration.masterKey, clock: configuration.clock)
     }
 
     /// The registry on a database (the application's, or a request's).

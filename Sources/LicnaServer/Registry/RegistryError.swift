@@ -14,4 +14,6 @@ public struct RegistryError: Error, AbortError, Sendable {
     public static let jmbgRangeExhausted = RegistryError(code: "jmbg-range-exhausted", status: .conflict, messageKey: "error.registry.jmbg-exhausted")
     public static let invalidRegistration = RegistryError(code: "invalid-registration", status: .badRequest, messageKey: "error.registry.invalid-registration")
     public static let concurrentChange = RegistryError(code: "concurrent-change", status: .conflict, messageKey: "error.registry.try-again")
+    /// The identification-number pool handed out fewer numbers than asked (another writer drained it): retry.
+    public static let poolExhausted = RegistryError(code: "identification-pool-exhausted", status: .serviceUnavailable, messageKey: "error.registry.try-again")
 }

@@ -66,10 +66,11 @@ public struct RegistryImporter: Sendable {
         while let (line, fields) = try reader.next() {
             do {
                 let record = try RegistryCSV.person(from: fields, line: line, today: today)
-                guard seenJMBG.insert(Int64(record.jmbg.digits)!).inserted else {
+                // A JMBG and an identification number are ASCII digits once parsed; a failed conversion is a bad row.
+                guard let jmbgKey = Int64(record.jmbg.digits), seenJMBG.insert(jmbgKey).inserted else {
                     throw RegistryCSV.RowError(line: line, reason: "duplicate-in-file")
                 }
-                if let number = record.identificationNumber, !seenNumbers.insert(Int32(number.digits)!).inserted {
+                if let number = record.identificationNumber, !seenNumbers.insert(Int32(number.digits) ?? -1).inserted {
                     throw RegistryCSV.RowError(line: line, reason: "identification-number-duplicate-in-file")
                 }
                 pending.append((line, record))
@@ -219,7 +220,7 @@ public struct RegistryImporter: Sendable {
                 rows.reserveCapacity(1_000)
                 for row in batch[start..<min(start + 1_000, batch.count)] {
                     // `allocate` returned exactly one number per row that has none.
-                    let number = row.record.identificationNumber ?? fresh.next()!
+                    guard let number = row.record.identificationNumber ?? fresh.next() else { throw RegistryError.poolExhausted }
                     rows.append(row.binds(identificationNumber: number, importID: importID, now: now))
                 }
                 try await sql.insert(into: PersonModel.schema).columns(PersonColumns.names).rows(rows).run()

@@ -14,7 +14,9 @@ extension RegistryService {
             var numbers = try await pool.allocate(missing.count, on: db).makeIterator()
             var events: [AuditEvent] = []
             for record in missing {
-                let model = PersonModel(id: TimeOrderedUUID.make(), record: record, identificationNumber: numbers.next()!, protector: protector)
+                // `allocate` returns one number per record or throws; a short pool ends the transaction, never a trap.
+                guard let number = numbers.next() else { throw RegistryError.poolExhausted }
+                let model = PersonModel(id: TimeOrderedUUID.make(), record: record, identificationNumber: number, protector: protector)
                 try await model.create(on: db)
                 events.append(context.event("person.create", "person", model.id?.uuidString))
             }

@@ -18,6 +18,9 @@ public struct TrustSetup: Sendable {
     public var rootKeyCostLog2: UInt8
     /// The institution's registration identifier for its e-seal (ETSI EN 319 412-1 §5.1.4), e.g. `NTRME-02012345`.
     public var organizationIdentifier: String?
+    /// A development hierarchy (`ca init --dev`): every CA name says TEST, and it alone may certify cards whose PINs
+    /// everyone knows (`card create --test-identity`).
+    public var development = false
 
     public init(country: String, organization: String, publicURL: String, rootPassphrase: String, ocspURL: String? = nil,
                 rootKeyCostLog2: UInt8 = 15) {
@@ -32,6 +35,18 @@ public struct TrustSetup: Sendable {
 
 extension CertificateAuthorityService {
     static let year: TimeInterval = 365.25 * 86_400
+    /// The word every CA name of a development hierarchy carries.
+    public static let developmentMarker = "TEST"
+
+    /// True for a hierarchy made with `ca init --dev`: the only kind that may certify development cards.
+    public func isDevelopmentHierarchy() async throws -> Bool {
+        try await settings()["development"] == "true"
+    }
+
+    /// True when a root certificate (fetched from a server) names a development hierarchy.
+    public static func namesDevelopmentHierarchy(_ root: Certificate) -> Bool {
+        root.subject.description.contains(" \(developmentMarker)")
+    }
 
     /// Creates the hierarchy once: root (P-384, 20 years), citizen and institution CAs under it, a separate
     /// self-signed CSCA with its document signer (ICAO 9303-12 §5), a TSA unit certificate and a delegated OCSP
@@ -54,6 +69,12 @@ extension CertificateAuthorityService {
         let now = self.now
         let issuer = CertificateIssuer()
         let serials = CertificateSerialNumberGenerator()
+        // A development hierarchy says so in every CA's name, where any relying party sees it.
+        var marked = setup
+        if marked.development, !marked.organization.contains(Self.developmentMarker) {
+            marked.organization += " " + Self.developmentMarker
+        }
+        let setup = marked
         func name(_ commonName: String) throws -> DistinguishedName {
             try DistinguishedName {
                 CountryName(setup.country)
@@ -121,11 +142,15 @@ extension CertificateAuthorityService {
             var settings = [("public-url", urls.base), ("country", setup.country), ("organization", setup.organization)]
             if let ocspURL = setup.ocspURL { settings.append(("ocsp-url", ocspURL)) }
             if let identifier = setup.organizationIdentifier { settings.append(("organization-identifier", identifier)) }
+            if setup.development { settings.append(("development", "true")) }
+            settings.append((TrustKeyVault.sealingSetting, TrustKeyVault.currentSealing))
             for (key, value) in settings {
                 try await sql.insert(into: "pki_settings").columns("id", "value").values(SQLBind(key), SQLBind(value)).run()
             }
             for (authorityName, profile, authority) in authorityList {
-                let sealed = authorityName == .root ? try vault.seal(bytes: protectedRoot.sealed) : try vault.seal(authority.privateKey)
+                let location = SealedKeyLocation.authority(authorityName.rawValue)
+                let sealed = authorityName == .root ? try vault.seal(bytes: protectedRoot.sealed, at: location)
+                    : try vault.seal(authority.privateKey, at: location)
                 // The TSA certificate is the institution CA's first issued certificate (partition 0).
                 let issuedCount: Int64 = authorityName == .institution ? 1 : 0
                 try await sql.insert(into: "pki_authorities")
@@ -168,7 +193,7 @@ extension CertificateAuthorityService {
         try await sql.insert(into: "pki_signing_keys")
             .columns("id", "authority_id", "purpose", "certificate", "sealed_key", "not_after", "updated_at")
             .values(SQLBind(id), SQLBind(authority.rawValue), SQLBind(profile.rawValue), SQLBind(Data(try DEREncoding.encode(key.certificate))),
-                    SQLBind(Data(try vault.seal(key.privateKey))), SQLBind(Int64(key.certificate.notValidAfter.timeIntervalSince1970)),
+                    SQLBind(Data(try vault.seal(key.privateKey, at: .signingKey(id)))), SQLBind(Int64(key.certificate.notValidAfter.timeIntervalSince1970)),
                     SQLBind(Int64(now.timeIntervalSince1970)))
             .run()
     }

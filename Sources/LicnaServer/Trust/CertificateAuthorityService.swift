@@ -56,7 +56,7 @@ public struct CertificateAuthorityService: Sendable {
     func unlockRoot(passphrase: String, hierarchy: TrustHierarchy) throws -> SigningAuthority {
         let root = try hierarchy.authority(.root)
         do {
-            let inner = try vault.openBytes(root.sealedKey)
+            let inner = try vault.openBytes(root.sealedKey, at: .authority(AuthorityName.root.rawValue))
             let key = try PassphraseProtectedKey(sealed: inner).open(passphrase: passphrase)
             return SigningAuthority(certificate: root.certificate, privateKey: key)
         } catch let error as PKIError where error.code == .wrongPassphrase {

@@ -15,7 +15,7 @@ final class OCSPListener: Sendable {
     private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
 
     func start(host: String, port: Int, group: any EventLoopGroup, service: OCSPResponderService, database: any Database,
-               metrics: LicnaMetrics) async throws -> SocketAddress? {
+               metrics: LicnaMetrics, trustedProxies: [IPNetwork]) async throws -> SocketAddress? {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -24,7 +24,8 @@ final class OCSPListener: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(OCSPHTTPHandler(service: service, database: database, metrics: metrics))
+                    try channel.pipeline.syncOperations.addHandler(OCSPHTTPHandler(service: service, database: database, metrics: metrics,
+                                                                                  trustedProxies: trustedProxies))
                 }
             }
         let bound = try await bootstrap.bind(host: host, port: port).get()
@@ -55,7 +56,10 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var tooLarge = false
     private var version = HTTPVersion.http1_1
 
-    init(service: OCSPResponderService, database: any Database, metrics: LicnaMetrics) {
+    private let trustedProxies: [IPNetwork]
+
+    init(service: OCSPResponderService, database: any Database, metrics: LicnaMetrics, trustedProxies: [IPNetwork]) {
+        self.trustedProxies = trustedProxies
         self.service = service
         self.database = database
         self.metrics = metrics
@@ -105,7 +109,9 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         let boundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let (service, database, client, loop) = (self.service, self.database, context.remoteAddress?.ipAddress, context.eventLoop)
+        let client = ClientAddress.resolve(peer: context.remoteAddress?.ipAddress, forwardedFor: head.headers["X-Forwarded-For"],
+                                           trustedProxies: trustedProxies)
+        let (service, database, loop) = (self.service, self.database, context.eventLoop)
         Task {
             let answer = await service.respond(to: request, client: client, on: database)
             loop.execute { boundSelf.value.write(answer, status: .ok, keepAlive: keepAlive, context: boundContext.value) }

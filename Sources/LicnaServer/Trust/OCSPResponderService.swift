@@ -49,7 +49,6 @@ final class OCSPResponderService: Sendable {
         var epoch: UInt64 = 0
         var lastChange: Int64 = 0
         var appliedChanges: Set<Int64> = []
-        var buckets: [String: (tokens: Double, at: Date)] = [:]
     }
 
     static let maximumCacheEntries = 100_000
@@ -59,10 +58,13 @@ final class OCSPResponderService: Sendable {
     private let state = NIOLockedValueBox(State())
     let configuration: TrustConfiguration
     let clock: any WallClock
+    /// Freshly signed answers per client (`nonceRequestsPerSecond`, bursts of twice that).
+    let limiter: ClientRateLimiter
 
     init(configuration: TrustConfiguration, clock: any WallClock) {
         self.configuration = configuration
         self.clock = clock
+        limiter = ClientRateLimiter(rate: configuration.nonceRequestsPerSecond)
     }
 
     /// Loads the responders and the change position; called at start and whenever the keys change.
@@ -92,7 +94,7 @@ final class OCSPResponderService: Sendable {
     }
 
     /// Answers one DER request. Never throws: every failure is an OCSP error status (RFC 6960 §4.2.1).
-    func respond(to request: [UInt8], client: String?, on database: any Database) async -> Answer {
+    func respond(to request: [UInt8], client: ClientAddress?, on database: any Database) async -> Answer {
         let now = clock.now
         let (cached, index, epoch) = state.withLockedValue { state -> (CachedResponse?, OCSPIssuerIndex?, UInt64) in
             (state.cache[request], state.index, state.epoch)
@@ -107,7 +109,7 @@ final class OCSPResponderService: Sendable {
         }
         // Every answer that is not in the cache costs a database read and a signature: nonce requests, unknown
         // serials and first requests alike are limited per client.
-        if let client, !allowFreshResponse(for: client, now: now) {
+        if let client, !limiter.allow(client.limitKey, now: now) {
             return Self.error(.tryLater)
         }
         do {
@@ -161,23 +163,6 @@ final class OCSPResponderService: Sendable {
             }
             state.cache[request] = response
             for serial in response.serials { state.keysBySerial[serial, default: []].append(request) }
-        }
-    }
-
-    /// Token bucket per client: `nonceRequestsPerSecond`, bursts of twice that. IPv6 clients are counted per /64,
-    /// so one host cannot appear as millions of clients; when the table is full, buckets idle for 10 s go first.
-    private func allowFreshResponse(for address: String, now: Date) -> Bool {
-        let rate = configuration.nonceRequestsPerSecond
-        let client = address.contains(":") ? address.split(separator: ":", omittingEmptySubsequences: false).prefix(4).joined(separator: ":") : address
-        return state.withLockedValue { state in
-            if state.buckets.count > 50_000 { state.buckets = state.buckets.filter { now.timeIntervalSince($0.value.at) < 10 } }
-            var bucket = state.buckets[client] ?? (tokens: rate * 2, at: now)
-            bucket.tokens = min(rate * 2, bucket.tokens + now.timeIntervalSince(bucket.at) * rate)
-            bucket.at = now
-            let allowed = bucket.tokens >= 1
-            if allowed { bucket.tokens -= 1 }
-            state.buckets[client] = bucket
-            return allowed
         }
     }
 

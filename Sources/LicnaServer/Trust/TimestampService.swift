@@ -12,9 +12,12 @@ import X509
 final class TimestampService: Sendable {
     private let responder = NIOLockedValueBox<TimeStampResponder?>(nil)
     let clock: any WallClock
+    /// Timestamps per client over HTTP (`TrustConfiguration.timestampRequestsPerSecond`).
+    let limiter: ClientRateLimiter
 
-    init(clock: any WallClock) {
+    init(clock: any WallClock, requestsPerSecond: Double) {
         self.clock = clock
+        limiter = ClientRateLimiter(rate: requestsPerSecond)
     }
 
     func install(_ hierarchy: TrustHierarchy?) throws {

@@ -29,6 +29,9 @@ public struct TrustConfiguration: Sendable {
     public var nonceRequestsPerSecond: Double
     /// Where the dedicated SwiftNIO OCSP listener listens (`licna serve --ocsp-port`); nil for none.
     public var ocspListener: (host: String, port: Int)?
+    /// Timestamps (`POST /pki/tsa`) allowed per client address (IPv6: per /64) per second, with a burst of twice
+    /// that; beyond it the answer is a rejection with HTTP 429 and `Retry-After`. Each one is a signature.
+    public var timestampRequestsPerSecond: Double = 20
     /// Card models whose keys sit in a certified QSCD (ETSI EN 319 412-5 §4.2.2). Virtual cards are never listed.
     public var qscdCardModels: Set<String>
 

@@ -39,7 +39,7 @@ struct TrustController: RouteCollection {
         guard body.count <= Self.maximumRequestBody else {  // a body that came whole, past the streaming limit
             return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .payloadTooLarge, request)
         }
-        let answer = await request.application.licna.trust.ocsp.respond(to: body, client: request.remoteAddress?.ipAddress, on: request.db)
+        let answer = await request.application.licna.trust.ocsp.respond(to: body, client: request.clientAddress, on: request.db)
         return ocspResponse(answer, status: .ok, request)
     }
 
@@ -50,7 +50,7 @@ struct TrustController: RouteCollection {
               let der = Self.decodeBase64Path(encoded) else {
             return ocspResponse(OCSPResponderService.error(.malformedRequest), status: .ok, request)
         }
-        let answer = await request.application.licna.trust.ocsp.respond(to: der, client: request.remoteAddress?.ipAddress, on: request.db)
+        let answer = await request.application.licna.trust.ocsp.respond(to: der, client: request.clientAddress, on: request.db)
         return ocspResponse(answer, status: .ok, request)
     }
 

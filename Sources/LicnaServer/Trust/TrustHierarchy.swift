@@ -45,7 +45,7 @@ struct TrustHierarchy: Sendable {
             let der = [UInt8](try row.decode(column: "certificate", as: Data.self))
             let certificate = try Certificate(derEncoded: der)
             let sealed = [UInt8](try row.decode(column: "sealed_key", as: Data.self))
-            let signer = name == .root ? nil : SigningAuthority(certificate: certificate, privateKey: try vault.open(sealed))
+            let signer = name == .root ? nil : SigningAuthority(certificate: certificate, privateKey: try vault.open(sealed, at: .authority(name.rawValue)))
             authorities[name] = Authority(name: name, certificate: certificate, der: der, signer: signer, sealedKey: sealed)
         }
         var responders: [AuthorityName: SigningAuthority] = [:]
@@ -58,7 +58,8 @@ struct TrustHierarchy: Sendable {
         for row in keys {
             let key = SigningAuthority(
                 certificate: try Certificate(derEncoded: [UInt8](try row.decode(column: "certificate", as: Data.self))),
-                privateKey: try vault.open([UInt8](try row.decode(column: "sealed_key", as: Data.self))))
+                privateKey: try vault.open([UInt8](try row.decode(column: "sealed_key", as: Data.self)),
+                                           at: .signingKey(try row.decode(column: "id", as: String.self))))
             version = max(version, try row.decode(column: "updated_at", as: Int64.self))
             switch try row.decode(column: "purpose", as: String.self) {
             case CertificateProfile.ocspResponder.rawValue:
@@ -69,8 +70,39 @@ struct TrustHierarchy: Sendable {
             default: break
             }
         }
-        return TrustHierarchy(authorities: authorities, responders: responders, timestamping: timestamping,
-                              documentSigner: documentSigner, eSeal: eSeal, keysVersion: version)
+        let hierarchy = TrustHierarchy(authorities: authorities, responders: responders, timestamping: timestamping,
+                                       documentSigner: documentSigner, eSeal: eSeal, keysVersion: version)
+        try hierarchy.verifyIntegrity()
+        return hierarchy
+    }
+
+    /// Every online key belongs to its certificate, and every CA certificate is signed by the root (the CSCA by
+    /// itself): a row changed behind the server's back — a swapped key, a replaced CA certificate — stops it here,
+    /// at start and after a restore, instead of signing under a name that is not its own.
+    func verifyIntegrity() throws {
+        func check(_ key: SigningAuthority, _ what: String) throws {
+            guard key.privateKey.publicKey == key.certificate.publicKey else {
+                throw TrustError.keyMismatch("the private key of \(what) does not belong to its certificate")
+            }
+        }
+        for (name, authority) in authorities {
+            if let signer = authority.signer { try check(signer, "the \(name.rawValue) CA") }
+        }
+        for (name, responder) in responders { try check(responder, "the \(name.rawValue) OCSP responder") }
+        if let timestamping { try check(timestamping, "the timestamp authority") }
+        if let documentSigner { try check(documentSigner, "the document signer") }
+        if let eSeal { try check(eSeal, "the e-seal") }
+        guard let root = authorities[.root] else { return }
+        guard root.certificate.publicKey.isValidSignature(root.certificate.signature, for: root.certificate) else {
+            throw TrustError.keyMismatch("the root certificate is not self-signed")
+        }
+        for name in [AuthorityName.citizen, .institution] {
+            guard let ca = authorities[name] else { continue }
+            guard ca.certificate.issuer == root.certificate.subject,
+                  root.certificate.publicKey.isValidSignature(ca.certificate.signature, for: ca.certificate) else {
+                throw TrustError.keyMismatch("the \(name.rawValue) CA certificate is not signed by the stored root")
+            }
+        }
     }
 
     static func keysVersion(on database: any Database) async throws -> Int64 {
@@ -101,6 +133,9 @@ public struct TrustError: Error, Hashable, Sendable, CustomStringConvertible {
     public static func invalidRequest(_ detail: String) -> TrustError { TrustError("ca-invalid-request", detail) }
     public static func wrongPassphrase() -> TrustError { TrustError("ca-wrong-passphrase") }
     public static func timestampUnavailable(_ detail: String) -> TrustError { TrustError("ca-timestamp-unavailable", detail) }
+    /// A stored key does not open in its row or does not match its certificate: the database or a backup was tampered
+    /// with. The server does not start; restore from a trusted backup.
+    public static func keyMismatch(_ detail: String) -> TrustError { TrustError("ca-key-mismatch", detail) }
 }
 
 extension TrustError {

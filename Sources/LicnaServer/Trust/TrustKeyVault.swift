@@ -7,6 +7,10 @@ import X509
 /// Seals trust-service private keys at rest under a key derived from the master key (HKDF purpose
 /// `trust-service-keys`). A database copy without the master key yields no key; the root's key is also sealed
 /// under its own passphrase (`PassphraseProtectedKey`), so the master key alone cannot sign CA certificates.
+///
+/// Every sealed key is bound to where it lives — table, row and purpose — as AES-GCM associated data
+/// (`SealedKeyLocation`): a sealed key copied or swapped into another row does not open. Rows sealed before this
+/// binding (no associated data) are re-sealed once by `upgradeSealing` (setting `key-sealing` = 2).
 struct TrustKeyVault: Sendable {
     private let key: SymmetricKey
 
@@ -14,19 +18,43 @@ struct TrustKeyVault: Sendable {
         key = masterKey.derive(purpose: "trust-service-keys", version: 1)
     }
 
-    func seal(_ privateKey: Certificate.PrivateKey) throws -> [UInt8] {
-        try seal(bytes: privateKey.serializeAsPEM().derBytes)
+    func seal(_ privateKey: Certificate.PrivateKey, at location: SealedKeyLocation) throws -> [UInt8] {
+        try seal(bytes: privateKey.serializeAsPEM().derBytes, at: location)
     }
 
-    func seal(bytes: [UInt8]) throws -> [UInt8] {
-        Array(try AES.GCM.seal(bytes, using: key).combined!)
+    func seal(bytes: [UInt8], at location: SealedKeyLocation) throws -> [UInt8] {
+        let box = try AES.GCM.seal(bytes, using: key, authenticating: location.associatedData)
+        guard let combined = box.combined else { throw TrustError("ca-key-sealing") }  // a 12-byte nonce always combines
+        return Array(combined)
     }
 
-    func open(_ sealed: [UInt8]) throws -> Certificate.PrivateKey {
-        try Certificate.PrivateKey(derBytes: openBytes(sealed))
+    func open(_ sealed: [UInt8], at location: SealedKeyLocation) throws -> Certificate.PrivateKey {
+        try Certificate.PrivateKey(derBytes: openBytes(sealed, at: location))
     }
 
-    func openBytes(_ sealed: [UInt8]) throws -> [UInt8] {
+    func openBytes(_ sealed: [UInt8], at location: SealedKeyLocation) throws -> [UInt8] {
+        do {
+            return Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: location.associatedData))
+        } catch {
+            throw TrustError.keyMismatch("the sealed key of \(location) does not open here: it was moved from another row, or the master key differs")
+        }
+    }
+
+    /// Opens a key sealed before keys were bound to their rows; used only by `upgradeSealing`.
+    func openUnbound(_ sealed: [UInt8]) throws -> [UInt8] {
         Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key))
     }
+}
+
+/// Where a sealed key lives: the AES-GCM associated data that ties it to its table, row and purpose.
+struct SealedKeyLocation: Sendable, CustomStringConvertible {
+    let table: String
+    let row: String
+    let purpose: String
+
+    static func authority(_ name: String) -> SealedKeyLocation { .init(table: "pki_authorities", row: name, purpose: "ca-key") }
+    static func signingKey(_ id: String) -> SealedKeyLocation { .init(table: "pki_signing_keys", row: id, purpose: "signing-key") }
+
+    var associatedData: Data { Data("licna/sealed-key/v2\u{0}\(table)\u{0}\(row)\u{0}\(purpose)".utf8) }
+    var description: String { "\(table)/\(row)" }
 }

@@ -20,7 +20,7 @@ public struct TrustServices: Sendable {
         self.clock = clock
         self.configuration = configuration
         ocsp = OCSPResponderService(configuration: configuration, clock: clock)
-        timestamps = TimestampService(clock: clock)
+        timestamps = TimestampService(clock: clock, requestsPerSecond: configuration.timestampRequestsPerSecond)
     }
 
     /// Loads the hierarchy's online keys into the OCSP responder and the TSA; called at start, after
@@ -63,7 +63,8 @@ struct TrustBackgroundWork: LifecycleHandler {
         try await trust.reload(on: database)
         if let (host, port) = trust.configuration.ocspListener {
             let address = try await trust.ocspListener.start(host: host, port: port, group: app.eventLoopGroup, service: trust.ocsp,
-                                                             database: database, metrics: app.licna.metrics)
+                                                             database: database, metrics: app.licna.metrics,
+                                                             trustedProxies: app.licna.configuration.trustedProxies)
             logger.notice("OCSP listener ready", metadata: ["address": "\(address.map { "\($0)" } ?? "?")"])
         }
         tasks.tasks.append(Task {

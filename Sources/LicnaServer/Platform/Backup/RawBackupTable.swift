@@ -112,6 +112,19 @@ struct PKISettingsTable: RawBackupTable {
     static let columns: [(name: String, kind: RawColumnKind)] = [("id", .text), ("value", .text)]
 }
 
+extension PKIAuthoritiesTable {
+    static func count(on database: any Database) async throws -> Int {
+        try await (database as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM pki_authorities").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The root certificate's DER when this backup line is the root's row.
+    static func rootCertificate(inLine data: Data, decoder: JSONDecoder) -> Data? {
+        guard let line = try? decoder.decode(RawLine.self, from: data), case .text("root")? = line.row["id"],
+              case .blob(let der)? = line.row["certificate"] else { return nil }
+        return der
+    }
+}
+
 struct PKIAuthoritiesTable: RawBackupTable {
     static let schema = "pki_authorities"
     static let orderColumn = "id"

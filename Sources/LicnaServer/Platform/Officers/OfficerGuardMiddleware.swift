@@ -1,20 +1,21 @@
 import Vapor
 
 /// Guards officer pages and APIs with the admin token until officers can sign in: `Authorization: Bearer <token>`
-/// or the officer session cookie set by `/officer/login`. Without a configured token, the guarded routes are
-/// closed to everyone (the server says so at start).
+/// or a live server-side session (`OfficerSessionStore`) opened by `/officer/login`. Without a configured token,
+/// the guarded routes are closed to everyone (the server says so at start).
 struct OfficerGuardMiddleware: AsyncMiddleware {
     static let cookieName = "licna_officer"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let tokenHash = request.application.licna.configuration.adminTokenHash {
+        let services = request.application.licna
+        if let tokenHash = services.configuration.adminTokenHash {
             if let bearer = request.headers.bearerAuthorization, AdminToken.matches(bearer.token, hash: tokenHash) {
                 request.officerActor = "admin-token"
                 return try await next.respond(to: request)
             }
             if let cookie = request.cookies[Self.cookieName]?.string,
-               AdminToken.validSession(cookie, hash: tokenHash, now: Date()) {
-                request.officerActor = "admin-token"
+               let actor = try await services.officerSessions.actor(cookie: cookie, tokenHash: tokenHash, on: request.db) {
+                request.officerActor = actor
                 return try await next.respond(to: request)
             }
         }

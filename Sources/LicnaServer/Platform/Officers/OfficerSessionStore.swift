@@ -1,0 +1,123 @@
+import Crypto
+import Fluent
+import Foundation
+import LicnaCore
+import SQLKit
+
+/// Server-side officer sessions (OWASP Session Management): the cookie holds 32 random bytes; the table holds only
+/// their HMAC under a key derived from the master key (so a database reader cannot present a stored id as a
+/// cookie), when the session started and was last used, and which admin token opened it. A session ends after
+/// `maximumLifetime` (8 h) whatever happens, after `idleTimeout` (30 min) without a request, at logout, and when
+/// the server starts with another admin token. Every server sharing the database sees the same sessions.
+struct OfficerSessionStore: Sendable {
+    static let schema = "officer_sessions"
+    let key: SymmetricKey
+    let clock: any WallClock
+    var maximumLifetime: TimeInterval = 8 * 3600
+    var idleTimeout: TimeInterval = 30 * 60
+    /// `last_seen_at` is written at most this often, so that a busy officer page is not a write per request.
+    var touchInterval: TimeInterval = 60
+
+    init(masterKey: MasterKey, clock: any WallClock) {
+        key = masterKey.derive(purpose: "officer-sessions", version: 1)
+        self.clock = clock
+    }
+
+    /// Binds sessions to the admin token in force: a new token ends every session the old one opened.
+    func tokenFingerprint(_ tokenHash: [UInt8]) -> String {
+        hex(HMAC<SHA256>.authenticationCode(for: Data("admin-token".utf8) + Data(tokenHash), using: key))
+    }
+
+    private func storedID(_ cookie: String) -> String? {
+        guard cookie.utf8.count == 43, let secret = Data(base64URL: cookie), secret.count == 32 else { return nil }
+        return hex(HMAC<SHA256>.authenticationCode(for: secret, using: key))
+    }
+
+    /// Opens a session and returns the cookie value.
+    func open(tokenHash: [UInt8], actor: String, on database: any Database) async throws -> String {
+        var secret = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in secret.indices { secret[index] = UInt8.random(in: .min ... .max, using: &generator) }
+        let cookie = Data(secret).base64URLEncoded
+        let now = Int64(clock.now.timeIntervalSince1970)
+        try await (database as! any SQLDatabase).insert(into: Self.schema)
+            .columns("id", "actor", "token_fingerprint", "created_at", "last_seen_at", "expires_at")
+            .values(SQLBind(storedID(cookie) ?? ""), SQLBind(actor), SQLBind(tokenFingerprint(tokenHash)), SQLBind(now), SQLBind(now),
+                    SQLBind(now + Int64(maximumLifetime)))
+            .run()
+        return cookie
+    }
+
+    /// The actor of a live session, refreshing its idle timer; nil for an unknown, expired, idle, revoked or
+    /// other-token session.
+    func actor(cookie: String, tokenHash: [UInt8], on database: any Database) async throws -> String? {
+        guard let id = storedID(cookie) else { return nil }
+        let sql = database as! any SQLDatabase
+        guard let row = try await sql.select().columns("actor", "token_fingerprint", "last_seen_at", "expires_at", "revoked_at")
+            .from(Self.schema).where("id", .equal, id).first() else { return nil }
+        let now = Int64(clock.now.timeIntervalSince1970)
+        let lastSeen = try row.decode(column: "last_seen_at", as: Int64.self)
+        guard try row.decode(column: "revoked_at", as: Int64?.self) == nil,
+              now < (try row.decode(column: "expires_at", as: Int64.self)),
+              now - lastSeen < Int64(idleTimeout), now >= lastSeen - 300,
+              try row.decode(column: "token_fingerprint", as: String.self) == tokenFingerprint(tokenHash) else { return nil }
+        if now - lastSeen >= Int64(touchInterval) {
+            try await sql.update(Self.schema).set("last_seen_at", to: SQLBind(now)).where("id", .equal, id).run()
+        }
+        return try row.decode(column: "actor", as: String.self)
+    }
+
+    /// Ends a session (logout); unknown cookies change nothing.
+    func revoke(cookie: String, on database: any Database) async throws {
+        guard let id = storedID(cookie) else { return }
+        try await (database as! any SQLDatabase).update(Self.schema).set("revoked_at", to: SQLBind(Int64(clock.now.timeIntervalSince1970)))
+            .where("id", .equal, id).where("revoked_at", .is, SQLLiteral.null).run()
+    }
+
+    /// At start: ends the sessions of any other admin token and forgets sessions that ended over a day ago.
+    func revokeOtherTokens(than tokenHash: [UInt8]?, on database: any Database) async throws -> Int {
+        let sql = database as! any SQLDatabase
+        let now = Int64(clock.now.timeIntervalSince1970)
+        try await sql.delete(from: Self.schema).where("expires_at", .lessThan, SQLBind(now - 86_400)).run()
+        let fingerprint = tokenHash.map(tokenFingerprint) ?? ""
+        let rows = try await sql.raw("""
+            UPDATE officer_sessions SET revoked_at = \(bind: now) WHERE revoked_at IS NULL AND token_fingerprint <> \(bind: fingerprint) RETURNING id
+            """).all()
+        return rows.count
+    }
+
+    private func hex(_ mac: some Sequence<UInt8>) -> String { mac.map { String(format: "%02x", $0) }.joined() }
+}
+
+struct CreateOfficerSessions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(OfficerSessionStore.schema)
+            .field("id", .string, .identifier(auto: false))
+            .field("actor", .string, .required)
+            .field("token_fingerprint", .string, .required)
+            .field("created_at", .int64, .required)
+            .field("last_seen_at", .int64, .required)
+            .field("expires_at", .int64, .required)
+            .field("revoked_at", .int64)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(OfficerSessionStore.schema).delete()
+    }
+}
+
+extension Data {
+    /// RFC 4648 §5 base64url without padding.
+    var base64URLEncoded: String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    init?(base64URL text: String) {
+        guard text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || ($0 < 128 && (Character(Unicode.Scalar($0)).isLetter || Character(Unicode.Scalar($0)).isNumber)) }) else { return nil }
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while standard.utf8.count % 4 != 0 { standard += "=" }
+        self.init(base64Encoded: standard)
+    }
+}

@@ -1,0 +1,28 @@
+import Fluent
+import Vapor
+
+/// What the platform runs beside the public listener: the metrics listener (`serve --metrics-port`) and the
+/// scheduled audit checkpoints (`LicnaConfiguration.auditCheckpointInterval`).
+struct PlatformBackgroundWork: LifecycleHandler {
+    private let tasks = TaskBox()
+
+    final class TaskBox: @unchecked Sendable {
+        // Touched only from the lifecycle callbacks, which Vapor calls in order on one thread.
+        var tasks: [Task<Void, Never>] = []
+    }
+
+    func didBootAsync(_ app: Application) async throws {
+        let services = app.licna
+        if let (host, port) = services.configuration.metricsListener {
+            let address = try await services.metricsListener.start(host: host, port: port, group: app.eventLoopGroup,
+                                                                   metrics: services.metrics, database: app.db)
+            app.logger.notice("metrics listener ready", metadata: ["address": "\(address.map { "\($0)" } ?? "?")"])
+        }
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        await app.licna.metricsListener.stop()
+        for task in tasks.tasks { task.cancel() }
+        tasks.tasks.removeAll()
+    }
+}
