@@ -41,6 +41,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateRegistry())
     app.migrations.add(CreateTrustServices())
     app.migrations.add(CreateOfficerSessions())
+    app.migrations.add(CreateAuditCheckpoints())
     app.licna = LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {

@@ -25,6 +25,9 @@ public struct LicnaServices: Sendable {
         self.officerSessions = OfficerSessionStore(masterKey: configuration.masterKey, clock: configuration.clock)
     }
 
+    /// Signed, timestamped checkpoints of the audit trail's head (`licna audit checkpoint`).
+    public var auditCheckpoints: AuditCheckpointService { AuditCheckpointService(trust: trust, clock: configuration.clock) }
+
     /// The registry on a database (the application's, or a request's).
     public func registry(on database: any Database) -> RegistryService {
         RegistryService(database: database, protector: protector, pool: pool, audit: audit, clock: configuration.clock)

@@ -9,6 +9,7 @@ struct PlatformController: RouteCollection {
         routes.get("health", use: health)
         routes.get("health", "live", use: live)
         routes.get(use: home)
+        routes.get("audit", "checkpoint", use: auditCheckpoint)
     }
 
     struct Health: Content {
@@ -30,6 +31,18 @@ struct PlatformController: RouteCollection {
 
     /// Liveness: no I/O at all.
     func live(request: Request) -> [String: String] { ["status": "ok"] }
+
+    /// The newest signed audit checkpoint (`AuditCheckpoint`), for anyone to keep outside this installation: it names
+    /// only a count and a hash, nothing about a person.
+    func auditCheckpoint(request: Request) async throws -> Response {
+        guard let text = try await request.application.licna.auditCheckpoints.latest(on: request.db) else {
+            throw LicnaHTTPError(status: .notFound, code: "no-checkpoint", messageKey: "error.audit.no-checkpoint")
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
 
     func home(request: Request) async throws -> View {
         try await request.view.render("home", LicnaPage(request, title: request.t("home.title"), body: [String: String]()))

@@ -1,0 +1,121 @@
+import Crypto
+import Fluent
+import Foundation
+import LicnaCore
+import LicnaPKI
+import SQLKit
+import X509
+
+/// Writes and checks `AuditCheckpoint`s: the head of the chain, timestamped (and so signed) by the installation's own
+/// TSA, kept in `audit_checkpoints` and served at `GET /audit/checkpoint` for anyone to copy elsewhere. Checking a set of
+/// saved checkpoints proves that today's chain still extends each of them.
+public struct AuditCheckpointService: Sendable {
+    static let schema = "audit_checkpoints"
+    let trust: TrustServices
+    let clock: any WallClock
+
+    /// Takes a checkpoint of the current head and stores it.
+    public func write(on database: any Database) async throws -> AuditCheckpoint {
+        let authority = trust.authority(on: database)
+        guard let origin = try await authority.settings()["public-url"] else { throw TrustError.notInitialized }
+        guard let head = try await AuditHeadModel.find(1, on: database) else {
+            throw AuditLogError(code: "head-missing", message: "the audit trail's head row is missing; run `licna audit verify`")
+        }
+        var checkpoint = AuditCheckpoint(origin: origin, sequence: head.sequence, headHash: head.hash,
+                                         time: AuditRecord.truncatedToMilliseconds(clock.now))
+        var nonce = [UInt8](repeating: 0, count: 8)
+        var generator = SystemRandomNumberGenerator()
+        for index in nonce.indices { nonce[index] = UInt8.random(in: 1 ... 0x7F, using: &generator) }
+        let request = TimeStampRequest(messageImprint: MessageImprint(hashAlgorithm: DigestAlgorithm.sha256.algorithmIdentifier,
+                                                                      hashedMessage: checkpoint.bodyDigest),
+                                       nonce: nonce, certificateRequested: true)
+        let reply = await trust.timestamp(try request.derBytes(), on: database)
+        let token: TimeStampToken
+        do { token = try TimeStampToken(responseDER: reply) } catch {
+            throw TrustError.timestampUnavailable("the TSA did not timestamp the checkpoint: \(error)")
+        }
+        _ = try token.verify(digest: checkpoint.bodyDigest, algorithm: .sha256, nonce: nonce)
+        checkpoint.timestampToken = token.contentInfoDER
+        try await (database as! any SQLDatabase).insert(into: Self.schema)
+            .columns("sequence", "head", "time_ms", "checkpoint")
+            .values(SQLBind(Int64(checkpoint.sequence)), SQLBind(checkpoint.headHash),
+                    SQLBind(Int64((checkpoint.time.timeIntervalSince1970 * 1000).rounded(.down))), SQLBind(checkpoint.text))
+            .run()
+        return checkpoint
+    }
+
+    /// The newest stored checkpoint, as text.
+    public func latest(on database: any Database) async throws -> String? {
+        try await (database as! any SQLDatabase).select().column("checkpoint").from(Self.schema)
+            .orderBy("time_ms", .descending).limit(1).first()?.decode(column: "checkpoint", as: String.self)
+    }
+
+    /// Why the chain does not extend a checkpoint, or nil when it does.
+    public enum Finding: Sendable, Equatable {
+        /// The token does not verify, is not over this body, or its TSA does not chain to the installation's root.
+        case badSignature(String)
+        /// The checkpoint is of another installation.
+        case otherOrigin(String)
+        /// The chain is shorter than the checkpoint: entries up to its sequence were removed.
+        case truncated(have: Int)
+        /// The entry at the checkpoint's sequence has another hash now: the chain was rewritten at or before it.
+        case rewritten(now: String)
+    }
+
+    /// Checks one checkpoint against the chain in the database (whose own consistency `AuditLog.verify` checks).
+    public func check(_ checkpoint: AuditCheckpoint, on database: any Database, rootSHA256: [UInt8]? = nil) async throws -> Finding? {
+        let authority = trust.authority(on: database)
+        let hierarchy = try await authority.hierarchy()
+        let root = try hierarchy.authority(.root)
+        if let rootSHA256, Array(SHA256.hash(data: root.der)) != rootSHA256 {
+            return .badSignature("the installation's root is not the pinned one")
+        }
+        if let origin = try await authority.settings()["public-url"], origin != checkpoint.origin {
+            return .otherOrigin(checkpoint.origin)
+        }
+        do {
+            let verified = try TimeStampToken(tokenDER: checkpoint.timestampToken)
+                .verify(digest: checkpoint.bodyDigest, algorithm: .sha256,
+                        additionalCertificates: hierarchy.authorities.values.map(\.certificate))
+            guard Self.chains(verified.tsaCertificate, to: root.certificate, through: hierarchy.authorities.values.map(\.certificate)) else {
+                return .badSignature("the timestamp authority does not chain to the installation's root")
+            }
+            guard abs(verified.genTime.timeIntervalSince(checkpoint.time)) < 600 else {
+                return .badSignature("the timestamp's time is not the checkpoint's")
+            }
+        } catch {
+            return .badSignature("\(error)")
+        }
+        guard let head = try await AuditHeadModel.find(1, on: database), head.sequence >= checkpoint.sequence else {
+            return .truncated(have: try await AuditHeadModel.find(1, on: database)?.sequence ?? 0)
+        }
+        let hash = checkpoint.sequence == 0 ? AuditRecord.genesisHash
+            : try await AuditEntryModel.find(checkpoint.sequence, on: database)?.hash
+        guard let hash else { return .truncated(have: head.sequence) }
+        return hash == checkpoint.headHash ? nil : .rewritten(now: hash)
+    }
+
+    /// True when `leaf` is signed by one of `intermediates` that `root` signed, or by `root` itself.
+    static func chains(_ leaf: Certificate, to root: Certificate, through intermediates: [Certificate]) -> Bool {
+        if leaf.issuer == root.subject, root.publicKey.isValidSignature(leaf.signature, for: leaf) { return true }
+        return intermediates.contains { ca in
+            ca != root && leaf.issuer == ca.subject && ca.publicKey.isValidSignature(leaf.signature, for: leaf)
+                && ca.issuer == root.subject && root.publicKey.isValidSignature(ca.signature, for: ca)
+        }
+    }
+}
+
+struct CreateAuditCheckpoints: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditCheckpointService.schema)
+            .field("sequence", .int64, .required)
+            .field("head", .string, .required)
+            .field("time_ms", .int64, .required)
+            .field("checkpoint", .string, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuditCheckpointService.schema).delete()
+    }
+}
