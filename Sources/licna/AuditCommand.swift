@@ -24,7 +24,10 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             let checkpoint = try await withInstallation(storage) { app in
-                try await caOperation { try await app.licna.auditCheckpoints.write(on: app.db) }
+                try await caOperation {
+                    try await app.licna.trust.reload(on: app.db)  // the TSA's key, which signs the checkpoint
+                    return try await app.licna.auditCheckpoints.write(on: app.db)
+                }
             }
             try writeOutput(checkpoint.text, to: out, secret: false)
             Terminal.say("cli.audit.checkpoint-written", ["sequence": "\(checkpoint.sequence)"])
