@@ -30,7 +30,8 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
                                                 attributes: [.posixPermissions: 0o700])
         // SQLite has one writer: under load (an import, a CRL run, a burst of issuance) callers queue for a
         // connection; give them as long as PostgreSQL's pool does rather than failing after 10 s.
-        app.databases.use(.sqlite(.file(configuration.storage.sqliteFile!), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        let file = (directory as NSString).appendingPathComponent(StorageLocation.sqliteFileName)
+        app.databases.use(.sqlite(.file(file), connectionPoolTimeout: .seconds(30)), as: .sqlite)
     case .postgres(let url):
         // Several connections per event loop: PostgreSQL serves concurrent transactions in parallel (SQLite
         // serializes writers anyway). 4 × cores stays far below the server's default of 100 connections.

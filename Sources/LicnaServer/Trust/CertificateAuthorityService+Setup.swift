@@ -45,7 +45,12 @@ extension CertificateAuthorityService {
 
     /// True when a root certificate (fetched from a server) names a development hierarchy.
     public static func namesDevelopmentHierarchy(_ root: Certificate) -> Bool {
-        root.subject.description.contains(" \(developmentMarker)")
+        root.subject.contains { rdn in
+            rdn.contains { attribute in
+                guard attribute.type == .RDNAttributeType.organizationName, let name = String(attribute.value) else { return false }
+                return name == developmentMarker || name.hasSuffix(" " + developmentMarker)
+            }
+        }
     }
 
     /// Creates the hierarchy once: root (P-384, 20 years), citizen and institution CAs under it, a separate
@@ -114,7 +119,7 @@ extension CertificateAuthorityService {
 
         // End-entity keys of the services themselves.
         var signingKeys: [(id: String, authority: AuthorityName, profile: CertificateProfile, key: SigningAuthority)] = []
-        let institution = authorities.first { $0.0 == .institution }!.2
+        guard let institution = authorities.first(where: { $0.0 == .institution })?.2 else { throw TrustError("ca-issue-failed") }
         let tsaKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let tsaCertificate = try issuer.issue(
             profile: .timestamping, subject: try name("\(setup.organization) Timestamp Authority"), publicKey: tsaKey.publicKey,
