@@ -17,6 +17,17 @@ import Testing
         return (CardTerminal(VirtualCard(image: image, store: nil)), key)
     }
 
+    /// ATTEST, following `61 xx` with GET RESPONSE (the certificate is longer than 256 bytes).
+    static func attest(_ t: CardTerminal, _ slot: String) -> CardTerminal.Answer {
+        var answer = t.send("00F9" + slot + "0000")
+        var data = answer.data
+        while answer.status >> 8 == 0x61 {
+            answer = t.send([0x00, 0xC0, 0x00, 0x00, UInt8(answer.status & 0xFF)])
+            data += answer.data
+        }
+        return CardTerminal.Answer(data: data, status: answer.status)
+    }
+
     /// `SEQUENCE { tbs, algorithm, BIT STRING signature }` → (tbs DER, signature DER).
     static func split(_ certificate: [UInt8]) throws -> (tbs: [UInt8], signature: [UInt8]) {
         let outer = try #require(try BERTLV.parseAll(certificate).first)
@@ -32,7 +43,7 @@ import Testing
         let generated = t.generate(0x9C)
         #expect(generated.status == 0x9000)
         let point = Array(generated.data.suffix(65))
-        let answer = t.send("00F99C0000")
+        let answer = Self.attest(t, "9C")
         #expect(answer.status == 0x9000)
         let (tbs, signature) = try Self.split(answer.data)
         let publicKey = try P256.Signing.PublicKey(x963Representation: attestationKey.publicPoint)
@@ -61,7 +72,7 @@ import Testing
         #expect(t.card.image.keys["9A"]?.generatedOnCard == false)
         // A new key generated in the slot replaces the imported one and can be attested.
         #expect(t.generate(0x9A).status == 0x9000)
-        #expect(t.send("00F99A0000").status == 0x9000)
+        #expect(Self.attest(t, "9A").status == 0x9000)
         #expect(t.send("00F99B0000").status == 0x6A86)
         // Import is a personalization command: once operational, 69 85.
         let plain = CardTerminal()

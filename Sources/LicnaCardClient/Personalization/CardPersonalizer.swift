@@ -132,7 +132,7 @@ public struct CardPersonalizer: Sendable {
     private func attestation(_ piv: PIVClient, _ slot: PIVSlot) throws -> KeyAttestation? {
         let answer: (attestation: [UInt8], device: [UInt8])
         do { answer = try piv.attest(slot: slot) } catch let error as PIVError
-            where [.referenceNotFound, .notFound, .unexpectedStatus, .wrongData].contains(error.code) {
+            where ([.referenceNotFound, .notFound, .unexpectedStatus, .wrongData] as [PIVError.Code]).contains(error.code) {
             return nil
         }
         return try KeyAttestation(certificate: Certificate(derEncoded: answer.attestation), deviceCertificate: Certificate(derEncoded: answer.device))

@@ -67,7 +67,8 @@ extension CertificateAuthorityService {
         } else {
             notAfter = min(now + configuration.defaultValidity, caEnd)
         }
-        let qscd = request.profile == .signature ? try await attestedQSCD(request) : nil
+        var qscd: (model: String, serial: String)?
+        if request.profile == .signature { qscd = try await attestedQSCD(request) }
         let keyOnQSCD = qscd != nil
         let detail = "\(request.profile.rawValue) by \(authorityName.rawValue)" + (qscd.map { ", key on QSCD \($0.model) \($0.serial) (attested)" } ?? "")
         let configuration = self.configuration
