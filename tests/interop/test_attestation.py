@@ -1,0 +1,74 @@
+"""Key attestation (docs/card.md "Key attestation"): the virtual card answers ATTEST (`00 F9`) with a certificate
+that OpenSSL parses and verifies up to the card's attestation-key certificate (`5FFF01`) and the installation's
+development root; only a development installation (`--dev`) gives the card's signature certificate QcSSCD
+(policy QCP-n-qscd), and `licna ca issue --attestation` takes the same evidence. No reader is needed: the APDUs go
+to the card image through `licna card apdu`."""
+import json
+
+from test_trust import openssl, trust, verhoeff_number  # noqa: F401  (trust: a CA hierarchy served on loopback, not --dev)
+
+QCP_N_QSCD = "0.4.0.194112.1.2"
+QCP_N = "0.4.0.194112.1.0"
+
+
+def apdus(installation, card, *commands):
+    """Each command's answer as (data bytes, status 'XXXX'), in one card session."""
+    result = installation.run("card", "apdu", "--card", card, *commands, data=False, check=0)
+    answers = []
+    for line in result.stdout.split():
+        raw = bytes.fromhex(line)
+        answers.append((raw[:-2], raw[-2:].hex().upper()))
+    return answers
+
+
+def signature_policy(installation, card, tmp_path):
+    report = json.loads(installation.run("card", "show", "--card", card, "--json", data=False, check=0).stdout)
+    pem = tmp_path / "9C.pem"
+    pem.write_text(report["certificates"]["9C"]["pem"])
+    text = openssl("x509", "-in", str(pem), "-noout", "-text").stdout.decode()
+    return QCP_N_QSCD if QCP_N_QSCD in text else QCP_N if QCP_N in text else None
+
+
+def test_only_a_dev_installation_gives_a_virtual_card_qcsscd_and_openssl_verifies_its_attestation(trust, tmp_path):
+    installation = trust.installation
+    dev, plain = str(tmp_path / "dev"), str(tmp_path / "plain")
+    installation.run("card", "create", "--out", dev, "--test-identity", "PETROVIĆ, Đorđe", "--data", installation.data, "--dev",
+                     data=False, check=0)
+    installation.run("card", "create", "--out", plain, "--test-identity", "PETROVIĆ, Đorđe", "--data", installation.data,
+                     data=False, check=0)
+    assert signature_policy(installation, dev, tmp_path) == QCP_N_QSCD
+    assert signature_policy(installation, plain, tmp_path) == QCP_N
+    # The server runs without --dev: a card it manufactures and certifies gets no QcSSCD either.
+    served = str(tmp_path / "served")
+    installation.run("card", "create", "--out", served, "--test-identity", "A, B", "--server", trust.url,
+                     env={"LICNA_ADMIN_TOKEN": "trust-test"}, data=False, check=0)
+    assert signature_policy(installation, served, tmp_path) == QCP_N
+
+    # ATTEST and GET DATA 5FFF01 with extended Le; an unknown slot is 6A 86.
+    (_, selected), (attestation, status), (device, read), (_, wrong) = apdus(
+        installation, dev, "00A4040C09A00000030800001000", "00F99C00000000", "00CB3FFF0000055C035FFF010000", "00F99B0000")
+    assert (selected, status, read, wrong) == ("9000", "9000", "9000", "6A86")
+    (tmp_path / "attestation.der").write_bytes(attestation)
+    # 53 { 70 <certificate> 71 01 00 FE 00 }: take the 70 element.
+    body = device[2 + (device[1] & 0x7F if device[1] & 0x80 else 0):]
+    assert body[0] == 0x70
+    length, start = (body[1], 2) if body[1] < 0x80 else (int.from_bytes(body[2:2 + (body[1] & 0x7F)], "big"), 2 + (body[1] & 0x7F))
+    (tmp_path / "f9.der").write_bytes(body[start:start + length])
+    openssl("x509", "-inform", "DER", "-in", str(tmp_path / "attestation.der"), "-out", str(tmp_path / "attestation.pem"))
+    openssl("x509", "-inform", "DER", "-in", str(tmp_path / "f9.der"), "-out", str(tmp_path / "f9.pem"))
+    text = openssl("x509", "-in", str(tmp_path / "attestation.pem"), "-noout", "-text").stdout.decode()
+    assert "Licna PIV Attestation 9C" in text and "1.3.6.1.4.1.64512.1.3.1" in text
+    # Partial chain: the attestation verifies under the card's attestation-key certificate.
+    openssl("verify", "-partial_chain", "-CAfile", str(tmp_path / "f9.pem"), str(tmp_path / "attestation.pem"))
+
+    # `licna ca issue --attestation`: the same evidence for a key that is not the CSR's gives no QcSSCD, and a file
+    # that is not an attestation is refused (exit 1).
+    (tmp_path / "attestation-bundle.pem").write_text((tmp_path / "attestation.pem").read_text() + (tmp_path / "f9.pem").read_text())
+    trust.csr("software", "/C=ME/GN=A/SN=B/CN=A B/serialNumber=PNOME-" + verhoeff_number())
+    issued = installation.run("ca", "issue", "--profile", "signature", "--csr", trust.path("software.csr"),
+                              "--attestation", str(tmp_path / "attestation-bundle.pem"), check=0)
+    (tmp_path / "software.pem").write_text(issued.stdout)
+    assert QCP_N in openssl("x509", "-in", str(tmp_path / "software.pem"), "-noout", "-text").stdout.decode()
+    refused = installation.run("ca", "issue", "--profile", "signature", "--csr", trust.path("software.csr"),
+                               "--attestation", trust.path("software.csr"))
+    assert refused.returncode == 1, refused.stderr
