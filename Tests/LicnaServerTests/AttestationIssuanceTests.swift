@@ -44,17 +44,20 @@ import X509
         return VirtualCard(image: image, store: nil)
     }
 
-    /// A key generated in 9C of a card of `model`, its CSR (signed by the card) and the card's attestation.
-    static func cardKey(_ manufacturer: CardManufacturer, model: String) throws -> (csr: CertificateSigningRequest, attestation: KeyAttestation) {
+    /// A key generated in `slot` (9C by default) of a card of `model`, its CSR (signed by the card) and the card's
+    /// attestation.
+    static func cardKey(_ manufacturer: CardManufacturer, model: String,
+                        slot: PIVSlot = .signature) throws -> (csr: CertificateSigningRequest, attestation: KeyAttestation) {
         let piv = PIVClient(channel: SmartCardChannel(card: try card(manufacturer, model: model)))
         _ = try piv.select()
         try piv.authenticateManagementKey(SymmetricKey(data: transportKey))
         try piv.setReferenceData(.pin, value: "123456")
-        let publicKey = Certificate.PublicKey(try piv.generateP256KeyPair(slot: .signature))
-        let key = CardPrivateKey(client: piv, slot: .signature, algorithm: .p256, publicKey: publicKey) { try piv.verify(pin: "123456") }
+        let publicKey = Certificate.PublicKey(try piv.generateP256KeyPair(slot: slot))
+        try piv.verify(pin: "123456")
+        let key = CardPrivateKey(client: piv, slot: slot, algorithm: .p256, publicKey: publicKey) { try piv.verify(pin: "123456") }
         let csr = try CertificateSigningRequest(version: .v1, subject: try TrustFixtures.citizenSubject(), privateKey: Certificate.PrivateKey(key),
                                                 attributes: CertificateSigningRequest.Attributes())
-        let answer = try piv.attest(slot: .signature)
+        let answer = try piv.attest(slot: slot)
         let attestation = try KeyAttestation(certificate: Certificate(derEncoded: answer.attestation),
                                              deviceCertificate: Certificate(derEncoded: answer.device))
         return (csr, attestation)
@@ -110,6 +113,10 @@ import X509
             #expect(try Self.statesQcSSCD(try await Self.issue(app, csr: otherCard.csr, attestation: otherCard.attestation)))
             let disguised = try Self.cardKey(other, model: "acme-qscd")
             #expect(try !Self.statesQcSSCD(try await Self.issue(app, csr: disguised.csr, attestation: disguised.attestation)))
+
+            // A genuine attestation of the authentication key (9A: PIN once per session, not before each signature).
+            let authentication = try Self.cardKey(acme, model: "acme-qscd", slot: .authentication)
+            #expect(try !Self.statesQcSSCD(try await Self.issue(app, csr: authentication.csr, attestation: authentication.attestation)))
 
             // The attested key is not the CSR's: a software key with a genuine card's attestation.
             let software = try TrustFixtures.csr(subject: try TrustFixtures.citizenSubject())

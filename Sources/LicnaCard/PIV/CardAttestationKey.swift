@@ -1,5 +1,3 @@
-import Foundation
-
 /// The card's attestation key (PIV slot `F9`, as YubiKey's), given at manufacture with a certificate from the card
 /// model's manufacturer root (PIV object `5FFF01`). With it the card certifies keys it generated itself
 /// (ATTEST, `00 F9`): the certificate names the slot, the card model, the card's serial and the slot's PIN policy.
@@ -24,14 +22,4 @@ public struct CardAttestationKey: Codable, Sendable, Equatable {
 /// The PIV data object of the attestation key's certificate (Yubico's `5FFF01`), in the card image's key form.
 extension PIVApplication {
     static let attestationCertificateTag: UInt32 = 0x5F_FF01
-}
-
-extension CardImage {
-    /// Manufacture: gives the card its attestation key and the manufacturer's certificate for it (DER), stored
-    /// as PIV object `5FFF01` in the certificate form of SP 800-73-4 Part 1 Table 15 (`70 cert, 71 00, FE 00`).
-    public mutating func installAttestation(_ attestation: CardAttestationKey, certificate der: [UInt8]) {
-        self.attestation = attestation
-        let object = BERTLV(tag: 0x70, value: der).bytes + [0x71, 0x01, 0x00, 0xFE, 0x00]
-        pivObjects[PIVApplication.key(for: PIVApplication.attestationCertificateTag)] = Data(object)
-    }
 }

@@ -21,6 +21,9 @@ public struct KeyAttestation: Sendable, Hashable {
     /// The PIV slot of the attested key (`9A`, `9C`).
     public let slot: UInt8
 
+    /// PIV's digital signature slot (`9C`, SP 800-73-4): the PIN before each use.
+    public static let signatureSlot: UInt8 = 0x9C
+
     /// The attested public key.
     public var publicKey: Certificate.PublicKey { certificate.publicKey }
 

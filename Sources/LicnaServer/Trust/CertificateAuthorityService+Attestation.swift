@@ -41,11 +41,13 @@ extension CertificateAuthorityService {
     }
 
     /// The certified model and card serial whose attestation proves that the request's key was generated on such a
-    /// card, or nil. All of: the attested key is the CSR's key; the attestation was signed by the card's
+    /// card, or nil. All of: the attested key is the CSR's key and sits in the signature slot `9C` (whose PIN policy
+    /// is "always": sole control for each signature, SP 800-73-4 §3.3.2); the attestation was signed by the card's
     /// attestation key, whose certificate chains to a root configured for the model the attestation names. The
     /// virtual card's model counts only on a development installation, with the installation's own root.
     func attestedQSCD(_ request: CertificateRequest) async throws -> (model: String, serial: String)? {
-        guard let attestation = request.attestation, attestation.publicKey == request.csr.publicKey else { return nil }
+        guard let attestation = request.attestation, attestation.publicKey == request.csr.publicKey,
+              attestation.slot == KeyAttestation.signatureSlot else { return nil }
         var models = configuration.qscdModels
         models[CardManufacturer.virtualCardModel] = nil
         if configuration.acceptsDevelopmentCards, let development = try await storedDevelopmentCardManufacturer() {
