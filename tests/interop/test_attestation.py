@@ -72,3 +72,19 @@ def test_only_a_dev_installation_gives_a_virtual_card_qcsscd_and_openssl_verifie
     refused = installation.run("ca", "issue", "--profile", "signature", "--csr", trust.path("software.csr"),
                                "--attestation", trust.path("software.csr"))
     assert refused.returncode == 1, refused.stderr
+
+
+def test_serve_takes_qscd_models_in_pairs_and_never_the_virtual_card(installation, tmp_path):
+    root = tmp_path / "root.pem"
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+            str(tmp_path / "root.key"), "-out", str(root), "-subj", "/CN=Acme attestation root", "-days", "30")
+    (tmp_path / "junk.pem").write_text("not a certificate\n")
+    cases = [
+        (["--qscd-model", "acme"], "pairs"),
+        (["--qscd-model", "acme", "--attestation-root", str(root), "--attestation-root", str(root)], "pairs"),
+        (["--qscd-model", "licna-virtual", "--attestation-root", str(root)], "never a certified QSCD"),
+        (["--qscd-model", "acme", "--attestation-root", str(tmp_path / "junk.pem")], "is not a certificate"),
+    ]
+    for arguments, message in cases:
+        result = installation.run("serve", "--port", "1", *arguments)
+        assert result.returncode == 2 and message in result.stderr, (arguments, result.returncode, result.stderr)
