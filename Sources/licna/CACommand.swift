@@ -50,7 +50,7 @@ struct CA: AsyncParsableCommand {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print CA certificates as PEM: root, csca, or chain (every CA certificate below the root).")
         @OptionGroup var storage: StorageOptions
-        @Option(help: "root, csca or chain.") var what: String
+        @Option(help: "root, csca, chain or virtual-card-root.") var what: String
         @Option(name: [.short, .customLong("out")], help: "Output file, or - for standard output.") var out = "-"
 
         func run() async throws {

@@ -58,8 +58,14 @@ def test_only_a_dev_installation_gives_a_virtual_card_qcsscd_and_openssl_verifie
     openssl("x509", "-inform", "DER", "-in", str(tmp_path / "f9.der"), "-out", str(tmp_path / "f9.pem"))
     text = openssl("x509", "-in", str(tmp_path / "attestation.pem"), "-noout", "-text").stdout.decode()
     assert "Licna PIV Attestation 9C" in text and "1.3.6.1.4.1.64512.1.3.1" in text
-    # Partial chain: the attestation verifies under the card's attestation-key certificate.
-    openssl("verify", "-partial_chain", "-CAfile", str(tmp_path / "f9.pem"), str(tmp_path / "attestation.pem"))
+    # The chain attestation → card's attestation key → the installation's development root (`ca export`).
+    root = installation.run("ca", "export", "--what", "virtual-card-root", check=0).stdout
+    (tmp_path / "virtual-card-root.pem").write_text(root)
+    openssl("verify", "-CAfile", str(tmp_path / "virtual-card-root.pem"), "-untrusted", str(tmp_path / "f9.pem"),
+            str(tmp_path / "attestation.pem"))
+    wrong = openssl("verify", "-CAfile", trust.path("root.pem"), "-untrusted", str(tmp_path / "f9.pem"),
+                    str(tmp_path / "attestation.pem"), check=False)
+    assert wrong.returncode != 0
 
     # `licna ca issue --attestation`: the same evidence for a key that is not the CSR's gives no QcSSCD, and a file
     # that is not an attestation is refused (exit 1).
