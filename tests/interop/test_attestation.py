@@ -1,10 +1,12 @@
 """Key attestation (docs/card.md "Key attestation"): the virtual card answers ATTEST (`00 F9`) with a certificate
 that OpenSSL parses and verifies up to the card's attestation-key certificate (`5FFF01`) and the installation's
 development root; only a development installation (`--dev`) gives the card's signature certificate QcSSCD
-(policy QCP-n-qscd), and `licna ca issue --attestation` takes the same evidence. No reader is needed: the APDUs go
-to the card image through `licna card apdu`."""
+(policy QCP-n-qscd), and `licna ca issue --attestation` takes the same evidence. The APDUs go to the card image
+through `licna card apdu`, and once through pcscd and OpenSC (the `card` fixture of test_card.py: the shared vpcd
+slot 0, used by one test at a time)."""
 import json
 
+from test_card import card  # noqa: F401  (card: the virtual card inserted into pcscd through vpcd, slot 0)
 from test_trust import openssl, trust, verhoeff_number  # noqa: F401  (trust: a CA hierarchy served on loopback, not --dev)
 
 QCP_N_QSCD = "0.4.0.194112.1.2"
@@ -94,3 +96,40 @@ def test_serve_takes_qscd_models_in_pairs_and_never_the_virtual_card(installatio
     for arguments, message in cases:
         result = installation.run("serve", "--port", "1", *arguments)
         assert result.returncode == 2 and message in result.stderr, (arguments, result.returncode, result.stderr)
+
+
+def received(output):
+    """The response bytes of each APDU in `opensc-tool -s` output (OpenSC's hex dump: 16 bytes a line, each
+    `XX `, then the ASCII column)."""
+    answers, current = [], None
+    for line in output.splitlines():
+        if line.startswith("Received"):
+            current = bytearray()
+            answers.append(current)
+        elif line.startswith("Sending") or not line.strip():
+            current = None
+        elif current is not None:
+            current += bytes.fromhex(line[:48])
+    return [bytes(answer) for answer in answers]
+
+
+def test_attestation_through_pcscd_and_opensc(card, tmp_path):
+    """ATTEST through the reader stack (pcscd, vpcd, OpenSC's default driver following 61 xx): OpenSSL verifies the
+    attestation under the card's attestation-key certificate, and the attested key is the one OpenSC reads from
+    the 9C certificate (pkcs15 ID 02)."""
+    from test_card import run
+    _, output = run("opensc-tool", "-r", "0", "-c", "default", "-s", "00 A4 04 0C 09 A0 00 00 03 08 00 00 10 00",
+                    "-s", "00 F9 9C 00 00", "-s", "00 CB 3F FF 05 5C 03 5F FF 01 00")
+    _, attestation, device = received(output)
+    assert attestation[0] == 0x30, output
+    (tmp_path / "attestation.der").write_bytes(attestation)
+    body = device[2 + (device[1] & 0x7F if device[1] & 0x80 else 0):]
+    length, start = (body[1], 2) if body[1] < 0x80 else (int.from_bytes(body[2:2 + (body[1] & 0x7F)], "big"), 2 + (body[1] & 0x7F))
+    (tmp_path / "f9.der").write_bytes(body[start:start + length])
+    for name in ("attestation", "f9"):
+        openssl("x509", "-inform", "DER", "-in", str(tmp_path / f"{name}.der"), "-out", str(tmp_path / f"{name}.pem"))
+    openssl("verify", "-partial_chain", "-CAfile", str(tmp_path / "f9.pem"), str(tmp_path / "attestation.pem"))
+    _, pem = run("pkcs15-tool", "--read-certificate", "02")
+    (tmp_path / "9C.pem").write_text(pem[pem.index("-----BEGIN CERTIFICATE-----"):])
+    keys = [openssl("x509", "-in", str(tmp_path / f"{name}.pem"), "-noout", "-pubkey").stdout for name in ("attestation", "9C")]
+    assert keys[0] == keys[1]
