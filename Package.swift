@@ -193,6 +193,9 @@ let package = Package(
             name: "LicnaServerTests",
             dependencies: [
                 "LicnaServer",
+                // Key attestation end to end: virtual cards personalized by the installation (AttestationIssuanceTests).
+                "LicnaCard",
+                "LicnaCardClient",
                 "LicnaTranslations",
                 "LicnaTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -14,8 +14,9 @@ import LicnaCard
 /// with the right PIN), `FF` (card reset). The last APDU takes whatever bytes are left.
 ///
 /// Besides "no crash, no hang", every answer must end in a status word, and the try counters must behave: a
-/// counter only ever goes up on a command answered `90 00`, and an operational card whose PIN and PUK are both
-/// blocked stays blocked.
+/// counter only ever goes up on a command answered `90 00`, an operational card whose PIN and PUK are both
+/// blocked stays blocked, the attestation key and its certificate never change, and ATTEST never vouches for an
+/// imported key.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
@@ -67,6 +68,11 @@ private func check(_ response: [UInt8], command: [UInt8], before: CardImage, aft
         precondition(now <= was || success, "\(reference) tries rose from \(was) to \(now) on \(hex(response)) to \(hex(command))")
         precondition(now <= after.secrets.counter(reference).limit, "\(reference) tries above the limit")
     }
+    precondition(after.attestation == before.attestation && after.pivObjects["5FFF01"] == before.pivObjects["5FFF01"],
+                 "the attestation key or its certificate changed after \(hex(command))")
+    if success, command.count >= 4, command[1] == 0xF9, let key = after.keys[String(command[2], radix: 16, uppercase: true)] {
+        precondition(key.generatedOnCard, "ATTEST vouched for an imported key: \(hex(command))")
+    }
     if before.lifeCycle == .operational {
         precondition(after.lifeCycle == .operational, "an operational card left that state after \(hex(command))")
         precondition(!before.secrets.isPermanentlyBlocked || after.secrets.isPermanentlyBlocked,
@@ -89,9 +95,9 @@ enum FuzzCards {
     static func start(_ mode: UInt8) -> (card: VirtualCard, managementKey: [UInt8]) {
         switch mode % 4 {
         case 0:
-            return (VirtualCard.inMemory(transportKey: transportKey), transportKey)
+            return (manufactured(), transportKey)
         case 1:
-            let card = VirtualCard.inMemory(transportKey: transportKey)
+            let card = manufactured()
             _ = card.transmit(selectPIV)
             _ = authenticate(card, key: transportKey)
             return (card, transportKey)
@@ -105,12 +111,21 @@ enum FuzzCards {
         }
     }
 
+    /// A blank card with an attestation key (docs/card.md "Key attestation"); its certificate is a placeholder.
+    static func manufactured() -> VirtualCard {
+        var image = CardImage(transportKey: transportKey)
+        image.installAttestation(attestation, certificate: [0x30, 0x00])
+        return VirtualCard(image: image, store: nil)
+    }
+
+    static let attestation = CardAttestationKey(key: CardKey.generate(.p256)!, issuer: [0x30, 0x00], model: "fuzz", serial: "1")
+
     static let selectPIV: [UInt8] = [0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x00]
 
     /// PIN 123456, PUK 12345678, CAN 123456, P-256 keys in 9A and 9C, a certificate object, eMRTD files and
     /// identity data, and the management key changed from the transport key (docs/card.md).
     static let personalized: CardImage = {
-        let card = VirtualCard.inMemory(transportKey: transportKey)
+        let card = manufactured()
         func send(_ command: [UInt8]) {
             let response = card.transmit(command)
             precondition(response.suffix(2).elementsEqual([0x90, 0x00]), "personalization step \(hex(command)): \(hex(response))")

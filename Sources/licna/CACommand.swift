@@ -52,7 +52,7 @@ struct CA: AsyncParsableCommand {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print CA certificates as PEM: root, csca, or chain (every CA certificate below the root).")
         @OptionGroup var storage: StorageOptions
-        @Option(help: "root, csca or chain.") var what: String
+        @Option(help: "root, csca, chain or virtual-card-root.") var what: String
         @Option(name: [.short, .customLong("out")], help: "Output file, or - for standard output.") var out = "-"
 
         func run() async throws {
@@ -70,7 +70,10 @@ struct CA: AsyncParsableCommand {
         @Option(help: "authentication, signature or e-seal.") var profile: String
         @Option(help: "The certificate signing request (PEM or DER).") var csr: String
         @Option(help: "Last day of validity (YYYY-MM-DD, UTC); default 5 years, never beyond the CA.") var notAfter: String?
-        @Option(help: "Card model holding the key; QcSSCD is stated only for models configured as certified QSCDs.") var cardModel: String?
+        @Option(help: ArgumentHelp("Ignored: a claimed card model no longer gives QcSSCD; use --attestation.", visibility: .hidden)) var cardModel: String?
+        @Option(help: "The card's key attestation (PEM: the attestation certificate, then the card's attestation key certificate); QcSSCD only when it chains to a --qscd-model's --attestation-root.")
+        var attestation: String?
+        @OptionGroup var qscd: QSCDOptions
         @Option(name: [.short, .customLong("out")], help: "Output file, or - for standard output.") var out = "-"
 
         func run() async throws {
@@ -80,15 +83,26 @@ struct CA: AsyncParsableCommand {
             guard let bytes = FileManager.default.contents(atPath: csr) else { throw explained(Exit.failed, "cli.import.unreadable", ["file": csr]) }
             let request: CertificateSigningRequest
             do { request = try CertificateRequest.parseCSR(Array(bytes)) } catch { throw explained(Exit.no, "cli.ca.csr-unreadable", ["file": csr]) }
+            var evidence: KeyAttestation?
+            if let attestation {
+                guard let bytes = FileManager.default.contents(atPath: attestation) else {
+                    throw explained(Exit.failed, "cli.import.unreadable", ["file": attestation])
+                }
+                do { evidence = try KeyAttestation(pemEncoded: String(decoding: bytes, as: UTF8.self)) } catch let error as PKIError {
+                    throw explained(Exit.no, "cli.ca.attestation-unreadable", ["file": attestation, "detail": error.detail])
+                }
+            }
+            if cardModel != nil { Terminal.say("cli.ca.card-model-ignored") }
+            let trust = TrustConfiguration(qscdModels: try qscd.qscdModels())
             var end: Date?
             if let notAfter {
                 guard let day = ISO8601DateFormatter.day(notAfter) else { throw explained(Exit.usage, "error.date-format") }
                 end = day.addingTimeInterval(86_399)
             }
-            let certificate = try await withInstallation(storage) { [end, cardModel] app in
+            let certificate = try await withInstallation(storage, trust: trust) { [end, cardModel, evidence] app in
                 try await caOperation {
                     try await app.licna.trust.authority(on: app.db).issue(
-                        CertificateRequest(profile: profile, csr: request, notAfter: end, cardModel: cardModel),
+                        CertificateRequest(profile: profile, csr: request, notAfter: end, cardModel: cardModel, attestation: evidence),
                         context: AuditContext(actor: commandLineActor, purpose: "certificate-issuance"))
                 }
             }

@@ -27,6 +27,8 @@ struct Card: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
         @Option(help: "PIN tries before the PIN blocks (1–15).") var pinTries = 5
         @Option(help: "PUK tries before the card is blocked for good (1–15).") var pukTries = 5
+        @Flag(help: "With --data or --database: a development installation, which accepts the virtual card's attestation (its signature certificate states QcSSCD), as `serve --dev` does.")
+        var dev = false
 
         func run() async throws {
             guard (1...15).contains(pinTries), (1...15).contains(pukTries) else { throw explained(Exit.usage, "cli.card.tries") }
@@ -37,9 +39,21 @@ struct Card: AsyncParsableCommand {
             for suffix in Self.companions where FileManager.default.fileExists(atPath: out + suffix) {
                 throw explained(Exit.usage, "cli.card.image", ["detail": CardImageStore.Failure.exists(out + suffix).description])
             }
+            // Known PINs under a real CA would make its certificates worthless (issue 10, item 10): refused before
+            // anything is made or stored.
+            if testIdentity != nil, storage.data != nil || storage.database != nil {
+                let development = try await withInstallation(storage) { app in
+                    try await caOperation { try await app.licna.trust.authority(on: app.db).isDevelopmentHierarchy() }
+                }
+                guard development else { throw explained(Exit.usage, "cli.card.test-identity-real-ca") }
+            } else if testIdentity != nil, let server = try serverAuthority() {
+                try await Self.requireDevelopmentServer(server.server)
+            }
+            let attestation = try await manufactureAttestationKey()
+            let attestationCertificate = try DEREncoding.encode(attestation.certificate)
             let created: (card: VirtualCard, transportKey: [UInt8])
             do {
-                created = try VirtualCard.create(at: out)
+                created = try VirtualCard.create(at: out) { $0.installAttestation(attestation.key, certificate: attestationCertificate) }
             } catch let failure as CardImageStore.Failure {
                 throw explained(Exit.failed, "cli.card.image", ["detail": failure.description])
             } catch {
@@ -70,7 +84,7 @@ struct Card: AsyncParsableCommand {
             let result: CardPersonalizer.Result
             if storage.data != nil || storage.database != nil {
                 try storage.rejectServer()
-                result = try await withInstallation(storage) { app in
+                result = try await withInstallation(storage, trust: TrustConfiguration(acceptsDevelopmentCards: dev)) { app in
                     try await caOperation {
                         let service = app.licna.trust.authority(on: app.db)
                         // Known PINs under a real CA would make its certificates worthless (issue 10, item 10).
@@ -79,19 +93,10 @@ struct Card: AsyncParsableCommand {
                         return try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
                     }
                 }
-            } else if let server = storage.server {
-                // The admin token travels in the request: in clear only to this machine.
-                guard let url = URL(string: server), let host = url.host,
-                      url.scheme == "https" || (url.scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)) else {
-                    throw explained(Exit.usage, "cli.card.server-url", ["value": server])
-                }
-                guard let token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"], !token.isEmpty else {
-                    throw explained(Exit.usage, "cli.card.admin-token")
-                }
-                try await Self.requireDevelopmentServer(url)
+            } else if let server = try serverAuthority() {
+                try await Self.requireDevelopmentServer(server.server)
                 do {
-                    result = try await personalizer.personalize(holder, secrets: secrets, authority: ServerCardAuthority(server: url, token: token),
-                                                                progress: progress)
+                    result = try await personalizer.personalize(holder, secrets: secrets, authority: server, progress: progress)
                 } catch let failure as ServerCardAuthority.Failure {
                     throw explained(Exit.failed, "cli.card.server-failed", ["detail": failure.description])
                 }
@@ -122,6 +127,45 @@ struct Card: AsyncParsableCommand {
                 throw explained(Exit.failed, "cli.card.server-failed", ["detail": "\(error)"])
             }
             guard CertificateAuthorityService.namesDevelopmentHierarchy(root) else { throw explained(Exit.usage, "cli.card.test-identity-real-ca") }
+        }
+
+        /// Manufacture: the card's attestation key (slot F9), certified by the installation's development root for
+        /// virtual cards (with --data, --database or --server and an identity), or by a throwaway root (its
+        /// attestations then count nowhere).
+        private func manufactureAttestationKey() async throws -> (key: CardAttestationKey, certificate: Certificate) {
+            guard testIdentity != nil else { return try CardManufacturer.development().makeAttestationKey() }
+            if storage.data != nil || storage.database != nil {
+                let manufacturer = try await withInstallation(storage) { app in
+                    try await app.licna.trust.authority(on: app.db).developmentCardManufacturer()
+                }
+                return try manufacturer.makeAttestationKey()
+            }
+            guard let server = try serverAuthority() else { return try CardManufacturer.development().makeAttestationKey() }
+            guard let key = CardKey.generate(.p256) else { throw explained(Exit.failed, "cli.card.image", ["detail": "no P-256 key"]) }
+            let certificate: Certificate
+            do {
+                certificate = try await server.certifyAttestationKey(
+                    Certificate.PublicKey(try P256.Signing.PublicKey(x963Representation: key.publicPoint)))
+            } catch let failure as ServerCardAuthority.Failure {
+                throw explained(Exit.failed, "cli.card.server-failed", ["detail": failure.description])
+            }
+            let serial = (try? KeyAttestation.serial(inDeviceCertificate: certificate)) ?? ""
+            return (CardAttestationKey(key: key, issuer: try DEREncoding.encode(certificate.subject), model: CardManufacturer.virtualCardModel,
+                                       serial: serial), certificate)
+        }
+
+        /// The officer API of `--server`, or nil without it. The admin token travels in the requests: in clear only
+        /// to this machine.
+        private func serverAuthority() throws -> ServerCardAuthority? {
+            guard let server = storage.server else { return nil }
+            guard let url = URL(string: server), let host = url.host,
+                  url.scheme == "https" || (url.scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)) else {
+                throw explained(Exit.usage, "cli.card.server-url", ["value": server])
+            }
+            guard let token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"], !token.isEmpty else {
+                throw explained(Exit.usage, "cli.card.admin-token")
+            }
+            return ServerCardAuthority(server: url, token: token)
         }
 
         /// The files written beside the card image.

@@ -9,8 +9,8 @@ import X509
 struct InstallationCardAuthority: CardIssuingAuthority {
     let service: CertificateAuthorityService
 
-    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest) async throws -> Certificate {
-        try await service.issue(CertificateRequest(profile: profile, csr: csr, cardModel: "licna-virtual"),
+    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, attestation: KeyAttestation?) async throws -> Certificate {
+        try await service.issue(CertificateRequest(profile: profile, csr: csr, attestation: attestation),
                                 context: AuditContext(actor: commandLineActor, purpose: "card-personalization"))
     }
 

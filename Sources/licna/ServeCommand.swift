@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "The external address, used in links, certificates and OIDC (default http://HOST:PORT).") var publicURL: String?
     @Option(help: "File holding the admin token (instead of LICNA_ADMIN_TOKEN).") var adminTokenFile: String?
-    @Flag(help: "Development conveniences (templates reloaded, mail to a folder).") var dev = false
+    @Flag(help: "Development conveniences (templates reloaded, mail to a folder; virtual cards' attestations accepted as QSCDs).") var dev = false
     @Flag(help: "Seed a dozen demo citizens (idempotent).") var demo = false
     @Option(help: "Certificates per CRL partition.") var crlPartitionSize = 10_000
     @Option(help: "Minutes between scheduled CRL runs.") var crlIntervalMinutes = 60
@@ -43,9 +43,11 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError(Terminal.text("cli.serve.rate"))
         }
     }
+    @OptionGroup var qscd: QSCDOptions
 
     func run() async throws {
         try storage.rejectServer()
+        let qscdModels = try qscd.qscdModels()
         let key = try storage.masterKey()
         var token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let adminTokenFile {
@@ -74,7 +76,8 @@ struct Serve: AsyncParsableCommand {
                                                                          crlInterval: Double(max(1, crlIntervalMinutes)) * 60,
                                                                          ocspCacheLifetime: Double(min(60, max(0, ocspCacheSeconds))),
                                                                          nonceRequestsPerSecond: max(0.1, ocspNonceRate),
-                                                                         ocspListener: ocspPort.map { (host, $0) }))
+                                                                         ocspListener: ocspPort.map { (host, $0) },
+                                                                         qscdModels: qscdModels, acceptsDevelopmentCards: dev))
         configuration.trust.timestampRequestsPerSecond = tsaRate
         configuration.metricsListener = metricsPort.map { (metricsHost, $0) }
         configuration.trustedProxies = trustedProxy.compactMap { IPNetwork(cidr: $0) }

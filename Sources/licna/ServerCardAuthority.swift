@@ -16,9 +16,18 @@ struct ServerCardAuthority: CardIssuingAuthority {
         let description: String
     }
 
-    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest) async throws -> Certificate {
-        let body: [String: String] = ["profile": profile.rawValue, "csr": try csr.serializeAsPEM().pemString, "cardModel": "licna-virtual"]
+    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, attestation: KeyAttestation?) async throws -> Certificate {
+        var body: [String: String] = ["profile": profile.rawValue, "csr": try csr.serializeAsPEM().pemString]
+        if let attestation { body["attestation"] = try attestation.pemEncoded() }
         let answer = try await post("api/pki/certificates", body)
+        guard let pem = answer["certificate"] as? String else { throw Failure(description: "the server's answer has no certificate") }
+        return try Certificate(pemEncoded: pem)
+    }
+
+    /// The certificate of a virtual card's attestation key from the server's development root
+    /// (`POST /api/pki/virtual-card-attestation-keys`).
+    func certifyAttestationKey(_ publicKey: Certificate.PublicKey) async throws -> Certificate {
+        let answer = try await post("api/pki/virtual-card-attestation-keys", ["publicKey": try publicKey.serializeAsPEM().pemString])
         guard let pem = answer["certificate"] as? String else { throw Failure(description: "the server's answer has no certificate") }
         return try Certificate(pemEncoded: pem)
     }

@@ -54,7 +54,7 @@ struct StorageOptions: ParsableArguments {
 }
 
 /// Opens the installation's database for a command, runs `body`, and shuts down cleanly.
-func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int = 10_000,
+func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int = 10_000, trust: TrustConfiguration = TrustConfiguration(),
                                    _ body: @Sendable (Application) async throws -> T) async throws -> T {
     try storage.rejectServer()
     let key = try storage.masterKey()
@@ -64,7 +64,7 @@ func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int =
     // LOG_LEVEL (trace, debug, info, notice, warning, error, critical) as Vapor reads it; warnings by default.
     app.logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
     do {
-        let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, poolReserve: poolReserve)
+        let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, poolReserve: poolReserve, trust: trust)
         do {
             try await configureLicna(app, configuration, options: .init(http: false))
         } catch let wrong as WrongMasterKey {

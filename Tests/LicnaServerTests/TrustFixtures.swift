@@ -33,8 +33,10 @@ enum TrustFixtures {
                                       signatureAlgorithm: .preferred(for: key.publicKey))
     }
 
-    /// Sets up the hierarchy and loads the keys into the responder and the TSA.
-    static func initialize(_ app: Application) async throws {
+    /// Sets up the hierarchy (a `ca init --dev` one when `development`) and loads the keys into the responder and the TSA.
+    static func initialize(_ app: Application, development: Bool = false) async throws {
+        var setup = setup
+        setup.development = development
         try await app.licna.trust.authority(on: app.db).initialize(setup, context: .test)
         try await app.licna.trust.reload(on: app.db)
     }

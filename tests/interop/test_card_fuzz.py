@@ -51,6 +51,9 @@ SEEDS = {
     "personalize": seed(1, "0024018008" + pin("123456"), "0024018108" + pin("12345678"), "0024018206" + b"123456".hex(),
                         "00FA0003", "0047009A05AC0380011100", "0047009C05AC0380011100", "00FFFFFF230C9B20" + "5A" * 32,
                         "00440000", AUTHENTICATE_MARKER, "00440000"),
+    # Key attestation: ATTEST both slots, the imported key it must refuse, the attestation certificate object.
+    "attest": seed(1, "00FE119A2206" + "11" * 32, "00F99A0000", "0047009C05AC0380011100", "00F99C0000", "00C0000000",
+                   "00CB3FFF055C035FFF0100", "00DB3FFF095C035FFF0153027000", "00F99C00000000"),
     "extended": seed(3, SELECT_PIV, "00CB3FFF0000055C035FC1050000", "00B0000000FFFF", SELECT_EMRTD, VERIFY_PIN_MARKER,
                      "00A4020C020102", "00B00000000000"),
 }

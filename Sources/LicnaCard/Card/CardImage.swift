@@ -24,6 +24,9 @@ public struct CardImage: Codable, Sendable, Equatable {
     public var files: [String: Data] = [:]
     /// Identity data by tag (`01`…).
     public var identity: [String: Data] = [:]
+    /// The attestation key (slot `F9`) and what its certificates say, given at manufacture; nil on a card made
+    /// without one (it then answers `6A 88` to ATTEST). Its certificate is PIV object `5FFF01`.
+    public var attestation: CardAttestationKey?
 
     public init(transportKey: [UInt8]) {
         managementKey = transportKey

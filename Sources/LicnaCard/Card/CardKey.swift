@@ -1,9 +1,14 @@
 import Crypto
 
-/// A private key generated on the card (SP 800-73-4 §3.3.2) and kept in its image; no command reads it out.
-/// The parsed key is kept beside its scalar so that a signature does not recompute the public point.
+/// A private key kept in the card image; no command reads it out. Most are generated on the card (SP 800-73-4
+/// §3.3.2); a key imported in personalization (Yubico's IMPORT ASYMMETRIC KEY) says so, and the card never attests
+/// it (docs/card.md, "Key attestation"). The parsed key is kept beside its scalar so that a signature does not
+/// recompute the public point.
 public struct CardKey: Hashable, Sendable, Codable {
     public let algorithm: CardKeyAlgorithm
+    /// True when the key pair was made by the card itself: only such a key can be attested. Images written before
+    /// the flag existed held generated keys only (the card had no import), so a missing flag reads as true.
+    public let generatedOnCard: Bool
     private let signer: Signer
 
     private enum Signer: Sendable {
@@ -12,11 +17,12 @@ public struct CardKey: Hashable, Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case algorithm, privateKey
+        case algorithm, privateKey, generatedOnCard
     }
 
-    private init(_ signer: Signer) {
+    private init(_ signer: Signer, generatedOnCard: Bool) {
         self.signer = signer
+        self.generatedOnCard = generatedOnCard
         switch signer {
         case .p256: algorithm = .p256
         case .p384: algorithm = .p384
@@ -26,8 +32,18 @@ public struct CardKey: Hashable, Sendable, Codable {
     /// Generates a key pair on the card.
     public static func generate(_ algorithm: CardKeyAlgorithm) -> CardKey? {
         switch algorithm {
-        case .p256: CardKey(.p256(P256.Signing.PrivateKey()))
-        case .p384: CardKey(.p384(P384.Signing.PrivateKey()))
+        case .p256: CardKey(.p256(P256.Signing.PrivateKey()), generatedOnCard: true)
+        case .p384: CardKey(.p384(P384.Signing.PrivateKey()), generatedOnCard: true)
+        case .aes256: nil
+        }
+    }
+
+    /// A key made elsewhere and imported (its private scalar, `rawRepresentation`); nil when the scalar is not a
+    /// valid key of `algorithm`.
+    public static func imported(_ algorithm: CardKeyAlgorithm, scalar: [UInt8]) -> CardKey? {
+        switch algorithm {
+        case .p256: (try? P256.Signing.PrivateKey(rawRepresentation: scalar)).map { CardKey(.p256($0), generatedOnCard: false) }
+        case .p384: (try? P384.Signing.PrivateKey(rawRepresentation: scalar)).map { CardKey(.p384($0), generatedOnCard: false) }
         case .aes256: nil
         }
     }
@@ -60,9 +76,10 @@ public struct CardKey: Hashable, Sendable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let raw = try container.decode([UInt8].self, forKey: .privateKey)
+        let generated = try container.decodeIfPresent(Bool.self, forKey: .generatedOnCard) ?? true
         switch try container.decode(CardKeyAlgorithm.self, forKey: .algorithm) {
-        case .p256: self.init(.p256(try P256.Signing.PrivateKey(rawRepresentation: raw)))
-        case .p384: self.init(.p384(try P384.Signing.PrivateKey(rawRepresentation: raw)))
+        case .p256: self.init(.p256(try P256.Signing.PrivateKey(rawRepresentation: raw)), generatedOnCard: generated)
+        case .p384: self.init(.p384(try P384.Signing.PrivateKey(rawRepresentation: raw)), generatedOnCard: generated)
         case .aes256:
             throw DecodingError.dataCorruptedError(forKey: .algorithm, in: container, debugDescription: "not a key-pair algorithm")
         }
@@ -72,10 +89,11 @@ public struct CardKey: Hashable, Sendable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(algorithm, forKey: .algorithm)
         try container.encode(scalar, forKey: .privateKey)
+        try container.encode(generatedOnCard, forKey: .generatedOnCard)
     }
 
     public static func == (lhs: CardKey, rhs: CardKey) -> Bool {
-        lhs.algorithm == rhs.algorithm && lhs.publicPoint == rhs.publicPoint
+        lhs.algorithm == rhs.algorithm && lhs.publicPoint == rhs.publicPoint && lhs.generatedOnCard == rhs.generatedOnCard
     }
 
     public func hash(into hasher: inout Hasher) {

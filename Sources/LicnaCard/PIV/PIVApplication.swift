@@ -30,6 +30,8 @@ public struct PIVApplication: CardApplication {
         case 0x2C: SecretCommands.resetRetryCounter(command, context: &context)
         case 0x87: GeneralAuthenticate.handle(command, context: &context)
         case 0x47: generateKeyPair(command, context: &context)
+        case 0xFE: importKey(command, context: &context)
+        case 0xF9: AttestationCertificate.handle(command, context: context)
         case 0xFF: setManagementKey(command, context: &context)
         case 0xFA: setRetryLimits(command, context: &context)
         case 0x44: activate(command, context: &context)
@@ -37,12 +39,14 @@ public struct PIVApplication: CardApplication {
         }
     }
 
-    /// The tag named by a `5C` tag list: `7E` or `5F C1 xx` (SP 800-73-4 §3.1.2).
+    /// The tag named by a `5C` tag list: `7E`, `5F C1 xx` (SP 800-73-4 §3.1.2) or the attestation certificate
+    /// `5F FF 01` (Yubico's).
     static func requestedTag(_ tlv: BERTLV) -> UInt32? {
         guard tlv.tag == 0x5C else { return nil }
         switch tlv.value.count {
         case 1 where tlv.value[0] == 0x7E: return 0x7E
         case 3 where tlv.value[0] == 0x5F && tlv.value[1] == 0xC1: return 0x5F_C100 | UInt32(tlv.value[2])
+        case 3 where tlv.value == [0x5F, 0xFF, 0x01]: return Self.attestationCertificateTag
         default: return nil
         }
     }
@@ -68,6 +72,8 @@ public struct PIVApplication: CardApplication {
               let tag = Self.requestedTag(elements[0]), tag != 0x7E, elements[1].tag == 0x53 else {
             return ResponseAPDU(.wrongData)
         }
+        // The attestation certificate is the manufacturer's, written at manufacture: no personalizer replaces it.
+        guard tag != Self.attestationCertificateTag else { return ResponseAPDU(.conditionsNotSatisfied) }
         if context.image.lifeCycle == .operational {
             guard tag == 0x5F_C105 || tag == 0x5F_C10A else { return ResponseAPDU(.conditionsNotSatisfied) }
             guard context.session.managementKeyAuthenticated, context.session.pinVerified else {
@@ -100,6 +106,18 @@ public struct PIVApplication: CardApplication {
         guard status == .success else { return ResponseAPDU(status) }
         let point = BERTLV(tag: 0x86, value: key.publicPoint)
         return ResponseAPDU(data: BERTLV(tag: 0x7F49, value: point.bytes).bytes)
+    }
+
+    /// IMPORT ASYMMETRIC KEY (Yubico-compatible `00 FE 11|14 9A|9C Lc 06 LL <private scalar>`), personalization
+    /// only, with the management key. The key is marked as imported: the card never attests it (`00 F9` answers
+    /// `6A 80`), so a key made outside the card can never pass for one that never left it.
+    private func importKey(_ command: CommandAPDU, context: inout CardContext) -> ResponseAPDU {
+        guard let algorithm = CardKeyAlgorithm(rawValue: command.p1), algorithm != .aes256,
+              let slot = KeySlot(rawValue: command.p2), slot.holdsPrivateKey else { return ResponseAPDU(.incorrectP1P2) }
+        if let refusal = Personalization.refusal(context) { return ResponseAPDU(refusal) }
+        guard let scalar = try? BERTLV.first(0x06, in: command.data), scalar.value.count == algorithm.hashLength,
+              let key = CardKey.imported(algorithm, scalar: scalar.value) else { return ResponseAPDU(.wrongData) }
+        return ResponseAPDU(context.commit { $0.keys[slot.imageKey] = key })
     }
 
     /// SET MANAGEMENT KEY (Yubico-compatible `00 FF FF FF|FE`, data `0C 9B 20 <AES-256 key>`), personalization only.

@@ -191,6 +191,27 @@ public struct PIVClient: Sendable {
         }
     }
 
+    // MARK: Key attestation (Yubico's PIV extension, docs/card.md "Key attestation")
+
+    /// ATTEST (`00 F9 <slot> 00`): the card's certificate for the key in `slot`, signed by its attestation key
+    /// (slot `F9`), and that key's certificate (GET DATA `5FFF01`), DER. An imported key (`6A 80`), an empty slot
+    /// or a card without an attestation key (`6A 88`) throws; a card that does not know the command throws
+    /// `unexpectedStatus` (`6D 00`).
+    public func attest(slot: PIVSlot) throws -> (attestation: [UInt8], device: [UInt8]) {
+        let operation = "ATTEST \(slot)"
+        let response = try channel.send(CommandAPDU(ins: 0xF9, p1: slot.keyReference, p2: 0x00, expectedLength: 256))
+        guard response.status == .success else {
+            if response.status == .wrongData {
+                throw PIVError(.wrongData, "\(operation): the key in \(slot) was imported, not generated on the card, so it cannot be attested",
+                               statusWord: response.status)
+            }
+            throw PIVError.status(response.status, operation: operation)
+        }
+        guard response.data.first == 0x30 else { throw PIVError(.malformedResponse, "\(operation): the answer is not a DER certificate") }
+        let device = try PIVDataObjects.certificate(fromObject: try readObject(.attestationCertificate))
+        return (response.data, device)
+    }
+
     // MARK: Helpers
 
     /// A PIN or PUK in PIV format (SP 800-73-4 Part 2 §2.4.3): up to 8 ASCII characters, padded with `FF`.

@@ -59,6 +59,8 @@ public struct PIVObjectTag: Hashable, Sendable, CustomStringConvertible {
     public static let authenticationCertificate = PIVObjectTag(0x5F_C105)
     /// X.509 certificate for digital signature (9C) `5FC10A`.
     public static let signatureCertificate = PIVObjectTag(0x5F_C10A)
+    /// The certificate of the card's attestation key (slot `F9`), Yubico's `5FFF01`.
+    public static let attestationCertificate = PIVObjectTag(0x5F_FF01)
     /// Key history object `5FC10C`.
     public static let keyHistory = PIVObjectTag(0x5F_C10C)
 }

@@ -6,7 +6,9 @@ import X509
 /// development authority.
 public protocol CardIssuingAuthority: Sendable {
     /// Issues a citizen certificate (`authentication` or `signature`) for a CSR signed by the card's key.
-    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest) async throws -> Certificate
+    /// `attestation` is the card's proof that it generated the key (nil when the card gave none); an authority
+    /// that states QcSSCD does so only on a verified attestation of a certified model.
+    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, attestation: KeyAttestation?) async throws -> Certificate
 
     /// EF.SOD for the given data groups (number → file bytes), signed by a document signer under the CSCA.
     func securityObject(dataGroups: [Int: [UInt8]]) async throws -> [UInt8]

@@ -76,7 +76,7 @@ public struct CardPersonalizer: Sendable {
             let csr = try CertificateSigningRequest(version: .v1, subject: subject, privateKey: Certificate.PrivateKey(key),
                                                     attributes: CertificateSigningRequest.Attributes())
             progress(.certificates)
-            let certificate = try await authority.issueCertificate(profile: profile, csr: csr)
+            let certificate = try await authority.issueCertificate(profile: profile, csr: csr, attestation: try attestation(piv, slot))
             guard certificate.publicKey == publicKey else {
                 throw PIVError(.malformedResponse, "the certificate authority certified another key than the card's")
             }
@@ -125,6 +125,17 @@ public struct CardPersonalizer: Sendable {
         try piv.activate()
         return Result(managementKey: managementKey.withUnsafeBytes { Array($0) }, authenticationCertificate: certificates[0],
                       signatureCertificate: certificates[1], dataGroups: dataGroups)
+    }
+
+    /// The card's attestation of the key it just generated in `slot`, or nil when the card cannot attest (a card
+    /// without an attestation key, or one that does not know ATTEST). An attestation that does not parse is an error.
+    private func attestation(_ piv: PIVClient, _ slot: PIVSlot) throws -> KeyAttestation? {
+        let answer: (attestation: [UInt8], device: [UInt8])
+        do { answer = try piv.attest(slot: slot) } catch let error as PIVError
+            where ([.referenceNotFound, .notFound, .unexpectedStatus, .wrongData] as [PIVError.Code]).contains(error.code) {
+            return nil
+        }
+        return try KeyAttestation(certificate: Certificate(derEncoded: answer.attestation), deviceCertificate: Certificate(derEncoded: answer.device))
     }
 
     private func write(_ command: CommandAPDU, _ operation: String) throws {

@@ -52,7 +52,9 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
             options: .init(locations: Self.nowhere)), privateKey: signerKey)
     }
 
-    public func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest) async throws -> Certificate {
+    /// The throwaway authority never states QcSSCD: the attestation is ignored.
+    public func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest,
+                                 attestation: KeyAttestation?) async throws -> Certificate {
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw PKIError(.profileViolation, "the CSR's signature does not verify")
         }

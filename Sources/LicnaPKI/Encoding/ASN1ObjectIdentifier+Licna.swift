@@ -67,6 +67,19 @@ extension ASN1ObjectIdentifier {
         public static let policyQCPnQSCD: ASN1ObjectIdentifier = [0, 4, 0, 194_112, 1, 2]
     }
 
+    /// Licna's key-attestation extensions (`licnaArc`.3), written by the card in the certificate ATTEST answers
+    /// (docs/card.md, "Key attestation"); the card's encoder spells the same arc in `AttestationCertificate`.
+    public enum Attestation {
+        /// The card model the manufacturer certified (UTF8String).
+        public static let cardModel: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 64_512, 1, 3, 1]
+        /// The card's serial number (UTF8String).
+        public static let cardSerial: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 64_512, 1, 3, 2]
+        /// The PIV key slot (OCTET STRING of one byte: `9A`, `9C`).
+        public static let keySlot: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 64_512, 1, 3, 3]
+        /// PIN and touch policy (OCTET STRING of two bytes, Yubico's values).
+        public static let policy: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 64_512, 1, 3, 4]
+    }
+
     /// RFC 5652 and RFC 5035 content types and attributes.
     public enum CMS {
         public static let data: ASN1ObjectIdentifier = [1, 2, 840, 113_549, 1, 7, 1]

@@ -11,15 +11,20 @@ public enum CAExport: String, Sendable {
     case csca
     /// Every CA certificate below the root (citizen CA, institution CA), for `openssl verify -untrusted`.
     case chain
+    /// The installation's development root for virtual cards' key attestations (made on first use): the anchor
+    /// for `openssl verify` of a virtual card's attestation; never a QSCD root outside `--dev`.
+    case virtualCardRoot = "virtual-card-root"
 }
 
 extension CertificateAuthorityService {
     public func export(_ what: CAExport) async throws -> String {
+        if what == .virtualCardRoot { return try await developmentCardManufacturer().root.certificate.serializeAsPEM().pemString + "\n" }
         let hierarchy = try await hierarchy()
         let names: [AuthorityName] = switch what {
         case .root: [.root]
         case .csca: [.csca]
         case .chain: [.citizen, .institution]
+        case .virtualCardRoot: []
         }
         var pem = ""
         for name in names { pem += try hierarchy.authority(name).certificate.serializeAsPEM().pemString + "\n" }

@@ -10,14 +10,20 @@ public struct CertificateRequest: Sendable {
     public var profile: CertificateProfile
     public var csr: CertificateSigningRequest
     public var notAfter: Date?
-    /// The card model the key lives on; QcSSCD is stated only for models configured as certified QSCDs.
+    /// The card model the caller says the key lives on. Only a claim: it is still read (older clients send it) but
+    /// never decides QcSSCD; `attestation` does.
     public var cardModel: String?
+    /// The card's proof that it generated the key: QcSSCD is stated for a signature certificate only when it
+    /// verifies for a certified model (`TrustConfiguration.qscdModels`) and attests the CSR's key.
+    public var attestation: KeyAttestation?
 
-    public init(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date? = nil, cardModel: String? = nil) {
+    public init(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date? = nil, cardModel: String? = nil,
+                attestation: KeyAttestation? = nil) {
         self.profile = profile
         self.csr = csr
         self.notAfter = notAfter
         self.cardModel = cardModel
+        self.attestation = attestation
     }
 
     /// Reads a CSR in PEM or DER.
@@ -61,7 +67,10 @@ extension CertificateAuthorityService {
         } else {
             notAfter = min(now + configuration.defaultValidity, caEnd)
         }
-        let keyOnQSCD = request.profile == .signature && request.cardModel.map(configuration.qscdCardModels.contains) == true
+        var qscd: (model: String, serial: String)?
+        if request.profile == .signature { qscd = try await attestedQSCD(request) }
+        let keyOnQSCD = qscd != nil
+        let detail = "\(request.profile.rawValue) by \(authorityName.rawValue)" + (qscd.map { ", key on QSCD \($0.model) \($0.serial) (attested)" } ?? "")
         let configuration = self.configuration
         for attempt in 1...3 {
             do {
@@ -84,7 +93,7 @@ extension CertificateAuthorityService {
                     try await CertificateRecord.insert(certificate, authority: authorityName, profile: request.profile,
                                                        partition: partition, issuedAt: now, on: sql)
                     try await audit.append([context.event("ca.issue", "certificate", certificate.serialNumber.hex,
-                                                          detail: "\(request.profile.rawValue) by \(authorityName.rawValue)")], on: db)
+                                                          detail: detail)], on: db)
                     return certificate
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {

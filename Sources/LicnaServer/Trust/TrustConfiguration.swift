@@ -1,5 +1,6 @@
 import Foundation
 import LicnaPKI
+import X509
 
 /// How the trust services behave; defaults are what a national deployment would start from.
 public struct TrustConfiguration: Sendable {
@@ -32,14 +33,23 @@ public struct TrustConfiguration: Sendable {
     /// Timestamps (`POST /pki/tsa`) allowed per client address (IPv6: per /64) per second, with a burst of twice
     /// that; beyond it the answer is a rejection with HTTP 429 and `Retry-After`. Each one is a signature.
     public var timestampRequestsPerSecond: Double = 20
-    /// Card models whose keys sit in a certified QSCD (ETSI EN 319 412-5 §4.2.2). Virtual cards are never listed.
-    public var qscdCardModels: Set<String>
+    /// Card models certified as QSCDs (ETSI EN 319 412-5 §4.2.2), each with the manufacturer roots its cards'
+    /// key attestations chain to (`serve --qscd-model NAME --attestation-root FILE`). A signature certificate
+    /// states QcSSCD only for a key whose attestation chains to the roots of the model it names. The virtual card's
+    /// model is never taken from here (see `acceptsDevelopmentCards`).
+    public var qscdModels: [String: [Certificate]]
+    /// True on a development installation (`--dev`): the installation's own development root for virtual cards
+    /// stands for the model `licna-virtual`, so that a development card reaches QESig. Never in production.
+    public var acceptsDevelopmentCards: Bool
+    /// The certified models' names.
+    public var qscdCardModels: Set<String> { Set(qscdModels.keys) }
 
     public init(crlPartitionSize: Int = 10_000, crlInterval: TimeInterval = 3_600, rootCRLValidity: TimeInterval = 365 * 86_400,
                 defaultValidity: TimeInterval = 5 * 365.25 * 86_400, responderValidity: TimeInterval = 92 * 86_400,
                 responderRenewalMargin: TimeInterval = 30 * 86_400, ocspCacheLifetime: TimeInterval = 60,
                 ocspValidity: TimeInterval = 300, statusPollInterval: TimeInterval = 0.25,
-                nonceRequestsPerSecond: Double = 50, ocspListener: (host: String, port: Int)? = nil, qscdCardModels: Set<String> = []) {
+                nonceRequestsPerSecond: Double = 50, ocspListener: (host: String, port: Int)? = nil,
+                qscdModels: [String: [Certificate]] = [:], acceptsDevelopmentCards: Bool = false) {
         self.crlPartitionSize = crlPartitionSize
         self.crlInterval = crlInterval
         self.rootCRLValidity = rootCRLValidity
@@ -51,7 +61,8 @@ public struct TrustConfiguration: Sendable {
         self.statusPollInterval = statusPollInterval
         self.nonceRequestsPerSecond = nonceRequestsPerSecond
         self.ocspListener = ocspListener
-        self.qscdCardModels = qscdCardModels
+        self.qscdModels = qscdModels
+        self.acceptsDevelopmentCards = acceptsDevelopmentCards
     }
 }
 

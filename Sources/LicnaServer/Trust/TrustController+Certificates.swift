@@ -10,7 +10,10 @@ extension TrustController {
         var profile: String
         var csr: String
         var notAfter: Date?
+        /// Read for older clients; it no longer decides QcSSCD.
         var cardModel: String?
+        /// PEM: the card's attestation certificate for the key, then its attestation key's certificate.
+        var attestation: String?
     }
 
     struct IssuedBody: Content {
@@ -32,8 +35,14 @@ extension TrustController {
         do { csr = try CertificateRequest.parseCSR(Array(body.csr.utf8)) } catch {
             throw TrustError.invalidRequest("the CSR is not a PEM certificate signing request")
         }
+        var attestation: KeyAttestation?
+        if let text = body.attestation {
+            do { attestation = try KeyAttestation(pemEncoded: text) } catch let error as PKIError {
+                throw TrustError.invalidRequest("the attestation is not usable: \(error.detail)")
+            }
+        }
         let certificate = try await request.application.licna.trust.authority(on: request.db).issue(
-            CertificateRequest(profile: profile, csr: csr, notAfter: body.notAfter, cardModel: body.cardModel),
+            CertificateRequest(profile: profile, csr: csr, notAfter: body.notAfter, cardModel: body.cardModel, attestation: attestation),
             context: AuditContext(actor: request.officerActor, purpose: "certificate-issuance"))
         return IssuedBody(serial: certificate.serialNumber.hex, certificate: try certificate.serializeAsPEM().pemString)
     }

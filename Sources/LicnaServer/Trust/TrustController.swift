@@ -27,6 +27,7 @@ struct TrustController: RouteCollection {
         api.post(":serial", "hold", use: hold)
         api.post(":serial", "release", use: release)
         routes.grouped(OfficerGuardMiddleware()).grouped("api", "pki").post("security-objects", use: securityObject)
+        routes.grouped(OfficerGuardMiddleware()).grouped("api", "pki").post("virtual-card-attestation-keys", use: certifyAttestationKey)
     }
 
     // MARK: OCSP (RFC 6960 Appendix A.1: POST with application/ocsp-request, GET with base64 in the path)

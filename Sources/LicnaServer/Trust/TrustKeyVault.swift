@@ -54,6 +54,8 @@ struct SealedKeyLocation: Sendable, CustomStringConvertible {
 
     static func authority(_ name: String) -> SealedKeyLocation { .init(table: "pki_authorities", row: name, purpose: "ca-key") }
     static func signingKey(_ id: String) -> SealedKeyLocation { .init(table: "pki_signing_keys", row: id, purpose: "signing-key") }
+    /// The development root for virtual cards' attestation keys (`pki_settings`, `virtual-card-root-key`).
+    static let developmentCardRoot = SealedKeyLocation(table: "pki_settings", row: "virtual-card-root-key", purpose: "attestation-root")
 
     var associatedData: Data { Data("licna/sealed-key/v2\u{0}\(table)\u{0}\(row)\u{0}\(purpose)".utf8) }
     var description: String { "\(table)/\(row)" }

@@ -1,0 +1,76 @@
+import Fluent
+import Foundation
+import LicnaPKI
+import SQLKit
+import X509
+
+/// Key attestation: which card models are certified QSCDs is configuration (`TrustConfiguration.qscdModels`);
+/// whether a key sits on one is the card's proof (`KeyAttestation`), never the caller's word.
+extension CertificateAuthorityService {
+    static let developmentRootCertificateSetting = "virtual-card-root-certificate"
+    static let developmentRootKeySetting = "virtual-card-root-key"
+
+    /// The installation's development manufacturer of virtual cards, made on first use: a root ("not for real
+    /// use") whose key is sealed under the master key like the CA keys, kept in `pki_settings`. Any installation
+    /// can make virtual cards with it; only one run with `--dev` accepts their attestations.
+    public func developmentCardManufacturer() async throws -> CardManufacturer {
+        if let stored = try await storedDevelopmentCardManufacturer() { return stored }
+        let made = try CardManufacturer.development(now: now)
+        let pem = try made.root.certificate.serializeAsPEM().pemString
+        let sealed = Data(try vault.seal(made.root.privateKey, at: .developmentCardRoot)).base64EncodedString()
+        do {
+            try await database.transaction { db in
+                let sql = db as! any SQLDatabase
+                for (id, value) in [(Self.developmentRootCertificateSetting, pem), (Self.developmentRootKeySetting, sealed)] {
+                    try await sql.insert(into: "pki_settings").columns("id", "value").values(SQLBind(id), SQLBind(value)).run()
+                }
+            }
+            return made
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another process made it first: use the stored one.
+            guard let stored = try await storedDevelopmentCardManufacturer() else { throw TrustError("ca-issue-failed", "\(error)") }
+            return stored
+        }
+    }
+
+    private func storedDevelopmentCardManufacturer() async throws -> CardManufacturer? {
+        let settings = try await settings()
+        guard let pem = settings[Self.developmentRootCertificateSetting],
+              let sealed = settings[Self.developmentRootKeySetting].flatMap({ Data(base64Encoded: $0) }) else { return nil }
+        return CardManufacturer(root: SigningAuthority(certificate: try Certificate(pemEncoded: pem), privateKey: try vault.open(Array(sealed), at: .developmentCardRoot)))
+    }
+
+    /// The certified model and card serial whose attestation proves that the request's key was generated on such a
+    /// card, or nil. All of: the attested key is the CSR's key and sits in the signature slot `9C` (whose PIN policy
+    /// is "always": sole control for each signature, SP 800-73-4 §3.3.2); the attestation was signed by the card's
+    /// attestation key, whose certificate chains to a root configured for the model the attestation names. The
+    /// virtual card's model counts only on a development installation, with the installation's own root.
+    func attestedQSCD(_ request: CertificateRequest) async throws -> (model: String, serial: String)? {
+        guard let attestation = request.attestation, attestation.publicKey == request.csr.publicKey,
+              attestation.slot == KeyAttestation.signatureSlot else { return nil }
+        var models = configuration.qscdModels
+        models[CardManufacturer.virtualCardModel] = nil
+        // Both: the process runs with --dev and the hierarchy itself was made with `ca init --dev` (its names say TEST),
+        // so production data started with --dev still never gives a virtual card QcSSCD.
+        if configuration.acceptsDevelopmentCards, try await isDevelopmentHierarchy(),
+           let development = try await storedDevelopmentCardManufacturer() {
+            models[CardManufacturer.virtualCardModel] = [development.root.certificate]
+        }
+        guard let roots = models[attestation.model], await attestation.verify(roots: roots, at: now) else { return nil }
+        return (attestation.model, attestation.serial)
+    }
+}
+
+extension CertificateAuthorityService {
+    /// Manufactures a virtual card's attestation key remotely (`licna card create --server`): the installation's
+    /// development root certifies `publicKey` as the attestation key of a `licna-virtual` card with a fresh serial.
+    public func certifyVirtualCardAttestationKey(_ publicKey: Certificate.PublicKey, context: AuditContext) async throws -> Certificate {
+        let serial = (0..<8).map { _ in String(Int.random(in: 0...9)) }.joined()
+        let certificate = try await developmentCardManufacturer().certifyAttestationKey(
+            publicKey, model: CardManufacturer.virtualCardModel, serial: serial, now: now)
+        try await database.transaction { db in
+            try await audit.append([context.event("ca.virtual-card", "card", serial, detail: "attestation key certified by the development root")], on: db)
+        }
+        return certificate
+    }
+}
