@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaPKI
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -29,21 +30,7 @@ public struct ServerTrustAnchor: Sendable {
     public static func fingerprint(_ text: String) -> [UInt8]? {
         let digits = Array(text.trimmingCharacters(in: .whitespaces).utf8.filter { $0 != UInt8(ascii: ":") })
         guard digits.count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: 64, by: 2) {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        return ASCIIHex.decode(digits)
     }
 
     /// `root-sha256 = HEX` from `$XDG_CONFIG_HOME/licna/licna-card.conf` (default `~/.config/licna/licna-card.conf`).

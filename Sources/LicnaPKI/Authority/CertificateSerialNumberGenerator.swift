@@ -38,29 +38,10 @@ extension Certificate.SerialNumber {
     public init?(hex text: String) {
         var digits = Array(text.utf8.filter { $0 != UInt8(ascii: ":") })
         if digits.count >= 2, digits[0] == UInt8(ascii: "0"), digits[1] | 0x20 == UInt8(ascii: "x") { digits.removeFirst(2) }
-        guard !digits.isEmpty, digits.count <= 40 else { return nil }
-        var nibbles: [UInt8] = []
-        nibbles.reserveCapacity(digits.count + 1)
-        if digits.count % 2 == 1 { nibbles.append(0) }
-        for digit in digits {
-            guard let value = Self.nibble(digit) else { return nil }
-            nibbles.append(value)
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(nibbles.count / 2)
-        for index in stride(from: 0, to: nibbles.count, by: 2) { bytes.append(nibbles[index] << 4 | nibbles[index + 1]) }
+        guard !digits.isEmpty, digits.count <= 40, let bytes = ASCIIHex.decode(digits, padOdd: true) else { return nil }
         self.init(bytes: bytes)
     }
 
-    /// The value of one ASCII hex digit, or nil.
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }
 
 import Foundation

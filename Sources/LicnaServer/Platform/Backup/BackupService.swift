@@ -2,6 +2,7 @@ import Crypto
 import Fluent
 import Foundation
 import LicnaCore
+import LicnaPKI
 import SQLKit
 
 /// `licna backup` and `licna restore`: a consistent online copy of every table — the registry, the audit trail,
@@ -213,14 +214,7 @@ public struct BackupService: Sendable {
     }
 
     static func bytes(hex text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0, digits.count <= 128 else { return nil }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index...index + 1], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
-        }
-        return bytes
+        text.utf8.count <= 128 ? ASCIIHex.decode(Array(text.utf8)) : nil
     }
 }
 
