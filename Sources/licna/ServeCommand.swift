@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LicnaCardCommands
 import LicnaCore
+import LicnaDocuments
 import LicnaServer
 import Logging
 import Vapor
@@ -24,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Also answer OCSP on this port with a dedicated SwiftNIO listener (for `ca init --ocsp-url`).") var ocspPort: Int?
     @Option(help: ArgumentHelp("Seconds a pre-produced OCSP response is reused (0 signs every response; for benchmarks).", visibility: .hidden))
     var ocspCacheSeconds = 60
+    @Option(help: "MiB that one signature validation (/verify, the API) may decode in all, e.g. a PDF's DSS streams.")
+    var validationMaxDecodedMib = 128
 
     func run() async throws {
         try storage.rejectServer()
@@ -46,13 +49,14 @@ struct Serve: AsyncParsableCommand {
         let app = try await Application.make(environment)
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
-        let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, publicURL: publicURL,
+        var configuration = LicnaConfiguration(storage: storage.location, masterKey: key, publicURL: publicURL,
                                                isDevelopment: dev, adminToken: token,
                                                trust: TrustConfiguration(crlPartitionSize: max(1, crlPartitionSize),
                                                                          crlInterval: Double(max(1, crlIntervalMinutes)) * 60,
                                                                          ocspCacheLifetime: Double(min(60, max(0, ocspCacheSeconds))),
                                                                          nonceRequestsPerSecond: max(0.1, ocspNonceRate),
                                                                          ocspListener: ocspPort.map { (host, $0) }))
+        configuration.validationLimits.maximumDecodedBytes = max(1, validationMaxDecodedMib) * 1024 * 1024
         do {
             try await configureLicna(app, configuration, options: .init(http: true, demo: demo))
         } catch let wrong as WrongMasterKey {

@@ -37,7 +37,7 @@ import X509
             // The installation's published CRLs answer for the e-seal's and the TSA's chains: the timestamp proves
             // the time only when the TSA certificate's status is known.
             let validator = PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [try hierarchy.authority(.root).certificate],
-                                                                           revocationSource: PublishedCRLs(crls: trust.crls(on: database))))
+                                                                           revocationSource: PublishedCRLs(crls: trust.crls(on: database)), clock: ContinuousClock()))
             for pdf in sealed {
                 let reports = try await validator.validate(pdf)
                 #expect(reports.count == 1)

@@ -25,4 +25,10 @@ public struct PDFStream: Hashable, Sendable {
         try PDFStreamDecoder(maximumSize: maximumSize).decode(
             encodedBytes, filters: dictionary["Filter"] ?? .null, parameters: dictionary["DecodeParms"] ?? .null)
     }
+
+    /// The decoded data within the reader's limits: the per-stream size and the validation's budget.
+    func decodedData(options: PDFFile.Options) throws -> [UInt8] {
+        try PDFStreamDecoder(maximumSize: options.maximumDecodedStreamSize, budget: options.decodingBudget).decode(
+            encodedBytes, filters: dictionary["Filter"] ?? .null, parameters: dictionary["DecodeParms"] ?? .null)
+    }
 }
