@@ -68,8 +68,8 @@ import X509
                 #expect(response.status == .ok)
                 #expect(response.body.string.contains("the validation limit on DSS entries"), "\(response.body.string.prefix(500))")
             }
-            // An upload over the size limit stays 413.
-            try await app.testing().test(.POST, "api/signatures/validate", beforeRequest: { request in
+            // An upload over the size limit stays 413 (through the HTTP server, which enforces it).
+            try await app.testing(method: .running(port: 0)).test(.POST, "api/signatures/validate", beforeRequest: { request in
                 try request.content.encode(SignatureController.Upload(
                     file: File(data: ByteBuffer(bytes: [UInt8](repeating: 0x25, count: SignatureController.maximumUpload + 1)), filename: "big.pdf")),
                     as: .formData)
