@@ -28,6 +28,8 @@ public struct CardVerify: AsyncParsableCommand {
     @Option(help: "Signature verifications the validation may make.") var validationMaxVerifications = 2_000
     @Option(help: "Seconds the validation may take.") var validationMaxSeconds = 60
     @Option(help: "Days old revocation data may be to count as current (besides its next update).") var maximumRevocationAgeDays = 366
+    @Option(help: "Seconds before a timestamp's time that revocation data gathered while signing may have been issued.")
+    var revocationTimeToleranceSeconds = 60
     @Option(help: ArgumentHelp("Validate as at this time (ISO 8601, e.g. 2026-12-03T10:00:00Z), for tests and audits; default now.",
                                visibility: .hidden))
     var at: String?
@@ -58,7 +60,8 @@ public struct CardVerify: AsyncParsableCommand {
                                       maximumDuration: .seconds(max(1, validationMaxSeconds)))
         let policy = ValidationPolicy(trustAnchors: anchors, trustedListIssuers: listed, revocationSource: offline ? nil : HTTPRevocationSource(),
                                       now: now, clock: ContinuousClock(), limits: limits,
-                                      maximumRevocationAge: Double(max(0, maximumRevocationAgeDays)) * 86_400)
+                                      maximumRevocationAge: Double(max(0, maximumRevocationAgeDays)) * 86_400,
+                                      revocationTimeTolerance: Double(max(0, revocationTimeToleranceSeconds)))
         let reports: [SignatureValidationReport]
         if signature.starts(with: Array("%PDF".utf8)) {
             do {

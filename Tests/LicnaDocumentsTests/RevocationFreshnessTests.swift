@@ -75,6 +75,19 @@ struct FreshCRLSource: RevocationSource {
         #expect(online.indication == .totalFailed && online.subIndication == .revoked, "\(online.findings)")
     }
 
+    @Test(arguments: [(10.0, true), (50.0, true), (180.0, false)])
+    func dataGatheredWhileSigningCountsWithinTheTolerance(secondsBefore: Double, counts: Bool) async throws {
+        // A signer that fetches the signer's answer a moment before it timestamps (pyHanko does): within the
+        // tolerance (60 s by default) the answer counts as issued at the signature time; long before, it does not.
+        let signed = try await sign(.timestamped)
+        let answer = try Self.ocsp(pki.signer, issuer: pki.signingCA, thisUpdate: Date() - secondsBefore, nextUpdate: Date() + 60)
+        let file = try HostileDocuments.appendingDSS(
+            to: signed, ocspResponses: [answer], crls: [try Self.crl(pki.root), try Self.crl(pki.timestampingCA)])
+        let report = try await validate(file, now: Date() + 3_600)  // after the answer's nextUpdate
+        #expect((report.indication == .totalPassed) == counts, "\(report.findings)")
+        #expect(report.provenSigningTime != nil)
+    }
+
     @Test func aGoodCRLKeptFromBeforeTheRevocationDoesNotPassALongTermSignatureMadeAfter() async throws {
         let kept = try Self.crl(pki.signingCA, thisUpdate: Date() - 7_200, nextUpdate: Date() + 3_600)
         let pki = self.pki

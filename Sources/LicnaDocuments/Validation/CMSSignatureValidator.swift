@@ -96,7 +96,7 @@ public struct CMSSignatureValidator: Sendable {
         // nothing: the signature is judged without proof of existence.
         let pool = signedData.certificates + certificates
         let checker = RevocationChecker(evidence: evidence, source: policy.revocationSource, now: policy.now,
-                                        maximumAge: policy.maximumRevocationAge, budget: budget)
+                                        maximumAge: policy.maximumRevocationAge, tolerance: policy.revocationTimeTolerance, budget: budget)
         if let token = Self.signatureTimestamp(in: verified.signerInfo) {
             do {
                 try budget.chargeVerification()

@@ -15,7 +15,7 @@ import X509
 ///   `onlyContainsCACerts`). A CRL of another partition says nothing about the certificate.
 /// - "Revoked" counts whatever its date. "Good" counts only when fresh (`freshness(thisUpdate:nextUpdate:for:)`):
 ///   for a signer or TSA certificate under a control time (the time a trusted timestamp proves; for the TSA its
-///   genTime), issued at or after it; for a CA certificate, current now or, under a control time, issued at or after
+///   genTime), issued at or after it (less a small tolerance for data gathered while signing); for a CA certificate, current now or, under a control time, issued at or after
 ///   it; without a control time, current now (now ≤ nextUpdate, thisUpdate no older than the maximum age).
 ///   Stale data embedded in the document sends the checker to the source for fresh data; offline, the status is
 ///   `.unavailable` with the reason.
@@ -37,6 +37,8 @@ struct RevocationChecker: Sendable {
     var now: Date
     /// How old "current" data may be (`ValidationPolicy.maximumRevocationAge`).
     var maximumAge: TimeInterval
+    /// How much before the control time data may be issued and still count (`ValidationPolicy.revocationTimeTolerance`).
+    var tolerance: TimeInterval = 0
     var budget: ValidationBudget
     /// False only when a signer gathers B-LT data: then any authentic answer will do.
     var checksFreshness = true
@@ -153,7 +155,7 @@ struct RevocationChecker: Sendable {
         guard checksFreshness else { return nil }
         func second(_ date: Date) -> Double { date.timeIntervalSince1970.rounded(.down) }
         if let control = query.controlTime {
-            if second(thisUpdate) >= second(control) { return nil }
+            if second(thisUpdate) >= second(control) - tolerance.rounded(.down) { return nil }
             if query.role != .certificationAuthority { return .issuedBeforeControlTime }
         }
         if let nextUpdate, now > nextUpdate { return .expired }

@@ -24,10 +24,17 @@ public struct ValidationPolicy: Sendable {
     /// OCSP response or a CRL of an issuing CA is bounded by its much shorter nextUpdate. Data issued at or after a
     /// proven signature time is not subject to it.
     public var maximumRevocationAge: TimeInterval
+    /// How much earlier than the control time (the time a trusted timestamp proves) revocation data may have been
+    /// issued and still count as issued at it. Signers gather revocation data while they sign, a moment before the
+    /// timestamp (pyHanko's B-LT does): without a tolerance their files would fail for a second's difference.
+    /// Default 60 seconds; a kept "good" answer is refused unless the revocation and the new signature both fell
+    /// within this window after it.
+    public var revocationTimeTolerance: TimeInterval
 
     public init(trustAnchors: [Certificate], trustedListIssuers: [Certificate] = [],
                 revocationSource: (any RevocationSource)? = nil, now: Date = Date(), clock: any Clock<Duration>,
-                limits: ValidationLimits = ValidationLimits(), maximumRevocationAge: TimeInterval = 366 * 86_400) {
+                limits: ValidationLimits = ValidationLimits(), maximumRevocationAge: TimeInterval = 366 * 86_400,
+                revocationTimeTolerance: TimeInterval = 60) {
         self.trustAnchors = trustAnchors
         self.trustedListIssuers = trustedListIssuers
         self.revocationSource = revocationSource
@@ -35,6 +42,7 @@ public struct ValidationPolicy: Sendable {
         self.clock = clock
         self.limits = limits
         self.maximumRevocationAge = maximumRevocationAge
+        self.revocationTimeTolerance = revocationTimeTolerance
     }
 
     /// A fresh budget for one validation, its time starting now on `clock`.
