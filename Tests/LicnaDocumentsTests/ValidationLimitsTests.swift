@@ -120,6 +120,28 @@ import X509
         #expect(verifications >= 50 && verifications < 60, "\(verifications)")
     }
 
+    @Test func structuralStreamsAreDecodedOnceAcrossTheSignedRevisions() async throws {
+        // Cross-reference and object streams: each signature's check of what changed reopens its revision, which
+        // reads the same streams of the same file again; they are decoded (and charged) once.
+        var pdf = PDFFixtures.withCrossReferenceStream(pageCount: 2)
+        for _ in 0..<3 {
+            pdf = try await PAdESSigner(certificate: pki.signer, chain: [pki.root.certificate]).sign(
+                pdf, with: SoftwareSignatureProducer(privateKey: pki.signerKey))
+        }
+        let policy = ValidationPolicy(trustAnchors: [pki.root.certificate], revocationSource: StaticRevocationSource(crl: try pki.crl()),
+                                      clock: ContinuousClock())
+        let reports = try await PDFSignatureValidator(policy: policy).validate(pdf)
+        #expect(reports.map(\.indication) == [.totalPassed, .totalPassed, .totalPassed], "\(reports.map(\.findings))")
+        // Everything the newest revision holds, each stream decoded once.
+        var options = PDFFile.Options()
+        let budget = policy.makeBudget()
+        options.decodingBudget = budget
+        let file = try PDFFile(bytes: pdf, options: options)
+        for number in file.objectNumbers { _ = try file.object(for: PDFReference(objectNumber: number)) }
+        let decoded = try #require(reports.first?.validationCounters?.decodedBytes)
+        #expect(decoded > 0 && decoded <= budget.counters.decodedBytes, "\(decoded) > \(budget.counters.decodedBytes)")
+    }
+
     @Test func theWallTimeLimitReadsTheInjectedClock() async throws {
         let clock = SteppingClock(step: .seconds(1))
         let report = try await validate(signed, limits: ValidationLimits(maximumDuration: .seconds(3)), clock: clock)

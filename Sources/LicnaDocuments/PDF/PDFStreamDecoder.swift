@@ -20,10 +20,14 @@ struct PDFStreamDecoder {
     private let perStreamLimit: Int
 
     /// `decode`, charged to the budget: a stream cut short by the budget (not by the per-stream limit) reports the
-    /// budget's limit.
-    func decode(_ data: ArraySlice<UInt8>, filters: PDFObject, parameters: PDFObject) throws -> [UInt8] {
+    /// budget's limit. With `shared`, the result is kept in the budget for the rest of the validation, so that the
+    /// same bytes of the file decoded again — an object stream or cross-reference stream read once for the file and
+    /// again for each signed revision — are decoded (and charged) once.
+    func decode(_ data: ArraySlice<UInt8>, filters: PDFObject, parameters: PDFObject, shared: Bool = false) throws -> [UInt8] {
         guard let budget else { return try decodeChain(data, filters: filters, parameters: parameters) }
         try budget.checkTime()
+        let key = ValidationBudget.StreamKey(start: data.startIndex, count: data.count, filters: filters, parameters: parameters)
+        if shared, let known = budget.decodedStream(key) { return known }
         let output: [UInt8]
         do {
             output = try decodeChain(data, filters: filters, parameters: parameters)
@@ -34,6 +38,7 @@ struct PDFStreamDecoder {
             throw error
         }
         try budget.chargeDecodedBytes(output.count)
+        if shared { budget.keep(output, for: key) }
         return output
     }
 

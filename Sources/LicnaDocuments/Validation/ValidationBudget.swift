@@ -12,6 +12,15 @@ public final class ValidationBudget: @unchecked Sendable {
     private var verifications = 0
     private var entries = 0
     private var exceeded: ValidationLimitExceeded?
+    private var streams: [StreamKey: [UInt8]] = [:]
+
+    /// Where a stream's data lies in the file (revisions of one file share its offsets) and how it is encoded.
+    struct StreamKey: Hashable {
+        var start: Int
+        var count: Int
+        var filters: PDFObject
+        var parameters: PDFObject
+    }
 
     /// A budget whose time starts now on `clock` (inject a test clock to exercise the time limit).
     public init(limits: ValidationLimits, clock: any Clock<Duration>) {
@@ -45,6 +54,12 @@ public final class ValidationBudget: @unchecked Sendable {
     func decodedBytesExhausted() -> ValidationLimitExceeded {
         reach(.decodedBytes)
     }
+
+    /// A structural stream already decoded in this validation.
+    func decodedStream(_ key: StreamKey) -> [UInt8]? { lock.withLock { streams[key] } }
+
+    /// Keeps a structural stream's decoded data for the rest of the validation (already charged).
+    func keep(_ data: [UInt8], for key: StreamKey) { lock.withLock { streams[key] = data } }
 
     /// Counts one signature verification about to be made.
     func chargeVerification() throws {

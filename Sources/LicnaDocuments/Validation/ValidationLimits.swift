@@ -9,8 +9,9 @@ public struct ValidationLimits: Sendable, Hashable {
     /// The decoded bytes of every stream the PDF reader decodes for one validation (cross-reference and object
     /// streams, DSS entries), together. Default 128 MiB: twice the largest single stream the reader accepts.
     public var maximumDecodedBytes: Int
-    /// Entries of the document security store (/Certs, /OCSPs, /CRLs and those of /VRI), counted before any is
-    /// decoded. Default 1,000: a B-LT file carries a handful per signature, and a file holds at most 100 signatures.
+    /// Entries of the document security store's /Certs, /OCSPs and /CRLs (what the validator reads; /VRI is not
+    /// read), counted before any is decoded. Default 1,000: a B-LT file carries a handful per signature, and a file
+    /// holds at most 100 signatures.
     public var maximumDSSEntries: Int
     /// Signature verifications the validator itself makes: the CMS signatures, timestamp tokens, OCSP responses
     /// and their responder certificates, CRLs, and one per certificate of each chain built. Default 2,000 (about
