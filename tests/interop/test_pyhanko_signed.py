@@ -182,3 +182,27 @@ def test_a_pyhanko_b_lt_file_with_licna_validation_data_stays_valid_offline_afte
     assert now["indication"] == "TOTAL-PASSED" and now["format"] == "PAdES-B-LT", now
     report = verify("--at", later.strftime("%Y-%m-%dT%H:%M:%SZ"), check=0)
     assert report["indication"] == "TOTAL-PASSED" and report["format"] == "PAdES-B-LT" and report["provenSigningTime"], report
+
+
+def test_an_expired_crl_offline_is_try_later(installation, tmp_path, crl_server):
+    """A B-B file whose DSS carries the signer's CRL (pyHanko, `--with-validation-info`): current now it counts; past
+    its nextUpdate (`--at`, 8 days on; the CRL lives 7), `--offline` cannot replace it: INDETERMINATE/TRY_LATER."""
+    ca = make_ca(tmp_path, crl_server, "third")
+    source, signed = tmp_path / "in.pdf", tmp_path / "signed.pdf"
+    source.write_bytes(minimal_pdf())
+    process = subprocess.run(["pyhanko", "sign", "addsig", "--field", "Sig1", "--use-pades", "--with-validation-info",
+                              "--trust", str(ca / "ca.pem"), "--trust-replace", "pemder", "--no-pass",
+                              "--key", str(ca / "signer.key"), "--cert", str(ca / "signer.pem"), str(source), str(signed)],
+                             capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stdout + process.stderr
+
+    def verify(*extra, check):
+        arguments = ["verify", str(signed), "--trust", str(ca / "ca.pem"), "--offline", "--json", *extra]
+        return json.loads(installation.run(*arguments, data=False, check=check).stdout)["signatures"][0]
+
+    current = verify(check=0)
+    assert current["indication"] == "TOTAL-PASSED" and current["certificateStatus"] == "good", current
+    later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expired = verify("--at", later, check=1)
+    assert expired["indication"] == "INDETERMINATE" and expired["subIndication"] == "TRY_LATER", expired
+    assert any("has expired" in finding and finding.endswith("(validated offline)") for finding in expired["findings"]), expired
