@@ -142,6 +142,18 @@ import X509
         #expect(decoded > 0 && decoded <= budget.counters.decodedBytes, "\(decoded) > \(budget.counters.decodedBytes)")
     }
 
+    @Test func aDSSEntryOfMillionsOfElementsIsDroppedUnparsed() async throws {
+        // 8 MB of empty OCTET STRINGs in one SEQUENCE: valid DER whose parse would build four million nodes.
+        var der: [UInt8] = [0x30, 0x83, 0x7A, 0x12, 0x00]  // length 8,000,000
+        der.reserveCapacity(8_000_005)
+        for _ in 0..<4_000_000 { der += [0x04, 0x00] }
+        let hostile = try HostileDocuments.appendingDSS(to: signed, encodedStreams: [try ZlibCompressor.compress(der)], rounds: 1,
+                                                        ocspReferences: [0])
+        let report = try await validate(hostile)
+        #expect(report.indication == .totalPassed, "\(report.findings)")
+        #expect(report.validationCounters?.decodedBytes == der.count)
+    }
+
     @Test func theWallTimeLimitReadsTheInjectedClock() async throws {
         let clock = SteppingClock(step: .seconds(1))
         let report = try await validate(signed, limits: ValidationLimits(maximumDuration: .seconds(3)), clock: clock)

@@ -9,6 +9,9 @@ import SwiftASN1
 /// certificate in the chain, and the qualification.
 public struct CMSSignatureValidator: Sendable {
     public var policy: ValidationPolicy
+    /// The most DER elements a signature's CMS may have (a signature with a chain, a timestamp and its chain has a
+    /// few hundred).
+    public static let maximumElements = 100_000
 
     public init(policy: ValidationPolicy) {
         self.policy = policy
@@ -49,7 +52,13 @@ public struct CMSSignatureValidator: Sendable {
     private func evaluate(into report: inout SignatureValidationReport, contentInfoDER: [UInt8], content: CMSSignedDataVerifier.DetachedContent,
                           evidence: RevocationEvidence, certificates: [Certificate], claimedSigningTime: Date?, format: String,
                           budget: ValidationBudget) async throws {
-        // 1. Format and cryptography (EN 319 102-1 §5.2.7, §5.2.8).
+        // 1. Format and cryptography (EN 319 102-1 §5.2.7, §5.2.8). A CMS structure of more elements than any real
+        // signature (with its certificates and timestamp) has is refused before the parser builds them all.
+        guard DERElementCounter.count(contentInfoDER, limit: Self.maximumElements) != nil else {
+            report = failed(.totalFailed, .formatFailure,
+                            "the signature is not a CMS SignedData of at most \(Self.maximumElements) DER elements")
+            return
+        }
         let signedData: CMSSignedData
         do { signedData = try CMSSignedData(contentInfoDER: contentInfoDER) } catch {
             report = failed(.totalFailed, .formatFailure, "the signature is not a CMS SignedData: \(error)")

@@ -1,11 +1,12 @@
+import LicnaPKI
 import X509
 
 extension EmbeddedRevocationData {
     /// The validation data of a PDF's document security store (ETSI EN 319 142-1 §5.4.2) for one validation: the
     /// entries of /Certs, /OCSPs and /CRLs are counted against the budget before any is decoded, and each stream
     /// is decoded at most once, and kept at most once, however often the arrays name it (the file's reader charges the decoded bytes to the
-    /// same budget). What is not a stream, cannot be decoded or is not a DER SEQUENCE is left out: junk is
-    /// dropped at once rather than held. A DSS that cannot be read at all gives no data.
+    /// same budget). What is not a stream, cannot be decoded, is not a DER SEQUENCE or has more elements than a
+    /// parser should build (`maximumElements`) is left out: junk is dropped at once rather than held or parsed. A DSS that cannot be read at all gives no data.
     ///
     /// - Throws: `ValidationLimitExceeded` when a limit is reached; nothing else.
     init(documentSecurityStoreOf file: PDFFile, budget: ValidationBudget) throws {
@@ -41,7 +42,7 @@ extension EmbeddedRevocationData {
                     guard seen.insert(number).inserted else { continue }
                     if case .stream(let stream) = current {
                         let data = try file.decodedData(of: stream)
-                        if Self.isDERSequence(data) { bytes = data }
+                        if Self.isDERSequence(data), DERElementCounter.count(data, limit: Self.maximumElements) != nil { bytes = data }
                     }
                 } catch let error as ValidationLimitExceeded {
                     throw error
@@ -56,6 +57,10 @@ extension EmbeddedRevocationData {
         ocspResponses = try read(entries.ocspResponses)
         crls = try read(entries.crls)
     }
+
+    /// The most DER elements one entry may have to be parsed: a CRL of about 60,000 entries. More would make the
+    /// parser, which builds every element, cost hundreds of megabytes for a small compressed stream.
+    static let maximumElements = 500_000
 
     /// True when `bytes` is exactly one DER SEQUENCE (tag 0x30 and a length that covers the rest): what a
     /// certificate, an OCSP response and a CRL all are.
