@@ -15,8 +15,9 @@ import X509
 ///   `onlyContainsCACerts`). A CRL of another partition says nothing about the certificate.
 /// - "Revoked" counts whatever its date. "Good" counts only when fresh (`freshness(thisUpdate:nextUpdate:for:)`):
 ///   for a signer or TSA certificate under a control time (the time a trusted timestamp proves; for the TSA its
-///   genTime), issued at or after it (less a small tolerance for data gathered while signing); for a CA certificate, current now or, under a control time, issued at or after
-///   it; without a control time, current now (now ≤ nextUpdate, thisUpdate no older than the maximum age).
+///   genTime), issued at or after it (less a small tolerance for data gathered while signing); for a CA
+///   certificate, current now or, under a control time, issued at or after it; without a control time, current now
+///   (now ≤ nextUpdate, thisUpdate no older than the maximum age).
 ///   Stale data embedded in the document sends the checker to the source for fresh data; offline, the status is
 ///   `.unavailable` with the reason.
 ///
@@ -56,7 +57,7 @@ struct RevocationChecker: Sendable {
                 for nonce in [nil, Self.nonce()] {
                     try budget.checkTime()
                     guard let request = try? OCSPRequest.encode(certIDs: [certID], nonce: nonce),
-                          let bytes = await source.ocspResponse(url: ocsp, request: request),
+                          let bytes = await source.ocspResponse(url: ocsp, request: request), Self.parseable(bytes),
                           let response = try? OCSPResponse(derEncoded: bytes), response.status == .successful else { break }
                     try assess(response, index: nil, query, into: &assessment)
                     if let decided = assessment.decision { return decided }
@@ -65,7 +66,7 @@ struct RevocationChecker: Sendable {
             }
             for url in locations.crls {
                 try budget.checkTime()
-                if let bytes = await source.crl(url: url), let crl = try? CertificateRevocationList(derEncoded: bytes) {
+                if let bytes = await source.crl(url: url), Self.parseable(bytes), let crl = try? CertificateRevocationList(derEncoded: bytes) {
                     try assess(crl, index: nil, query, into: &assessment)
                     if let decided = assessment.decision { return decided }
                 }
@@ -180,6 +181,11 @@ struct RevocationChecker: Sendable {
             return named.contains { point.uris.contains($0) }
         }
         return true
+    }
+
+    /// Fetched data gets the guard embedded data gets: no more DER elements than a parser should build.
+    static func parseable(_ bytes: [UInt8]) -> Bool {
+        DERElementCounter.count(bytes, limit: EmbeddedRevocationData.maximumElements) != nil
     }
 
     static func nonce() -> [UInt8] {
