@@ -25,6 +25,16 @@ public struct CardVerify: AsyncParsableCommand {
     @Option(name: .customLong("extract-signed"), help: "PDF: write what signature N (from 1) signed — the document as it was then — to --out.")
     var extractSigned: Int?
     @Option(name: [.short, .customLong("out")], help: "With --extract-signed: the file to write.") var out: String?
+    @Option(help: "MiB the validation may decode in all (the PDF's streams, its DSS).") var validationMaxDecodedMib = 128
+    @Option(help: "Entries the PDF's DSS may hold (/Certs, /OCSPs, /CRLs together).") var validationMaxDssEntries = 1_000
+    @Option(help: "Signature verifications the validation may make.") var validationMaxVerifications = 2_000
+    @Option(help: "Seconds the validation may take.") var validationMaxSeconds = 60
+    @Option(help: "Days old revocation data may be to count as current (besides its next update).") var maximumRevocationAgeDays = 366
+    @Option(help: "Seconds before a timestamp's time that revocation data gathered while signing may have been issued.")
+    var revocationTimeToleranceSeconds = 60
+    @Option(help: ArgumentHelp("Validate as at this time (ISO 8601, e.g. 2026-12-03T10:00:00Z), for tests and audits; default now.",
+                               visibility: .hidden))
+    var at: String?
 
     public init() {}
 
@@ -38,7 +48,19 @@ public struct CardVerify: AsyncParsableCommand {
         guard !anchors.isEmpty else { throw explained(Exit.usage, "cli.verify.no-anchor") }
         var listed: [Certificate] = []
         for path in trustedList { listed += try loadCertificates(path) }
-        let policy = ValidationPolicy(trustAnchors: anchors, trustedListIssuers: listed, revocationSource: offline ? nil : HTTPRevocationSource())
+        var now = Date()
+        if let at {
+            guard let time = ISO8601DateFormatter().date(from: at) else { throw explained(Exit.usage, "cli.verify.at", ["value": at]) }
+            now = time
+        }
+        let limits = ValidationLimits(maximumDecodedBytes: max(1, validationMaxDecodedMib) * 1024 * 1024,
+                                      maximumDSSEntries: max(0, validationMaxDssEntries),
+                                      maximumSignatureVerifications: max(1, validationMaxVerifications),
+                                      maximumDuration: .seconds(max(1, validationMaxSeconds)))
+        let policy = ValidationPolicy(trustAnchors: anchors, trustedListIssuers: listed, revocationSource: offline ? nil : HTTPRevocationSource(),
+                                      now: now, clock: ContinuousClock(), limits: limits,
+                                      maximumRevocationAge: Double(max(0, maximumRevocationAgeDays)) * 86_400,
+                                      revocationTimeTolerance: Double(max(0, revocationTimeToleranceSeconds)))
         let reports: [SignatureValidationReport]
         if signature.starts(with: Array("%PDF".utf8)) {
             do {

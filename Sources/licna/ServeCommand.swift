@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LicnaCardCommands
 import LicnaCore
+import LicnaDocuments
 import LicnaServer
 import Logging
 import Vapor
@@ -44,6 +45,8 @@ struct Serve: AsyncParsableCommand {
         }
     }
     @OptionGroup var qscd: QSCDOptions
+    @Option(help: "MiB that one signature validation (/verify, the API) may decode in all, e.g. a PDF's DSS streams.")
+    var validationMaxDecodedMib = 128
 
     func run() async throws {
         try storage.rejectServer()
@@ -82,6 +85,7 @@ struct Serve: AsyncParsableCommand {
         configuration.metricsListener = metricsPort.map { (metricsHost, $0) }
         configuration.trustedProxies = trustedProxy.compactMap { IPNetwork(cidr: $0) }
         configuration.auditCheckpointInterval = auditCheckpointMinutes > 0 ? Double(auditCheckpointMinutes) * 60 : nil
+        configuration.validationLimits.maximumDecodedBytes = max(1, validationMaxDecodedMib) * 1024 * 1024
         do {
             try await configureLicna(app, configuration, options: .init(http: true, demo: demo))
         } catch let wrong as WrongMasterKey {

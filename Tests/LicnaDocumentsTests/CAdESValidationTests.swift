@@ -17,7 +17,7 @@ import X509
     func crl(revoking revoked: [RevokedCertificate] = [], at time: Date = Date()) throws -> [UInt8] {
         try CertificateRevocationListBuilder().build(
             authority: SigningAuthority(certificate: pki.root, privateKey: pki.rootKey), crlNumber: 1,
-            thisUpdate: time - 60, nextUpdate: time + 3_600, entries: revoked, distributionPoint: nil, scope: .all)
+            thisUpdate: time, nextUpdate: time + 3_600, entries: revoked, distributionPoint: nil, scope: .all)
     }
 
     func sign(_ level: SignatureLevel) async throws -> [UInt8] {
@@ -28,7 +28,7 @@ import X509
 
     func validate(_ signature: [UInt8], content: [UInt8]? = nil, anchors: [Certificate]? = nil,
                   crls: [[UInt8]]) async -> SignatureValidationReport {
-        let policy = ValidationPolicy(trustAnchors: anchors ?? [pki.root])
+        let policy = ValidationPolicy(trustAnchors: anchors ?? [pki.root], clock: ContinuousClock())
         return await CMSSignatureValidator(policy: policy).validate(
             contentInfoDER: signature, content: .bytes(content ?? self.content),
             embedded: EmbeddedRevocationData(crls: crls), format: "CAdES")

@@ -39,16 +39,18 @@ struct PAdESTestPKI: Sendable {
     }
 
     func crl(revoking revoked: [RevokedCertificate] = []) throws -> [UInt8] {
-        try CertificateRevocationListBuilder().build(authority: root, crlNumber: 1, thisUpdate: Date() - 60, nextUpdate: Date() + 3_600,
+        try CertificateRevocationListBuilder().build(authority: root, crlNumber: 1, thisUpdate: Date(), nextUpdate: Date() + 3_600,
                                                      entries: revoked, distributionPoint: nil, scope: .all)
     }
 }
 
-/// Serves one CRL for its address, as the CA's web server would.
+/// Serves one CRL for its address, as the CA's web server would; the CRL is made when it is fetched, so that it is
+/// issued after a signature made before (a signer's revocation data must be, README "Validation policy").
 struct StaticRevocationSource: RevocationSource {
-    let crl: [UInt8]
+    let make: @Sendable () throws -> [UInt8]
+    init(crl: @autoclosure @escaping @Sendable () throws -> [UInt8]) { make = crl }
     func ocspResponse(url: String, request: [UInt8]) async -> [UInt8]? { nil }
-    func crl(url: String) async -> [UInt8]? { url == PAdESTestPKI.crlURL ? crl : nil }
+    func crl(url: String) async -> [UInt8]? { url == PAdESTestPKI.crlURL ? try? make() : nil }
 }
 
 @Suite struct PAdESSignerTests {
@@ -71,7 +73,7 @@ struct StaticRevocationSource: RevocationSource {
 
     func validate(_ pdf: [UInt8], online: Bool = true, anchors: [Certificate]? = nil) async throws -> [SignatureValidationReport] {
         let source: (any RevocationSource)? = online ? StaticRevocationSource(crl: try pki.crl()) : nil
-        return try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: anchors ?? [pki.root.certificate], revocationSource: source))
+        return try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: anchors ?? [pki.root.certificate], revocationSource: source, clock: ContinuousClock()))
             .validate(pdf)
     }
 
@@ -126,7 +128,7 @@ struct StaticRevocationSource: RevocationSource {
                                                                  reason: .keyCompromise)])
         let signed = try await sign(pdf, .timestamped)
         let reports = try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate],
-                                                                              revocationSource: StaticRevocationSource(crl: revoked)))
+                                                                              revocationSource: StaticRevocationSource(crl: revoked), clock: ContinuousClock()))
             .validate(signed)
         #expect(reports.first?.indication == .totalFailed && reports.first?.subIndication == .revoked)
     }

@@ -26,7 +26,7 @@ import X509
 
     func validate(_ pdf: [UInt8]) async throws -> [SignatureValidationReport] {
         try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate],
-                                                                 revocationSource: StaticRevocationSource(crl: try pki.crl())))
+                                                                 revocationSource: StaticRevocationSource(crl: try pki.crl()), clock: ContinuousClock()))
             .validate(pdf)
     }
 

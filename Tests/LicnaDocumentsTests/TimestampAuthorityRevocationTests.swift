@@ -60,7 +60,7 @@ struct TwoBranchTestPKI: Sendable {
     }
 
     static func crl(_ authority: SigningAuthority, revoking revoked: [RevokedCertificate] = []) throws -> [UInt8] {
-        try CertificateRevocationListBuilder().build(authority: authority, crlNumber: 1, thisUpdate: Date() - 60, nextUpdate: Date() + 3_600,
+        try CertificateRevocationListBuilder().build(authority: authority, crlNumber: 1, thisUpdate: Date(), nextUpdate: Date() + 3_600,
                                                      entries: revoked, distributionPoint: nil, scope: .all)
     }
 
@@ -75,11 +75,13 @@ struct TwoBranchTestPKI: Sendable {
     }
 }
 
-/// Serves CRLs by address, as the CAs' web servers would.
+/// Serves CRLs by address, as the CAs' web servers would; they are made when fetched, so issued after a signature
+/// made before.
 struct CRLMapSource: RevocationSource {
-    let crls: [String: [UInt8]]
+    let make: @Sendable () throws -> [String: [UInt8]]
+    init(crls: @autoclosure @escaping @Sendable () throws -> [String: [UInt8]]) { make = crls }
     func ocspResponse(url: String, request: [UInt8]) async -> [UInt8]? { nil }
-    func crl(url: String) async -> [UInt8]? { crls[url] }
+    func crl(url: String) async -> [UInt8]? { try? make()[url] }
 }
 
 /// The TSA certificate's revocation (ETSI EN 319 102-1 §5.4: a timestamp whose TSA is revoked proves no time) and
@@ -96,9 +98,9 @@ struct CRLMapSource: RevocationSource {
             timestampAuthority: try InProcessTimestampAuthority(pki: pki))
         let authority = SigningAuthority(certificate: pki.root, privateKey: pki.rootKey)
         func validate(revoking revoked: [RevokedCertificate]) async throws -> SignatureValidationReport {
-            let crl = try CertificateRevocationListBuilder().build(authority: authority, crlNumber: 1, thisUpdate: Date() - 60,
+            let crl = try CertificateRevocationListBuilder().build(authority: authority, crlNumber: 1, thisUpdate: Date(),
                                                                    nextUpdate: Date() + 3_600, entries: revoked, distributionPoint: nil, scope: .all)
-            return await CMSSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root])).validate(
+            return await CMSSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root], clock: ContinuousClock())).validate(
                 contentInfoDER: signature, content: .bytes(content), embedded: EmbeddedRevocationData(crls: [crl]), format: "CAdES")
         }
         let tsaRevoked = RevokedCertificate(serialNumber: pki.tsa.serialNumber, revocationDate: Date() - 600, reason: .keyCompromise)
@@ -127,7 +129,7 @@ struct CRLMapSource: RevocationSource {
             PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .timestamped,
             timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa))
         func validate(_ crls: [String: [UInt8]]) async throws -> SignatureValidationReport? {
-            try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], revocationSource: CRLMapSource(crls: crls)))
+            try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], revocationSource: CRLMapSource(crls: crls), clock: ContinuousClock()))
                 .validate(signed).first
         }
         let complete = try await validate(try pki.crls())
@@ -144,27 +146,29 @@ struct CRLMapSource: RevocationSource {
 
     @Test func longTermFilesValidateOfflineForTheSignerAndTheTimestampAuthority() async throws {
         let pki = try TwoBranchTestPKI()
-        let crls = try pki.crls()
         // The chain given is only the signing CA: the root is the trust anchor, and its CRL (for both CAs) is
         // fetched from the CAs' distribution points.
         let signed = try await PAdESSigner(certificate: pki.signer, chain: [pki.signingCA.certificate]).sign(
             PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .longTerm,
-            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: CRLMapSource(crls: crls))
-        let report = try #require(try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate])).validate(signed).first)
+            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: CRLMapSource(crls: try pki.crls()))
+        let report = try #require(try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], clock: ContinuousClock())).validate(signed).first)
         #expect(report.indication == .totalPassed, "\(report.findings)")
         #expect(report.provenSigningTime != nil && report.format == "PAdES-B-LT", "\(report.findings)")
         let dss = try #require(try PDFFile(bytes: signed).documentSecurityStore())
-        #expect(Set(dss.crls) == Set(crls.values))
+        #expect(Set(try dss.crls.map { try CertificateRevocationList(derEncoded: $0).issuer })
+                    == [pki.root.certificate.subject, pki.signingCA.certificate.subject, pki.timestampingCA.certificate.subject])
         let embedded = Set(try dss.certificates.map { try Certificate(derEncoded: $0) })
         #expect(embedded == [pki.signer, pki.signingCA.certificate, pki.tsa.certificate, pki.timestampingCA.certificate])
 
-        // A second B-LT signature keeps the first one's data and adds nothing twice.
+        // A second B-LT signature keeps the first one's data and adds its own (issued after its timestamp), nothing
+        // twice.
         let twice = try await PAdESSigner(certificate: pki.signer, chain: [pki.signingCA.certificate]).sign(
             signed, with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .longTerm,
-            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: CRLMapSource(crls: crls))
-        let reports = try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate])).validate(twice)
+            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: CRLMapSource(crls: try pki.crls()))
+        let reports = try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], clock: ContinuousClock())).validate(twice)
         #expect(reports.map(\.indication) == [.totalPassed, .totalPassed], "\(reports.map(\.findings))")
-        #expect(try PDFFile(bytes: twice).documentSecurityStore()?.crls.count == 3)
+        let crls = try #require(try PDFFile(bytes: twice).documentSecurityStore()?.crls)
+        #expect(Set(crls).count == crls.count && Set(crls).isSuperset(of: dss.crls))
     }
 
     @Test func longTermSigningRefusesWhenTheTimestampAuthorityHasNoRevocationData() async throws {

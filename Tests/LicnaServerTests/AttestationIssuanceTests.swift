@@ -188,7 +188,7 @@ import X509
             let signed = try await PAdESSigner(certificate: result.signatureCertificate, chain: [citizenCA])
                 .sign(PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: Certificate.PrivateKey(key)), level: .basic)
             let policy = ValidationPolicy(trustAnchors: [try hierarchy.authority(.root).certificate], trustedListIssuers: [citizenCA],
-                                          revocationSource: PublishedCRLs(crls: app.licna.trust.crls(on: app.db)))
+                                          revocationSource: PublishedCRLs(crls: app.licna.trust.crls(on: app.db)), clock: ContinuousClock())
             let report = try #require(try await PDFSignatureValidator(policy: policy).validate(signed).first)
             #expect(report.indication == .totalPassed, "\(report.findings)")
             #expect(report.qualification == .qualified)

@@ -34,10 +34,11 @@ import X509
             }
             let hierarchy = try await trust.authority(on: database).hierarchy()
             let stored = try #require(hierarchy.eSeal).certificate
-            // The installation's published CRLs answer for the e-seal's and the TSA's chains: the timestamp proves
-            // the time only when the TSA certificate's status is known.
+            // The installation's OCSP responder and published CRLs answer for the e-seal's and the TSA's chains: the
+            // timestamp proves the time only when the TSA certificate's status is known from data issued after it.
+            let source = PublishedCRLs(crls: trust.crls(on: database), ocsp: trust.ocsp, database: database)
             let validator = PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [try hierarchy.authority(.root).certificate],
-                                                                           revocationSource: PublishedCRLs(crls: trust.crls(on: database))))
+                                                                           revocationSource: source, clock: ContinuousClock()))
             for pdf in sealed {
                 let reports = try await validator.validate(pdf)
                 #expect(reports.count == 1)
@@ -93,8 +94,16 @@ import X509
 /// The installation's CRLs by the file name their addresses end in (`root.crl`, `institution-0.crl`), without HTTP.
 struct PublishedCRLs: RevocationSource {
     let crls: CRLPublisher
+    /// The installation's OCSP responder, when answers issued after a timestamp are needed (the TSA's and the
+    /// signer's revocation data must be, README "Validation policy"); the published CRLs may be older.
+    var ocsp: OCSPResponderService?
+    var database: (any Database)?
 
-    func ocspResponse(url: String, request: [UInt8]) async -> [UInt8]? { nil }
+    func ocspResponse(url: String, request: [UInt8]) async -> [UInt8]? {
+        guard let ocsp, let database else { return nil }
+        let answer = await ocsp.respond(to: request, client: nil, on: database)
+        return answer.status == .successful ? Array(answer.body.readableBytesView) : nil
+    }
 
     func crl(url: String) async -> [UInt8]? {
         for authority in AuthorityName.allCases {

@@ -2,6 +2,7 @@
 serves: TOTAL-PASSED with that CA as trust anchor, NO_CERTIFICATE_CHAIN_FOUND without it, HASH_FAILURE after one
 changed byte of the signed range. And a PDF Licna signed whose page content pyHanko's incremental writer then
 changed: refused by both."""
+import datetime
 import functools
 import http.server
 import json
@@ -146,3 +147,62 @@ def test_a_pyhanko_signature_after_a_licna_signature_keeps_both_valid(trust, tmp
     reports = json.loads(result.stdout)["signatures"]
     assert [r["indication"] for r in reports] == ["TOTAL-PASSED", "TOTAL-PASSED"], reports
     assert "a signature" in reports[0]["coverage"] and reports[0]["coverage"].endswith("(allowed)"), reports[0]
+
+
+def test_a_pyhanko_b_lt_file_with_licna_validation_data_stays_valid_offline_after_its_ocsp_answers_expire(trust, tmp_path):
+    """pyHanko signs at B-LT with Licna's TSA and embeds Licna's OCSP answers; an hour later (`--at`), past those
+    answers' nextUpdate, the file alone still validates: answers issued at or after the time the timestamp proves
+    count for the signer and the TSA, and the CAs' answers too (README "Validation policy")."""
+    from asn1crypto import ocsp
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    cert, _ = trust.issue("pyhanko-signer", profile="signature")
+    source, signed = tmp_path / "ugovor.pdf", tmp_path / "signed-b-lt.pdf"
+    source.write_bytes(minimal_pdf())
+    process = subprocess.run(["pyhanko", "sign", "addsig", "--field", "Sig1", "--use-pades", "--timestamp-url", trust.url + "/pki/tsa",
+                              "--with-validation-info", "--trust", trust.path("root.pem"), "--trust-replace",
+                              "--other-certs", trust.path("chain.pem"), "pemder", "--no-pass", "--key", trust.path("pyhanko-signer.key"),
+                              "--cert", cert, str(source), str(signed)], capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stdout + process.stderr + trust.log()
+
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    with open(signed, "rb") as handle:
+        dss = PdfFileReader(handle).root["/DSS"]
+        answers = [ocsp.OCSPResponse.load(stream.get_object().data) for stream in dss["/OCSPs"]]
+    assert answers, "pyHanko embedded no OCSP answer"
+    for answer in answers:
+        for single in answer.basic_ocsp_response["tbs_response_data"]["responses"]:
+            assert single["next_update"].native < later, single["next_update"].native
+
+    def verify(*extra, check):
+        arguments = ["verify", str(signed), "--trust", trust.path("root.pem"), "--offline", "--json", *extra]
+        return json.loads(trust.installation.run(*arguments, data=False, check=check).stdout)["signatures"][0]
+
+    now = verify(check=0)
+    assert now["indication"] == "TOTAL-PASSED" and now["format"] == "PAdES-B-LT", now
+    report = verify("--at", later.strftime("%Y-%m-%dT%H:%M:%SZ"), check=0)
+    assert report["indication"] == "TOTAL-PASSED" and report["format"] == "PAdES-B-LT" and report["provenSigningTime"], report
+
+
+def test_an_expired_crl_offline_is_try_later(installation, tmp_path, crl_server):
+    """A B-B file whose DSS carries the signer's CRL (pyHanko, `--with-validation-info`): current now it counts; past
+    its nextUpdate (`--at`, 8 days on; the CRL lives 7), `--offline` cannot replace it: INDETERMINATE/TRY_LATER."""
+    ca = make_ca(tmp_path, crl_server, "third")
+    source, signed = tmp_path / "in.pdf", tmp_path / "signed.pdf"
+    source.write_bytes(minimal_pdf())
+    process = subprocess.run(["pyhanko", "sign", "addsig", "--field", "Sig1", "--use-pades", "--with-validation-info",
+                              "--trust", str(ca / "ca.pem"), "--trust-replace", "pemder", "--no-pass",
+                              "--key", str(ca / "signer.key"), "--cert", str(ca / "signer.pem"), str(source), str(signed)],
+                             capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stdout + process.stderr
+
+    def verify(*extra, check):
+        arguments = ["verify", str(signed), "--trust", str(ca / "ca.pem"), "--offline", "--json", *extra]
+        return json.loads(installation.run(*arguments, data=False, check=check).stdout)["signatures"][0]
+
+    current = verify(check=0)
+    assert current["indication"] == "TOTAL-PASSED" and current["certificateStatus"] == "good", current
+    later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expired = verify("--at", later, check=1)
+    assert expired["indication"] == "INDETERMINATE" and expired["subIndication"] == "TRY_LATER", expired
+    assert any("has expired" in finding and finding.endswith("(validated offline)") for finding in expired["findings"]), expired

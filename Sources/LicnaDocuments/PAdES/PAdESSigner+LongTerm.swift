@@ -57,10 +57,13 @@ extension PAdESSigner {
     static func revocationData(for certificates: [Certificate], source: any RevocationSource) async throws -> (ocsps: [[UInt8]], crls: [[UInt8]]) {
         var ocsps: [[UInt8]] = []
         var crls: [[UInt8]] = []
-        func answers(_ status: RevocationChecker.Status) -> Bool {
-            switch status {
-            case .good, .revoked: return true
-            case .unknown, .unavailable: return false
+        // Any authentic answer for the certificate will do here; the validator judges freshness.
+        func answers(_ embedded: EmbeddedRevocationData, _ subject: Certificate, _ issuer: Certificate) async -> Bool {
+            let checker = RevocationChecker(evidence: RevocationEvidence(embedded), source: nil, now: .distantPast, maximumAge: .infinity,
+                                            budget: ValidationBudget(limits: ValidationLimits(), clock: ContinuousClock()), checksFreshness: false)
+            switch try? await checker.status(RevocationQuery(certificate: subject, issuer: issuer, role: .signer, controlTime: nil)) {
+            case .good?, .revoked?: return true
+            case .unknown?, .unavailable?, nil: return false
             }
         }
         for subject in certificates where !isSelfSigned(subject) {
@@ -68,8 +71,11 @@ extension PAdESSigner {
             let locations = RevocationChecker.locations(of: subject)
             if let issuer, let ocsp = locations.ocsp,
                let certID = try? OCSPCertID(hashAlgorithm: .sha1, issuer: issuer, serialNumber: subject.serialNumber),
-               let request = try? OCSPRequest.encode(certIDs: [certID]), let response = await source.ocspResponse(url: ocsp, request: request),
-               answers(await RevocationChecker(embedded: EmbeddedRevocationData(ocspResponses: [response]), source: nil).status(of: subject, issuer: issuer)) {
+               // With a nonce: the responder signs a new answer, issued after the signature timestamp, which is what
+               // the validator needs to count it for the signer once the answer's nextUpdate has passed.
+               let request = try? OCSPRequest.encode(certIDs: [certID], nonce: RevocationChecker.nonce()),
+               let response = await source.ocspResponse(url: ocsp, request: request),
+               await answers(EmbeddedRevocationData(ocspResponses: [response]), subject, issuer) {
                 if !ocsps.contains(response) { ocsps.append(response) }
                 continue
             }
@@ -77,7 +83,7 @@ extension PAdESSigner {
             for url in locations.crls {
                 guard let crl = await source.crl(url: url) else { continue }
                 if let issuer {
-                    answered = answers(await RevocationChecker(embedded: EmbeddedRevocationData(crls: [crl]), source: nil).status(of: subject, issuer: issuer))
+                    answered = await answers(EmbeddedRevocationData(crls: [crl]), subject, issuer)
                 } else {
                     answered = (try? CertificateRevocationList(derEncoded: crl))?.issuer == subject.issuer
                 }

@@ -16,30 +16,48 @@ public struct PDFSignatureValidator: Sendable {
         self.policy = policy
     }
 
+    /// The reports of every signature (not document timestamps), each carrying the counters of the whole
+    /// validation. A limit of `policy.limits` reached makes the signature being judged and those after it
+    /// INDETERMINATE with a note naming it (signatures judged before keep their result); reached while the file
+    /// itself is being opened, it is thrown as a `SigningError`.
     public func validate(_ bytes: [UInt8]) async throws -> [SignatureValidationReport] {
+        let budget = policy.makeBudget()
+        var options = PDFFile.Options()
+        options.decodingBudget = budget
         let file: PDFFile
-        do { file = try PDFFile(bytes: bytes) } catch let error as PDFError {
+        do { file = try PDFFile(bytes: bytes, options: options) } catch let error as PDFError {
             throw SigningError(.unsupportedDocument, "the file is not a PDF that can be validated: \(error)")
+        } catch let limit as ValidationLimitExceeded {
+            throw SigningError(.unsupportedDocument, "the file cannot be validated: \(limit.finding)")
         }
         guard !file.isEncrypted else {
             throw SigningError(.unsupportedDocument, "encrypted PDFs cannot be validated; remove the password first")
         }
-        var embedded = EmbeddedRevocationData()
-        if let dss = try? file.documentSecurityStore() {
-            embedded.ocspResponses = dss.ocspResponses
-            embedded.crls = dss.crls
-            embedded.certificates = dss.certificates.compactMap { try? Certificate(derEncoded: $0) }
+        let signatures: [PDFSignature]
+        do { signatures = try file.signatures() } catch let limit as ValidationLimitExceeded {
+            throw SigningError(.unsupportedDocument, "the file cannot be validated: \(limit.finding)")
         }
-        var reports: [SignatureValidationReport] = []
-        let signatures = try file.signatures()
         // Each signature's analysis reopens its revision: bounded, so that an upload full of signature dictionaries
         // cannot pin a server.
         guard signatures.count <= Self.maximumSignatures else {
             throw SigningError(.unsupportedDocument, "the file holds \(signatures.count) signatures; at most \(Self.maximumSignatures) are validated")
         }
+        // The DSS: counted, each stream decoded once, parsed once for every signature.
+        var embedded = EmbeddedRevocationData()
+        var stopped: ValidationLimitExceeded?
+        if signatures.contains(where: { !$0.isDocumentTimestamp }) {
+            do { embedded = try EmbeddedRevocationData(documentSecurityStoreOf: file, budget: budget) } catch let limit as ValidationLimitExceeded {
+                stopped = limit
+            }
+        }
+        let evidence = RevocationEvidence(embedded)
+        var reports: [SignatureValidationReport] = []
         for signature in signatures where !signature.isDocumentTimestamp {
             var report: SignatureValidationReport
-            if let problem = signature.problem {
+            if let limit = stopped ?? budget.limitReached {
+                report = SignatureValidationReport(indication: .indeterminate)
+                report.findings.append(limit.finding)
+            } else if let problem = signature.problem {
                 report = SignatureValidationReport(indication: .totalFailed, subIndication: .formatFailure)
                 report.findings.append("the signature dictionary is malformed: \(problem.detail)")
             } else if !["adbe.pkcs7.detached", "ETSI.CAdES.detached"].contains(signature.subFilter ?? "") {
@@ -48,12 +66,20 @@ public struct PDFSignatureValidator: Sendable {
             } else {
                 report = await CMSSignatureValidator(policy: policy).validate(
                     contentInfoDER: signature.contents, content: .bytes(signature.signedBytes(in: file)),
-                    embedded: embedded, claimedSigningTime: signature.signingTime,
-                    format: signature.subFilter == "ETSI.CAdES.detached" ? "PAdES" : "PDF (PKCS #7)")
+                    evidence: evidence, certificates: embedded.certificates, claimedSigningTime: signature.signingTime,
+                    format: signature.subFilter == "ETSI.CAdES.detached" ? "PAdES" : "PDF (PKCS #7)", budget: budget)
             }
             let coverage = coverage(of: signature, in: file)
             report.coverage = coverage.text
-            if !coverage.disallowed.isEmpty, let end = signature.byteRange?.end {
+            if let limit = budget.limitReached {
+                // Stopped during this signature (or before it): what was not examined cannot pass or fail it.
+                if !report.findings.contains(limit.finding) {
+                    report.indication = .indeterminate
+                    report.subIndication = nil
+                    report.qualification = .notAdvanced
+                    report.findings.append(limit.finding)
+                }
+            } else if !coverage.disallowed.isEmpty, let end = signature.byteRange?.end {
                 // The signed revision is intact but the document shown is not what was signed (ETSI EN 319 102-1
                 // §5.2.2 format checking; EU DSS reports such modifications as a FORMAT_FAILURE): no pass.
                 if report.indication != .totalFailed {
@@ -72,6 +98,8 @@ public struct PDFSignatureValidator: Sendable {
             }
             reports.append(report)
         }
+        let counters = budget.counters
+        for index in reports.indices { reports[index].validationCounters = counters }
         return reports
     }
 

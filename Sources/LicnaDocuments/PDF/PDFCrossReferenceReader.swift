@@ -91,7 +91,7 @@ struct PDFCrossReferenceReader {
         guard index.count % 2 == 0 else {
             throw PDFError(.invalidCrossReference, "a cross-reference stream has a bad /Index", at: offset)
         }
-        let data = try stream.decodedData(maximumSize: options.maximumDecodedStreamSize)
+        let data = try stream.decodedData(options: options)
         let rowWidth = widths[0] + widths[1] + widths[2]
         var entries: [Int: PDFCrossReferenceEntry] = [:]
         var row = 0

@@ -36,7 +36,7 @@ extension PDFFile {
                 if location.offset > (xrefTrailer?.offset ?? -1) { xrefTrailer = (location.offset, dictionary) }
             case "ObjStm":
                 guard case .stream(let stream) = parsed.object,
-                    let data = try? stream.decodedData(maximumSize: options.maximumDecodedStreamSize),
+                    let data = try? stream.decodedData(options: options),
                     let contents = try? PDFObjectStream(number: number, stream: stream, data: data, options: options)
                 else { continue }
                 for (index, item) in contents.directory.enumerated() where entries[item.number] == nil {

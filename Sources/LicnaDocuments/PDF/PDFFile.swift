@@ -21,6 +21,10 @@ public final class PDFFile: @unchecked Sendable {
         public var maximumCrossReferenceSections = 1_024
         /// How many indirect objects one resolution may pass through (references to references, object streams).
         public var maximumResolutionDepth = 32
+        /// The budget of a validation: every stream the reader decodes (cross-reference and object streams, and
+        /// streams asked for through `decodedData(of:)`) is charged to it, and decoding stops when it runs out
+        /// (`ValidationLimitExceeded`). nil: only the per-stream limit applies.
+        public var decodingBudget: ValidationBudget?
 
         public init() {}
     }
@@ -181,16 +185,22 @@ public final class PDFFile: @unchecked Sendable {
     }
 
     /// A stream's decoded data (§7.4), with its /Filter and /DecodeParms resolved, up to
-    /// `options.maximumDecodedStreamSize`.
+    /// `options.maximumDecodedStreamSize` and within `options.decodingBudget`.
     public func decodedData(of stream: PDFStream) throws -> [UInt8] {
+        try decodedData(of: stream, shared: false)
+    }
+
+    /// `decodedData(of:)`; with `shared`, decoded once per validation across the revisions of the file
+    /// (`PDFStreamDecoder.decode(_:filters:parameters:shared:)`).
+    func decodedData(of stream: PDFStream, shared: Bool) throws -> [UInt8] {
         if stream.dictionary["F"] != nil {
             throw PDFError(.unsupportedFilter, "a stream whose data is in an external file (/F)")
         }
         let filters = try resolve(stream.dictionary["Filter"] ?? .null)
         var parameters = try resolve(stream.dictionary["DecodeParms"] ?? .null)
         if case .array(let items) = parameters { parameters = .array(try items.map { try resolve($0) }) }
-        return try PDFStreamDecoder(maximumSize: options.maximumDecodedStreamSize)
-            .decode(stream.encodedBytes, filters: filters, parameters: parameters)
+        return try PDFStreamDecoder(maximumSize: options.maximumDecodedStreamSize, budget: options.decodingBudget)
+            .decode(stream.encodedBytes, filters: filters, parameters: parameters, shared: shared)
     }
 
     /// The bytes an object stored directly in the file occupies, from `N G obj` to past `endobj`, once loaded.
@@ -255,7 +265,7 @@ public final class PDFFile: @unchecked Sendable {
             throw PDFError(.invalidStructure, "object \(number) is named as an object stream but is not a stream")
         }
         let contents = try PDFObjectStream(
-            number: number, stream: stream, data: try decodedData(of: stream), options: options)
+            number: number, stream: stream, data: try decodedData(of: stream, shared: true), options: options)
         lock.withLock { objectStreamCache[number] = contents }
         return contents
     }

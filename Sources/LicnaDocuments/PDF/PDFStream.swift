@@ -25,4 +25,11 @@ public struct PDFStream: Hashable, Sendable {
         try PDFStreamDecoder(maximumSize: maximumSize).decode(
             encodedBytes, filters: dictionary["Filter"] ?? .null, parameters: dictionary["DecodeParms"] ?? .null)
     }
+
+    /// The decoded data of a structural stream (cross-reference, object stream) within the reader's limits: the
+    /// per-stream size and the validation's budget, decoded once per validation however many revisions read it.
+    func decodedData(options: PDFFile.Options) throws -> [UInt8] {
+        try PDFStreamDecoder(maximumSize: options.maximumDecodedStreamSize, budget: options.decodingBudget).decode(
+            encodedBytes, filters: dictionary["Filter"] ?? .null, parameters: dictionary["DecodeParms"] ?? .null, shared: true)
+    }
 }

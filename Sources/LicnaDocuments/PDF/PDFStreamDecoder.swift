@@ -1,15 +1,50 @@
 /// Applies a stream's /Filter chain (ISO 32000-1 §7.4) with its /DecodeParms, refusing output beyond a size limit so
-/// that a small compressed stream cannot expand into gigabytes (a zip bomb).
+/// that a small compressed stream cannot expand into gigabytes (a zip bomb). With a validation's budget, every
+/// filter's output is also limited to what remains of it, and the result is charged to it: many streams that are
+/// each under the size limit cannot add up to gigabytes either.
 ///
 /// Implemented: FlateDecode (§7.4.4, with the PNG and TIFF predictors of Table 8), ASCIIHexDecode (§7.4.2),
 /// ASCII85Decode (§7.4.3) and RunLengthDecode (§7.4.5). Image-only filters (DCT, JPX, CCITT, JBIG2) and LZW are not
 /// needed to find or validate signatures and give `PDFError.Code.unsupportedFilter`.
 struct PDFStreamDecoder {
     let maximumSize: Int
+    var budget: ValidationBudget?
+
+    init(maximumSize: Int, budget: ValidationBudget? = nil) {
+        self.budget = budget
+        // Nothing decodes beyond what the budget has left: reaching the limit exactly is allowed, passing it is not.
+        self.maximumSize = budget.map { min(maximumSize, $0.remainingDecodedBytes) } ?? maximumSize
+        perStreamLimit = maximumSize
+    }
+
+    private let perStreamLimit: Int
+
+    /// `decode`, charged to the budget: a stream cut short by the budget (not by the per-stream limit) reports the
+    /// budget's limit. With `shared`, the result is kept in the budget for the rest of the validation, so that the
+    /// same bytes of the file decoded again — an object stream or cross-reference stream read once for the file and
+    /// again for each signed revision — are decoded (and charged) once.
+    func decode(_ data: ArraySlice<UInt8>, filters: PDFObject, parameters: PDFObject, shared: Bool = false) throws -> [UInt8] {
+        guard let budget else { return try decodeChain(data, filters: filters, parameters: parameters) }
+        try budget.checkTime()
+        let key = ValidationBudget.StreamKey(start: data.startIndex, count: data.count, filters: filters, parameters: parameters)
+        if shared, let known = budget.decodedStream(key) { return known }
+        let output: [UInt8]
+        do {
+            output = try decodeChain(data, filters: filters, parameters: parameters)
+        } catch let error as PDFError where error.code == .limitExceeded {
+            // Cut short by the budget: the budget's limit; by the per-stream limit: the work done still counts.
+            if maximumSize < perStreamLimit { throw budget.decodedBytesExhausted() }
+            try budget.chargeDecodedBytes(maximumSize)
+            throw error
+        }
+        try budget.chargeDecodedBytes(output.count)
+        if shared { budget.keep(output, for: key) }
+        return output
+    }
 
     /// Decodes `data`. `filters` is a name, an array of names or null; `parameters` a dictionary, an array of
     /// dictionaries (or nulls) or null — all already resolved.
-    func decode(_ data: ArraySlice<UInt8>, filters: PDFObject, parameters: PDFObject) throws -> [UInt8] {
+    private func decodeChain(_ data: ArraySlice<UInt8>, filters: PDFObject, parameters: PDFObject) throws -> [UInt8] {
         let filterNames: [String]
         switch filters {
         case .null: return try checked(Array(data))

@@ -9,38 +9,85 @@ import SwiftASN1
 /// certificate in the chain, and the qualification.
 public struct CMSSignatureValidator: Sendable {
     public var policy: ValidationPolicy
+    /// The most DER elements a signature's CMS may have (a signature with a chain, a timestamp and its chain has a
+    /// few hundred).
+    public static let maximumElements = 100_000
 
     public init(policy: ValidationPolicy) {
         self.policy = policy
     }
 
+    /// Validates one signature with a budget of its own (`policy.limits`); the report carries the counters.
     public func validate(contentInfoDER: [UInt8], content: CMSSignedDataVerifier.DetachedContent,
                          embedded: EmbeddedRevocationData = .init(), claimedSigningTime: Date? = nil,
                          format: String) async -> SignatureValidationReport {
-        // 1. Format and cryptography (EN 319 102-1 §5.2.7, §5.2.8).
+        let budget = policy.makeBudget()
+        var report = await validate(contentInfoDER: contentInfoDER, content: content, evidence: RevocationEvidence(embedded),
+                                    certificates: embedded.certificates, claimedSigningTime: claimedSigningTime, format: format,
+                                    budget: budget)
+        report.validationCounters = budget.counters
+        return report
+    }
+
+    /// Validates one signature of a document whose revocation data (`evidence`, parsed once) and work (`budget`)
+    /// its signatures share. A limit reached gives INDETERMINATE with a note naming it.
+    func validate(contentInfoDER: [UInt8], content: CMSSignedDataVerifier.DetachedContent, evidence: RevocationEvidence,
+                  certificates: [Certificate], claimedSigningTime: Date?, format: String,
+                  budget: ValidationBudget) async -> SignatureValidationReport {
+        var report = SignatureValidationReport(indication: .indeterminate)
+        do {
+            try await evaluate(into: &report, contentInfoDER: contentInfoDER, content: content, evidence: evidence,
+                               certificates: certificates, claimedSigningTime: claimedSigningTime, format: format, budget: budget)
+        } catch let limit as ValidationLimitExceeded {
+            report.indication = .indeterminate
+            report.subIndication = nil
+            report.qualification = .notAdvanced
+            report.findings.append(limit.finding)
+        } catch {
+            report = failed(.indeterminate, .formatFailure, "the validation failed: \(error)")
+        }
+        return report
+    }
+
+    private func evaluate(into report: inout SignatureValidationReport, contentInfoDER: [UInt8], content: CMSSignedDataVerifier.DetachedContent,
+                          evidence: RevocationEvidence, certificates: [Certificate], claimedSigningTime: Date?, format: String,
+                          budget: ValidationBudget) async throws {
+        // 1. Format and cryptography (EN 319 102-1 §5.2.7, §5.2.8). A CMS structure of more elements than any real
+        // signature (with its certificates and timestamp) has is refused before the parser builds them all.
+        guard DERElementCounter.count(contentInfoDER, limit: Self.maximumElements) != nil else {
+            report = failed(.totalFailed, .formatFailure,
+                            "the signature is not a CMS SignedData of at most \(Self.maximumElements) DER elements")
+            return
+        }
         let signedData: CMSSignedData
         do { signedData = try CMSSignedData(contentInfoDER: contentInfoDER) } catch {
-            return failed(.totalFailed, .formatFailure, "the signature is not a CMS SignedData: \(error)")
+            report = failed(.totalFailed, .formatFailure, "the signature is not a CMS SignedData: \(error)")
+            return
         }
         let verified: CMSVerifiedSigner
         do {
-            let result = try CMSSignedDataVerifier(additionalCertificates: embedded.certificates).verify(signedData, detachedContent: content)
+            try budget.chargeVerification()
+            let result = try CMSSignedDataVerifier(additionalCertificates: certificates).verify(signedData, detachedContent: content)
             guard result.signers.count == 1, let signer = result.signers.first else {
-                return failed(.totalFailed, .formatFailure, "the signature must have exactly one signer")
+                report = failed(.totalFailed, .formatFailure, "the signature must have exactly one signer")
+                return
             }
             verified = signer
         } catch let error as PKIError {
             switch error.code {
-            case .signerNotFound: return failed(.indeterminate, .noSigningCertificateFound, "the signer's certificate is not in the signature")
-            case .digestMismatch: return failed(.totalFailed, .hashFailure, "the signed data has changed since it was signed")
-            case .badSignature: return failed(.totalFailed, .signatureCryptoFailure, "the signature value does not verify with the signer's key")
-            default: return failed(.totalFailed, .formatFailure, "the signature is malformed: \(error.detail)")
+            case .signerNotFound: report = failed(.indeterminate, .noSigningCertificateFound, "the signer's certificate is not in the signature")
+            case .digestMismatch: report = failed(.totalFailed, .hashFailure, "the signed data has changed since it was signed")
+            case .badSignature: report = failed(.totalFailed, .signatureCryptoFailure, "the signature value does not verify with the signer's key")
+            default: report = failed(.totalFailed, .formatFailure, "the signature is malformed: \(error.detail)")
             }
+            return
+        } catch let limit as ValidationLimitExceeded {
+            throw limit
         } catch {
-            return failed(.totalFailed, .formatFailure, "the signature is malformed: \(error)")
+            report = failed(.totalFailed, .formatFailure, "the signature is malformed: \(error)")
+            return
         }
         let signer = verified.certificate
-        var report = SignatureValidationReport(indication: .indeterminate)
         report.signerName = Self.attribute(.NameAttributes.commonName, of: signer)
         report.signerIdentifier = Self.attribute(.NameAttributes.serialNumber, of: signer)
         report.signerCertificateSerial = signer.serialNumber.hex
@@ -53,16 +100,20 @@ public struct CMSSignatureValidator: Sendable {
         }
 
         // 2. The signature timestamp proves the time (EN 319 102-1 §5.4) when its TSA certificate chains to a trust
-        // anchor and neither it nor a CA above it is revoked; revocation data comes from where the signer's does.
-        // A timestamp that fails either proves nothing: the signature is judged without proof of existence.
-        let pool = signedData.certificates + embedded.certificates
-        let checker = RevocationChecker(embedded: embedded, source: policy.revocationSource)
+        // anchor and neither it nor a CA above it is revoked; revocation data comes from where the signer's does and
+        // must be fresh for the timestamp's genTime (the TSA's control time). A timestamp that fails either proves
+        // nothing: the signature is judged without proof of existence.
+        let pool = signedData.certificates + certificates
+        let checker = RevocationChecker(evidence: evidence, source: policy.revocationSource, now: policy.now,
+                                        maximumAge: policy.maximumRevocationAge, tolerance: policy.revocationTimeTolerance, budget: budget)
         if let token = Self.signatureTimestamp(in: verified.signerInfo) {
             do {
+                try budget.chargeVerification()
                 let stamp = try TimeStampToken(tokenDER: token).verify(digest: verified.digestAlgorithm.hash(verified.signerInfo.signature),
                                                                         algorithm: verified.digestAlgorithm, additionalCertificates: pool)
-                if let tsaPath = await chain(for: stamp.tsaCertificate, at: stamp.genTime, pool: pool + stamp.cms.certificates, usage: .timeStamping) {
-                    if let problem = await revocationProblem(of: tsaPath, checker: checker) {
+                if let tsaPath = try await chain(for: stamp.tsaCertificate, at: stamp.genTime, pool: pool + stamp.cms.certificates,
+                                                 usage: .timeStamping, budget: budget) {
+                    if let problem = try await revocationProblem(of: tsaPath, at: stamp.genTime, checker: checker) {
                         report.findings.append("\(problem); the signature timestamp's time is not taken as proof")
                     } else {
                         report.provenSigningTime = stamp.genTime
@@ -71,36 +122,43 @@ public struct CMSSignatureValidator: Sendable {
                 } else {
                     report.findings.append("the signature timestamp's authority does not chain to a trust anchor; its time is not taken as proof")
                 }
+            } catch let limit as ValidationLimitExceeded {
+                throw limit
             } catch {
                 report.findings.append("the signature timestamp does not verify: \(error)")
             }
         }
-        if !embedded.ocspResponses.isEmpty || !embedded.crls.isEmpty, level == "B-T" { level = "B-LT" }
+        if !evidence.ocspResponses.isEmpty || !evidence.crls.isEmpty, level == "B-T" { level = "B-LT" }
         report.format = "\(format)-\(level)"
 
         // 3. Validity and the chain (EN 319 102-1 §5.2.6, X.509 validation).
         if let claimed = report.claimedSigningTime ?? report.provenSigningTime, claimed < signer.notValidBefore {
-            return finish(report, .totalFailed, .notYetValid, "the certificate was not yet valid when the signature was made")
+            report = finish(report, .totalFailed, .notYetValid, "the certificate was not yet valid when the signature was made")
+            return
         }
-        let time = report.provenSigningTime ?? policy.now
-        var path = await chain(for: signer, at: policy.now, pool: pool)
+        var path = try await chain(for: signer, at: policy.now, pool: pool, budget: budget)
         if path == nil, let proven = report.provenSigningTime {
-            path = await chain(for: signer, at: proven, pool: pool)
+            path = try await chain(for: signer, at: proven, pool: pool, budget: budget)
         }
         guard let path else {
             if policy.now > signer.notValidAfter, report.provenSigningTime == nil,
-               await chain(for: signer, at: signer.notValidBefore + (signer.notValidAfter.timeIntervalSince(signer.notValidBefore)) / 2, pool: pool) != nil {
-                return finish(report, .indeterminate, .outOfBoundsNoPOE, "the certificate has expired and no timestamp proves the signature was made before")
+               try await chain(for: signer, at: signer.notValidBefore + (signer.notValidAfter.timeIntervalSince(signer.notValidBefore)) / 2,
+                               pool: pool, budget: budget) != nil {
+                report = finish(report, .indeterminate, .outOfBoundsNoPOE, "the certificate has expired and no timestamp proves the signature was made before")
+                return
             }
-            return finish(report, .indeterminate, .noCertificateChainFound, "the certificate does not chain to a trusted root")
+            report = finish(report, .indeterminate, .noCertificateChainFound, "the certificate does not chain to a trusted root")
+            return
         }
 
-        // 4. Revocation of every certificate below the anchor (EN 319 102-1 §5.2.6.4; the policy: no data, no pass).
+        // 4. Revocation of every certificate below the anchor (EN 319 102-1 §5.2.6.4; the policy: no usable data, no
+        // pass). The control time is the time the timestamp proves; without one, the data must be current now.
         for index in 0..<(path.count - 1) {
             let certificate = path[index]
-            let issuer = path[index + 1]
             let whose = index == 0 ? "the signer's certificate" : "the CA certificate \(Self.attribute(.NameAttributes.commonName, of: certificate) ?? "")"
-            switch await checker.status(of: certificate, issuer: issuer) {
+            let query = RevocationQuery(certificate: certificate, issuer: path[index + 1], role: index == 0 ? .signer : .certificationAuthority,
+                                        controlTime: report.provenSigningTime)
+            switch try await checker.status(query) {
             case .good:
                 if index == 0 { report.certificateStatus = "good" }
             case .revoked(let revokedAt, let reason):
@@ -109,42 +167,50 @@ public struct CMSSignatureValidator: Sendable {
                 }
                 if let proven = report.provenSigningTime {
                     if revokedAt <= proven {
-                        return finish(report, .totalFailed, .revoked, "\(whose) was revoked before the time the timestamp proves")
+                        report = finish(report, .totalFailed, .revoked, "\(whose) was revoked before the time the timestamp proves")
+                        return
                     }
                 } else {
-                    return finish(report, .indeterminate, .revokedNoPOE, "\(whose) is revoked and no timestamp proves the signature was made before")
+                    report = finish(report, .indeterminate, .revokedNoPOE, "\(whose) is revoked and no timestamp proves the signature was made before")
+                    return
                 }
             case .unknown:
                 if index == 0 { report.certificateStatus = "unknown" }
-                return finish(report, .indeterminate, .tryLater, "the revocation service does not know \(whose)")
-            case .unavailable:
+                report = finish(report, .indeterminate, .tryLater, "the revocation service does not know \(whose)")
+                return
+            case .unavailable(let gap):
                 if index == 0 { report.certificateStatus = "no revocation data" }
-                let hint = policy.revocationSource == nil ? " (validated offline)" : ""
-                return finish(report, .indeterminate, .tryLater, "no revocation data for \(whose)\(hint)")
+                report = finish(report, .indeterminate, .tryLater, "no revocation data for \(whose)" + describe(gap))
+                return
             }
         }
-        _ = time
 
         // 5. Passed: the qualification (EN 319 412-5 QCStatements, the configured trusted list).
         report.indication = .totalPassed
         report.qualification = qualification(of: signer, issuer: path.count > 1 ? path[1] : nil)
-        return report
+    }
+
+    /// ": why" for a revocation gap, and " (validated offline)" when nothing could be fetched.
+    private func describe(_ gap: RevocationGap) -> String {
+        (gap.explanation.map { ": \($0)" } ?? "") + (policy.revocationSource == nil ? " (validated offline)" : "")
     }
 
     /// Why the timestamp authority's chain (TSA certificate first) cannot be relied on, or nil when every
-    /// certificate below the anchor has revocation data that says good. A TSA certificate revoked at any time is not
-    /// relied on: nothing proves the token was made before the revocation.
-    private func revocationProblem(of path: [Certificate], checker: RevocationChecker) async -> String? {
+    /// certificate below the anchor has revocation data that says good, fresh for the timestamp's time
+    /// (`genTime`). A TSA certificate revoked at any time is not relied on: nothing proves the token was made
+    /// before the revocation.
+    private func revocationProblem(of path: [Certificate], at genTime: Date, checker: RevocationChecker) async throws -> String? {
         for index in 0..<max(path.count - 1, 0) {
             let whose = index == 0 ? "the timestamp authority's certificate"
                 : "the CA certificate \(Self.attribute(.NameAttributes.commonName, of: path[index]) ?? "") above the timestamp authority"
-            switch await checker.status(of: path[index], issuer: path[index + 1]) {
+            let query = RevocationQuery(certificate: path[index], issuer: path[index + 1],
+                                        role: index == 0 ? .timestampAuthority : .certificationAuthority, controlTime: genTime)
+            switch try await checker.status(query) {
             case .good: continue
             case .revoked(let revokedAt, let reason):
                 return "\(whose) was revoked on \(ISO8601DateFormatter().string(from: revokedAt))" + (reason.map { " (\($0))" } ?? "")
             case .unknown: return "the revocation service does not know \(whose)"
-            case .unavailable:
-                return "no revocation data for \(whose)" + (policy.revocationSource == nil ? " (validated offline)" : "")
+            case .unavailable(let gap): return "no revocation data for \(whose)" + describe(gap)
             }
         }
         return nil
@@ -157,15 +223,19 @@ public struct CMSSignatureValidator: Sendable {
         return listed && statements.keyOnQSCD ? .qualified : .advancedWithQualifiedCertificate
     }
 
-    /// A chain from `leaf` to a trust anchor valid at `time`, leaf first, or nil.
-    private func chain(for leaf: Certificate, at time: Date, pool: [Certificate],
-                       usage: ExtendedKeyUsage.Usage? = nil) async -> [Certificate]? {
+    /// A chain from `leaf` to a trust anchor valid at `time`, leaf first, or nil. Charged to the budget: one
+    /// verification for the attempt and one for each further link of the chain found.
+    private func chain(for leaf: Certificate, at time: Date, pool: [Certificate], usage: ExtendedKeyUsage.Usage? = nil,
+                       budget: ValidationBudget) async throws -> [Certificate]? {
+        try budget.chargeVerification()
         var verifier = Verifier(rootCertificates: CertificateStore(policy.trustAnchors)) {
             RFC5280Policy(fixedExpiryValidationTime: time)
             ExtendedKeyUsagePolicy(required: usage)
         }
         switch await verifier.validate(leaf: leaf, intermediates: CertificateStore(pool)) {
-        case .validCertificate(let chain): return Array(chain)
+        case .validCertificate(let chain):
+            for _ in 1..<max(chain.count - 1, 1) { try budget.chargeVerification() }
+            return Array(chain)
         case .couldNotValidate: return nil
         }
     }

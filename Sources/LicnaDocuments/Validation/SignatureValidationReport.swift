@@ -28,6 +28,8 @@ public struct SignatureValidationReport: Codable, Sendable {
     /// Exactly what was signed, so that anyone can check it is the document they hold: for a PDF, the revision
     /// the signature's /ByteRange ends with (ISO 32000-1 §12.8.1); for a detached signature, the signed file.
     public var signedContent: SignedContent?
+    /// The work the validation did for the whole document (`ValidationLimits`), and the limit that stopped it.
+    public var validationCounters: ValidationCounters?
 
     /// The bytes a signature covers, identified by length and SHA-256.
     public struct SignedContent: Codable, Sendable, Hashable {

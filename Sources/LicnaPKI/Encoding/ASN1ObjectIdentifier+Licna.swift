@@ -38,6 +38,10 @@ extension ASN1ObjectIdentifier {
         public static let certificatePolicies: ASN1ObjectIdentifier = [2, 5, 29, 32]
         public static let cRLNumber: ASN1ObjectIdentifier = [2, 5, 29, 20]
         public static let issuingDistributionPoint: ASN1ObjectIdentifier = [2, 5, 29, 28]
+        /// RFC 5280 §5.2.4: a delta CRL names the complete CRL it updates; it is not complete itself.
+        public static let deltaCRLIndicator: ASN1ObjectIdentifier = [2, 5, 29, 27]
+        /// RFC 5280 §5.2.6: where the delta CRLs of a complete CRL are found.
+        public static let freshestCRL: ASN1ObjectIdentifier = [2, 5, 29, 46]
         public static let reasonCode: ASN1ObjectIdentifier = [2, 5, 29, 21]
         public static let invalidityDate: ASN1ObjectIdentifier = [2, 5, 29, 24]
         public static let authorityKeyIdentifier: ASN1ObjectIdentifier = [2, 5, 29, 35]

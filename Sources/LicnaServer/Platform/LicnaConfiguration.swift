@@ -1,5 +1,6 @@
 import Foundation
 import LicnaCore
+import LicnaDocuments
 
 /// Everything the server and the operator's commands are configured with, read once and typed.
 public struct LicnaConfiguration: Sendable {
@@ -24,6 +25,9 @@ public struct LicnaConfiguration: Sendable {
     public var trustedProxies: [IPNetwork] = []
     /// How often the server writes a signed, timestamped audit checkpoint (`licna audit checkpoint`); nil: never.
     public var auditCheckpointInterval: TimeInterval? = 3_600
+    /// What one signature validation (`/verify`, `POST /api/signatures/validate`) may cost
+    /// (`licna serve --validation-max-decoded-mib`).
+    public var validationLimits = ValidationLimits()
 
     public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",
                 isDevelopment: Bool = false, adminToken: String? = nil, poolReserve: Int = 10_000,

@@ -112,8 +112,12 @@ struct SignatureController: RouteCollection {
         var hosts: Set<String> = []
         if let address = try? await authority.publicURL(), let host = URL(string: address)?.host { hosts.insert(host.lowercased()) }
         if let host = URL(string: request.application.licna.configuration.publicURL)?.host { hosts.insert(host.lowercased()) }
+        // A hostile upload ends in a report whose note names the limit it reached (`ValidationLimits`), never in an
+        // exhausted server.
+        let configuration = request.application.licna.configuration
         let policy = ValidationPolicy(trustAnchors: anchors, trustedListIssuers: listed,
-                                      revocationSource: HTTPRevocationSource(allowedHosts: hosts, timeout: 5, maximumSize: 2 * 1024 * 1024))
+                                      revocationSource: HTTPRevocationSource(allowedHosts: hosts, timeout: 5, maximumSize: 2 * 1024 * 1024),
+                                      now: configuration.clock.now, clock: ContinuousClock(), limits: configuration.validationLimits)
         if file.starts(with: Array("%PDF".utf8)) {
             do {
                 return try await PDFSignatureValidator(policy: policy).validate(file)
