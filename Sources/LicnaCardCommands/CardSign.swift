@@ -71,10 +71,7 @@ public struct CardSign: AsyncParsableCommand {
         // The card's certificate must chain to the pinned root through what the server sent: a server that is not
         // the card's own is refused before a signature is made.
         if let serverRoot {
-            let chains = intermediates.contains { ca in
-                ca.subject == certificate.issuer && ca.publicKey.isValidSignature(certificate.signature, for: certificate)
-                    && ca.issuer == serverRoot.subject && serverRoot.publicKey.isValidSignature(ca.signature, for: ca)
-            }
+            let chains = intermediates.contains { certificate.isIssued(by: $0) && $0.isIssued(by: serverRoot) }
             guard chains else { throw explained(Exit.failed, "cli.sign.foreign-server", ["server": server ?? ""]) }
         }
         let signature: [UInt8]

@@ -54,6 +54,19 @@ public struct ServerTrustAnchor: Sendable {
         guard scheme == "https" || pinnedSHA256 != nil else {
             throw explained(Exit.usage, "cli.server.root-unpinned", ["url": server])
         }
+        let (root, der) = try await Self.fetchRoot(of: base)
+        if let pinnedSHA256 {
+            let actual = Array(SHA256.hash(data: der))
+            guard actual == pinnedSHA256 else {
+                throw explained(Exit.failed, "cli.server.root-mismatch", ["url": base.appendingPathComponent("pki/ca/root.cer").absoluteString,
+                                                                         "actual": actual.map { String(format: "%02x", $0) }.joined()])
+            }
+        }
+        return root
+    }
+
+    /// `/pki/ca/root.cer` of a server, as sent (at most 64 KB, 30 s), trusted for nothing yet.
+    public static func fetchRoot(of base: URL) async throws -> (certificate: Certificate, der: [UInt8]) {
         let url = base.appendingPathComponent("pki/ca/root.cer")
         var request = URLRequest(url: url)
         request.timeoutInterval = 30
@@ -61,13 +74,6 @@ public struct ServerTrustAnchor: Sendable {
               data.count <= 64 * 1024, let root = try? Certificate(derEncoded: Array(data)) else {
             throw explained(Exit.failed, "cli.verify.root-unreachable", ["url": url.absoluteString])
         }
-        if let pinnedSHA256 {
-            let actual = Array(SHA256.hash(data: data))
-            guard actual == pinnedSHA256 else {
-                throw explained(Exit.failed, "cli.server.root-mismatch", ["url": url.absoluteString,
-                                                                         "actual": actual.map { String(format: "%02x", $0) }.joined()])
-            }
-        }
-        return root
+        return (root, Array(data))
     }
 }

@@ -86,15 +86,12 @@ struct Card: AsyncParsableCommand {
                 try storage.rejectServer()
                 result = try await withInstallation(storage, trust: TrustConfiguration(acceptsDevelopmentCards: dev)) { app in
                     try await caOperation {
-                        let service = app.licna.trust.authority(on: app.db)
-                        // Known PINs under a real CA would make its certificates worthless (issue 10, item 10).
-                        guard try await service.isDevelopmentHierarchy() else { throw explained(Exit.usage, "cli.card.test-identity-real-ca") }
-                        let authority = InstallationCardAuthority(service: service)
+                        // `run` checked that this is a development hierarchy before the card was made.
+                        let authority = InstallationCardAuthority(service: app.licna.trust.authority(on: app.db))
                         return try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
                     }
                 }
             } else if let server = try serverAuthority() {
-                try await Self.requireDevelopmentServer(server.server)
                 do {
                     result = try await personalizer.personalize(holder, secrets: secrets, authority: server, progress: progress)
                 } catch let failure as ServerCardAuthority.Failure {
@@ -114,18 +111,7 @@ struct Card: AsyncParsableCommand {
 
         /// Refuses a server whose root does not name a development hierarchy: its CA must not certify known PINs.
         static func requireDevelopmentServer(_ server: URL) async throws {
-            var request = URLRequest(url: server.appendingPathComponent("pki/ca/root.cer"))
-            request.timeoutInterval = 30
-            let root: Certificate
-            do {
-                let (data, response) = try await URLSession.shared.data(for: request)
-                guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw explained(Exit.failed, "cli.card.server-failed", ["detail": "no root at \(request.url?.absoluteString ?? "")"]) }
-                root = try Certificate(derEncoded: Array(data))
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                throw explained(Exit.failed, "cli.card.server-failed", ["detail": "\(error)"])
-            }
+            let root = try await ServerTrustAnchor.fetchRoot(of: server).certificate
             guard CertificateAuthorityService.namesDevelopmentHierarchy(root) else { throw explained(Exit.usage, "cli.card.test-identity-real-ca") }
         }
 

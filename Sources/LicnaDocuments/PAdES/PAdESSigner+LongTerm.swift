@@ -67,7 +67,7 @@ extension PAdESSigner {
             }
         }
         for subject in certificates where !isSelfSigned(subject) {
-            let issuer = certificates.first { $0 != subject && $0.subject == subject.issuer && $0.publicKey.isValidSignature(subject.signature, for: subject) }
+            let issuer = certificates.first { $0 != subject && subject.isIssued(by: $0) }
             let locations = RevocationChecker.locations(of: subject)
             if let issuer, let ocsp = locations.ocsp,
                let certID = try? OCSPCertID(hashAlgorithm: .sha1, issuer: issuer, serialNumber: subject.serialNumber),
@@ -102,7 +102,5 @@ extension PAdESSigner {
     }
 
     /// A self-signed certificate: a trust anchor, whose status no one else vouches for.
-    static func isSelfSigned(_ certificate: Certificate) -> Bool {
-        certificate.subject == certificate.issuer && certificate.publicKey.isValidSignature(certificate.signature, for: certificate)
-    }
+    static func isSelfSigned(_ certificate: Certificate) -> Bool { certificate.isSelfSigned }
 }

@@ -55,7 +55,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     // and match its certificate, or the server does not start (a tampered database or restore).
     let resealed = try await app.licna.trust.vault.upgradeSealing(on: app.db)
     if resealed > 0 { app.logger.notice("bound the CA keys to their rows", metadata: ["keys": "\(resealed)"]) }
-    _ = try await TrustHierarchy.load(on: app.db, vault: app.licna.trust.vault)
+    try await TrustHierarchy.load(on: app.db, vault: app.licna.trust.vault)?.verifyIntegrity()
     let rolledBack = try await RegistryImporter.rollBackInterrupted(on: app.db, audit: app.licna.audit)
     if rolledBack > 0 {
         app.logger.warning("undid imports interrupted before they committed", metadata: ["imports": "\(rolledBack)"])

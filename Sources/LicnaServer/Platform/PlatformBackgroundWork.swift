@@ -4,12 +4,7 @@ import Vapor
 /// What the platform runs beside the public listener: the metrics listener (`serve --metrics-port`) and the
 /// scheduled audit checkpoints (`LicnaConfiguration.auditCheckpointInterval`).
 struct PlatformBackgroundWork: LifecycleHandler {
-    private let tasks = TaskBox()
-
-    final class TaskBox: @unchecked Sendable {
-        // Touched only from the lifecycle callbacks, which Vapor calls in order on one thread.
-        var tasks: [Task<Void, Never>] = []
-    }
+    private let tasks = TrustBackgroundWork.TaskBox()
 
     func didBootAsync(_ app: Application) async throws {
         let services = app.licna

@@ -27,6 +27,7 @@ public struct TrustServices: Sendable {
     /// `ca init` in-process, and when another process renewed a key.
     public func reload(on database: any Database) async throws {
         let hierarchy = try await TrustHierarchy.load(on: database, vault: vault)
+        try hierarchy?.verifyIntegrity()
         try await ocsp.install(hierarchy, on: database)
         try timestamps.install(hierarchy)
     }

@@ -26,12 +26,11 @@ public struct AuditCheckpointService: Sendable {
         var nonce = [UInt8](repeating: 0, count: 8)
         var generator = SystemRandomNumberGenerator()
         for index in nonce.indices { nonce[index] = UInt8.random(in: 1 ... 0x7F, using: &generator) }
-        let request = TimeStampRequest(messageImprint: MessageImprint(hashAlgorithm: DigestAlgorithm.sha256.algorithmIdentifier,
-                                                                      hashedMessage: checkpoint.bodyDigest),
-                                       nonce: nonce, certificateRequested: true)
-        let reply = await trust.timestamp(try request.derBytes(), on: database)
         let token: TimeStampToken
-        do { token = try TimeStampToken(responseDER: reply) } catch {
+        do {
+            token = try await InstallationTimestampAuthority(trust: trust, database: database).timestamp(
+                MessageImprint(hashAlgorithm: DigestAlgorithm.sha256.algorithmIdentifier, hashedMessage: checkpoint.bodyDigest), nonce: nonce)
+        } catch {
             throw TrustError.timestampUnavailable("the TSA did not timestamp the checkpoint: \(error)")
         }
         _ = try token.verify(digest: checkpoint.bodyDigest, algorithm: .sha256, nonce: nonce)
@@ -74,10 +73,13 @@ public struct AuditCheckpointService: Sendable {
             return .otherOrigin(checkpoint.origin)
         }
         do {
+            let authorities = hierarchy.authorities.values.map(\.certificate)
             let verified = try TimeStampToken(tokenDER: checkpoint.timestampToken)
-                .verify(digest: checkpoint.bodyDigest, algorithm: .sha256,
-                        additionalCertificates: hierarchy.authorities.values.map(\.certificate))
-            guard Self.chains(verified.tsaCertificate, to: root.certificate, through: hierarchy.authorities.values.map(\.certificate)) else {
+                .verify(digest: checkpoint.bodyDigest, algorithm: .sha256, additionalCertificates: authorities)
+            // The TSA's certificate is issued by the root or by a CA the root issued (the institution CA).
+            let tsa = verified.tsaCertificate
+            guard tsa.isIssued(by: root.certificate)
+                    || authorities.contains(where: { $0 != root.certificate && tsa.isIssued(by: $0) && $0.isIssued(by: root.certificate) }) else {
                 return .badSignature("the timestamp authority does not chain to the installation's root")
             }
             guard abs(verified.genTime.timeIntervalSince(checkpoint.time)) < 600 else {
@@ -86,22 +88,12 @@ public struct AuditCheckpointService: Sendable {
         } catch {
             return .badSignature("\(error)")
         }
-        guard let head = try await AuditHeadModel.find(1, on: database), head.sequence >= checkpoint.sequence else {
-            return .truncated(have: try await AuditHeadModel.find(1, on: database)?.sequence ?? 0)
-        }
+        let head = try await AuditHeadModel.find(1, on: database)?.sequence ?? 0
+        guard head >= checkpoint.sequence else { return .truncated(have: head) }
         let hash = checkpoint.sequence == 0 ? AuditRecord.genesisHash
             : try await AuditEntryModel.find(checkpoint.sequence, on: database)?.hash
-        guard let hash else { return .truncated(have: head.sequence) }
+        guard let hash else { return .truncated(have: head) }
         return hash == checkpoint.headHash ? nil : .rewritten(now: hash)
-    }
-
-    /// True when `leaf` is signed by one of `intermediates` that `root` signed, or by `root` itself.
-    static func chains(_ leaf: Certificate, to root: Certificate, through intermediates: [Certificate]) -> Bool {
-        if leaf.issuer == root.subject, root.publicKey.isValidSignature(leaf.signature, for: leaf) { return true }
-        return intermediates.contains { ca in
-            ca != root && leaf.issuer == ca.subject && ca.publicKey.isValidSignature(leaf.signature, for: leaf)
-                && ca.issuer == root.subject && root.publicKey.isValidSignature(ca.signature, for: ca)
-        }
     }
 }
 

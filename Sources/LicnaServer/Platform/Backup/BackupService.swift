@@ -159,7 +159,7 @@ public struct BackupService: Sendable {
             // certificate, under the pinned root.
             try await vault.upgradeSealing(on: db)
             do {
-                _ = try await TrustHierarchy.load(on: db, vault: vault)
+                try await TrustHierarchy.load(on: db, vault: vault)?.verifyIntegrity()
             } catch let error as TrustError {
                 throw Failure(messageKey: "error.restore.keys", arguments: ["detail": error.detail])
             }
