@@ -179,7 +179,8 @@ import X509
     }
 
     /// A change made by another process (here: a second application on the same database, as the CLI would be)
-    /// reaches a running server's cached answers within one poll interval.
+    /// reaches a running server's cached answers through the status poll (every 0.25 s). The wait is bounded
+    /// generously, not timed: under a loaded CI machine one poll can take well over a second.
     @Test(arguments: TestEngine.available)
     func changesFromAnotherProcessReachTheCache(engine: TestEngine) async throws {
         let installation = try await TestInstallation.make(engine)
@@ -197,14 +198,14 @@ import X509
             try await installation.withApp(http: false) { cli in
                 try await cli.licna.trust.authority(on: cli.db).change(serial: serial, .hold, context: .test)
             }
-            let deadline = Date().addingTimeInterval(1)
+            let deadline = Date().addingTimeInterval(30)
             var status = OCSPCertificateStatus.good
             while Date() < deadline {
                 status = try OCSPResponse(derEncoded: await server.licna.trust.ocsp.respond(to: request, client: nil, on: server.db).bytes).responses[0].status
                 if status != .good { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            guard case .revoked(_, .certificateHold) = status else { Issue.record("the hold did not reach the server within a second"); return }
+            guard case .revoked(_, .certificateHold) = status else { Issue.record("the hold did not reach the server within 30 seconds"); return }
         }
     }
 
