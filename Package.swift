@@ -5,6 +5,7 @@ let package = Package(
     name: "Licna",
     platforms: [.macOS(.v14)],
     products: [
+        .library(name: "LicnaBasics", targets: ["LicnaBasics"]),
         .library(name: "LicnaCore", targets: ["LicnaCore"]),
         .library(name: "LicnaPKI", targets: ["LicnaPKI"]),
         .library(name: "LicnaCard", targets: ["LicnaCard"]),
@@ -37,9 +38,12 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
+        // Foundation-only basics every module shares: the error model, the clock and calendar dates, hex.
+        .target(name: "LicnaBasics"),
         .target(
             name: "LicnaCore",
             dependencies: [
+                "LicnaBasics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Tagged", package: "swift-tagged"),
             ]
@@ -47,6 +51,7 @@ let package = Package(
         .target(
             name: "LicnaPKI",
             dependencies: [
+                "LicnaBasics",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -56,6 +61,7 @@ let package = Package(
         .target(
             name: "LicnaCard",
             dependencies: [
+                "LicnaBasics",
                 "LicnaCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -64,6 +70,7 @@ let package = Package(
         .target(
             name: "LicnaCardClient",
             dependencies: [
+                "LicnaBasics",
                 "LicnaCard",
                 "LicnaPKI",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -75,6 +82,7 @@ let package = Package(
         .target(
             name: "LicnaDocuments",
             dependencies: [
+                "LicnaBasics",
                 "LicnaPKI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -89,6 +97,7 @@ let package = Package(
         .target(
             name: "LicnaCardCommands",
             dependencies: [
+                "LicnaBasics",
                 "LicnaTranslations",
                 "LicnaCard",
                 "LicnaCardClient",
@@ -107,6 +116,7 @@ let package = Package(
         .target(
             name: "LicnaServer",
             dependencies: [
+                "LicnaBasics",
                 "LicnaTranslations",
                 "LicnaCore",
                 "LicnaPKI",
@@ -128,6 +138,7 @@ let package = Package(
         .executableTarget(
             name: "licna",
             dependencies: [
+                "LicnaBasics",
                 "LicnaCardCommands",
                 "LicnaTranslations",
                 "LicnaCore",
@@ -153,11 +164,16 @@ let package = Package(
         ),
         .testTarget(
             name: "LicnaCoreTests",
-            dependencies: ["LicnaCore"]
+            dependencies: ["LicnaBasics", "LicnaCore"]
+        ),
+        .testTarget(
+            name: "LicnaBasicsTests",
+            dependencies: ["LicnaBasics"]
         ),
         .target(
             name: "LicnaTestSupport",
             dependencies: [
+                "LicnaBasics",
                 "LicnaPKI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -167,15 +183,18 @@ let package = Package(
         ),
         .testTarget(
             name: "LicnaPKITests",
-            dependencies: ["LicnaPKI", "LicnaTestSupport"]
+            dependencies: [
+                "LicnaBasics","LicnaPKI", "LicnaTestSupport"]
         ),
         .testTarget(
             name: "LicnaCardTests",
-            dependencies: ["LicnaCard"]
+            dependencies: [
+                "LicnaBasics","LicnaCard"]
         ),
         .testTarget(
             name: "LicnaCardClientTests",
             dependencies: [
+                "LicnaBasics",
                 "LicnaCardClient",
                 "LicnaCard",
                 "LicnaPKI",
@@ -187,11 +206,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LicnaDocumentsTests",
-            dependencies: ["LicnaDocuments", "LicnaPKI", "LicnaTestSupport"]
+            dependencies: [
+                "LicnaBasics","LicnaDocuments", "LicnaPKI", "LicnaTestSupport"]
         ),
         .testTarget(
             name: "LicnaServerTests",
             dependencies: [
+                "LicnaBasics",
                 "LicnaServer",
                 // Key attestation end to end: virtual cards personalized by the installation (AttestationIssuanceTests).
                 "LicnaCard",

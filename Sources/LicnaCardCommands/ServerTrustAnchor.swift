@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaPKI
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LicnaBasics
 import LicnaCardCommands
 import LicnaCore
 import LicnaServer

@@ -1,3 +1,4 @@
+import LicnaBasics
 import Testing
 @testable import LicnaCore
 

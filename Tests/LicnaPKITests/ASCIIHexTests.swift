@@ -1,4 +1,5 @@
-import LicnaPKI
+import LicnaBasics
+@testable import LicnaPKI
 import Testing
 import X509
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaCore
 @testable import LicnaServer
 import NIOConcurrencyHelpers

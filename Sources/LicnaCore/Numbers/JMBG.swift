@@ -1,3 +1,4 @@
+import LicnaBasics
 /// The unique master citizen number (JMBG; EMBG in North Macedonia, EMŠO in Slovenia): 13 digits `DDMMYYYRRBBBK`.
 ///
 /// It reveals birth date, region and sex, so Licna treats it as a secret: encrypted at rest, found through a

@@ -1,3 +1,4 @@
+import LicnaBasics
 /// Proposes JMBGs for a new birth: for a date, region and sex, the serials in increasing order, skipping every
 /// number whose `m` is 10 (sources disagree whether such a number is valid, so Licna never assigns one).
 ///

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 
 /// Protects personal numbers at rest (the JMBG): AES-256-GCM under a subkey derived from the master key, with the
 /// owning row's identity as associated data (a ciphertext moved to another row does not open), and a blind index —

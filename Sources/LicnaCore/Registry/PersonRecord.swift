@@ -1,3 +1,4 @@
+import LicnaBasics
 /// A person as the civil registry holds them, without storage concerns. The JMBG is present here because the
 /// registry is entitled to it; every type that leaves the registry (`PersonSummary`) drops it.
 public struct PersonRecord: Hashable, Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 
 /// The registry's CSV exchange format (README, "Registry CSV"): one person per record, UTF-8, this header:
 ///

@@ -1,3 +1,4 @@
+import LicnaBasics
 /// Applies a stream's /Filter chain (ISO 32000-1 §7.4) with its /DecodeParms, refusing output beyond a size limit so
 /// that a small compressed stream cannot expand into gigabytes (a zip bomb). With a validation's budget, every
 /// filter's output is also limited to what remains of it, and the result is charged to it: many streams that are

@@ -45,3 +45,4 @@ extension Certificate.SerialNumber {
 }
 
 import Foundation
+import LicnaBasics

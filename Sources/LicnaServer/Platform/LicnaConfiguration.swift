@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 import LicnaCore
 import LicnaDocuments
 

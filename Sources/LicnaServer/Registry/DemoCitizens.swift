@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LicnaBasics
 import LicnaCore
 
 /// The demo data of `licna serve --demo`: a dozen citizens from several municipalities, among them one aged 76

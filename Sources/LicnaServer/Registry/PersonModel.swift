@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LicnaBasics
 import LicnaCore
 
 /// A person in the civil registry, as stored. The JMBG is held only sealed (`jmbgSealed`, AES-GCM with the row's

@@ -1,3 +1,4 @@
+import LicnaBasics
 import Fluent
 import LicnaCore
 import Vapor

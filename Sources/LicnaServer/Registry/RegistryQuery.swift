@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 import LicnaCore
 
 /// One way of finding people in the registry. Personal numbers travel in this value, never in a URL.

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LicnaBasics
 import LicnaCore
 import LicnaPKI
 import NIOConcurrencyHelpers

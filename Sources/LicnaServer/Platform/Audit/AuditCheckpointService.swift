@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import LicnaBasics
 import LicnaCore
 import LicnaPKI
 import SQLKit

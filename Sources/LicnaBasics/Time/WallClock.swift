@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 
 /// Tells the time. Injected wherever expiry, "today" or ordering depends on it, so that tests can fix it
 /// (the shape of swift-certificates' `verifyNotExpired(currentDate:)`).

@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 
 /// A calendar date without a time of day or a time zone: a birth date, a date of death, a card's expiry.
 ///

@@ -1,3 +1,4 @@
+import LicnaBasics
 /// Hexadecimal text as people and tools write it: ASCII digits `0-9`, `a-f` and `A-F` only. Swift's
 /// `Character.isHexDigit` also accepts fullwidth forms ("０１"), which no radix parser reads — parsing through it
 /// trapped `licna ca status --serial ０１` — so every hex input (serials, fingerprints, MACs) goes through here.
@@ -30,4 +31,29 @@ public enum ASCIIHex {
         }
         return bytes
     }
+}
+
+extension ASCIIHex {
+    /// Lowercase hex without separators: how Licna prints serial numbers, digests, fingerprints and MACs
+    /// (../shared/CONVENTIONS.md). The one encoder; `String(format: "%02x")` loops are not written elsewhere.
+    public static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
+        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The bytes of a hex string (ASCII digits only, even count), or nil.
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        decode(Array(text.utf8))
+    }
+}
+
+extension Sequence<UInt8> {
+    /// These bytes as lowercase hex (``ASCIIHex/encode(_:uppercase:)``).
+    public var hexString: String { ASCIIHex.encode(self) }
 }
