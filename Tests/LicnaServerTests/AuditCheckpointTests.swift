@@ -28,7 +28,7 @@ import VaporTesting
             try await model.save(on: database)
             previous = (forged.sequence, forged.hash)
         }
-        try await (database as! any SQLDatabase).update(AuditHeadModel.schema).set("hash", to: SQLBind(previous?.hash ?? "")).where("id", .equal, 1).run()
+        try await database.sql.update(AuditHeadModel.schema).set("hash", to: SQLBind(previous?.hash ?? "")).where("id", .equal, 1).run()
     }
 
     @Test(arguments: TestEngine.available)
@@ -64,7 +64,7 @@ import VaporTesting
             }
             // Entries deleted down below the checkpoint, head moved back: named as truncated.
             try await AuditEntryModel.query(on: app.db).filter(\.$id >= parsed.sequence - 2).delete()
-            try await (app.db as! any SQLDatabase).update(AuditHeadModel.schema).set("sequence", to: SQLBind(parsed.sequence - 3)).where("id", .equal, 1).run()
+            try await app.db.sql.update(AuditHeadModel.schema).set("sequence", to: SQLBind(parsed.sequence - 3)).where("id", .equal, 1).run()
             #expect(try await service.check(parsed, on: app.db) == .truncated(have: parsed.sequence - 3))
         }
     }

@@ -50,7 +50,7 @@ import VaporTesting
                 #expect(try await PersonModel.query(on: app.db).count() == 0)
                 #expect(try await AuditEntryModel.query(on: app.db).count() == 0)
                 #expect(try await PKIAuthoritiesTable.count(on: app.db) == 0)
-                let certificates = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM pki_certificates").first()?
+                let certificates = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM pki_certificates").first()?
                     .decode(column: "n", as: Int.self)
                 #expect(certificates == 0)
                 return failure.messageKey
@@ -173,7 +173,7 @@ import VaporTesting
 
         // Keys sealed the old way (no associated data) are re-sealed once at start and keep working.
         try await source.installation.withApp(http: false) { app in
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let key = source.installation.key.derive(purpose: "trust-service-keys", version: 1)
             let vault = app.licna.trust.vault
             for (table, location) in [("pki_authorities", SealedKeyLocation.authority), ("pki_signing_keys", SealedKeyLocation.signingKey)] {
@@ -191,12 +191,12 @@ import VaporTesting
             #expect(hierarchy.timestamping != nil && hierarchy.responders.count == 3)
             // The root's passphrase layer still opens inside the re-sealed row.
             _ = try app.licna.trust.authority(on: app.db).unlockRoot(passphrase: TrustFixtures.setup.rootPassphrase, hierarchy: hierarchy)
-            let setting = try await (app.db as! any SQLDatabase).select().column("value").from("pki_settings").where("id", .equal, "key-sealing").first()
+            let setting = try await app.db.sql.select().column("value").from("pki_settings").where("id", .equal, "key-sealing").first()
             #expect(try setting?.decode(column: "value", as: String.self) == "2")
         }
         // A key moved into another row after that stops the server from starting.
         try await source.installation.withApp(http: false) { app in
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let rows = try await sql.select().columns("id", "sealed_key").from("pki_signing_keys").all()
             let tsa = try #require(rows.first { (try? $0.decode(column: "id", as: String.self)) == "timestamping" })
             try await sql.update("pki_signing_keys").set("sealed_key", to: SQLBind(try tsa.decode(column: "sealed_key", as: Data.self)))

@@ -46,7 +46,7 @@ import X509
                 #expect(reports.first?.provenSigningTime != nil)
                 #expect(reports.first?.format == "PAdES-B-T")
             }
-            let seals = try await (database as! any SQLDatabase).raw("""
+            let seals = try await database.sql.raw("""
                 SELECT serial, status FROM pki_certificates WHERE profile = 'e-seal'
                 """).all()
             #expect(seals.count >= 1)

@@ -44,7 +44,7 @@ struct TestInstallation {
             let admin = try await Application.make(.testing)
             admin.databases.use(try .postgres(url: adminURL), as: .psql)
             do {
-                _ = try await (admin.db as! any SQLDatabase).raw("CREATE DATABASE \(unsafeRaw: String(name))").all()
+                _ = try await admin.db.sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").all()
             } catch {
                 try? await admin.asyncShutdown()
                 throw error

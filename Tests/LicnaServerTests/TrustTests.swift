@@ -40,7 +40,7 @@ import X509
             // The root key opens only with its passphrase; no stored key is readable without the master key.
             #expect(throws: TrustError.wrongPassphrase()) { try authority.unlockRoot(passphrase: "not the passphrase", hierarchy: hierarchy) }
             _ = try authority.unlockRoot(passphrase: TrustFixtures.setup.rootPassphrase, hierarchy: hierarchy)
-            let rows = try await (app.db as! any SQLDatabase).raw("SELECT sealed_key FROM pki_authorities UNION ALL SELECT sealed_key FROM pki_signing_keys").all()
+            let rows = try await app.db.sql.raw("SELECT sealed_key FROM pki_authorities UNION ALL SELECT sealed_key FROM pki_signing_keys").all()
             #expect(rows.count == 4 + 5)
             for row in rows {
                 let sealed = [UInt8](try row.decode(column: "sealed_key", as: Data.self))
@@ -112,7 +112,7 @@ import X509
             await #expect(throws: TrustError.self) {
                 _ = try await authority.issue(CertificateRequest(profile: .authentication, csr: forged), context: .test)
             }
-            let count = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM pki_certificates WHERE profile = 'authentication'").first()!.decode(column: "n", as: Int.self)
+            let count = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM pki_certificates WHERE profile = 'authentication'").first()!.decode(column: "n", as: Int.self)
             #expect(count == 0)
         }
     }
@@ -215,11 +215,11 @@ import X509
             try await TrustFixtures.initialize(app)
             // Issue a few real certificates, then 100,000 held ones as issuance records them (sequence → partition).
             let real = try await TrustFixtures.issue(app)
-            let sql = app.db as! any SQLDatabase
+            let sql = app.db.sql
             let total = 100_000
             let now = Int64(Date().timeIntervalSince1970)
             try await app.db.transaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 let start = try await sql.raw("SELECT issued_count FROM pki_authorities WHERE id = 'citizen'").first()!.decode(column: "issued_count", as: Int64.self)
                 for batch in stride(from: 0, to: total, by: 2_000) {
                     var insert = sql.insert(into: "pki_certificates")

@@ -47,7 +47,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
 
     if case .sqlite = configuration.storage {
         // WAL lets readers work during writes; it is a property of the file and persists.
-        _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
+        _ = try await app.db.sql.raw("PRAGMA journal_mode=WAL").all()
     }
     try await app.autoMigrate()
     try await InstallationModel.verify(configuration.masterKey, on: app.db)

@@ -22,7 +22,7 @@ struct PlatformController: RouteCollection {
     func health(request: Request) async throws -> Response {
         let services = request.application.licna
         var database = "ok"
-        do { _ = try await (request.db as! any SQLDatabase).raw("SELECT 1 AS one").all() } catch { database = "unavailable" }
+        do { _ = try await request.db.sql.raw("SELECT 1 AS one").all() } catch { database = "unavailable" }
         let storage: String = if case .postgres = services.configuration.storage { "postgresql" } else { "sqlite" }
         let response = Response(status: database == "ok" ? .ok : .serviceUnavailable)
         try response.content.encode(Health(status: database == "ok" ? "ok" : "degraded", database: database, storage: storage))

@@ -42,7 +42,7 @@ public struct IdentificationNumberPool: Sendable {
 
     private func claim(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
         guard count > 0 else { return [] }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let lock = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         let rows = try await sql.raw("""
             UPDATE identification_numbers SET issued_at = \(bind: clock.now)
@@ -67,7 +67,7 @@ public struct IdentificationNumberPool: Sendable {
     /// at any time before is skipped by the unique index; `ON CONFLICT DO NOTHING … RETURNING` gives back only the
     /// numbers that went in.
     private func insertFresh(_ count: Int, issuedAt: Date?, on database: any Database) async throws -> [IdentificationNumber] {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         var generator = IdentificationNumberGenerator()
         var inserted: [IdentificationNumber] = []
         var remaining = count
@@ -91,7 +91,7 @@ public struct IdentificationNumberPool: Sendable {
     /// Records numbers issued elsewhere (an imported registry) as issued, so that the pool never draws them.
     func markIssued(_ numbers: [IdentificationNumber], on database: any Database) async throws {
         guard !numbers.isEmpty else { return }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let now = clock.now
         for start in stride(from: 0, to: numbers.count, by: Self.rowsPerStatement) {
             try await sql.insert(into: IdentificationNumberModel.schema)

@@ -19,7 +19,7 @@ public struct RegistryBenchmark: Sendable {
         var byJMBG: [Double] = [], byNumber: [Double] = [], audited: [Double] = [], roundTrip: [Double] = []
         let registry = services.registry(on: database)
         let context = AuditContext(actor: "benchmark", purpose: "benchmark")
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for (jmbg, number) in pairs {
             var start = ContinuousClock.now
             _ = try await sql.raw("SELECT 1 AS one").all()

@@ -144,9 +144,9 @@ public struct RegistryImporter: Sendable {
                                                       detail: "\(total) persons created")], on: db)
             }
             report.imported = written
-            if let sql = database as? any SQLDatabase, sql.dialect.name == "sqlite" {
+            if database.sql.dialect.name == "sqlite" {
                 // Fold the large write-ahead log back into the database file, so later reads need not consult it.
-                _ = try? await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").all()
+                _ = try? await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").all()
             }
             return report
         } catch {
@@ -203,7 +203,7 @@ public struct RegistryImporter: Sendable {
     func insert(_ batch: [PreparedRow], importID: UUID) async throws {
         guard !batch.isEmpty else { return }
         try await database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if sql.dialect.name == "sqlite" {
                 // Random keys (blind indexes, numbers, birth dates) touch pages all over their indexes: a 96 MiB
                 // page cache for this connection keeps them in memory instead of re-reading them for every batch.

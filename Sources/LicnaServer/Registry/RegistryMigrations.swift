@@ -51,7 +51,7 @@ struct CreateRegistry: AsyncMigration {
             .field("started_at", .datetime)
             .field("finished_at", .datetime)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "persons_birth_date").on(PersonModel.schema).column("birth_date").run()
         try await sql.create(index: "persons_import_id").on(PersonModel.schema).column("import_id").run()
         // A partial index over the unissued numbers only: allocation finds the next one at once, and issuing a

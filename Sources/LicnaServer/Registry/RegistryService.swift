@@ -105,7 +105,7 @@ public struct RegistryService: Sendable {
     /// The people matching a query, read with SQLKit straight into views: this is the registry's hot read path,
     /// and Fluent's model machinery would cost more than the indexed lookup itself.
     func matching(_ query: RegistryQuery, limit: Int, withSealedJMBG: Bool = false) async throws -> [(PersonView, SealedJMBG?)] {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         var select = sql.select()
             .columns((Self.viewColumns + (withSealedJMBG ? ["jmbg_sealed", "jmbg_key_version"] : [])).map { SQLColumn($0) })
             .from(PersonModel.schema)

@@ -35,7 +35,7 @@ struct CRLPublisher: Sendable {
         let urls = try await service.urls()
         let now = service.now
         let (number, issued): (Int64, Int64) = try await service.database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             guard let row = try await sql.raw("""
                 UPDATE pki_authorities SET crl_number = crl_number + 1 WHERE id = \(bind: name.rawValue) RETURNING crl_number, issued_count
                 """).first() else { throw TrustError.notInitialized }
@@ -70,7 +70,7 @@ struct CRLPublisher: Sendable {
         }
         let crls = signed
         try await service.database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             for (partition, der) in crls {
                 // A slower run that drew an older number never replaces a newer CRL.
                 try await sql.raw("""

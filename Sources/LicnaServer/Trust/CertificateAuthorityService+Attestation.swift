@@ -20,7 +20,7 @@ extension CertificateAuthorityService {
         let sealed = Data(try vault.seal(made.root.privateKey, at: .developmentCardRoot)).base64EncodedString()
         do {
             try await database.transaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 for (id, value) in [(Self.developmentRootCertificateSetting, pem), (Self.developmentRootKeySetting, sealed)] {
                     try await sql.insert(into: "pki_settings").columns("id", "value").values(SQLBind(id), SQLBind(value)).run()
                 }

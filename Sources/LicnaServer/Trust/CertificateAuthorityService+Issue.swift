@@ -75,7 +75,7 @@ extension CertificateAuthorityService {
         for attempt in 1...3 {
             do {
                 return try await database.transaction { db in
-                    let sql = db as! any SQLDatabase
+                    let sql = db.sql
                     guard let row = try await sql.raw("""
                         UPDATE pki_authorities SET issued_count = issued_count + 1 WHERE id = \(bind: authorityName.rawValue) RETURNING issued_count
                         """).first() else { throw TrustError.notInitialized }

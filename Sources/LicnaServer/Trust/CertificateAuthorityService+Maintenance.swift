@@ -24,7 +24,7 @@ extension CertificateAuthorityService {
             let old = Int64(responder.certificate.notValidAfter.timeIntervalSince1970)
             let sealed = try vault.seal(fresh.privateKey, at: .signingKey("responder-" + name.rawValue))
             let replaced: Bool = try await database.transaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 // Conditional on the old expiry: when two servers renew at once, only one replaces the key.
                 let updated = try await sql.raw("""
                     UPDATE pki_signing_keys SET certificate = \(bind: Data(try DEREncoding.encode(fresh.certificate))),

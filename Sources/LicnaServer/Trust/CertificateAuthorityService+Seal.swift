@@ -56,7 +56,7 @@ extension CertificateAuthorityService {
         let key = SigningAuthority(certificate: certificate, privateKey: privateKey)
         do {
             try await database.transaction { db in
-                try await insertSigningKey(id: "e-seal", authority: .institution, profile: .eSeal, key: key, now: now, on: db as! any SQLDatabase)
+                try await insertSigningKey(id: "e-seal", authority: .institution, profile: .eSeal, key: key, now: now, on: db.sql)
             }
             return key
         } catch let error as any DatabaseError where error.isConstraintFailure {

@@ -143,7 +143,7 @@ extension CertificateAuthorityService {
         let (authorityList, keyList, issuedList) = (authorities, signingKeys, issued)
         let protectedRoot = try PassphraseProtectedKey(sealing: rootKey, passphrase: setup.rootPassphrase, costLog2: setup.rootKeyCostLog2)
         try await database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             var settings = [("public-url", urls.base), ("country", setup.country), ("organization", setup.organization)]
             if let ocspURL = setup.ocspURL { settings.append(("ocsp-url", ocspURL)) }
             if let identifier = setup.organizationIdentifier { settings.append(("organization-identifier", identifier)) }

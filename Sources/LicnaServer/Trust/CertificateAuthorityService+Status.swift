@@ -39,7 +39,7 @@ extension CertificateAuthorityService {
 
     private func apply(_ change: CertificateStatusChange, to hex: String, now: Date, context: AuditContext) async throws -> CertificateRecordView {
         let record: CertificateRecord = try await database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             guard var record = try await CertificateRecord.find(serial: hex, on: sql) else { throw TrustError.unknownSerial }
             let previous = record.status
             switch (record.status, change) {

@@ -23,7 +23,7 @@ public struct CertificateAuthorityService: Sendable {
         self.configuration = configuration
     }
 
-    var sql: any SQLDatabase { database as! any SQLDatabase }
+    var sql: any SQLDatabase { database.sql }
 
     /// The hierarchy as stored now; throws `notInitialized` before `licna ca init`.
     func hierarchy() async throws -> TrustHierarchy {

@@ -62,7 +62,7 @@ struct CreateTrustServices: AsyncMigration {
             .field("id", .string, .identifier(auto: false))
             .field("value", .string, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         // A CRL run reads the revoked and held certificates of one partition.
         try await sql.create(index: "pki_certificates_partition").on("pki_certificates")
             .column("authority_id").column("partition_number").column("status").run()

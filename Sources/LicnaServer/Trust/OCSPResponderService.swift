@@ -144,7 +144,7 @@ final class OCSPResponderService: Sendable {
     }
 
     private func lookUp(_ serials: [String], authority: AuthorityName, on database: any Database) async throws -> [String: CertificateRecord] {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let rows = try await sql.select().columns(CertificateRecord.columns.map { SQLColumn($0) }).from("pki_certificates")
             .where("serial", .in, serials).where("authority_id", .equal, authority.rawValue).all()
         var records: [String: CertificateRecord] = [:]
@@ -172,7 +172,7 @@ final class OCSPResponderService: Sendable {
     /// the ones it has already applied.
     func pollChanges(on database: any Database) async throws {
         let after = state.withLockedValue { $0.lastChange }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let rows = try await sql.raw("SELECT id, serial FROM pki_status_changes WHERE id > \(bind: after - 100) ORDER BY id LIMIT 20000").all()
         var changes: [(Int64, String)] = []
         for row in rows {
@@ -193,7 +193,7 @@ final class OCSPResponderService: Sendable {
     }
 
     static func lastChange(on database: any Database) async throws -> Int64 {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let row = try await sql.raw("SELECT MAX(id) AS last FROM pki_status_changes").first()
         return (try? row?.decode(column: "last", as: Int64?.self)) ?? 0
     }

@@ -46,7 +46,7 @@ final class TimestampService: Sendable {
             return (try? TimeStampResponder.rejection(PKIFailureInfo(error: error), statusString: "\(error)")) ?? []
         }
         do {
-            let sql = database as! any SQLDatabase
+            let sql = database.sql
             guard let row = try await sql.raw("UPDATE pki_counters SET value = value + 1 WHERE id = 'tsa-serial' RETURNING value").first() else {
                 return try TimeStampResponder.rejection(.systemFailure, statusString: "the timestamp serial counter is missing")
             }

@@ -36,7 +36,7 @@ struct TrustHierarchy: Sendable {
 
     /// Loads the hierarchy; nil when `licna ca init` has not been run.
     static func load(on database: any Database, vault: TrustKeyVault) async throws -> TrustHierarchy? {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let rows = try await sql.select().columns("id", "certificate", "sealed_key").from("pki_authorities").all()
         guard !rows.isEmpty else { return nil }
         var authorities: [AuthorityName: Authority] = [:]
@@ -104,7 +104,7 @@ struct TrustHierarchy: Sendable {
     }
 
     static func keysVersion(on database: any Database) async throws -> Int64 {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let row = try await sql.raw("SELECT MAX(updated_at) AS version FROM pki_signing_keys").first()
         return (try? row?.decode(column: "version", as: Int64?.self)) ?? 0
     }

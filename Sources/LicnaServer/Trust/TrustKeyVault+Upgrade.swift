@@ -12,13 +12,13 @@ extension TrustKeyVault {
     /// Returns how many keys were re-sealed.
     @discardableResult
     func upgradeSealing(on database: any Database) async throws -> Int {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let setting = try await sql.select().column("value").from("pki_settings").where("id", .equal, Self.sealingSetting).first()
         if try setting?.decode(column: "value", as: String.self) == Self.currentSealing { return 0 }
         let authorities = try await sql.select().columns("id", "sealed_key").from("pki_authorities").all()
         guard !authorities.isEmpty else { return 0 }
         return try await database.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             var count = 0
             for (table, location) in [("pki_authorities", SealedKeyLocation.authority), ("pki_signing_keys", SealedKeyLocation.signingKey)] {
                 for row in try await sql.select().columns("id", "sealed_key").from(table).all() {

@@ -36,7 +36,7 @@ public struct AuditCheckpointService: Sendable {
         }
         _ = try token.verify(digest: checkpoint.bodyDigest, algorithm: .sha256, nonce: nonce)
         checkpoint.timestampToken = token.contentInfoDER
-        try await (database as! any SQLDatabase).insert(into: Self.schema)
+        try await database.sql.insert(into: Self.schema)
             .columns("sequence", "head", "time_ms", "checkpoint")
             .values(SQLBind(Int64(checkpoint.sequence)), SQLBind(checkpoint.headHash),
                     SQLBind(Int64((checkpoint.time.timeIntervalSince1970 * 1000).rounded(.down))), SQLBind(checkpoint.text))
@@ -46,7 +46,7 @@ public struct AuditCheckpointService: Sendable {
 
     /// The newest stored checkpoint, as text.
     public func latest(on database: any Database) async throws -> String? {
-        try await (database as! any SQLDatabase).select().column("checkpoint").from(Self.schema)
+        try await database.sql.select().column("checkpoint").from(Self.schema)
             .orderBy("time_ms", .descending).limit(1).first()?.decode(column: "checkpoint", as: String.self)
     }
 

@@ -81,7 +81,7 @@ struct CreateAuditTrail: AsyncMigration {
         head.sequence = 0
         head.hash = AuditRecord.genesisHash
         try await head.create(on: database)
-        try await (database as! any SQLDatabase).create(index: "audit_entries_object")
+        try await database.sql.create(index: "audit_entries_object")
             .on(AuditEntryModel.schema).column("object_id").run()
     }
 

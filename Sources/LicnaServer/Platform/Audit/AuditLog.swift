@@ -17,7 +17,7 @@ public struct AuditLog: Sendable {
     /// Appends events, in order, on `database` (which should be the transaction of the change).
     public func append(_ events: [AuditEvent], on database: any Database) async throws {
         guard !events.isEmpty else { return }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard let row = try await sql.raw("""
             UPDATE audit_head SET sequence = sequence + \(unsafeRaw: String(events.count)) WHERE id = 1 RETURNING sequence, hash
             """).first() else {

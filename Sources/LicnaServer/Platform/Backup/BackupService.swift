@@ -103,8 +103,8 @@ public struct BackupService: Sendable {
                             tables: Self.tables.map { $0.schema })
         try macWrite(try encoder.encode(header) + Data("\n".utf8))
         return try await database.transaction { db in
-            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
-                _ = try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").all()
+            if db.sql.dialect.name == "postgresql" {
+                _ = try await db.sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").all()
             }
             var rows = 0
             for table in Self.tables {
@@ -151,9 +151,9 @@ public struct BackupService: Sendable {
             // The file changed between the check and now: nothing of it stays.
             guard restored == checked.rows else { throw Failure(messageKey: "error.restore.changed") }
             for table in Self.tables { try await flush(table.schema) }
-            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            if db.sql.dialect.name == "postgresql" {
                 for table in ["identification_numbers", "pki_status_changes"] {
-                    _ = try await sql.raw("SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'), COALESCE((SELECT MAX(id) FROM \(unsafeRaw: table)), 0) + 1, false)").all()
+                    _ = try await db.sql.raw("SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'), COALESCE((SELECT MAX(id) FROM \(unsafeRaw: table)), 0) + 1, false)").all()
                 }
             }
             // Keys from a version 1 file are bound to their rows now; then each must open in its row and match its

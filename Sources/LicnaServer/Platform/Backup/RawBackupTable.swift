@@ -61,7 +61,7 @@ private struct RawLine: Codable {
 
 extension RawBackupTable {
     static func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         var count = 0
         var after: RawValue?
         let orderKind = columns.first { $0.name == orderColumn }?.kind ?? .text
@@ -93,7 +93,7 @@ extension RawBackupTable {
     }
 
     static func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for line in lines {
             let row = try decoder.decode(RawLine.self, from: line).row
             try await sql.insert(into: schema).columns(columns.map(\.name))
@@ -102,7 +102,7 @@ extension RawBackupTable {
     }
 
     static func deleteAll(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).delete(from: schema).run()
+        try await database.sql.delete(from: schema).run()
     }
 }
 
@@ -114,7 +114,7 @@ struct PKISettingsTable: RawBackupTable {
 
 extension PKIAuthoritiesTable {
     static func count(on database: any Database) async throws -> Int {
-        try await (database as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM pki_authorities").first()?.decode(column: "n", as: Int.self) ?? 0
+        try await database.sql.raw("SELECT COUNT(*) AS n FROM pki_authorities").first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// The root certificate's DER when this backup line is the root's row.

@@ -42,7 +42,7 @@ public struct LicnaMetrics: Sendable {
         deceased.set(Double(try await PersonModel.query(on: database).filter(\.$status == "deceased").count()))
         poolAvailable.set(Double(try await IdentificationNumberModel.query(on: database).filter(\.$issuedAt == nil).count()))
         auditEntries.set(Double(try await AuditHeadModel.find(1, on: database)?.sequence ?? 0))
-        let rows = try await (database as! any SQLDatabase).raw("SELECT status, COUNT(*) AS n FROM pki_certificates GROUP BY status").all()
+        let rows = try await database.sql.raw("SELECT status, COUNT(*) AS n FROM pki_certificates GROUP BY status").all()
         var counts: [String: Int] = [:]
         for row in rows { counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self) }
         certificatesGood.set(Double(counts["good"] ?? 0))

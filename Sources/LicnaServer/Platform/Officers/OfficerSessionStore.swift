@@ -41,7 +41,7 @@ struct OfficerSessionStore: Sendable {
         for index in secret.indices { secret[index] = UInt8.random(in: .min ... .max, using: &generator) }
         let cookie = Data(secret).base64URLEncoded
         let now = Int64(clock.now.timeIntervalSince1970)
-        try await (database as! any SQLDatabase).insert(into: Self.schema)
+        try await database.sql.insert(into: Self.schema)
             .columns("id", "actor", "token_fingerprint", "created_at", "last_seen_at", "expires_at")
             .values(SQLBind(storedID(cookie) ?? ""), SQLBind(actor), SQLBind(tokenFingerprint(tokenHash)), SQLBind(now), SQLBind(now),
                     SQLBind(now + Int64(maximumLifetime)))
@@ -53,7 +53,7 @@ struct OfficerSessionStore: Sendable {
     /// other-token session.
     func actor(cookie: String, tokenHash: [UInt8], on database: any Database) async throws -> String? {
         guard let id = storedID(cookie) else { return nil }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard let row = try await sql.select().columns("actor", "token_fingerprint", "last_seen_at", "expires_at", "revoked_at")
             .from(Self.schema).where("id", .equal, id).first() else { return nil }
         let now = Int64(clock.now.timeIntervalSince1970)
@@ -71,13 +71,13 @@ struct OfficerSessionStore: Sendable {
     /// Ends a session (logout); unknown cookies change nothing.
     func revoke(cookie: String, on database: any Database) async throws {
         guard let id = storedID(cookie) else { return }
-        try await (database as! any SQLDatabase).update(Self.schema).set("revoked_at", to: SQLBind(Int64(clock.now.timeIntervalSince1970)))
+        try await database.sql.update(Self.schema).set("revoked_at", to: SQLBind(Int64(clock.now.timeIntervalSince1970)))
             .where("id", .equal, id).where("revoked_at", .is, SQLLiteral.null).run()
     }
 
     /// At start: ends the sessions of any other admin token and forgets sessions that ended over a day ago.
     func revokeOtherTokens(than tokenHash: [UInt8]?, on database: any Database) async throws -> Int {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let now = Int64(clock.now.timeIntervalSince1970)
         try await sql.delete(from: Self.schema).where("expires_at", .lessThan, SQLBind(now - 86_400)).run()
         let fingerprint = tokenHash.map(tokenFingerprint) ?? ""
