@@ -4,14 +4,14 @@ import Testing
 @testable import LicnaDocuments
 
 @Suite struct PDFDocumentWriterTests {
-    static func writer() throws -> PDFDocumentWriter? {
-        guard let font = try WriterFixtures.font() else { return nil }
+    static func writer() throws -> PDFDocumentWriter {
+        let font = try WriterFixtures.font()
         let bold = try WriterFixtures.font(TrueTypeFont.defaultBoldFontPath)
         return PDFDocumentWriter(font: font, boldFont: bold, configuration: SampleDocument.configuration())
     }
 
-    @Test func theFileStructureIsConsistent() throws {
-        guard let writer = try Self.writer() else { return }
+    @Test(.requiresFont) func theFileStructureIsConsistent() throws {
+        let writer = try Self.writer()
         let document = try writer.render(try SampleDocument.blocks())
         let bytes = [UInt8](document.data)
         let text = String(decoding: bytes, as: UTF8.self)
@@ -43,14 +43,14 @@ import Testing
         #expect(text.contains("/Filter /DCTDecode"))
     }
 
-    @Test func renderingIsDeterministic() throws {
-        guard let writer = try Self.writer() else { return }
+    @Test(.requiresFont) func renderingIsDeterministic() throws {
+        let writer = try Self.writer()
         let blocks = try SampleDocument.blocks()
         #expect(try writer.render(blocks).data == writer.render(blocks).data)
     }
 
-    @Test func theQRBoxIsReportedWhereItIsDrawn() throws {
-        guard let writer = try Self.writer() else { return }
+    @Test(.requiresFont) func theQRBoxIsReportedWhereItIsDrawn() throws {
+        let writer = try Self.writer()
         let document = try writer.render(try SampleDocument.blocks())
         let box = try #require(document.reservedBoxes.first)
         #expect(box.identifier == "verify")
@@ -59,8 +59,8 @@ import Testing
         #expect(box.rectangle.x > 56 && box.rectangle.y > 56)
     }
 
-    @Test func longDocumentsBreakPagesAndRepeatTableHeaders() throws {
-        guard let writer = try Self.writer() else { return }
+    @Test(.requiresFont) func longDocumentsBreakPagesAndRepeatTableHeaders() throws {
+        let writer = try Self.writer()
         var rows = [["Broj", "Tekst"]]
         rows += (1...120).map { ["\($0)", "Red \($0): čćšžđ ђћџљњ ëç"] }
         let document = try writer.render([
@@ -72,15 +72,15 @@ import Testing
         #expect(text.contains("/Count \(document.pageCount)"))
     }
 
-    @Test func aCharacterTheFontLacksIsAClearError() throws {
-        guard let writer = try Self.writer() else { return }
+    @Test(.requiresFont) func aCharacterTheFontLacksIsAClearError() throws {
+        let writer = try Self.writer()
         let error = #expect(throws: DocumentWriterError.self) { try writer.render([.paragraph("Ime: 漢")]) }
         #expect(error?.code == .missingGlyph)
         #expect(error?.detail.contains("U+6F22") == true)
     }
 
-    @Test func decomposedAccentsAreComposed() throws {
-        guard let writer = try Self.writer() else { return }
+    @Test(.requiresFont) func decomposedAccentsAreComposed() throws {
+        let writer = try Self.writer()
         // "c" + COMBINING CARON becomes "č", which the font has as one glyph.
         var layout = try DocumentLayout(
             configuration: writer.configuration, fonts: [EmbeddedFont(font: writer.font, resourceName: "F1")])
@@ -88,8 +88,8 @@ import Testing
         #expect(lines == ["č"])
     }
 
-    @Test func wrappingKeepsEveryWordAndStaysInsideTheWidth() throws {
-        guard let writer = try Self.writer() else { return }
+    @Test(.requiresFont) func wrappingKeepsEveryWordAndStaysInsideTheWidth() throws {
+        let writer = try Self.writer()
         var layout = try DocumentLayout(
             configuration: writer.configuration, fonts: [EmbeddedFont(font: writer.font, resourceName: "F1")])
         let text = SampleDocument.longParagraph + " " + String(repeating: "Ш", count: 80)

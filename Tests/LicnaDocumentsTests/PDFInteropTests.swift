@@ -33,12 +33,12 @@ import Testing
         Array(try Data(contentsOf: directory.appendingPathComponent(name)))
     }
 
-    @Test(arguments: [
+    @Test(.requires("qpdf"), arguments: [
         ["--object-streams=generate"], ["--qdf"], ["--linearize"], ["--object-streams=generate", "--linearize"],
         ["--object-streams=generate", "--compress-streams=y", "--stream-data=compress"],
     ])
     func qpdfOutputOpens(_ arguments: [String]) throws {
-        guard let qpdf = ExternalTool.executable("qpdf") else { return }
+        let qpdf = try ExternalTool.required("qpdf")
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try write(PDFFixtures.classic(pageCount: 3), "in.pdf", in: directory)
@@ -68,8 +68,8 @@ import Testing
     }
 
     /// An update we append by hand to a file with cross-reference streams reads back, and qpdf finds no errors in it.
-    @Test func anUpdateAppendedToQpdfOutputReads() throws {
-        guard let qpdf = ExternalTool.executable("qpdf") else { return }
+    @Test(.requires("qpdf")) func anUpdateAppendedToQpdfOutputReads() throws {
+        let qpdf = try ExternalTool.required("qpdf")
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try write(PDFFixtures.classic(pageCount: 2), "in.pdf", in: directory)
@@ -91,10 +91,9 @@ import Testing
 
     /// pyHanko signs; the reader finds the field, /SubFilter, /ByteRange and /Contents, and openssl verifies the
     /// CMS over the signed bytes. A second revision makes the signature no longer cover the whole file.
-    @Test func aPyHankoSignatureIsFound() throws {
-        guard let pyhanko = ExternalTool.executable("pyhanko"), let openssl = ExternalTool.executable("openssl") else {
-            return
-        }
+    @Test(.requires("pyhanko", "openssl")) func aPyHankoSignatureIsFound() throws {
+        let pyhanko = try ExternalTool.required("pyhanko")
+        let openssl = try ExternalTool.required("openssl")
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try write(PDFFixtures.classic(pageCount: 2), "in.pdf", in: directory)
@@ -150,10 +149,10 @@ import Testing
 
     /// pyHanko signs a file with object streams and cross-reference streams (qpdf's output): its update is a
     /// cross-reference stream section, and the reader finds the signature over the whole file.
-    @Test func aPyHankoSignatureOverCrossReferenceStreamsIsFound() throws {
-        guard let qpdf = ExternalTool.executable("qpdf"), let pyhanko = ExternalTool.executable("pyhanko"),
-            let openssl = ExternalTool.executable("openssl")
-        else { return }
+    @Test(.requires("qpdf", "pyhanko", "openssl")) func aPyHankoSignatureOverCrossReferenceStreamsIsFound() throws {
+        let qpdf = try ExternalTool.required("qpdf")
+        let pyhanko = try ExternalTool.required("pyhanko")
+        let openssl = try ExternalTool.required("openssl")
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try write(PDFFixtures.classic(pageCount: 2), "in.pdf", in: directory)

@@ -1,13 +1,14 @@
 import Foundation
 import LicnaDocuments
+import LicnaTestSupport
 import Testing
 
 /// Independent implementations read what the writer produces: poppler (`pdftotext`, `pdffonts`, `pdftoppm`) and
 /// qpdf. With `CI=true` a missing tool is a failure.
 @Suite struct PDFWriterInteropTests {
     /// Writes the sample document into a fresh directory.
-    static func sampleFile(_ blocks: [DocumentBlock]? = nil) throws -> (directory: URL, file: URL)? {
-        guard let writer = try PDFDocumentWriterTests.writer() else { return nil }
+    static func sampleFile(_ blocks: [DocumentBlock]? = nil) throws -> (directory: URL, file: URL) {
+        let writer = try PDFDocumentWriterTests.writer()
         let document = try writer.render(try blocks ?? SampleDocument.blocks())
         let directory = try WriterFixtures.temporaryDirectory()
         let file = directory.appendingPathComponent("sample.pdf")
@@ -15,11 +16,9 @@ import Testing
         return (directory, file)
     }
 
-    @Test func pdftotextExtractsTheExactTextInEveryScript() throws {
-        guard let tool = PDFTool.executable("pdftotext", package: "poppler-utils"),
-            let sample = try Self.sampleFile()
-        else { return }
-        let (directory, file) = sample
+    @Test(.requiresFont, .requires("pdftotext")) func pdftotextExtractsTheExactTextInEveryScript() throws {
+        let tool = try ExternalTool.required("pdftotext")
+        let (directory, file) = try Self.sampleFile()
         defer { try? FileManager.default.removeItem(at: directory) }
         for arguments in [[file.path, "-"], ["-layout", file.path, "-"]] {
             let result = try PDFTool.run(tool, arguments, in: directory)
@@ -44,11 +43,9 @@ import Testing
         }
     }
 
-    @Test func qpdfFindsNoErrorsOrWarnings() throws {
-        guard let tool = PDFTool.executable("qpdf", package: "qpdf"),
-            let sample = try Self.sampleFile()
-        else { return }
-        let (directory, file) = sample
+    @Test(.requiresFont, .requires("qpdf")) func qpdfFindsNoErrorsOrWarnings() throws {
+        let tool = try ExternalTool.required("qpdf")
+        let (directory, file) = try Self.sampleFile()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try PDFTool.run(tool, ["--check", file.path], in: directory)
         #expect(result.status == 0, "qpdf --check: \(result.output)\(result.errors)")
@@ -56,11 +53,10 @@ import Testing
         #expect(!result.output.localizedCaseInsensitiveContains("warning") && result.errors.isEmpty, "\(result.output)\(result.errors)")
     }
 
-    @Test func qpdfAcceptsLongDocumentsAndASingleFont() throws {
-        guard let qpdf = PDFTool.executable("qpdf", package: "qpdf"),
-            let pdftotext = PDFTool.executable("pdftotext", package: "poppler-utils"),
-            let font = try WriterFixtures.font()
-        else { return }
+    @Test(.requiresFont, .requires("qpdf", "pdftotext")) func qpdfAcceptsLongDocumentsAndASingleFont() throws {
+        let qpdf = try ExternalTool.required("qpdf")
+        let pdftotext = try ExternalTool.required("pdftotext")
+        let font = try WriterFixtures.font()
         var rows = [["Broj", "Tekst"]]
         rows += (1...150).map { ["\($0)", "Red \($0): čćšžđ ђћџљњ ëç"] }
         let blocks: [DocumentBlock] = [
@@ -85,11 +81,9 @@ import Testing
         #expect(raw.contains("\(document.pageCount) / \(document.pageCount)"))
     }
 
-    @Test func pdffontsSeesAnEmbeddedSubsetWithToUnicode() throws {
-        guard let tool = PDFTool.executable("pdffonts", package: "poppler-utils"),
-            let sample = try Self.sampleFile()
-        else { return }
-        let (directory, file) = sample
+    @Test(.requiresFont, .requires("pdffonts")) func pdffontsSeesAnEmbeddedSubsetWithToUnicode() throws {
+        let tool = try ExternalTool.required("pdffonts")
+        let (directory, file) = try Self.sampleFile()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try PDFTool.run(tool, [file.path], in: directory)
         #expect(result.status == 0 && result.errors.isEmpty, "\(result.errors)")
@@ -103,11 +97,9 @@ import Testing
         }
     }
 
-    @Test func pdftoppmRendersEveryPageWithoutComplaint() throws {
-        guard let tool = PDFTool.executable("pdftoppm", package: "poppler-utils"),
-            let sample = try Self.sampleFile()
-        else { return }
-        let (directory, file) = sample
+    @Test(.requiresFont, .requires("pdftoppm")) func pdftoppmRendersEveryPageWithoutComplaint() throws {
+        let tool = try ExternalTool.required("pdftoppm")
+        let (directory, file) = try Self.sampleFile()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try PDFTool.run(tool, ["-png", "-r", "60", file.path, "page"], in: directory)
         #expect(result.status == 0 && result.errors.isEmpty, "pdftoppm: \(result.errors)")

@@ -6,8 +6,8 @@ import Testing
 @Suite struct TrueTypeFontTests {
     static let sample = "Ćirilica i latinica: čćšžđ ŠĐČĆŽ, Śćeta, źenica. Çertifikatë: Ëndërr, çelës. ѓќѕџљњ ђћ Ab"
 
-    @Test func readsDejaVuSansMetricsAndNames() throws {
-        guard let font = try WriterFixtures.font() else { return }
+    @Test(.requiresFont) func readsDejaVuSansMetricsAndNames() throws {
+        let font = try WriterFixtures.font()
         #expect(font.postScriptName == "DejaVuSans")
         #expect(font.unitsPerEm == 2048)
         #expect(font.glyphCount > 5000)
@@ -18,8 +18,8 @@ import Testing
         #expect(font.boundingBox.minX < 0 && font.boundingBox.maxY > font.ascent / 2)
     }
 
-    @Test func mapsLatinAndCyrillicToDistinctGlyphs() throws {
-        guard let font = try WriterFixtures.font() else { return }
+    @Test(.requiresFont) func mapsLatinAndCyrillicToDistinctGlyphs() throws {
+        let font = try WriterFixtures.font()
         for scalar in Self.sample.unicodeScalars {
             #expect(font.glyph(for: scalar) != nil, "no glyph for \(scalar)")
         }
@@ -30,8 +30,8 @@ import Testing
         _ = font.glyph(for: "😀")
     }
 
-    @Test func advanceWidthsFollowHmtx() throws {
-        guard let font = try WriterFixtures.font() else { return }
+    @Test(.requiresFont) func advanceWidthsFollowHmtx() throws {
+        let font = try WriterFixtures.font()
         let space = try #require(font.glyph(for: " "))
         let m = try #require(font.glyph(for: "m"))
         let i = try #require(font.glyph(for: "i"))
@@ -40,8 +40,8 @@ import Testing
         #expect(abs(font.advanceWidth(of: m, size: 2048) - Double(font.advanceWidth(of: m))) < 1e-9)
     }
 
-    @Test func compositeGlyphsListTheirComponents() throws {
-        guard let font = try WriterFixtures.font() else { return }
+    @Test(.requiresFont) func compositeGlyphsListTheirComponents() throws {
+        let font = try WriterFixtures.font()
         // Accented capitals in DejaVu Sans are composites of the base letter and the accent.
         var found = false
         for scalar in "ČĆŠŽŚŹËÇѓќ".unicodeScalars {

@@ -4,8 +4,8 @@ import Testing
 @testable import LicnaDocuments
 
 @Suite struct TrueTypeSubsetTests {
-    @Test func subsetKeepsUsedGlyphsComponentsAndIds() throws {
-        guard let font = try WriterFixtures.font() else { return }
+    @Test(.requiresFont) func subsetKeepsUsedGlyphsComponentsAndIds() throws {
+        let font = try WriterFixtures.font()
         let used = Set(TrueTypeFontTests.sample.unicodeScalars.compactMap { font.glyph(for: $0) })
         let subset = try font.subset(keeping: used)
         #expect(subset.bytes.count < 80_000)  // uncompressed; empty glyphs still cost 8 bytes each in loca and hmtx
@@ -35,8 +35,8 @@ import Testing
         }
     }
 
-    @Test func subsetChecksumsAreConsistent() throws {
-        guard let font = try WriterFixtures.font() else { return }
+    @Test(.requiresFont) func subsetChecksumsAreConsistent() throws {
+        let font = try WriterFixtures.font()
         let subset = try font.subset(keeping: [36, 37, 38])
         // The whole font sums to 0xB1B0AFBA once head.checkSumAdjustment is set (ISO/IEC 14496-22 §5.2.2).
         #expect(TrueTypeFont.checksum(subset.bytes[...]) == 0xB1B0_AFBA)
@@ -48,8 +48,8 @@ import Testing
         }
     }
 
-    @Test func sameGlyphsGiveTheSameTag() throws {
-        guard let font = try WriterFixtures.font() else { return }
+    @Test(.requiresFont) func sameGlyphsGiveTheSameTag() throws {
+        let font = try WriterFixtures.font()
         #expect(try font.subset(keeping: [40, 41]).tag == font.subset(keeping: [41, 40]).tag)
         #expect(try font.subset(keeping: [40, 41]).tag != font.subset(keeping: [40, 42]).tag)
     }

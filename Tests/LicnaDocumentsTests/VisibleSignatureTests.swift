@@ -19,8 +19,8 @@ import X509
     }
 
     func appearance(page: Int = 0, _ rectangle: SignatureAppearance.Rectangle = SignatureAppearance.defaultRectangle,
-                    lines: [String]? = nil) throws -> SignatureAppearance? {
-        guard let font = try WriterFixtures.font() else { return nil }
+                    lines: [String]? = nil) throws -> SignatureAppearance {
+        let font = try WriterFixtures.font()
         return SignatureAppearance(pageIndex: page, rectangle: rectangle, font: font, caption: Self.caption, notice: Self.notice, lines: lines)
     }
 
@@ -40,9 +40,9 @@ import X509
         try #require(try file.formFields().first { $0.fullyQualifiedName == name })
     }
 
-    @Test func theWidgetHasTheRectangleAndAnAppearanceWithTheSignersText() async throws {
+    @Test(.requiresFont) func theWidgetHasTheRectangleAndAnAppearanceWithTheSignersText() async throws {
         let rectangle = SignatureAppearance.Rectangle(x: 300, y: 100.5, width: 240, height: 80)
-        guard let appearance = try appearance(page: 1, rectangle) else { return }
+        let appearance = try appearance(page: 1, rectangle)
         let pdf = PDFFixtures.classic(pageCount: 2)
         let time = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))  // within the certificate's validity
         let formatter = DateFormatter()
@@ -95,8 +95,9 @@ import X509
         #expect(reports.first?.coverage == "the whole document")
     }
 
-    @Test func pdftotextExtractsTheStamp() async throws {
-        guard let appearance = try appearance(), let pdftotext = ExternalTool.executable("pdftotext") else { return }
+    @Test(.requiresFont, .requires("pdftotext")) func pdftotextExtractsTheStamp() async throws {
+        let appearance = try appearance()
+        let pdftotext = try ExternalTool.required("pdftotext")
         let signed = try await sign(PDFFixtures.classic(), appearance)
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -109,8 +110,9 @@ import X509
         #expect(text.contains("çdo"), "\(text)")
     }
 
-    @Test func aSecondVisibleSignatureKeepsTheFirstValid() async throws {
-        guard let first = try appearance(), var second = try appearance() else { return }
+    @Test(.requiresFont) func aSecondVisibleSignatureKeepsTheFirstValid() async throws {
+        let first = try appearance()
+        var second = try appearance()
         second.rectangle.x += 250
         let once = try await sign(PDFFixtures.classic(), first)
         let twice = try await sign(once, second)
@@ -155,8 +157,9 @@ import X509
 
     /// A file with cross-reference and object streams (qpdf's output): the stamp's objects go into a
     /// cross-reference stream, qpdf finds no errors and the signature validates.
-    @Test func aVisibleSignatureOnAFileWithCrossReferenceStreams() async throws {
-        guard let appearance = try appearance(), let qpdf = ExternalTool.executable("qpdf") else { return }
+    @Test(.requiresFont, .requires("qpdf")) func aVisibleSignatureOnAFileWithCrossReferenceStreams() async throws {
+        let appearance = try appearance()
+        let qpdf = try ExternalTool.required("qpdf")
         let directory = try ExternalTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data(PDFFixtures.classic()).write(to: directory.appendingPathComponent("in.pdf"))
@@ -171,8 +174,8 @@ import X509
         #expect(try PDFFile(bytes: signed).formFields().first?.dictionary["AP"] != nil)
     }
 
-    @Test func anESealShowsTheOrganization() throws {
-        guard let appearance = try appearance() else { return }
+    @Test(.requiresFont) func anESealShowsTheOrganization() throws {
+        let appearance = try appearance()
         let key = P256.Signing.PrivateKey()
         let subject = try DistinguishedName {
             CountryName("ME")
@@ -192,7 +195,7 @@ import X509
         #expect(custom.text(for: pki.signer, signingTime: Date()) == ["Ѓорѓи Ќосевски", "Ђорђе Џаковић"])
     }
 
-    @Test(arguments: [
+    @Test(.requiresFont, arguments: [
         (0, SignatureAppearance.Rectangle(x: 36, y: 36, width: 0, height: 60)),  // no width
         (0, SignatureAppearance.Rectangle(x: 36, y: 36, width: 220, height: -60)),  // negative height
         (0, SignatureAppearance.Rectangle(x: -1, y: 36, width: 220, height: 60)),  // left of the page
@@ -204,13 +207,13 @@ import X509
         (-1, SignatureAppearance.defaultRectangle),
     ])
     func aMissingPageOrABadRectangleIsASigningError(page: Int, rectangle: SignatureAppearance.Rectangle) async throws {
-        guard let appearance = try appearance(page: page, rectangle) else { return }
+        let appearance = try appearance(page: page, rectangle)
         let error = await #expect(throws: SigningError.self) { _ = try await sign(PDFFixtures.classic(), appearance) }
         #expect(error?.code == .invalidAppearance, "\(error?.message ?? "")")
     }
 
-    @Test func aRectangleOutsideTheCropBoxIsASigningError() async throws {
-        guard let appearance = try appearance() else { return }
+    @Test(.requiresFont) func aRectangleOutsideTheCropBoxIsASigningError() async throws {
+        let appearance = try appearance()
         // The fixture's page with a crop box that leaves out the bottom 100 points.
         let cropped = String(decoding: PDFFixtures.classic(), as: UTF8.self)
             .replacingOccurrences(of: "/Parent 2 0 R /Resources", with: "/Parent 2 0 R /CropBox [0 100 612 792] /Resources")
@@ -222,8 +225,8 @@ import X509
         #expect(try await validate(try await sign(pdf, inside)).first?.indication == .totalPassed)
     }
 
-    @Test func aCharacterTheFontLacksIsASigningError() async throws {
-        guard let appearance = try appearance(lines: ["签名"]) else { return }
+    @Test(.requiresFont) func aCharacterTheFontLacksIsASigningError() async throws {
+        let appearance = try appearance(lines: ["签名"])
         let error = await #expect(throws: SigningError.self) { _ = try await sign(PDFFixtures.classic(), appearance) }
         #expect(error?.code == .invalidAppearance && error?.message.contains("U+7B7E") == true, "\(error?.message ?? "")")
     }

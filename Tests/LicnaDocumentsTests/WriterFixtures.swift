@@ -1,34 +1,23 @@
 import Foundation
 import LicnaDocuments
+import LicnaTestSupport
 import Testing
 
 /// Fonts, images and external tools for the PDF writer's tests.
 enum WriterFixtures {
-    /// DejaVu Sans from the system, or nil (an issue when `CI` is "true": the font is then required).
-    static func font(_ path: String = TrueTypeFont.defaultFontPath) throws -> TrueTypeFont? {
-        guard FileManager.default.fileExists(atPath: path) else {
-            missing("the font \(path) (apt-get install fonts-dejavu-core)")
-            return nil
-        }
+    /// DejaVu Sans from the system; a failed requirement when it is missing (tests carry `.requiresFont`).
+    static func font(_ path: String = TrueTypeFont.defaultFontPath, sourceLocation: SourceLocation = #_sourceLocation) throws -> TrueTypeFont {
+        try #require(FileManager.default.fileExists(atPath: path), "the font \(path) is not installed (apt-get install fonts-dejavu-core)",
+                     sourceLocation: sourceLocation)
         return try TrueTypeFont.load(path: path)
     }
 
-    /// The bytes of DejaVu Sans, or nil as for ``font(_:)``.
-    static func fontBytes() -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: TrueTypeFont.defaultFontPath) else {
-            missing("the font \(TrueTypeFont.defaultFontPath) (apt-get install fonts-dejavu-core)")
-            return nil
-        }
+    /// The bytes of DejaVu Sans, as for ``font(_:sourceLocation:)``.
+    static func fontBytes(sourceLocation: SourceLocation = #_sourceLocation) throws -> [UInt8] {
+        let data = try #require(FileManager.default.contents(atPath: TrueTypeFont.defaultFontPath),
+                                "the font \(TrueTypeFont.defaultFontPath) is not installed (apt-get install fonts-dejavu-core)",
+                                sourceLocation: sourceLocation)
         return [UInt8](data)
-    }
-
-    /// Records an issue under `CI=true` (a missing tool is a failure there, never a skip), else prints a note.
-    static func missing(_ what: String) {
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("\(what) is not installed but CI=true: the test cannot be skipped")
-        } else {
-            print("note: \(what) is not installed; test skipped")
-        }
     }
 
     /// A baseline JPEG of `width` × `height` grey pixels, made in code (ITU-T T.81): a quantisation table of ones,
@@ -61,17 +50,6 @@ enum WriterFixtures {
 
 /// Runs the independent PDF tools (poppler-utils, qpdf) for interop tests.
 enum PDFTool {
-    /// The executable `name` on PATH, or nil (an issue when `CI` is "true").
-    static func executable(_ name: String, package: String) -> URL? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for directory in paths {
-            let url = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        WriterFixtures.missing("\(name) (apt-get install \(package))")
-        return nil
-    }
-
     /// Runs the tool; returns its exit status, standard output and standard error.
     static func run(_ tool: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
@@ -94,5 +72,13 @@ enum PDFTool {
             process.terminationStatus, try String(contentsOf: outputURL, encoding: .utf8),
             try String(contentsOf: errorURL, encoding: .utf8)
         )
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only where DejaVu Sans (and its bold face) is installed, and always with `CI=true`, where a
+    /// missing font fails it.
+    static var requiresFont: Self {
+        .requires(file: TrueTypeFont.defaultFontPath, package: "fonts-dejavu-core")
     }
 }

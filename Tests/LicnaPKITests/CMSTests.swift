@@ -75,7 +75,14 @@ import X509
         var builder = CMSSignedDataBuilder(content: [], signerCertificate: pki.signer, detached: true)
         builder.precomputedDigest = DigestAlgorithm.sha256.hash(byteRange)
         let der = try await builder.sign(signer: signer)
-        _ = try CMSSignedDataVerifier().verify(der, detachedContent: .bytes(byteRange))
+        let result = try CMSSignedDataVerifier().verify(der, detachedContent: .bytes(byteRange))
+        #expect(result.signerCertificate == pki.signer)
+        #expect(result.digestAlgorithm == .sha256)
+        #expect(result.content == nil)
+        // The signature is over the precomputed digest: other bytes do not verify.
+        var other = byteRange
+        other[0] ^= 0x01
+        #expect(code { _ = try CMSSignedDataVerifier().verify(der, detachedContent: .bytes(other)) } == .digestMismatch)
     }
 
     @Test func tamperedContentIsDigestMismatch() async throws {
@@ -205,8 +212,8 @@ import X509
     }
 
     /// openssl verifies a detached signature made by the builder, and the verifier accepts one made by openssl.
-    @Test func opensslInterop() async throws {
-        guard let openssl = OpenSSLTool.executable() else { return }
+    @Test(.requires("openssl")) func opensslInterop() async throws {
+        let openssl = try OpenSSLTool.required()
         let directory = try OpenSSLTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let content = Array("Interop with openssl cms\n".utf8)

@@ -55,8 +55,8 @@ import LicnaTestSupport
     }
 
     /// openssl verifies the SignedData inside EF.SOD against the CSCA and gives back the LDSSecurityObject.
-    @Test func opensslVerifiesEFSOD() async throws {
-        guard let openssl = OpenSSLTool.executable() else { return }
+    @Test(.requires("openssl")) func opensslVerifiesEFSOD() async throws {
+        let openssl = try OpenSSLTool.required()
         let pki = try CMSTestPKI()
         let sod = try await DocumentSecurityObject.build(
             dataGroups: Self.dataGroups, documentSigner: pki.signer, signer: SoftwareSignatureProducer(privateKey: pki.signerKey))

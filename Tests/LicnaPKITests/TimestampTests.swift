@@ -219,8 +219,8 @@ import X509
     }
 
     /// openssl makes the requests and verifies the replies.
-    @Test func opensslInterop() async throws {
-        guard let openssl = OpenSSLTool.executable() else { return }
+    @Test(.requires("openssl")) func opensslInterop() async throws {
+        let openssl = try OpenSSLTool.required()
         let directory = try OpenSSLTool.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data(data).write(to: directory.appendingPathComponent("data"))

@@ -197,8 +197,8 @@ import X509
 
     /// OpenSSL, an independent X.509 implementation, parses the certificate the card wrote in DER and verifies the
     /// chain attestation → card's attestation key → manufacturer root; under another root it fails.
-    @Test func openSSLVerifiesTheAttestationChain() throws {
-        guard let openssl = OpenSSLTool.executable() else { return }
+    @Test(.requires("openssl")) func openSSLVerifiesTheAttestationChain() throws {
+        let openssl = try OpenSSLTool.required()
         let manufacturer = try CardManufacturer.development()
         let attested = try Self.cardKey(manufacturer, model: "acme-qscd")
         let folder = try OpenSSLTool.temporaryDirectory()

@@ -58,11 +58,8 @@ import X509
 
     /// A visible seal: the widget on the asked page carries the stamp; a page the document lacks is a TrustError
     /// with its own code (HTTP 400 with a translated message), and nothing is sealed.
-    @Test func aVisibleSealHasAStampAndAMissingPageIsRefused() async throws {
-        guard FileManager.default.fileExists(atPath: TrueTypeFont.defaultFontPath) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("DejaVu Sans is not installed but CI=true") }
-            return
-        }
+    @Test(.requires(file: TrueTypeFont.defaultFontPath, package: "fonts-dejavu-core"))
+    func aVisibleSealHasAStampAndAMissingPageIsRefused() async throws {
         try await TestInstallation.make(.sqlite).withApp(http: false) { app in
             var setup = TrustFixtures.setup
             setup.organizationIdentifier = "NTRME-02012345"

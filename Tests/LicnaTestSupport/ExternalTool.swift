@@ -2,16 +2,45 @@ import Foundation
 import Testing
 
 /// Runs the independent tools of the interop tests (openssl, qpdf, pyHanko…).
+///
+/// A test that needs a tool says so with a trait, `@Test(.requires("qpdf"))`, and takes the tool with
+/// `try ExternalTool.required("qpdf")`: where the tool is missing the test is listed as skipped, with the tool named;
+/// with `CI=true` (scripts/test, which installs every tool) the test runs anyway and fails. No test returns early.
 public enum ExternalTool {
-    /// The executable `name` on PATH, or nil; records an issue when it is missing and `CI` is "true" (an interop
-    /// check must fail, never skip, in CI).
-    public static func executable(_ name: String) -> URL? {
+    /// Whether `CI` is "true": a missing tool is then a failure, never a skip.
+    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// The executable `name` on PATH, or nil.
+    public static func locate(_ name: String) -> URL? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         for directory in paths {
             let url = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
+        return nil
+    }
+
+    /// Whether a test that needs `tools` runs: they are all on PATH, or `CI` is "true" (the test then fails on the
+    /// first one missing).
+    public static func isAvailable(_ tools: [String]) -> Bool {
+        isCI || tools.allSatisfy { locate($0) != nil }
+    }
+
+    /// Whether a test that needs the file at `path` runs: it exists, or `CI` is "true".
+    public static func isAvailable(file path: String) -> Bool {
+        isCI || FileManager.default.fileExists(atPath: path)
+    }
+
+    /// The executable `name` on PATH; a failed requirement (which ends the test) when it is missing.
+    public static func required(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
+        try #require(locate(name), "\(name) is not installed (scripts/test installs it)", sourceLocation: sourceLocation)
+    }
+
+    /// The executable `name` on PATH, or nil; records an issue when it is missing and `CI` is "true". Prefer
+    /// `.requires(name)` with `required(_:)`: a caller that returns on nil passes without running.
+    public static func executable(_ name: String) -> URL? {
+        if let url = locate(name) { return url }
+        if isCI {
             Issue.record("\(name) is not installed but CI=true: the interop test cannot be skipped")
         } else {
             print("note: \(name) not found, interop test skipped")
@@ -43,5 +72,20 @@ public enum ExternalTool {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("licna-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test only where every tool of `tools` is on PATH, and always with `CI=true` (where a missing tool
+    /// fails it); elsewhere the test is listed as skipped with the tools named.
+    public static func requires(_ tools: String..., sourceLocation: SourceLocation = #_sourceLocation) -> Self {
+        .enabled(if: ExternalTool.isAvailable(tools),
+                 Comment(rawValue: "needs \(tools.joined(separator: ", ")) (scripts/test installs it)"), sourceLocation: sourceLocation)
+    }
+
+    /// Runs the test only where the file at `path` exists (`package` installs it), and always with `CI=true`.
+    public static func requires(file path: String, package: String, sourceLocation: SourceLocation = #_sourceLocation) -> Self {
+        .enabled(if: ExternalTool.isAvailable(file: path),
+                 Comment(rawValue: "needs \(path) (apt-get install \(package); scripts/test installs it)"), sourceLocation: sourceLocation)
     }
 }

@@ -92,6 +92,11 @@ public enum OpenSSLTool {
     /// The openssl executable, or nil; records an issue when it is missing and `CI` is "true".
     public static func executable() -> URL? { ExternalTool.executable("openssl") }
 
+    /// The openssl executable; a failed requirement when it is missing (tests carry `.requires("openssl")`).
+    public static func required(sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
+        try ExternalTool.required("openssl", sourceLocation: sourceLocation)
+    }
+
     /// Runs `openssl arguments` in `directory`; returns the exit status and the combined output.
     public static func run(_ openssl: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
         try ExternalTool.run(openssl, arguments, in: directory)
