@@ -14,11 +14,18 @@ let package = Package(
         .executable(name: "licna", targets: ["licna"]),
         // What a citizen installs: the card commands, built without Vapor or Fluent.
         .executable(name: "licna-card", targets: ["licna-card"]),
-        // libFuzzer target over the card's APDU interface: `swift build --sanitize fuzzer --product LicnaCardFuzz
-        // --scratch-path .build-fuzz` (a plain build links it with an empty main).
+        // libFuzzer target over the card's APDU interface: `swift build --sanitize fuzzer --sanitize address
+        // --product LicnaCardFuzz --scratch-path .build-fuzz` (a plain build links it with an empty main).
         .executable(name: "LicnaCardFuzz", targets: ["LicnaCardFuzz"]),
         // libFuzzer target over the PDF reader, built the same way (`--product LicnaPDFFuzz`).
         .executable(name: "LicnaPDFFuzz", targets: ["LicnaPDFFuzz"]),
+        // libFuzzer targets over the OCSP and TSA request parsers, the registry CSV import, the backup file's
+        // framing and the whole signature validator under its limits, built the same way; scripts/fuzz runs them all.
+        .executable(name: "LicnaOCSPFuzz", targets: ["LicnaOCSPFuzz"]),
+        .executable(name: "LicnaTSAFuzz", targets: ["LicnaTSAFuzz"]),
+        .executable(name: "LicnaCSVFuzz", targets: ["LicnaCSVFuzz"]),
+        .executable(name: "LicnaBackupFuzz", targets: ["LicnaBackupFuzz"]),
+        .executable(name: "LicnaValidatorFuzz", targets: ["LicnaValidatorFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
@@ -153,6 +160,26 @@ let package = Package(
         .executableTarget(
             name: "LicnaPDFFuzz",
             dependencies: ["LicnaDocuments"]
+        ),
+        .executableTarget(
+            name: "LicnaOCSPFuzz",
+            dependencies: ["LicnaPKI"]
+        ),
+        .executableTarget(
+            name: "LicnaTSAFuzz",
+            dependencies: ["LicnaPKI"]
+        ),
+        .executableTarget(
+            name: "LicnaCSVFuzz",
+            dependencies: ["LicnaBasics", "LicnaCore"]
+        ),
+        .executableTarget(
+            name: "LicnaBackupFuzz",
+            dependencies: ["LicnaBasics", "LicnaCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .executableTarget(
+            name: "LicnaValidatorFuzz",
+            dependencies: ["LicnaDocuments", "LicnaPKI", .product(name: "X509", package: "swift-certificates")]
         ),
         .executableTarget(
             name: "LicnaCardFuzz",

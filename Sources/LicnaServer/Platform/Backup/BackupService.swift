@@ -35,30 +35,12 @@ public struct BackupService: Sendable {
         PKIStatusChangesTable.self, PKICRLsTable.self, PKICountersTable.self,
     ]
 
-    static let currentVersion = 2
+    static let currentVersion = BackupFileReader.currentVersion
 
-    struct Header: Codable {
-        var format = "licna-backup"
-        var version = BackupService.currentVersion
-        var createdAt: Date
-        /// 16 random bytes: no two backups share their bytes, even of an unchanged installation.
-        var backupId: String?
-        var masterKeyCheck: String
-        var tables: [String]
-    }
-
-    struct Line: Decodable {
-        let table: String?
-        let end: Bool?
-        let rows: Int?
-        let mac: String?
-    }
-
-    struct End: Codable {
-        var end = true
-        var rows: Int
-        var mac: String
-    }
+    // The file's framing, shared with the backup fuzzer (LicnaCore's `BackupFileReader`).
+    typealias Header = BackupFileReader.Header
+    typealias Line = BackupFileReader.Line
+    typealias End = BackupFileReader.End
 
     /// What `restore` is told by the operator.
     public struct RestoreOptions: Sendable {
@@ -78,13 +60,10 @@ public struct BackupService: Sendable {
         public var arguments: [String: String] = [:]
     }
 
-    var masterKeyCheck: String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("licna backup check".utf8), using: masterKey.derive(purpose: "backup.check", version: 1))
-        return Data(mac).prefix(16).map { String(format: "%02x", $0) }.joined()
-    }
+    var masterKeyCheck: String { BackupFileReader(masterKey: masterKey).masterKeyCheck }
 
     /// The MAC over a backup's bytes: HMAC-SHA256 under its own subkey of the master key.
-    func makeMAC() -> HMAC<SHA256> { HMAC<SHA256>(key: masterKey.derive(purpose: "backup.mac", version: 1)) }
+    func makeMAC() -> HMAC<SHA256> { BackupFileReader(masterKey: masterKey).makeMAC() }
 
     /// Writes the backup through `write`, one line at a time, from one snapshot of the database.
     public func backup(write: @escaping @Sendable (Data) throws -> Void) async throws -> Int {
@@ -170,52 +149,22 @@ public struct BackupService: Sendable {
 
     /// The first pass: header, MAC over every byte, row count and the root's fingerprint. Writes nothing.
     private func check(_ nextLine: () -> Data?, decoder: JSONDecoder, options: RestoreOptions) throws -> (rows: Int, version: Int) {
-        guard let first = nextLine(), let header = try? decoder.decode(Header.self, from: first),
-              header.format == "licna-backup" else { throw Failure(messageKey: "error.restore.format") }
-        guard header.version == 1 || header.version == Self.currentVersion else { throw Failure(messageKey: "error.restore.version") }
-        guard header.masterKeyCheck == masterKeyCheck else { throw Failure(messageKey: "error.restore.master-key") }
-        if header.version == 1, !options.acceptLegacy { throw Failure(messageKey: "error.restore.legacy") }
-        var mac = makeMAC()
-        mac.update(data: first)
-        mac.update(data: Data("\n".utf8))
-        var rows = 0
-        var rootDER: Data?
-        var end: Line?
-        while let data = nextLine() {
-            guard let line = try? decoder.decode(Line.self, from: data) else { throw Failure(messageKey: "error.restore.format") }
-            if line.end == true {
-                end = line
-                break
+        let checked: BackupFileReader.Checked
+        do {
+            checked = try BackupFileReader(masterKey: masterKey).check(nextLine, decoder: decoder, acceptLegacy: options.acceptLegacy) { table, data in
+                table == PKIAuthoritiesTable.schema ? PKIAuthoritiesTable.rootCertificate(inLine: data, decoder: decoder) : nil
             }
-            guard line.table != nil else { throw Failure(messageKey: "error.restore.format") }
-            if line.table == PKIAuthoritiesTable.schema, let root = PKIAuthoritiesTable.rootCertificate(inLine: data, decoder: decoder) {
-                guard rootDER == nil else { throw Failure(messageKey: "error.restore.format") }
-                rootDER = root
-            }
-            mac.update(data: data)
-            mac.update(data: Data("\n".utf8))
-            rows += 1
+        } catch {
+            throw Failure(messageKey: error.messageKey)
         }
-        guard let end, end.rows == rows, nextLine() == nil else { throw Failure(messageKey: "error.restore.truncated") }
-        if header.version >= 2 {
-            let expected = Data(mac.finalize())
-            guard let given = end.mac.flatMap(Self.bytes(hex:)), given.count == expected.count,
-                  zip(given, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-                throw Failure(messageKey: "error.restore.mac")
-            }
-        }
-        if let rootDER {
+        if let rootDER = checked.rootCertificate {
             let actual = Array(SHA256.hash(data: rootDER))
             guard let pinned = options.rootSHA256 else { throw Failure(messageKey: "error.restore.root-needed") }
             guard pinned == actual else {
                 throw Failure(messageKey: "error.restore.root-mismatch", arguments: ["actual": actual.map { String(format: "%02x", $0) }.joined()])
             }
         }
-        return (rows, header.version)
-    }
-
-    static func bytes(hex text: String) -> [UInt8]? {
-        text.utf8.count <= 128 ? ASCIIHex.decode(Array(text.utf8)) : nil
+        return (checked.rows, checked.version)
     }
 }
 
