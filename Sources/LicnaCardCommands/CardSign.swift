@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import LicnaBasics
 #endif
 import LicnaCard
 import LicnaCardClient
@@ -80,10 +81,10 @@ public struct CardSign: AsyncParsableCommand {
             if format == "pades" {
                 signature = try await PAdESSigner(certificate: certificate, chain: intermediates, appearance: appearance).sign(
                     content, with: producer, level: level, timestampAuthority: authority,
-                    revocationSource: HTTPRevocationSource())
+                    revocationSource: HTTPRevocationSource(), signingTime: SystemWallClock().now)
             } else {
                 signature = try await CAdESSigner(certificate: certificate, chain: intermediates).sign(
-                    content, with: producer, level: level, timestampAuthority: authority)
+                    content, with: producer, level: level, timestampAuthority: authority, signingTime: SystemWallClock().now)
             }
         } catch let error as PIVError where error.code == .wrongSecret && (error.triesLeft ?? 0) > 0 {
             throw explained(Exit.no, "cli.sign.wrong-pin", ["left": "\(error.triesLeft ?? 0)"])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LicnaBasics
 import LicnaCard
 import LicnaCardClient
 
@@ -18,7 +19,7 @@ public struct CardStatus: ParsableCommand {
 
     public func run() throws {
         let channel = try cardSelection.channel()
-        let report = try CardReport.read(channel: channel, can: can, csca: csca.map(loadCertificates) ?? [])
+        let report = try CardReport.read(channel: channel, can: can, csca: csca.map(loadCertificates) ?? [], at: SystemWallClock().now)
         if json {
             Terminal.print(report.json())
         } else {

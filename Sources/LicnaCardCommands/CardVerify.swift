@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import LicnaBasics
 #endif
 import LicnaDocuments
 import LicnaPKI
@@ -48,7 +49,7 @@ public struct CardVerify: AsyncParsableCommand {
         guard !anchors.isEmpty else { throw explained(Exit.usage, "cli.verify.no-anchor") }
         var listed: [Certificate] = []
         for path in trustedList { listed += try loadCertificates(path) }
-        var now = Date()
+        var now = SystemWallClock().now
         if let at {
             guard let time = ISO8601DateFormatter().date(from: at) else { throw explained(Exit.usage, "cli.verify.at", ["value": at]) }
             now = time
@@ -120,7 +121,7 @@ public struct CardVerify: AsyncParsableCommand {
         add("verify.issuer", report.issuer)
         add("verify.claimed", report.claimedSigningTime.map(formatter.string(from:)))
         add("verify.proven", report.provenSigningTime.map(formatter.string(from:)) ?? Terminal.text("verify.no-proof"))
-        add("verify.status", report.certificateStatus)
+        add("verify.status", report.certificateStatusMessage.map { Terminal.text($0.key, $0.arguments) })
         add("verify.level", report.format)
         add("verify.coverage", report.coverage)
         add("verify.signed-content", report.signedContent.map { content in

@@ -18,7 +18,7 @@ struct Backup: AsyncParsableCommand {
         let rows = try await withInstallation(storage) { app in
             let handle = toStandardOutput ? FileHandle.standardOutput : try SecretFile.open(forWriting: temporary)
             let writer = BufferedWriter(handle: handle, isFile: !toStandardOutput)
-            let rows = try await BackupService(database: app.db, masterKey: app.licna.configuration.masterKey).backup { writer.write($0) }
+            let rows = try await BackupService(database: app.db, masterKey: app.licna.configuration.masterKey, clock: app.licna.configuration.clock).backup { writer.write($0) }
             try writer.close()
             return rows
         }
@@ -61,7 +61,7 @@ struct Restore: AsyncParsableCommand {
         let options = BackupService.RestoreOptions(rootSHA256: pin, acceptLegacy: acceptLegacyBackup)
         do {
             let rows = try await withInstallation(storage) { app in
-                try await BackupService(database: app.db, masterKey: app.licna.configuration.masterKey).restore(open, options: options)
+                try await BackupService(database: app.db, masterKey: app.licna.configuration.masterKey, clock: app.licna.configuration.clock).restore(open, options: options)
             }
             Terminal.say("cli.restore.done", ["rows": "\(rows)"])
         } catch let failure as BackupService.Failure {

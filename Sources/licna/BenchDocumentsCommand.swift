@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaCardCommands
 @_spi(Benchmarks) import LicnaDocuments
 import LicnaPKI
@@ -24,7 +25,7 @@ struct BenchDocuments: AsyncParsableCommand {
     func run() async throws {
         let issuer = CertificateIssuer()
         let serials = CertificateSerialNumberGenerator()
-        let now = Date()
+        let now = SystemWallClock().now
         let rootKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let rootName = try DistinguishedName { CountryName("ME"); CommonName("Benchmark Root") }
         let root = SigningAuthority(certificate: try issuer.issue(
@@ -45,9 +46,9 @@ struct BenchDocuments: AsyncParsableCommand {
         let pdf = Array(document)
         let signerTool = PAdESSigner(certificate: signer, chain: [root.certificate])
         let producer = SoftwareSignatureProducer(privateKey: signerKey)
-        let signed = try await signerTool.sign(pdf, with: producer)
+        let signed = try await signerTool.sign(pdf, with: producer, signingTime: now)
         if let writeHostile {
-            try Self.writeHostileFiles(signed: signed, root: root, signer: signer, to: writeHostile)
+            try Self.writeHostileFiles(signed: signed, root: root, signer: signer, to: writeHostile, now: now)
             return
         }
         if let prepare {
@@ -60,7 +61,7 @@ struct BenchDocuments: AsyncParsableCommand {
         var signing: [Double] = [], raw: [Double] = [], validating: [Double] = []
         for _ in 0..<runs {
             var start = ContinuousClock.now
-            for _ in 0..<count { _ = try await signerTool.sign(pdf, with: producer) }
+            for _ in 0..<count { _ = try await signerTool.sign(pdf, with: producer, signingTime: now) }
             signing.append(Double(count) / Bench.seconds(start))
             start = ContinuousClock.now
             for _ in 0..<count { _ = try key.signature(for: digest) }
@@ -77,7 +78,7 @@ struct BenchDocuments: AsyncParsableCommand {
     /// The three hostile files of README "Validation policy" (and docs/threat_model.md), each a copy of `signed`
     /// with a further update: a DSS naming one stream that decodes to 64 MiB 2,000 times; one naming 400 distinct
     /// such streams; one with 20,000 junk OCSP responses (for the signer's certificate, signed by another key).
-    static func writeHostileFiles(signed: [UInt8], root: SigningAuthority, signer: Certificate, to folder: String) throws {
+    static func writeHostileFiles(signed: [UInt8], root: SigningAuthority, signer: Certificate, to folder: String, now: Date) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         func write(_ bytes: [UInt8], _ name: String) throws {
             try Data(bytes).write(to: URL(fileURLWithPath: folder + "/" + name))
@@ -93,12 +94,12 @@ struct BenchDocuments: AsyncParsableCommand {
         let strangerKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let stranger = SigningAuthority(certificate: try CertificateIssuer().issue(
             profile: .rootCA, subject: root.certificate.subject, publicKey: strangerKey.publicKey, serialNumber: CertificateSerialNumberGenerator().next(),
-            notBefore: Date() - 3_600, notAfter: Date() + 86_400, authority: nil, selfSigningKey: strangerKey,
+            notBefore: now - 3_600, notAfter: now + 86_400, authority: nil, selfSigningKey: strangerKey,
             options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil), maxPathLength: 0)), privateKey: strangerKey)
         let certID = try OCSPCertID(hashAlgorithm: .sha1, issuer: root.certificate, serialNumber: signer.serialNumber)
         let template = try OCSPResponseBuilder(responder: stranger).build(
-            answers: [OCSPSingleAnswer(certID: certID, status: .good, thisUpdate: Date(), nextUpdate: Date() + 3_600)],
-            producedAt: Date(), nonceExtension: nil)
+            answers: [OCSPSingleAnswer(certID: certID, status: .good, thisUpdate: now, nextUpdate: now + 3_600)],
+            producedAt: now, nonceExtension: nil)
         // Each entry different: the last two bytes of the signature value vary.
         let signature = try OCSPResponse(derEncoded: template).signature
         guard let start = (0...(template.count - signature.count)).first(where: { template[$0..<($0 + signature.count)].elementsEqual(signature) }) else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaCardCommands
 import LicnaCard
 import LicnaCardClient
@@ -98,7 +99,7 @@ struct Card: AsyncParsableCommand {
                     throw explained(Exit.failed, "cli.card.server-failed", ["detail": failure.description])
                 }
             } else {
-                let authority = try DevelopmentCertificateAuthority()
+                let authority = try DevelopmentCertificateAuthority(clock: SystemWallClock())
                 result = try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
                 try writeOutput(try authority.chainPEM(), to: out + ".chain.pem", secret: false)
                 try writeOutput(try authority.cscaPEM(), to: out + ".csca.pem", secret: false)
@@ -119,14 +120,15 @@ struct Card: AsyncParsableCommand {
         /// virtual cards (with --data, --database or --server and an identity), or by a throwaway root (its
         /// attestations then count nowhere).
         private func manufactureAttestationKey() async throws -> (key: CardAttestationKey, certificate: Certificate) {
-            guard testIdentity != nil else { return try CardManufacturer.development().makeAttestationKey() }
+            let now = SystemWallClock().now
+            guard testIdentity != nil else { return try CardManufacturer.development(now: now).makeAttestationKey(now: now) }
             if storage.data != nil || storage.database != nil {
                 let manufacturer = try await withInstallation(storage) { app in
                     try await app.licna.trust.authority(on: app.db).developmentCardManufacturer()
                 }
-                return try manufacturer.makeAttestationKey()
+                return try manufacturer.makeAttestationKey(now: now)
             }
-            guard let server = try serverAuthority() else { return try CardManufacturer.development().makeAttestationKey() }
+            guard let server = try serverAuthority() else { return try CardManufacturer.development(now: now).makeAttestationKey(now: now) }
             guard let key = CardKey.generate(.p256) else { throw explained(Exit.failed, "cli.card.image", ["detail": "no P-256 key"]) }
             let certificate: Certificate
             do {
@@ -177,7 +179,7 @@ struct Card: AsyncParsableCommand {
             let cardNumber = "LC" + String(format: "%07d", Int.random(in: 0..<10_000_000))
             return CardHolder(surname: parts[0], givenNames: parts[1], identificationNumber: identification, jmbg: jmbg,
                               birthDate: "900101", sex: "M", cardNumber: cardNumber,
-                              cardExpiry: Date().addingTimeInterval(10 * 365.25 * 86_400),
+                              cardExpiry: SystemWallClock().now.addingTimeInterval(10 * 365.25 * 86_400),
                               issuingAuthority: "Licna development")
         }
     }

@@ -7,7 +7,7 @@ import LicnaServer
 final class ProgressDisplay: @unchecked Sendable {
     private let lock = NSLock()
     private let isTerminal = Terminal.standardErrorIsTerminal
-    private var lastLine = Date.distantPast
+    private var lastLine: ContinuousClock.Instant?
     private var drewBar = false
 
     func update(_ progress: ImportProgress) {
@@ -31,9 +31,9 @@ final class ProgressDisplay: @unchecked Sendable {
         if isTerminal {
             FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
             drewBar = true
-        } else if Date().timeIntervalSince(lastLine) >= 2 || progress.rowsDone == progress.rowsTotal {
+        } else if lastLine.map({ $0.duration(to: .now) >= .seconds(2) }) ?? true || progress.rowsDone == progress.rowsTotal {
             FileHandle.standardError.write(Data((text + "\n").utf8))
-            lastLine = Date()
+            lastLine = .now
         }
     }
 

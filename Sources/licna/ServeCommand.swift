@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LicnaBasics
 import LicnaCardCommands
 import LicnaCore
 import LicnaDocuments
@@ -74,7 +75,7 @@ struct Serve: AsyncParsableCommand {
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
         var configuration = LicnaConfiguration(storage: storage.location, masterKey: key, publicURL: publicURL,
-                                               isDevelopment: dev, adminToken: token,
+                                               isDevelopment: dev, adminToken: token, clock: SystemWallClock(),
                                                trust: TrustConfiguration(crlPartitionSize: max(1, crlPartitionSize),
                                                                          crlInterval: Double(max(1, crlIntervalMinutes)) * 60,
                                                                          ocspCacheLifetime: Double(min(60, max(0, ocspCacheSeconds))),

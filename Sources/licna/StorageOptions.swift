@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LicnaBasics
 import LicnaCardCommands
 import LicnaCore
 import LicnaServer
@@ -64,7 +65,7 @@ func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int =
     // LOG_LEVEL (trace, debug, info, notice, warning, error, critical) as Vapor reads it; warnings by default.
     app.logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
     do {
-        let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, poolReserve: poolReserve, trust: trust)
+        let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, poolReserve: poolReserve, clock: SystemWallClock(), trust: trust)
         do {
             try await configureLicna(app, configuration, options: .init(http: false))
         } catch let wrong as WrongMasterKey {

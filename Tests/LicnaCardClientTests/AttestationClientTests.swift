@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaCard
 @testable import LicnaCardClient
 import LicnaPKI
@@ -14,7 +15,7 @@ import X509
         let inner: DevelopmentCertificateAuthority
         let received = Mutex<[CertificateProfile: KeyAttestation]>([:])
 
-        init() throws { inner = try DevelopmentCertificateAuthority() }
+        init() throws { inner = try DevelopmentCertificateAuthority(clock: SystemWallClock()) }
 
         func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, attestation: KeyAttestation?) async throws -> Certificate {
             if let attestation { received.withLock { $0[profile] = attestation } }
@@ -30,12 +31,12 @@ import X509
 
     static func manufacturedCard(_ manufacturer: CardManufacturer, model: String = CardManufacturer.virtualCardModel) throws -> VirtualCard {
         var image = CardImage(transportKey: transportKey)
-        try manufacturer.manufacture(&image, model: model, serial: "12345678")
+        try manufacturer.manufacture(&image, model: model, serial: "12345678", now: Date())
         return VirtualCard(image: image, store: nil)
     }
 
     @Test func aKeyGeneratedOnTheCardIsAttestedUnderTheManufacturersRoot() async throws {
-        let manufacturer = try CardManufacturer.development()
+        let manufacturer = try CardManufacturer.development(now: Date())
         let card = try Self.manufacturedCard(manufacturer)
         let authority = try RecordingAuthority()
         let result = try await CardPersonalizer(channel: SmartCardChannel(card: card), transportKey: Self.transportKey)
@@ -55,7 +56,7 @@ import X509
         #expect(again.publicKey == result.signatureCertificate.publicKey)
         #expect(await again.verify(roots: [manufacturer.root.certificate], at: Date()))
         // Another manufacturer's root does not vouch for this card.
-        #expect(await !again.verify(roots: [try CardManufacturer.development().root.certificate], at: Date()))
+        #expect(await !again.verify(roots: [try CardManufacturer.development(now: Date()).root.certificate], at: Date()))
         // The PEM form round-trips (`licna ca issue --attestation`, the API's `attestation` field).
         #expect(try KeyAttestation(pemEncoded: again.pemEncoded()) == again)
     }

@@ -10,7 +10,7 @@ import X509
     @Test func genuineDocumentPasses() async throws {
         let pki = try EMRTDTestPKI()
         let sod = try await pki.sod(EMRTDSpecimen.dataGroups)
-        let report = PassiveAuthentication(trustedCSCAs: [pki.csca]).verify(
+        let report = PassiveAuthentication(trustedCSCAs: [pki.csca], validationTime: Date()).verify(
             sod: sod, dataGroups: [1: EMRTDSpecimen.dg1, 2: EMRTDSpecimen.dg2], unreadable: [3])
         #expect(report.passed, "\(report.failures)")
         #expect(report.signatureVerified && report.chainVerified)
@@ -26,7 +26,7 @@ import X509
         let sod = try await pki.sod(EMRTDSpecimen.dataGroups)
         var altered = EMRTDSpecimen.dg1
         altered[altered.count - 3] = UInt8(ascii: "X")  // a letter of the name
-        let report = PassiveAuthentication(trustedCSCAs: [pki.csca]).verify(sod: sod, dataGroups: [1: altered, 2: EMRTDSpecimen.dg2])
+        let report = PassiveAuthentication(trustedCSCAs: [pki.csca], validationTime: Date()).verify(sod: sod, dataGroups: [1: altered, 2: EMRTDSpecimen.dg2])
         #expect(!report.passed)
         #expect(report.signatureVerified && report.chainVerified)
         #expect(report.dataGroups.first == .init(number: 1, status: .mismatched))
@@ -38,11 +38,11 @@ import X509
         let impostor = try EMRTDTestPKI()  // same names, other keys
         let stranger = try EMRTDTestPKI(country: "ZZ")
         let sod = try await pki.sod(EMRTDSpecimen.dataGroups)
-        let sameName = PassiveAuthentication(trustedCSCAs: [impostor.csca]).verify(sod: sod, dataGroups: [1: EMRTDSpecimen.dg1])
+        let sameName = PassiveAuthentication(trustedCSCAs: [impostor.csca], validationTime: Date()).verify(sod: sod, dataGroups: [1: EMRTDSpecimen.dg1])
         #expect(!sameName.passed)
         #expect(sameName.signatureVerified && !sameName.chainVerified)
         #expect(sameName.failures.contains { $0.contains("does not verify with the trusted CSCA") })
-        let otherName = PassiveAuthentication(trustedCSCAs: [stranger.csca]).verify(sod: sod, dataGroups: [1: EMRTDSpecimen.dg1])
+        let otherName = PassiveAuthentication(trustedCSCAs: [stranger.csca], validationTime: Date()).verify(sod: sod, dataGroups: [1: EMRTDSpecimen.dg1])
         #expect(!otherName.passed)
         #expect(otherName.failures.contains { $0.contains("none of the trusted CSCAs") })
     }
@@ -64,10 +64,10 @@ import X509
         let hash = try #require(object.securityObject.hash(ofDataGroup: 3))
         let index = try #require(Self.range(of: hash, in: sod)).lowerBound
         sod[index] ^= 0x01
-        let report = PassiveAuthentication(trustedCSCAs: [pki.csca]).verify(sod: sod, dataGroups: [1: EMRTDSpecimen.dg1])
+        let report = PassiveAuthentication(trustedCSCAs: [pki.csca], validationTime: Date()).verify(sod: sod, dataGroups: [1: EMRTDSpecimen.dg1])
         #expect(!report.passed)
         #expect(!report.signatureVerified)
-        #expect(PassiveAuthentication(trustedCSCAs: [pki.csca]).verify(sod: [0x77, 0x01, 0x00], dataGroups: [:]).passed == false)
+        #expect(PassiveAuthentication(trustedCSCAs: [pki.csca], validationTime: Date()).verify(sod: [0x77, 0x01, 0x00], dataGroups: [:]).passed == false)
     }
 
     /// The reader and the check together, over the fake card.
@@ -82,7 +82,7 @@ import X509
         try reader.select()
         try reader.verify(can: "123456")
         let result = try reader.readAll()
-        let report = PassiveAuthentication(trustedCSCAs: [pki.csca]).verify(result)
+        let report = PassiveAuthentication(trustedCSCAs: [pki.csca], validationTime: Date()).verify(result)
         #expect(report.passed, "\(report.failures)")
         #expect(report.unreadableDataGroups == [3])
         let dg1 = try #require(try BERTLV.first(0x61, in: result.dataGroups[1] ?? []))

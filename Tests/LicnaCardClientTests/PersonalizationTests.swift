@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaCard
 @testable import LicnaCardClient
 import LicnaPKI
@@ -16,14 +17,14 @@ import X509
     @Test func aPersonalizedCardSignsReadsAndPassesPassiveAuthentication() async throws {
         let card = VirtualCard.inMemory(transportKey: [UInt8](repeating: 7, count: 32))
         let channel = SmartCardChannel(card: card)
-        let authority = try DevelopmentCertificateAuthority()
+        let authority = try DevelopmentCertificateAuthority(clock: SystemWallClock())
         let result = try await CardPersonalizer(channel: channel, transportKey: [UInt8](repeating: 7, count: 32))
             .personalize(Self.holder(), secrets: .init(pin: "123456", puk: "12345678", can: "123456"), authority: authority)
         #expect(card.image.lifeCycle == .operational)
         #expect(result.signatureCertificate.subject.description.contains("PNOME-123456782"))
         #expect(!result.signatureCertificate.subject.description.contains("0101990210006"))
         card.reset()
-        let report = try CardReport.read(channel: channel, can: "123456", csca: [authority.csca.certificate])
+        let report = try CardReport.read(channel: channel, can: "123456", csca: [authority.csca.certificate], at: Date())
         #expect(report.mrz?[2].hasPrefix("PETROVIC<<DORDE<") == true)
         #expect(report.identity["identificationNumber"] == "123456782")
         #expect(report.identity["jmbg"] == nil)
@@ -33,7 +34,7 @@ import X509
         #expect(!(report.mrz ?? []).joined().contains("0101990210006"))
         // Without the CAN, DG1 is not read.
         card.reset()
-        let closed = try CardReport.read(channel: channel, can: nil, csca: [authority.csca.certificate])
+        let closed = try CardReport.read(channel: channel, can: nil, csca: [authority.csca.certificate], at: Date())
         #expect(closed.mrz == nil)
         #expect(closed.dataGroupsUnreadable.keys.contains(1))
         // A signature by the card verifies with the certificate read from it.

@@ -31,7 +31,7 @@ struct InProcessTimestampAuthority: TimestampAuthority {
         let content = Array("Ugovor o kupoprodaji — Čačak, Šćepan, Đurđa\n".utf8)
         let signature = try await CAdESSigner(certificate: pki.signer).sign(
             content, with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: level,
-            timestampAuthority: try InProcessTimestampAuthority(pki: pki))
+            timestampAuthority: try InProcessTimestampAuthority(pki: pki), signingTime: Date())
         // Our own verifier: the signer, the signing-certificate-v2, and for B-T the signature timestamp.
         let result = try CMSSignedDataVerifier().verify(signature, detachedContent: .bytes(content))
         #expect(result.signers.first?.certificate == pki.signer)
@@ -73,7 +73,7 @@ struct InProcessTimestampAuthority: TimestampAuthority {
         for authority in [Refusing() as any TimestampAuthority, WrongNonce(inner: try InProcessTimestampAuthority(pki: pki))] {
             do {
                 _ = try await CAdESSigner(certificate: pki.signer).sign(
-                    Array("x".utf8), with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .timestamped, timestampAuthority: authority)
+                    Array("x".utf8), with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .timestamped, timestampAuthority: authority, signingTime: Date())
                 Issue.record("signed without a usable timestamp")
             } catch let error as SigningError {
                 #expect(error.code == .timestampUnavailable)
@@ -84,7 +84,7 @@ struct InProcessTimestampAuthority: TimestampAuthority {
     @Test func aKeyThatIsNotTheCertificatesIsRefused() async throws {
         let pki = try CMSTestPKI()
         await #expect(throws: SigningError.self) {
-            _ = try await CAdESSigner(certificate: pki.signer).sign([1, 2, 3], with: SoftwareSignatureProducer(privateKey: pki.otherKey))
+            _ = try await CAdESSigner(certificate: pki.signer).sign([1, 2, 3], with: SoftwareSignatureProducer(privateKey: pki.otherKey), signingTime: Date())
         }
     }
 
@@ -92,7 +92,7 @@ struct InProcessTimestampAuthority: TimestampAuthority {
         let pki = try CMSTestPKI()
         await #expect(throws: SigningError.self) {
             _ = try await CAdESSigner(certificate: pki.signer).sign([1], with: SoftwareSignatureProducer(privateKey: pki.signerKey),
-                                                                     level: .timestamped)
+                                                                     level: .timestamped, signingTime: Date())
         }
     }
 }

@@ -68,12 +68,12 @@ struct StaticRevocationSource: RevocationSource {
     func sign(_ pdf: [UInt8], _ level: SignatureLevel) async throws -> [UInt8] {
         try await PAdESSigner(certificate: pki.signer, chain: [pki.root.certificate], reason: "Saglasnost", location: "Podgorica").sign(
             pdf, with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: level,
-            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: StaticRevocationSource(crl: try pki.crl()))
+            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: StaticRevocationSource(crl: try pki.crl()), signingTime: Date())
     }
 
     func validate(_ pdf: [UInt8], online: Bool = true, anchors: [Certificate]? = nil) async throws -> [SignatureValidationReport] {
         let source: (any RevocationSource)? = online ? StaticRevocationSource(crl: try pki.crl()) : nil
-        return try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: anchors ?? [pki.root.certificate], revocationSource: source, clock: ContinuousClock()))
+        return try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: anchors ?? [pki.root.certificate], revocationSource: source, now: Date(), clock: ContinuousClock()))
             .validate(pdf)
     }
 
@@ -128,15 +128,27 @@ struct StaticRevocationSource: RevocationSource {
                                                                  reason: .keyCompromise)])
         let signed = try await sign(pdf, .timestamped)
         let reports = try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate],
-                                                                              revocationSource: StaticRevocationSource(crl: revoked), clock: ContinuousClock()))
+                                                                              revocationSource: StaticRevocationSource(crl: revoked), now: Date(), clock: ContinuousClock()))
             .validate(signed)
         #expect(reports.first?.indication == .totalFailed && reports.first?.subIndication == .revoked)
+        // The status is a code with the time and reason beside it; the sentence is a translation key's (issue 11, item 7).
+        let report = try #require(reports.first)
+        #expect(report.certificateStatus == .revoked && report.certificateRevocationReason == "keyCompromise")
+        let revokedAt = try #require(report.certificateRevocationTime)
+        #expect(abs(revokedAt.timeIntervalSinceNow + 300) < 60)
+        let message = try #require(report.certificateStatusMessage)
+        #expect(message.key == "verify.status.revoked-reason" && message.arguments["reason"] == "keyCompromise")
+        #expect(message.arguments["time"] == ISO8601DateFormatter().string(from: revokedAt))
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let json = try #require(try JSONSerialization.jsonObject(with: encoder.encode(report)) as? [String: Any])
+        #expect(json["certificateStatus"] as? String == "revoked" && json["certificateRevocationReason"] as? String == "keyCompromise")
     }
 
     @Test func encryptedAndBrokenFilesGetClearErrors() async throws {
         let notPDF = Array("%PDF-1.7\nthis is not a PDF\n".utf8)
         await #expect(throws: SigningError.self) {
-            _ = try await PAdESSigner(certificate: pki.signer).sign(notPDF, with: SoftwareSignatureProducer(privateKey: pki.signerKey))
+            _ = try await PAdESSigner(certificate: pki.signer).sign(notPDF, with: SoftwareSignatureProducer(privateKey: pki.signerKey), signingTime: Date())
         }
     }
 }

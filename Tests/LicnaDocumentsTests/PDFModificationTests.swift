@@ -21,12 +21,12 @@ import X509
     func sign(_ pdf: [UInt8]) async throws -> [UInt8] {
         try await PAdESSigner(certificate: pki.signer, chain: [pki.root.certificate]).sign(
             pdf, with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .timestamped,
-            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa))
+            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), signingTime: Date())
     }
 
     func validate(_ pdf: [UInt8]) async throws -> [SignatureValidationReport] {
         try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate],
-                                                                 revocationSource: StaticRevocationSource(crl: try pki.crl()), clock: ContinuousClock()))
+                                                                 revocationSource: StaticRevocationSource(crl: try pki.crl()), now: Date(), clock: ContinuousClock()))
             .validate(pdf)
     }
 

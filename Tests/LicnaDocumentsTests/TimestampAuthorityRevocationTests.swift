@@ -95,12 +95,12 @@ struct CRLMapSource: RevocationSource {
         let pki = try CMSTestPKI()
         let signature = try await CAdESSigner(certificate: pki.signer).sign(
             content, with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .timestamped,
-            timestampAuthority: try InProcessTimestampAuthority(pki: pki))
+            timestampAuthority: try InProcessTimestampAuthority(pki: pki), signingTime: Date())
         let authority = SigningAuthority(certificate: pki.root, privateKey: pki.rootKey)
         func validate(revoking revoked: [RevokedCertificate]) async throws -> SignatureValidationReport {
             let crl = try CertificateRevocationListBuilder().build(authority: authority, crlNumber: 1, thisUpdate: Date(),
                                                                    nextUpdate: Date() + 3_600, entries: revoked, distributionPoint: nil, scope: .all)
-            return await CMSSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root], clock: ContinuousClock())).validate(
+            return await CMSSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root], now: Date(), clock: ContinuousClock())).validate(
                 contentInfoDER: signature, content: .bytes(content), embedded: EmbeddedRevocationData(crls: [crl]), format: "CAdES")
         }
         let tsaRevoked = RevokedCertificate(serialNumber: pki.tsa.serialNumber, revocationDate: Date() - 600, reason: .keyCompromise)
@@ -127,9 +127,9 @@ struct CRLMapSource: RevocationSource {
         let pki = try TwoBranchTestPKI()
         let signed = try await PAdESSigner(certificate: pki.signer, chain: [pki.signingCA.certificate]).sign(
             PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .timestamped,
-            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa))
+            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), signingTime: Date())
         func validate(_ crls: [String: [UInt8]]) async throws -> SignatureValidationReport? {
-            try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], revocationSource: CRLMapSource(crls: crls), clock: ContinuousClock()))
+            try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], revocationSource: CRLMapSource(crls: crls), now: Date(), clock: ContinuousClock()))
                 .validate(signed).first
         }
         let complete = try await validate(try pki.crls())
@@ -150,8 +150,8 @@ struct CRLMapSource: RevocationSource {
         // fetched from the CAs' distribution points.
         let signed = try await PAdESSigner(certificate: pki.signer, chain: [pki.signingCA.certificate]).sign(
             PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .longTerm,
-            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: CRLMapSource(crls: try pki.crls()))
-        let report = try #require(try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], clock: ContinuousClock())).validate(signed).first)
+            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: CRLMapSource(crls: try pki.crls()), signingTime: Date())
+        let report = try #require(try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], now: Date(), clock: ContinuousClock())).validate(signed).first)
         #expect(report.indication == .totalPassed, "\(report.findings)")
         #expect(report.provenSigningTime != nil && report.format == "PAdES-B-LT", "\(report.findings)")
         let dss = try #require(try PDFFile(bytes: signed).documentSecurityStore())
@@ -164,8 +164,8 @@ struct CRLMapSource: RevocationSource {
         // twice.
         let twice = try await PAdESSigner(certificate: pki.signer, chain: [pki.signingCA.certificate]).sign(
             signed, with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .longTerm,
-            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: CRLMapSource(crls: try pki.crls()))
-        let reports = try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], clock: ContinuousClock())).validate(twice)
+            timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa), revocationSource: CRLMapSource(crls: try pki.crls()), signingTime: Date())
+        let reports = try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate], now: Date(), clock: ContinuousClock())).validate(twice)
         #expect(reports.map(\.indication) == [.totalPassed, .totalPassed], "\(reports.map(\.findings))")
         let crls = try #require(try PDFFile(bytes: twice).documentSecurityStore()?.crls)
         #expect(Set(crls).count == crls.count && Set(crls).isSuperset(of: dss.crls))
@@ -177,7 +177,7 @@ struct CRLMapSource: RevocationSource {
             _ = try await PAdESSigner(certificate: pki.signer, chain: [pki.signingCA.certificate]).sign(
                 PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: pki.signerKey), level: .longTerm,
                 timestampAuthority: InProcessTimestampAuthority(responder: pki.tsa),
-                revocationSource: CRLMapSource(crls: try pki.crls(leaving: TwoBranchTestPKI.timestampingCRL)))
+                revocationSource: CRLMapSource(crls: try pki.crls(leaving: TwoBranchTestPKI.timestampingCRL)), signingTime: Date())
         }
         #expect(error?.message.contains("Two Branch TSA") == true, "\(error?.message ?? "")")
     }

@@ -16,13 +16,13 @@ import X509
     init() async throws {
         pki = try PAdESTestPKI()
         signed = try await PAdESSigner(certificate: pki.signer, chain: [pki.root.certificate]).sign(
-            PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: pki.signerKey))
+            PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: pki.signerKey), signingTime: Date())
     }
 
     func validate(_ pdf: [UInt8], limits: ValidationLimits = ValidationLimits(),
                   clock: any Clock<Duration> = ContinuousClock()) async throws -> SignatureValidationReport {
         let policy = ValidationPolicy(trustAnchors: [pki.root.certificate], revocationSource: StaticRevocationSource(crl: try pki.crl()),
-                                      clock: clock, limits: limits)
+                                      now: Date(), clock: clock, limits: limits)
         let reports = try await PDFSignatureValidator(policy: policy).validate(pdf)
         #expect(reports.count == 1)
         return try #require(reports.first)
@@ -126,10 +126,10 @@ import X509
         var pdf = PDFFixtures.withCrossReferenceStream(pageCount: 2)
         for _ in 0..<3 {
             pdf = try await PAdESSigner(certificate: pki.signer, chain: [pki.root.certificate]).sign(
-                pdf, with: SoftwareSignatureProducer(privateKey: pki.signerKey))
+                pdf, with: SoftwareSignatureProducer(privateKey: pki.signerKey), signingTime: Date())
         }
         let policy = ValidationPolicy(trustAnchors: [pki.root.certificate], revocationSource: StaticRevocationSource(crl: try pki.crl()),
-                                      clock: ContinuousClock())
+                                      now: Date(), clock: ContinuousClock())
         let reports = try await PDFSignatureValidator(policy: policy).validate(pdf)
         #expect(reports.map(\.indication) == [.totalPassed, .totalPassed, .totalPassed], "\(reports.map(\.findings))")
         // Everything the newest revision holds, each stream decoded once.

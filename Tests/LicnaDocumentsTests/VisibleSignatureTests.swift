@@ -32,7 +32,7 @@ import X509
 
     func validate(_ pdf: [UInt8]) async throws -> [SignatureValidationReport] {
         try await PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [pki.root.certificate],
-                                                                 revocationSource: StaticRevocationSource(crl: try pki.crl()), clock: ContinuousClock())).validate(pdf)
+                                                                 revocationSource: StaticRevocationSource(crl: try pki.crl()), now: Date(), clock: ContinuousClock())).validate(pdf)
     }
 
     /// The widget of the signature field named `name`.

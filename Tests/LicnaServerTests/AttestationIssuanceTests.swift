@@ -40,7 +40,7 @@ import X509
 
     static func card(_ manufacturer: CardManufacturer, model: String = CardManufacturer.virtualCardModel) throws -> VirtualCard {
         var image = CardImage(transportKey: transportKey)
-        try manufacturer.manufacture(&image, model: model)
+        try manufacturer.manufacture(&image, model: model, now: Date())
         return VirtualCard(image: image, store: nil)
     }
 
@@ -78,7 +78,7 @@ import X509
 
     /// Before: naming a configured model in `cardModel` was enough. Now the claim is read and ignored.
     @Test func aClaimedCardModelAloneNeverGivesQcSSCD() async throws {
-        let acme = try CardManufacturer.development()
+        let acme = try CardManufacturer.development(now: Date())
         let trust = TrustConfiguration(qscdModels: ["acme-qscd": [acme.root.certificate]], acceptsDevelopmentCards: true)
         try await TestInstallation.make(.sqlite).withApp(http: false, trust: trust) { app in
             try await TrustFixtures.initialize(app)
@@ -92,8 +92,8 @@ import X509
     /// The positive control and the forgeries: another manufacturer's key, a model the root does not certify, an
     /// attestation of another key than the CSR's, an attestation certificate under another card's device certificate.
     @Test func onlyAGenuineAttestationOfTheCSRsKeyForItsModelGivesQcSSCD() async throws {
-        let acme = try CardManufacturer.development()
-        let other = try CardManufacturer.development()
+        let acme = try CardManufacturer.development(now: Date())
+        let other = try CardManufacturer.development(now: Date())
         let trust = TrustConfiguration(qscdModels: ["acme-qscd": [acme.root.certificate], "other-qscd": [other.root.certificate]])
         try await TestInstallation.make(.sqlite).withApp(http: false, trust: trust) { app in
             try await TrustFixtures.initialize(app)
@@ -101,7 +101,7 @@ import X509
             #expect(try Self.statesQcSSCD(try await Self.issue(app, csr: genuine.csr, attestation: genuine.attestation)))
 
             // Signed by another key: an attacker's own "manufacturer" names the certified model.
-            let forger = try CardManufacturer.development()
+            let forger = try CardManufacturer.development(now: Date())
             let forged = try Self.cardKey(forger, model: "acme-qscd")
             #expect(try !Self.statesQcSSCD(try await Self.issue(app, csr: forged.csr, attestation: forged.attestation)))
 
@@ -157,7 +157,7 @@ import X509
             let virtual = try Self.cardKey(manufacturer, model: CardManufacturer.virtualCardModel)
             #expect(try Self.statesQcSSCD(try await Self.issue(app, csr: virtual.csr, attestation: virtual.attestation)))
             // Another installation's development root is not this one's.
-            let stranger = try Self.cardKey(try CardManufacturer.development(), model: CardManufacturer.virtualCardModel)
+            let stranger = try Self.cardKey(try CardManufacturer.development(now: Date()), model: CardManufacturer.virtualCardModel)
             #expect(try !Self.statesQcSSCD(try await Self.issue(app, csr: stranger.csr, attestation: stranger.attestation)))
         }
     }
@@ -186,9 +186,9 @@ import X509
             let hierarchy = try await service.hierarchy()
             let citizenCA = try hierarchy.authority(.citizen).certificate
             let signed = try await PAdESSigner(certificate: result.signatureCertificate, chain: [citizenCA])
-                .sign(PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: Certificate.PrivateKey(key)), level: .basic)
+                .sign(PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: Certificate.PrivateKey(key)), level: .basic, signingTime: Date())
             let policy = ValidationPolicy(trustAnchors: [try hierarchy.authority(.root).certificate], trustedListIssuers: [citizenCA],
-                                          revocationSource: PublishedCRLs(crls: app.licna.trust.crls(on: app.db)), clock: ContinuousClock())
+                                          revocationSource: PublishedCRLs(crls: app.licna.trust.crls(on: app.db)), now: Date(), clock: ContinuousClock())
             let report = try #require(try await PDFSignatureValidator(policy: policy).validate(signed).first)
             #expect(report.indication == .totalPassed, "\(report.findings)")
             #expect(report.qualification == .qualified)
@@ -199,11 +199,11 @@ import X509
     /// chain attestation → card's attestation key → manufacturer root; under another root it fails.
     @Test(.requires("openssl")) func openSSLVerifiesTheAttestationChain() throws {
         let openssl = try OpenSSLTool.required()
-        let manufacturer = try CardManufacturer.development()
+        let manufacturer = try CardManufacturer.development(now: Date())
         let attested = try Self.cardKey(manufacturer, model: "acme-qscd")
         let folder = try OpenSSLTool.temporaryDirectory()
         try OpenSSLTool.writePEM(manufacturer.root.certificate, to: folder.appendingPathComponent("root.pem"))
-        try OpenSSLTool.writePEM(try CardManufacturer.development().root.certificate, to: folder.appendingPathComponent("other.pem"))
+        try OpenSSLTool.writePEM(try CardManufacturer.development(now: Date()).root.certificate, to: folder.appendingPathComponent("other.pem"))
         try OpenSSLTool.writePEM(attested.attestation.deviceCertificate, to: folder.appendingPathComponent("f9.pem"))
         try OpenSSLTool.writePEM(attested.attestation.certificate, to: folder.appendingPathComponent("attestation.pem"))
         let verified = try OpenSSLTool.run(openssl, ["verify", "-CAfile", "root.pem", "-untrusted", "f9.pem", "attestation.pem"], in: folder)

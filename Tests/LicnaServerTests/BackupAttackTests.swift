@@ -26,7 +26,7 @@ import VaporTesting
             let certificate = try await TrustFixtures.issue(app)
             try await app.licna.trust.authority(on: app.db).change(serial: certificate.serialNumber.hex, .revoke(.keyCompromise, invalidityDate: nil),
                                                                   context: .test)
-            _ = try await BackupService(database: app.db, masterKey: installation.key).backup { collected.append($0) }
+            _ = try await BackupService(database: app.db, masterKey: installation.key, clock: app.licna.configuration.clock).backup { collected.append($0) }
             let root = try await app.licna.trust.authority(on: app.db).hierarchy().authority(.root).der
             return (Array(SHA256.hash(data: root)), certificate.serialNumber.hex)
         }
@@ -43,7 +43,7 @@ import VaporTesting
         forged.texts = lines
         return try await installation.withAppResult(http: false) { app in
             do {
-                _ = try await BackupService(database: app.db, masterKey: source.installation.key)
+                _ = try await BackupService(database: app.db, masterKey: source.installation.key, clock: app.licna.configuration.clock)
                     .restore(forged.reader, options: .init(rootSHA256: pin ?? source.rootPin, acceptLegacy: acceptLegacy))
                 return nil
             } catch let failure as BackupService.Failure {
@@ -166,7 +166,7 @@ import VaporTesting
         let source = try await Self.makeSource(.sqlite)
         let second = Lines()
         try await source.installation.withApp(http: false) { app in
-            _ = try await BackupService(database: app.db, masterKey: source.installation.key).backup { second.append($0) }
+            _ = try await BackupService(database: app.db, masterKey: source.installation.key, clock: app.licna.configuration.clock).backup { second.append($0) }
         }
         #expect(Self.object(second.texts[0])["backupId"] as? String != Self.object(source.lines[0])["backupId"] as? String)
         #expect(second.texts.last != source.lines.last)

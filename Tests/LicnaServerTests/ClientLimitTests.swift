@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 import LicnaCore
 import LicnaPKI
 @testable import LicnaServer
@@ -67,7 +68,7 @@ import FoundationNetworking
         let installation = try await TestInstallation.make(.sqlite)
         let app = try await Application.make(.testing)
         // A clock that stands still: the buckets refill only when the test says so, however slow the machine.
-        var configuration = installation.configuration(clock: MovableClock())
+        var configuration = installation.configuration(clock: AdjustableWallClock())
         configuration.trust.timestampRequestsPerSecond = 1  // bursts of 2
         configuration.trustedProxies = [try #require(IPNetwork(cidr: "127.0.0.1"))]
         do {

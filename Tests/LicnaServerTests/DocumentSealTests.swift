@@ -38,7 +38,7 @@ import X509
             // timestamp proves the time only when the TSA certificate's status is known from data issued after it.
             let source = PublishedCRLs(crls: trust.crls(on: database), ocsp: trust.ocsp, database: database)
             let validator = PDFSignatureValidator(policy: ValidationPolicy(trustAnchors: [try hierarchy.authority(.root).certificate],
-                                                                           revocationSource: source, clock: ContinuousClock()))
+                                                                           revocationSource: source, now: Date(), clock: ContinuousClock()))
             for pdf in sealed {
                 let reports = try await validator.validate(pdf)
                 #expect(reports.count == 1)

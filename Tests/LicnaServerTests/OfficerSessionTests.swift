@@ -3,19 +3,8 @@ import Foundation
 import LicnaBasics
 import LicnaCore
 @testable import LicnaServer
-import NIOConcurrencyHelpers
 import Testing
 import VaporTesting
-
-/// A clock the test moves.
-final class MovableClock: WallClock, @unchecked Sendable {
-    private let lock = NIOLock()
-    private var current: Date
-    let timeZone = TimeZone.gmt
-    init(_ start: Date = Date()) { current = start }
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
-}
 
 /// Issue 10, item 6: officer sessions kept on the server, with a lifetime, an idle timeout, logout that ends them, a new
 /// token that ends them, a session key that is not the token's hash, throttled sign-in and no weak tokens.
@@ -41,7 +30,7 @@ final class MovableClock: WallClock, @unchecked Sendable {
     @Test(arguments: TestEngine.available)
     func sessionsEndAfterEightHoursAfterThirtyIdleMinutesAndAtLogout(engine: TestEngine) async throws {
         let installation = try await TestInstallation.make(engine)
-        let clock = MovableClock()
+        let clock = AdjustableWallClock()
         try await installation.withApp(clock: clock) { app in
             // Idle: 29 minutes between requests keep it alive for hours; 31 end it.
             let (_, first) = try await signIn(app)
@@ -115,7 +104,7 @@ final class MovableClock: WallClock, @unchecked Sendable {
 
     @Test func signInIsThrottledWithGrowingDelaysButNeverLockedOut() async throws {
         let installation = try await TestInstallation.make(.sqlite)
-        let clock = MovableClock()
+        let clock = AdjustableWallClock()
         try await installation.withApp(clock: clock) { app in
             #expect(try await signIn(app, token: "wrong").status == .unauthorized)
             // Within the delay even the right token is not checked …

@@ -17,7 +17,7 @@ import X509
     /// A PDF signed under a test PKI (not the installation's: the limits are reached before trust matters).
     static func signed() async throws -> [UInt8] {
         let pki = try CMSTestPKI()
-        return try await PAdESSigner(certificate: pki.signer).sign(PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: pki.signerKey))
+        return try await PAdESSigner(certificate: pki.signer).sign(PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: pki.signerKey), signingTime: Date())
     }
 
     static func hostileFiles() async throws -> [(name: String, pdf: [UInt8], limit: ValidationLimitExceeded.Limit, note: String)] {

@@ -405,14 +405,14 @@ import X509
             try await TrustFixtures.initialize(app)
             let certificate = try await TrustFixtures.issue(app)
             try await app.licna.trust.authority(on: app.db).change(serial: certificate.serialNumber.hex, .hold, context: .test)
-            _ = try await BackupService(database: app.db, masterKey: source.key).backup { lines.append($0) }
+            _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).backup { lines.append($0) }
             return (certificate.serialNumber.hex, try await app.licna.trust.authority(on: app.db).hierarchy().authority(.root).der)
         }
         let target = try await TestInstallation.make(engine)
         let restoredTarget = TestInstallation(storage: target.storage, directory: target.directory, key: source.key)
         try await restoredTarget.withApp(http: false) { app in
             let pin = Array(SHA256.hash(data: rootDER))
-            _ = try await BackupService(database: app.db, masterKey: source.key).restore(lines.reader, options: .init(rootSHA256: pin))
+            _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).restore(lines.reader, options: .init(rootSHA256: pin))
             let authority = app.licna.trust.authority(on: app.db)
             #expect(try await authority.status(serial: serial).status == "hold")
             #expect(try await authority.hierarchy().authority(.root).der == rootDER)
@@ -425,9 +425,9 @@ import X509
             #expect(try OCSPResponse(derEncoded: answer.bytes).responses.first?.status == .good)
             // A second restore into this installation, which now has a CA, is refused.
             let again = Lines()
-            _ = try await BackupService(database: app.db, masterKey: source.key).backup { again.append($0) }
+            _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).backup { again.append($0) }
             await #expect(throws: BackupService.Failure.self) {
-                _ = try await BackupService(database: app.db, masterKey: source.key).restore(again.reader, options: .init(rootSHA256: Array(SHA256.hash(data: rootDER))))
+                _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).restore(again.reader, options: .init(rootSHA256: Array(SHA256.hash(data: rootDER))))
             }
         }
     }

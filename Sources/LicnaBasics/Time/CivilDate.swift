@@ -1,5 +1,4 @@
 import Foundation
-import LicnaBasics
 
 /// A calendar date without a time of day or a time zone: a birth date, a date of death, a card's expiry.
 ///
@@ -23,15 +22,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public init?(iso8601 text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                let digit = Int(bytes[index]) - 48
-                guard (0...9).contains(digit) else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
+        func number(_ range: Range<Int>) -> Int? { UTCDateTime.decimal(bytes[range]) }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
         self.init(year: year, month: month, day: day)
     }

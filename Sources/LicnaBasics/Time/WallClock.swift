@@ -1,5 +1,4 @@
 import Foundation
-import LicnaBasics
 
 /// Tells the time. Injected wherever expiry, "today" or ordering depends on it, so that tests can fix it
 /// (the shape of swift-certificates' `verifyNotExpired(currentDate:)`).
@@ -34,9 +33,6 @@ public struct FixedWallClock: WallClock {
     }
     /// A clock standing at noon UTC of a calendar date.
     public init(_ date: CivilDate) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let instant = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: 12))!
-        self.init(instant)
+        self.init(UTCDateTime(year: date.year, month: date.month, day: date.day, hour: 12).date)
     }
 }

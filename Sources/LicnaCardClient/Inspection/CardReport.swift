@@ -22,7 +22,8 @@ public struct CardReport: Sendable {
     /// True when passive authentication ran and failed.
     public var passiveAuthenticationFailed: Bool { passiveAuthentication.map { !$0.passed } ?? false }
 
-    public static func read(channel: any CardChannel, can: String?, csca: [Certificate], at time: Date = Date()) throws -> CardReport {
+    /// Reads the card; passive authentication checks the certificates at `time` (the caller's clock).
+    public static func read(channel: any CardChannel, can: String?, csca: [Certificate], at time: Date) throws -> CardReport {
         var report = CardReport()
         let piv = PIVClient(channel: channel)
         do {

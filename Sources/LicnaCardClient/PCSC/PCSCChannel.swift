@@ -112,7 +112,8 @@ public final class PCSCChannel: CardChannel, @unchecked Sendable {
         }
         let context = try establishContext(library)
         defer { _ = library.releaseContext(context) }
-        let deadline = Date().addingTimeInterval(timeout)
+        // A timeout is a duration: measured on the monotonic clock, not the wall clock.
+        let deadline = ContinuousClock.now + .seconds(timeout.isNaN ? 0 : max(0, min(timeout, 1e9)))
         var state = PCSCReaderState(currentState: PCSC.stateUnaware)
         var wait: PCSC.DWORD = 0
         while true {
@@ -120,7 +121,8 @@ public final class PCSCChannel: CardChannel, @unchecked Sendable {
             let code = PCSC.code(result)
             if code != PCSC.Result.success, code != PCSC.Result.timeout { throw PCSC.error(result, "SCardGetStatusChange") }
             if state.eventState & PCSC.statePresent != 0 { return state.atr }
-            let left = deadline.timeIntervalSinceNow
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            let left = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
             guard left > 0 else {
                 throw CardChannelError(.noSmartCard, "no card was inserted in \(reader) within \(timeout) s: insert the card and try again")
             }

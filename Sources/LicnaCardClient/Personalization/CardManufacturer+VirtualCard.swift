@@ -7,9 +7,9 @@ import X509
 
 extension CardManufacturer {
     /// A card's attestation key (slot `F9`, P-256), made as a chip makes it at the factory, with this manufacturer's
-    /// certificate for it naming `model` and `serial` (8 random digits by default).
+    /// certificate for it naming `model` and `serial` (8 random digits by default), valid from `now` (the caller's clock).
     public func makeAttestationKey(model: String = Self.virtualCardModel, serial: String? = nil,
-                                   now: Date = Date()) throws -> (key: CardAttestationKey, certificate: Certificate) {
+                                   now: Date) throws -> (key: CardAttestationKey, certificate: Certificate) {
         guard let key = CardKey.generate(.p256) else { throw PKIError(.unsupportedAlgorithm, "the card cannot make a P-256 key") }
         let serial = serial ?? (0..<8).map { _ in String(Int.random(in: 0...9)) }.joined()
         let publicKey = Certificate.PublicKey(try P256.Signing.PublicKey(x963Representation: key.publicPoint))
@@ -19,7 +19,7 @@ extension CardManufacturer {
 
     /// Manufactures a card image: installs a new attestation key and its certificate (PIV object `5FFF01`).
     public func manufacture(_ image: inout CardImage, model: String = Self.virtualCardModel, serial: String? = nil,
-                            now: Date = Date()) throws {
+                            now: Date) throws {
         let made = try makeAttestationKey(model: model, serial: serial, now: now)
         image.installAttestation(made.key, certificate: try DEREncoding.encode(made.certificate))
     }

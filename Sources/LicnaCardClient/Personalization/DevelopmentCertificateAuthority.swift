@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaPKI
 import SwiftASN1
 import X509
@@ -13,11 +14,16 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
     public let citizenCA: SigningAuthority
     public let csca: SigningAuthority
     public let documentSigner: SigningAuthority
+    /// The clock its certificates' validity starts from.
+    public let clock: any WallClock
 
     private static let year: TimeInterval = 365.25 * 86_400
     private static let nowhere = TrustServiceLocations(ocsp: nil, caIssuers: nil, crl: nil)
 
-    public init(country: String = "ME", now: Date = Date()) throws {
+    /// A new hierarchy whose certificates are valid from `clock`'s now.
+    public init(country: String = "ME", clock: any WallClock) throws {
+        self.clock = clock
+        let now = clock.now
         let issuer = CertificateIssuer()
         let serials = CertificateSerialNumberGenerator()
         func name(_ commonName: String) throws -> DistinguishedName {
@@ -58,7 +64,7 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw PKIError(.profileViolation, "the CSR's signature does not verify")
         }
-        let now = Date()
+        let now = clock.now
         return try CertificateIssuer().issue(
             profile: profile, subject: csr.subject, publicKey: csr.publicKey,
             serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now - 60,

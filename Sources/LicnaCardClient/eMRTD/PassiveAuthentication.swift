@@ -17,7 +17,8 @@ public struct PassiveAuthentication: Sendable {
     /// The time at which the certificates must be valid.
     public var validationTime: Date
 
-    public init(trustedCSCAs: [Certificate], validationTime: Date = Date()) {
+    /// Checks against `trustedCSCAs` at `validationTime` (the caller's clock, or a time asked about).
+    public init(trustedCSCAs: [Certificate], validationTime: Date) {
         self.trustedCSCAs = trustedCSCAs
         self.validationTime = validationTime
     }

@@ -4,7 +4,8 @@ import Foundation
 /// appended at the end of their index instead of anywhere in it, which keeps bulk imports fast; the time it
 /// reveals is the row's creation time, which the row records anyway.
 public enum TimeOrderedUUID {
-    public static func make(at date: Date = Date(), using random: inout some RandomNumberGenerator) -> UUID {
+    /// A UUIDv7 for a row created at `date` (the caller's clock), its random bits from `random`.
+    public static func make(at date: Date, using random: inout some RandomNumberGenerator) -> UUID {
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         let a = random.next() as UInt64
         let b = random.next() as UInt64
@@ -17,7 +18,8 @@ public enum TimeOrderedUUID {
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 
-    public static func make(at date: Date = Date()) -> UUID {
+    /// A UUIDv7 for a row created at `date` (the caller's clock), with the system's random numbers.
+    public static func make(at date: Date) -> UUID {
         var random = SystemRandomNumberGenerator()
         return make(at: date, using: &random)
     }

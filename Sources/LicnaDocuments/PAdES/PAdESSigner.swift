@@ -31,9 +31,11 @@ public struct PAdESSigner: Sendable {
         self.appearance = appearance
     }
 
+    /// `pdf` with the signature appended as an incremental update, at `level`. `signingTime` comes from the caller's
+    /// clock (`WallClock.now`) and is written as the signature dictionary's `/M` (ETSI EN 319 142-1 §5.4.3).
     public func sign(_ pdf: [UInt8], with producer: some SignatureProducer, level: SignatureLevel = .basic,
                      timestampAuthority: (any TimestampAuthority)? = nil, revocationSource: (any RevocationSource)? = nil,
-                     signingTime: Date = Date()) async throws -> [UInt8] {
+                     signingTime: Date) async throws -> [UInt8] {
         guard producer.publicKey == certificate.publicKey else {
             throw SigningError(.signerMismatch, "the signing key is not the key of the certificate \(certificate.subject)")
         }

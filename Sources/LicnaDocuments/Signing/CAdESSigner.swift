@@ -17,9 +17,10 @@ public struct CAdESSigner: Sendable {
         self.digestAlgorithm = digestAlgorithm
     }
 
-    /// The DER ContentInfo of a detached signature of `content`.
+    /// The DER ContentInfo of a detached signature of `content`; `signingTime` comes from the caller's clock
+    /// (`WallClock.now`) and is signed as the signing-time attribute (EN 319 122-1 §5.2.1).
     public func sign(_ content: [UInt8], with producer: some SignatureProducer, level: SignatureLevel = .basic,
-                     timestampAuthority: (any TimestampAuthority)? = nil, signingTime: Date = Date()) async throws -> [UInt8] {
+                     timestampAuthority: (any TimestampAuthority)? = nil, signingTime: Date) async throws -> [UInt8] {
         guard producer.publicKey == certificate.publicKey else {
             throw SigningError(.signerMismatch, "the signing key is not the key of the certificate \(certificate.subject)")
         }

@@ -160,10 +160,12 @@ public struct CMSSignatureValidator: Sendable {
                                         controlTime: report.provenSigningTime)
             switch try await checker.status(query) {
             case .good:
-                if index == 0 { report.certificateStatus = "good" }
+                if index == 0 { report.certificateStatus = .good }
             case .revoked(let revokedAt, let reason):
                 if index == 0 {
-                    report.certificateStatus = "revoked on \(ISO8601DateFormatter().string(from: revokedAt))" + (reason.map { " (\($0))" } ?? "")
+                    report.certificateStatus = .revoked
+                    report.certificateRevocationTime = revokedAt
+                    report.certificateRevocationReason = reason
                 }
                 if let proven = report.provenSigningTime {
                     if revokedAt <= proven {
@@ -175,11 +177,11 @@ public struct CMSSignatureValidator: Sendable {
                     return
                 }
             case .unknown:
-                if index == 0 { report.certificateStatus = "unknown" }
+                if index == 0 { report.certificateStatus = .unknown }
                 report = finish(report, .indeterminate, .tryLater, "the revocation service does not know \(whose)")
                 return
             case .unavailable(let gap):
-                if index == 0 { report.certificateStatus = "no revocation data" }
+                if index == 0 { report.certificateStatus = .noRevocationData }
                 report = finish(report, .indeterminate, .tryLater, "no revocation data for \(whose)" + describe(gap))
                 return
             }

@@ -94,7 +94,7 @@ struct RevocationChecker: Sendable {
         mutating func add(_ status: OCSPCertificateStatus, thisUpdate: Date, freshness: RevocationGap?) {
             switch status {
             case .revoked(let time, let reason):
-                if revoked.map({ time < $0.at }) ?? true { revoked = (time, reason.map { "\($0)" }) }
+                if revoked.map({ time < $0.at }) ?? true { revoked = (time, reason?.name) }
             case .good:
                 if let freshness { gap = freshness } else { good = thisUpdate }
             case .unknown:

@@ -18,8 +18,13 @@ public struct SignatureValidationReport: Codable, Sendable {
     public var claimedSigningTime: Date?
     /// The time a signature timestamp proves (genTime of a valid RFC 3161 token).
     public var provenSigningTime: Date?
-    /// "good", "revoked …", "unknown" or "no revocation data".
-    public var certificateStatus: String?
+    /// The signer's certificate status as a code (`good`, `revoked`, `unknown`, `no-revocation-data`); the sentence
+    /// for people is ``certificateStatusMessage``'s.
+    public var certificateStatus: CertificateStatus?
+    /// When a revoked signer's certificate was revoked.
+    public var certificateRevocationTime: Date?
+    /// Why, by its RFC 5280 §5.3.1 name (`keyCompromise`, `certificateHold`, …), when the revocation data says.
+    public var certificateRevocationReason: String?
     /// Baseline level found: B-B, B-T, B-LT (with the format: CAdES or PAdES).
     public var format: String?
     public var qualification: SignatureQualification

@@ -13,7 +13,8 @@ public struct ValidationPolicy: Sendable {
     public var trustedListIssuers: [Certificate]
     /// Where revocation data is fetched from when the document does not carry fresh data; nil means offline.
     public var revocationSource: (any RevocationSource)?
-    /// The validation time when no timestamp proves an earlier one.
+    /// The validation time when no timestamp proves an earlier one: the caller's wall clock (`WallClock.now`), or
+    /// the time a person asked about (`licna-card verify --at`).
     public var now: Date
     /// The clock the wall-time limit is measured on (`ContinuousClock` in production; a test clock in tests).
     public var clock: any Clock<Duration>
@@ -32,7 +33,7 @@ public struct ValidationPolicy: Sendable {
     public var revocationTimeTolerance: TimeInterval
 
     public init(trustAnchors: [Certificate], trustedListIssuers: [Certificate] = [],
-                revocationSource: (any RevocationSource)? = nil, now: Date = Date(), clock: any Clock<Duration>,
+                revocationSource: (any RevocationSource)? = nil, now: Date, clock: any Clock<Duration>,
                 limits: ValidationLimits = ValidationLimits(), maximumRevocationAge: TimeInterval = 366 * 86_400,
                 revocationTimeTolerance: TimeInterval = 60) {
         self.trustAnchors = trustAnchors

@@ -24,8 +24,9 @@ extension PDFDocumentWriter {
         public var language: String?
         /// The Info dictionary's `/Producer`.
         public var producer: String = "Licna"
-        /// The Info dictionary's `/CreationDate`; inject it for reproducible files.
-        public var creationDate: Date = Date()
+        /// The Info dictionary's `/CreationDate`, from the caller's clock; nil writes none (the entry is optional,
+        /// ISO 32000-1 §14.3.3), so a file is the same whenever it is written.
+        public var creationDate: Date?
         /// The text printed at the foot of each page from its number and the page count (both from 1); nil prints
         /// no page numbers.
         public var pageNumberLabel: (@Sendable (_ page: Int, _ pageCount: Int) -> String)? = { "\($0) / \($1)" }

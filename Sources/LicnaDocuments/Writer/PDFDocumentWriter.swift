@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Text is set in a composite font (ISO 32000-1 §9.7) built from a subset of a system TrueType font, with a
 /// `/ToUnicode` CMap (§9.10.3) so that the exact text can be copied out. The file has a classic cross-reference
-/// table (§7.5.4), a trailer with `/ID`, and an Info dictionary with `/Producer` and `/CreationDate` (§14.3.3).
+/// table (§7.5.4), a trailer with `/ID`, and an Info dictionary with `/Producer` and, when configured, `/CreationDate` (§14.3.3).
 /// Rendering is deterministic for a given configuration (including its creation date) and blocks.
 public struct PDFDocumentWriter: Sendable {
     public var configuration: Configuration
@@ -102,7 +102,7 @@ public struct PDFDocumentWriter: Sendable {
         if let language = configuration.language { catalogDictionary += " /Lang \(PDFOutputSyntax.textString(language))" }
         file.set(catalog, catalogDictionary + " >>")
         var infoDictionary = "<< /Producer \(PDFOutputSyntax.textString(configuration.producer))"
-        infoDictionary += " /CreationDate \(PDFOutputSyntax.date(configuration.creationDate))"
+        if let creationDate = configuration.creationDate { infoDictionary += " /CreationDate \(PDFOutputSyntax.date(creationDate))" }
         if let title = configuration.title { infoDictionary += " /Title \(PDFOutputSyntax.textString(title))" }
         file.set(info, infoDictionary + " >>")
         return file.finish(root: catalog, info: info)

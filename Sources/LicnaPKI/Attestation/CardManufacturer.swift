@@ -21,8 +21,9 @@ public struct CardManufacturer: Sendable {
 
     private static let year: TimeInterval = 365.25 * 86_400
 
-    /// A new development root for virtual cards ("not for real use" in its name), valid 20 years.
-    public static func development(now: Date = Date()) throws -> CardManufacturer {
+    /// A new development root for virtual cards ("not for real use" in its name), valid 20 years from `now` (the
+    /// caller's clock).
+    public static func development(now: Date) throws -> CardManufacturer {
         let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let name = try DistinguishedName {
             OrganizationName("Licna development (not for real use)")
@@ -44,7 +45,7 @@ public struct CardManufacturer: Sendable {
     /// The certificate of a card's attestation key: a CA certificate (path length 0) under the root, valid as long
     /// as the root, naming the model and serial in Licna's attestation extensions as the card's attestations do.
     public func certifyAttestationKey(_ publicKey: Certificate.PublicKey, model: String, serial: String,
-                                      now: Date = Date()) throws -> Certificate {
+                                      now: Date) throws -> Certificate {
         let subject = try DistinguishedName {
             OrganizationName("Licna card attestation")
             CommonName("Licna PIV Attestation \(serial)")

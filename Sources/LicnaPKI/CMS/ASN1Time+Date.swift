@@ -1,64 +1,34 @@
 import Foundation
+import LicnaBasics
 import SwiftASN1
 
 /// Conversions between `Date` and the ASN.1 time types used by RFC 5652 §11.3 (signing time) and
-/// RFC 3161 §2.4.2 (genTime), in UTC, without `Calendar`.
+/// RFC 3161 §2.4.2 (genTime), in UTC, through LicnaBasics' one calendar routine (`UTCDateTime`).
 enum CMSTime {
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01.
-    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    /// Splits `date` into civil fields plus `fractionalDigits` (0–6) decimal digits of the second, truncated.
-    static func fields(of date: Date, fractionalDigits: Int)
-        -> (year: Int, month: Int, day: Int, hours: Int, minutes: Int, seconds: Int, fraction: [UInt8])
-    {
+    /// Splits `date` into UTC fields plus `fractionalDigits` (0–6) decimal digits of the second, truncated, without
+    /// trailing zeros.
+    static func fields(of date: Date, fractionalDigits: Int) -> (time: UTCDateTime, fraction: [UInt8]) {
         let digits = max(0, min(6, fractionalDigits))
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-        let microOfSecond = Int(micros - seconds * 1_000_000)
-        let dayNumber = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = Int(seconds - dayNumber * 86_400)
-        let (year, month, day) = civil(days: Int(dayNumber))
-        var fraction = Array(String(microOfSecond + 1_000_000).utf8.dropFirst().prefix(digits))
+        let time = UTCDateTime(date)
+        var fraction = Array(String(time.microsecond + 1_000_000).utf8.dropFirst().prefix(digits))
         while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
-        return (year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60, fraction)
+        return (time, fraction)
     }
 
     /// RFC 3161 §2.4.2 genTime: GeneralizedTime in UTC with up to `fractionalDigits` digits, no trailing zeros.
     static func generalizedTime(_ date: Date, fractionalDigits: Int = 0) throws -> GeneralizedTime {
-        let f = fields(of: date, fractionalDigits: fractionalDigits)
+        let (t, fraction) = fields(of: date, fractionalDigits: fractionalDigits)
         return try GeneralizedTime(
-            year: f.year, month: f.month, day: f.day, hours: f.hours, minutes: f.minutes, seconds: f.seconds,
-            rawFractionalSeconds: f.fraction[...]
+            year: t.year, month: t.month, day: t.day, hours: t.hour, minutes: t.minute, seconds: t.second,
+            rawFractionalSeconds: fraction[...]
         )
     }
 
     /// RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime (whole seconds) otherwise.
     static func signingTime(_ date: Date) throws -> ASN1Any {
-        let f = fields(of: date, fractionalDigits: 0)
-        if (1950...2049).contains(f.year) {
-            let time = try UTCTime(
-                year: f.year, month: f.month, day: f.day, hours: f.hours, minutes: f.minutes, seconds: f.seconds
-            )
+        let t = UTCDateTime(date)
+        if (1950...2049).contains(t.year) {
+            let time = try UTCTime(year: t.year, month: t.month, day: t.day, hours: t.hour, minutes: t.minute, seconds: t.second)
             return try ASN1Any(erasing: time)
         }
         return try ASN1Any(erasing: generalizedTime(date))
@@ -66,16 +36,14 @@ enum CMSTime {
 
     /// The instant a GeneralizedTime names (UTC).
     static func date(_ time: GeneralizedTime) -> Date {
-        let whole = days(year: time.year, month: time.month, day: time.day) * 86_400
-            + time.hours * 3600 + time.minutes * 60 + time.seconds
-        return Date(timeIntervalSince1970: Double(whole) + time.fractionalSeconds)
+        let whole = UTCDateTime(year: time.year, month: time.month, day: time.day, hour: time.hours, minute: time.minutes,
+                                second: time.seconds).date
+        return Date(timeIntervalSince1970: whole.timeIntervalSince1970 + time.fractionalSeconds)
     }
 
     /// The instant a UTCTime names (UTC).
     static func date(_ time: UTCTime) -> Date {
-        let whole = days(year: time.year, month: time.month, day: time.day) * 86_400
-            + time.hours * 3600 + time.minutes * 60 + time.seconds
-        return Date(timeIntervalSince1970: Double(whole))
+        UTCDateTime(year: time.year, month: time.month, day: time.day, hour: time.hours, minute: time.minutes, second: time.seconds).date
     }
 
     /// Decodes a signing-time value (UTCTime or GeneralizedTime).

@@ -1,14 +1,15 @@
 import Foundation
+import LicnaBasics
 import SwiftASN1
 
-/// Dates as the PKIX standards write them. The arithmetic (UTC, no `Calendar`) is `CMSTime`'s, so that
+/// Dates as the PKIX standards write them. The arithmetic (UTC, no `Calendar`) is LicnaBasics' `UTCDateTime`, so that
 /// certificates, CRLs, OCSP and timestamps convert dates one way.
 public enum PKITime {
     /// RFC 5280 §4.1.2.5 and §5.1.2.4: UTCTime through 2049, GeneralizedTime from 2050; whole seconds, UTC.
     public static func serializeCertificateTime(_ date: Date, into coder: inout DER.Serializer) throws {
-        let f = CMSTime.fields(of: date, fractionalDigits: 0)
-        if f.year < 2050 {
-            try coder.serialize(try UTCTime(year: f.year, month: f.month, day: f.day, hours: f.hours, minutes: f.minutes, seconds: f.seconds))
+        let t = UTCDateTime(date)
+        if t.year < 2050 {
+            try coder.serialize(try UTCTime(year: t.year, month: t.month, day: t.day, hours: t.hour, minutes: t.minute, seconds: t.second))
         } else {
             try coder.serialize(try generalizedTime(date))
         }

@@ -50,7 +50,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
         _ = try await app.db.sql.raw("PRAGMA journal_mode=WAL").all()
     }
     try await app.autoMigrate()
-    try await InstallationModel.verify(configuration.masterKey, on: app.db)
+    try await InstallationModel.verify(configuration.masterKey, at: configuration.clock.now, on: app.db)
     // Keys sealed before they were bound to their rows are re-sealed once; then every key must open in its own row
     // and match its certificate, or the server does not start (a tampered database or restore).
     let resealed = try await app.licna.trust.vault.upgradeSealing(on: app.db)

@@ -19,8 +19,8 @@ final class InstallationModel: Model, @unchecked Sendable {
             .prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Records the key on first start; afterwards, refuses a different one.
-    static func verify(_ key: MasterKey, on database: any Database) async throws {
+    /// Records the key on first start (at `now`, the installation's clock); afterwards, refuses a different one.
+    static func verify(_ key: MasterKey, at now: Date, on database: any Database) async throws {
         let expected = check(key)
         if let existing = try await InstallationModel.find(1, on: database) {
             guard existing.masterKeyCheck == expected else { throw WrongMasterKey() }
@@ -29,7 +29,7 @@ final class InstallationModel: Model, @unchecked Sendable {
         let model = InstallationModel()
         model.id = 1
         model.masterKeyCheck = expected
-        model.createdAt = Date()
+        model.createdAt = now
         try await model.create(on: database)
     }
 }

@@ -16,6 +16,8 @@ public struct LicnaConfiguration: Sendable {
     var adminToken: String?
     /// Unissued identification numbers to keep in the pool.
     public var poolReserve: Int
+    /// The installation's wall clock: every expiry, validity window, schedule and record time on the server reads it
+    /// (`SystemWallClock` from the command line; tests move an `AdjustableWallClock`).
     public var clock: any WallClock
     /// CRL schedule, partition size, OCSP caching, QSCD card models.
     public var trust: TrustConfiguration
@@ -32,7 +34,7 @@ public struct LicnaConfiguration: Sendable {
 
     public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",
                 isDevelopment: Bool = false, adminToken: String? = nil, poolReserve: Int = 10_000,
-                clock: any WallClock = SystemWallClock(), trust: TrustConfiguration = TrustConfiguration()) {
+                clock: any WallClock, trust: TrustConfiguration = TrustConfiguration()) {
         self.storage = storage
         self.masterKey = masterKey
         self.publicURL = publicURL

@@ -19,11 +19,11 @@ final class LifeEventModel: Model, @unchecked Sendable {
 
     init() {}
 
-    init(kind: String, personID: UUID, eventDate: String) {
+    init(kind: String, personID: UUID, eventDate: String, createdAt: Date) {
         self.id = UUID()
         self.kind = kind
         self.personID = personID
         self.eventDate = eventDate
-        self.createdAt = Date()
+        self.createdAt = createdAt
     }
 }

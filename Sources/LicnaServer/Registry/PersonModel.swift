@@ -47,9 +47,10 @@ enum PersonColumns {
 }
 
 extension PersonModel {
-    /// Fills the model from a registry record, sealing the JMBG for this row.
+    /// Fills the model from a registry record, sealing the JMBG for this row, created at `createdAt` (the
+    /// installation's clock).
     convenience init(id: UUID, record: PersonRecord, identificationNumber: IdentificationNumber,
-                     protector: PersonalNumberProtector, importID: UUID? = nil) {
+                     protector: PersonalNumberProtector, importID: UUID? = nil, createdAt: Date) {
         self.init()
         self.id = id
         self.identificationNumber = identificationNumber.digits
@@ -71,7 +72,7 @@ extension PersonModel {
         self.status = record.status.rawValue
         self.deathDate = record.deathDate?.iso8601
         self.importID = importID
-        self.createdAt = Date()
+        self.createdAt = createdAt
         self.updatedAt = self.createdAt
     }
 

@@ -31,7 +31,8 @@ public struct RegistryImporter: Sendable {
     public func importFile(at path: String, skipInvalid: Bool, context: AuditContext,
                            progress: @Sendable (ImportProgress) -> Void = { _ in },
                            rejected: ([String], RegistryCSV.RowError) throws -> Void = { _, _ in }) async throws -> ImportReport {
-        let start = Date()
+        // Progress reports a duration: measured on the monotonic clock, not the wall clock.
+        let start = ContinuousClock.now
         let today = clock.today
         var report = ImportReport()
         var badLines = Set<Int>()
@@ -82,7 +83,7 @@ public struct RegistryImporter: Sendable {
                 report.rejected.append(error)
             }
             if line % 10_000 == 0 {
-                progress(.init(phase: "validating", rowsDone: line - 1, rowsTotal: nil, elapsedSeconds: Date().timeIntervalSince(start)))
+                progress(.init(phase: "validating", rowsDone: line - 1, rowsTotal: nil, elapsedSeconds: Self.seconds(since: start)))
             }
         }
         try await flushExisting()
@@ -127,14 +128,14 @@ public struct RegistryImporter: Sendable {
                     inFlight = try await handOff(prepare(batch), after: inFlight, importID: importID)
                     written += batch.count
                     batch.removeAll(keepingCapacity: true)
-                    progress(.init(phase: "writing", rowsDone: written - batchSize, rowsTotal: good, elapsedSeconds: Date().timeIntervalSince(start)))
+                    progress(.init(phase: "writing", rowsDone: written - batchSize, rowsTotal: good, elapsedSeconds: Self.seconds(since: start)))
                 }
             }
             inFlight = try await handOff(prepare(batch), after: inFlight, importID: importID)
             written += batch.count
             try await inFlight?.value
             inFlight = nil
-            progress(.init(phase: "writing", rowsDone: written, rowsTotal: good, elapsedSeconds: Date().timeIntervalSince(start)))
+            progress(.init(phase: "writing", rowsDone: written, rowsTotal: good, elapsedSeconds: Self.seconds(since: start)))
             let total = written
             try await database.transaction { db in
                 importModel.state = "committed"
@@ -237,6 +238,12 @@ public struct RegistryImporter: Sendable {
             try await audit.append([AuditEvent(actor: actor, purpose: "import-rollback", action: "registry.import-rolled-back",
                                                objectType: "import", objectID: importID.uuidString)], on: db)
         }
+    }
+
+    /// Seconds from `start` to now on the monotonic clock.
+    static func seconds(since start: ContinuousClock.Instant) -> TimeInterval {
+        let duration = start.duration(to: .now)
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Undoes every import left `running` by a process that died. Run at start, before serving.

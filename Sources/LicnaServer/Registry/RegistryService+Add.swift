@@ -16,7 +16,7 @@ extension RegistryService {
             for record in missing {
                 // `allocate` returns one number per record or throws; a short pool ends the transaction, never a trap.
                 guard let number = numbers.next() else { throw RegistryError.poolExhausted }
-                let model = PersonModel(id: TimeOrderedUUID.make(), record: record, identificationNumber: number, protector: protector)
+                let model = PersonModel(id: TimeOrderedUUID.make(at: clock.now), record: record, identificationNumber: number, protector: protector, createdAt: clock.now)
                 try await model.create(on: db)
                 events.append(context.event("person.create", "person", model.id?.uuidString))
             }

@@ -56,9 +56,9 @@ public struct RegistryService: Sendable {
                 let model = try await database.transaction { db in
                     // The pool's UPDATE comes first: it takes the write lock before anything is read.
                     let number = try await pool.allocate(1, on: db)[0]
-                    let model = PersonModel(id: TimeOrderedUUID.make(), record: record, identificationNumber: number, protector: protector)
+                    let model = PersonModel(id: TimeOrderedUUID.make(at: clock.now), record: record, identificationNumber: number, protector: protector, createdAt: clock.now)
                     try await model.create(on: db)
-                    try await LifeEventModel(kind: "birth-registered", personID: model.requireID(), eventDate: record.birthDate.iso8601).create(on: db)
+                    try await LifeEventModel(kind: "birth-registered", personID: model.requireID(), eventDate: record.birthDate.iso8601, createdAt: clock.now).create(on: db)
                     try await audit.append([context.event("person.create", "person", model.id?.uuidString, detail: "birth-registered")], on: db)
                     return model
                 }
@@ -83,7 +83,7 @@ public struct RegistryService: Sendable {
             person.deathDate = date.iso8601
             person.updatedAt = clock.now
             try await person.save(on: db)
-            try await LifeEventModel(kind: "death-recorded", personID: personID, eventDate: date.iso8601).create(on: db)
+            try await LifeEventModel(kind: "death-recorded", personID: personID, eventDate: date.iso8601, createdAt: clock.now).create(on: db)
             try await audit.append([context.event("person.death-recorded", "person", personID.uuidString, detail: date.iso8601)], on: db)
             return try PersonView(person)
         }

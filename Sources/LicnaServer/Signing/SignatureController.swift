@@ -164,7 +164,7 @@ struct VerifyPage: Encodable, Sendable {
                     issuer: report.issuer ?? "—",
                     claimed: report.claimedSigningTime.map(formatter.string(from:)) ?? "—",
                     proven: report.provenSigningTime.map(formatter.string(from:)) ?? request.t("verify.no-proof"),
-                    status: report.certificateStatus ?? "—",
+                    status: report.certificateStatusMessage.map { request.t($0.key, $0.arguments) } ?? "—",
                     level: [report.format, report.qualification.rawValue].compactMap { $0 }.joined(separator: " · "),
                     coverage: report.coverage ?? "—",
                     signedContent: report.signedContent.map { content in

@@ -20,7 +20,8 @@ extension CertificateAuthorityService {
         let sealed: [UInt8]
         do {
             sealed = try await PAdESSigner(certificate: key.certificate, chain: [institution], reason: "e-seal", appearance: appearance).sign(
-                pdf, with: SoftwareSignatureProducer(privateKey: key.privateKey), level: .timestamped, timestampAuthority: timestamps)
+                pdf, with: SoftwareSignatureProducer(privateKey: key.privateKey), level: .timestamped, timestampAuthority: timestamps,
+                signingTime: clock.now)
         } catch let error as SigningError where error.code == .timestampUnavailable {
             throw TrustError.timestampUnavailable(error.message)
         } catch let error as SigningError where error.code == .invalidAppearance {

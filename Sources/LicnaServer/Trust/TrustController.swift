@@ -98,7 +98,7 @@ struct TrustController: RouteCollection {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "pkix-crl")
         // Caches may keep a CRL until its nextUpdate, and no longer.
-        let maxAge = max(0, Int(stored.nextUpdate.timeIntervalSinceNow.rounded(.down)))
+        let maxAge = max(0, Int(stored.nextUpdate.timeIntervalSince(request.application.licna.configuration.clock.now).rounded(.down)))
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform")
         headers.replaceOrAdd(name: .lastModified, value: HTTPDate.format(stored.thisUpdate))
         headers.replaceOrAdd(name: .expires, value: HTTPDate.format(stored.nextUpdate))

@@ -93,7 +93,7 @@ struct TrustBackgroundWork: LifecycleHandler {
             if try await authority.crlsAreDue() {
                 try await trust.crls(on: database).publishAll()
                 if let rootCRL = try await trust.crls(on: database).stored(CRLName(authority: .root, partition: 0)),
-                   rootCRL.nextUpdate.timeIntervalSinceNow < 30 * 86_400 {
+                   rootCRL.nextUpdate.timeIntervalSince(trust.clock.now) < 30 * 86_400 {
                     logger.warning("the root CRL expires soon and needs the offline root key: run `licna ca crl --with-root`",
                                    metadata: ["nextUpdate": "\(rootCRL.nextUpdate)"])
                 }

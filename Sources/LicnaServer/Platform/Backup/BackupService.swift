@@ -21,10 +21,13 @@ import SQLKit
 public struct BackupService: Sendable {
     let database: any Database
     let masterKey: MasterKey
+    /// The installation's clock: the backup's `createdAt`.
+    let clock: any WallClock
 
-    public init(database: any Database, masterKey: MasterKey) {
+    public init(database: any Database, masterKey: MasterKey, clock: any WallClock) {
         self.database = database
         self.masterKey = masterKey
+        self.clock = clock
     }
 
     /// Every table, in restore order. Officer sessions are not backed up: they end with the installation.
@@ -78,7 +81,7 @@ public struct BackupService: Sendable {
         var id = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for index in id.indices { id[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        let header = Header(createdAt: Date(), backupId: id.map { String(format: "%02x", $0) }.joined(), masterKeyCheck: masterKeyCheck,
+        let header = Header(createdAt: clock.now, backupId: id.map { String(format: "%02x", $0) }.joined(), masterKeyCheck: masterKeyCheck,
                             tables: Self.tables.map { $0.schema })
         try macWrite(try encoder.encode(header) + Data("\n".utf8))
         return try await database.transaction { db in
