@@ -10,7 +10,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure generation, allocation and lookup speed (prints figures; for BENCHMARKS.md).",
         shouldDisplay: false,
-        subcommands: [Generate.self, Lookups.self, Allocate.self, BenchTrust.self, BenchCard.self, BenchDocuments.self])
+        subcommands: [Generate.self, Lookups.self, Allocate.self, BenchTrust.self, BenchCard.self, BenchDocuments.self, BenchPersonalize.self])
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
@@ -52,9 +52,13 @@ struct Bench: AsyncParsableCommand {
                 let parts = line.split(separator: ",")
                 return (try JMBG(parts[0], today: today), try IdentificationNumber(parts[1]))
             }
-            let report = try await withInstallation(storage) { app in
+            var report = try await withInstallation(storage) { app in
                 let measurer = app.licna.lookupBenchmark(on: app.db)
                 return try await measurer.measure(pairs)
+            }
+            if storage.database == nil {  // the embedded SQLite database: the disk it is on
+                report.append(("  write 4 KiB and fsync on the data folder's disk",
+                               try RegistryBenchmark.fsyncTimes(in: storage.data ?? "./licna-data", samples: pairs.count)))
             }
             for (name, timings) in report {
                 let sorted = timings.sorted()
@@ -71,7 +75,7 @@ struct Bench: AsyncParsableCommand {
         func run() async throws {
             let samples = self.samples
             let report = try await withInstallation(storage) { app in
-                try await app.licna.lookupBenchmark(on: app.db).measureAllocation(samples: samples)
+                try await app.licna.lookupBenchmark(on: app.db).measureRegistration(samples: samples)
             }
             for (name, timings) in report {
                 let sorted = timings.sorted()

@@ -1,9 +1,13 @@
 import Fluent
 import Foundation
+import LicnaBasics
 import LicnaCore
 import SQLKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Timings for `licna bench`: the registry's lookups and the pool's allocation, measured in process.
+/// Timings for `licna bench`: the registry's lookups and birth registrations, measured in process.
 public struct RegistryBenchmark: Sendable {
     let services: LicnaServices
     let database: any Database
@@ -13,10 +17,13 @@ public struct RegistryBenchmark: Sendable {
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    /// Times, in seconds, of: the indexed lookup by JMBG (blind index) and by identification number, and the
-    /// whole audited `find` (lookup plus audit append and commit).
+    /// Times, in seconds, of: the audited `find` officers use (lookup, audit append and durable commit: the
+    /// figure), and what it is made of — the indexed lookup alone by JMBG (blind index) and by identification
+    /// number, the audit append of a read alone (the statements, and the commit with its fsync), and a round trip
+    /// of `SELECT 1`.
     public func measure(_ pairs: [(JMBG, IdentificationNumber)]) async throws -> [(String, [Double])] {
         var byJMBG: [Double] = [], byNumber: [Double] = [], audited: [Double] = [], roundTrip: [Double] = []
+        var appendWork: [Double] = [], appendCommit: [Double] = []
         let registry = services.registry(on: database)
         let context = AuditContext(actor: "benchmark", purpose: "benchmark")
         let sql = database.sql
@@ -30,33 +37,86 @@ public struct RegistryBenchmark: Sendable {
             start = ContinuousClock.now
             let b = try await registry.matching(.identificationNumber(number), limit: 1)
             byNumber.append(Self.seconds(since: start))
-            precondition(a.count == 1 && b.count == 1, "sample person not found")
+            guard a.count == 1, b.count == 1, let id = b.first?.0.id else { throw BenchmarkFailure("a sample person was not found") }
             start = ContinuousClock.now
-            _ = try await registry.find(.identificationNumber(number), context: context)
+            let found = try await registry.find(.identificationNumber(number), context: context)
             audited.append(Self.seconds(since: start))
+            guard found.count == 1 else { throw BenchmarkFailure("the audited find did not return the sample person") }
+            // The same audit entries as a find writes, in a transaction of their own: the statements, then the commit.
+            let events = [context.event("registry.search", "registry", nil, detail: "by identificationNumber, 1 found"),
+                          context.event("person.read", "person", id.uuidString)]
+            start = ContinuousClock.now
+            let work = try await database.transaction { db in
+                let inner = ContinuousClock.now
+                try await services.audit.append(events, on: db)
+                return Self.seconds(since: inner)
+            }
+            appendWork.append(work)
+            appendCommit.append(Self.seconds(since: start) - work)
         }
-        return [("lookup by JMBG (blind index)", byJMBG), ("lookup by identification number", byNumber),
-                ("audited find by identification number (lookup + audit append + commit)", audited),
-                ("baseline: round trip of SELECT 1 through the same path", roundTrip)]
+        return [("audited find by identification number (lookup + audit append + durable commit)", audited),
+                ("  lookup by identification number alone (unaudited)", byNumber),
+                ("  lookup by JMBG alone (blind index, unaudited)", byJMBG),
+                ("  audit append of a read: statements in the transaction", appendWork),
+                ("  audit append of a read: BEGIN and COMMIT with its fsync", appendCommit),
+                ("  baseline: round trip of SELECT 1 through the same path", roundTrip)]
     }
 
-    /// Times of allocating one number inside a transaction (the statement alone) and of the transaction with it.
-    public func measureAllocation(samples: Int) async throws -> [(String, [Double])] {
+    /// Times of whole birth registrations (the person with a JMBG and an identification number from the pool, the
+    /// life event and the audit entry, in one durable transaction), and of the pool's allocation statement inside
+    /// a transaction of its own, for context.
+    public func measureRegistration(samples: Int) async throws -> [(String, [Double])] {
         try await services.pool.ensureReserve(on: database)
-        var statement: [Double] = [], transaction: [Double] = []
-        for _ in 0..<samples {
-            let outer = ContinuousClock.now
-            let inner = try await database.transaction { db in
-                let start = ContinuousClock.now
+        var statement: [Double] = [], registration: [Double] = []
+        let registry = services.registry(on: database)
+        let context = AuditContext(actor: "benchmark", purpose: "benchmark")
+        var random = SystemRandomNumberGenerator()
+        for index in 0..<samples {
+            guard let date = CivilDate(year: Int.random(in: 1940...2020, using: &random), month: Int.random(in: 1...12, using: &random),
+                                       day: Int.random(in: 1...28, using: &random)) else { throw BenchmarkFailure("no birth date") }
+            let birth = BirthRegistration(givenName: "Bench\(index)", surname: "Registrović", birthDate: date, birthPlace: "Podgorica",
+                                          sex: index % 2 == 0 ? .male : .female, regionCode: 21 + index % 9, address: "Bulevar \(index)",
+                                          municipality: "Podgorica")
+            var start = ContinuousClock.now
+            _ = try await registry.registerBirth(birth, context: context)
+            registration.append(Self.seconds(since: start))
+            start = ContinuousClock.now
+            statement.append(try await database.transaction { db in
+                let inner = ContinuousClock.now
                 _ = try await services.pool.allocate(1, on: db)
-                return Self.seconds(since: start)
-            }
-            statement.append(inner)
-            transaction.append(Self.seconds(since: outer))
+                return Self.seconds(since: inner)
+            })
         }
-        return [("allocate one identification number (statement, inside the transaction)", statement),
-                ("allocation transaction including commit", transaction)]
+        return [("birth registration (JMBG, identification number from the pool, person, life event, audit entry, durable commit)", registration),
+                ("  allocating one identification number from the pool (the statement, inside a transaction)", statement)]
     }
+
+    /// Times of writing 4 KiB to a file in `folder` and `fsync`ing it: what one durable commit costs at least on
+    /// the disk the installation is on.
+    public static func fsyncTimes(in folder: String, samples: Int) throws -> [Double] {
+        let path = (folder as NSString).appendingPathComponent("licna-bench-fsync-\(UUID().uuidString)")
+        let descriptor = open(path, O_CREAT | O_WRONLY, 0o600)
+        guard descriptor >= 0 else { throw BenchmarkFailure("cannot create \(path)") }
+        defer {
+            close(descriptor)
+            unlink(path)
+        }
+        let page = [UInt8](repeating: 0x5A, count: 4_096)
+        var times: [Double] = []
+        for index in 0..<samples {
+            let start = ContinuousClock.now
+            let written = page.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t((index % 64) * 4_096)) }
+            guard written == page.count, fsync(descriptor) == 0 else { throw BenchmarkFailure("write or fsync failed in \(folder)") }
+            times.append(Self.seconds(since: start))
+        }
+        return times
+    }
+}
+
+/// A benchmark that could not measure what it was meant to (the run gives no figure).
+public struct BenchmarkFailure: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }
 
 extension LicnaServices {

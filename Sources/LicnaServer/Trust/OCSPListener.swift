@@ -107,13 +107,20 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let cached = service.cachedAnswer(for: request) {
             return write(cached, status: .ok, keepAlive: keepAlive, context: context)
         }
-        let boundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         let client = ClientAddress.resolve(peer: context.remoteAddress?.ipAddress, forwardedFor: head.headers["X-Forwarded-For"],
                                            trustedProxies: trustedProxies)
-        let (service, database, loop) = (self.service, self.database, context.eventLoop)
+        // Errors, and nonce requests whose statuses are cached, are answered here on the event loop: a signature
+        // costs less than the hop to a task and back. Only a status read takes a task.
+        let pending: OCSPResponderService.PendingAnswer
+        switch service.prepare(request, client: client) {
+        case .answered(let answer): return write(answer, status: .ok, keepAlive: keepAlive, context: context)
+        case .needsStatus(let waiting): pending = waiting
+        }
+        let boundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let (service, store, loop) = (self.service, OCSPSQLStatusStore(database: database), context.eventLoop)
         Task {
-            let answer = await service.respond(to: request, client: client, on: database)
+            let answer = await service.complete(pending, store: store)
             loop.execute { boundSelf.value.write(answer, status: .ok, keepAlive: keepAlive, context: boundContext.value) }
         }
     }
@@ -123,7 +130,7 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/ocsp-response")
         headers.add(name: "Content-Length", value: String(answer.body.readableBytes))
-        headers.add(contentsOf: answer.cachingHeaders)
+        headers.add(contentsOf: service.cachingHeaders(for: answer))
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil)

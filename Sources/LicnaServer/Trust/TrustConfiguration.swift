@@ -28,6 +28,25 @@ public struct TrustConfiguration: Sendable {
     /// Freshly signed OCSP responses (nonce requests, cache misses, unknown serials) allowed per client address
     /// (IPv6: per /64) per second, with a burst of twice that; beyond it the answer is tryLater.
     public var nonceRequestsPerSecond: Double
+    /// Bursts of freshly signed OCSP responses per client: this many times `nonceRequestsPerSecond`.
+    public var ocspBurstFactor: Double = 2
+    /// Client addresses the OCSP limiter remembers; the least recently seen are forgotten first (at worst one extra
+    /// burst for a forgotten client), so a flood of addresses cannot grow memory.
+    public var ocspTrackedClients: Int = 100_000
+    /// Pre-produced OCSP answers kept in memory (and as many certificate statuses); a full cache is emptied.
+    public var ocspMaximumCachedAnswers: Int = 100_000
+    /// Only OCSP requests up to this many bytes are cached (a one-CertID request is about 80–120 bytes), so padded
+    /// variants of one request cannot fill memory: at most `ocspMaximumCachedAnswers` × this many bytes of keys.
+    public var ocspMaximumCachedRequestBytes: Int = 512
+    /// The longest `max-age`, in seconds, promised to HTTP caches for an OCSP answer (RFC 5019 §6.2); never more
+    /// than what is left of the answer's cache lifetime.
+    public var ocspMaximumHTTPMaxAge: Int = 60
+    /// How far back, in change ids, the status poll looks: PostgreSQL may commit a lower id after a higher one.
+    public var statusPollLookBack: Int64 = 100
+    /// Status changes read per poll at most.
+    public var statusPollBatch: Int = 20_000
+    /// Applied change ids remembered before the ones below the look-back window are forgotten.
+    public var statusPollRememberedChanges: Int = 1_000
     /// Where the dedicated SwiftNIO OCSP listener listens (`licna serve --ocsp-port`); nil for none.
     public var ocspListener: (host: String, port: Int)?
     /// Timestamps (`POST /pki/tsa`) allowed per client address (IPv6: per /64) per second, with a burst of twice

@@ -59,7 +59,7 @@ struct TrustController: RouteCollection {
         request.application.licna.metrics.ocspResponses.increment()
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "ocsp-response")
-        headers.add(contentsOf: answer.cachingHeaders)
+        headers.add(contentsOf: request.application.licna.trust.ocsp.cachingHeaders(for: answer))
         return Response(status: status, headers: headers, body: .init(buffer: answer.body))
     }
 

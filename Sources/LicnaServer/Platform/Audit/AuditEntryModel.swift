@@ -23,7 +23,7 @@ final class AuditEntryModel: Model, @unchecked Sendable {
 
     init(_ record: AuditRecord) {
         self.id = record.sequence
-        self.timeMilliseconds = Int64((record.time.timeIntervalSince1970 * 1000).rounded(.down))
+        self.timeMilliseconds = Self.milliseconds(record.time)
         self.actor = record.actor
         self.purpose = record.purpose
         self.action = record.action
@@ -33,6 +33,9 @@ final class AuditEntryModel: Model, @unchecked Sendable {
         self.previousHash = record.previousHash
         self.hash = record.hash
     }
+
+    /// How `time_ms` stores an entry's time.
+    static func milliseconds(_ time: Date) -> Int64 { Int64((time.timeIntervalSince1970 * 1000).rounded(.down)) }
 
     var record: AuditRecord {
         var record = AuditRecord(after: nil, time: Date(timeIntervalSince1970: Double(timeMilliseconds) / 1000),

@@ -1,0 +1,93 @@
+import Foundation
+import LicnaPKI
+@testable import LicnaServer
+import NIOConcurrencyHelpers
+import Testing
+import X509
+
+/// The responder's parts: the status store it asks, the cache of answers and statuses in front of it, and the
+/// numbers that are configuration.
+@Suite struct OCSPResponderTests {
+    /// The installation's store, counting how often it is asked.
+    struct CountingStore: OCSPStatusStore {
+        let inner: OCSPSQLStatusStore
+        let reads = NIOLockedValueBox(0)
+
+        func statuses(of serials: [Certificate.SerialNumber], issuer: String, at time: Date) async throws
+            -> [Certificate.SerialNumber: OCSPCertificateStatus] {
+            reads.withLockedValue { $0 += 1 }
+            return try await inner.statuses(of: serials, issuer: issuer, at: time)
+        }
+    }
+
+    @Test func nonceAnswersAreSignedFromCachedStatusesUntilTheStatusChanges() async throws {
+        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let certificate = try await TrustFixtures.issue(app)
+            let authority = app.licna.trust.authority(on: app.db)
+            let ca = try await authority.hierarchy().authority(.citizen).certificate
+            let ocsp = app.licna.trust.ocsp
+            let store = CountingStore(inner: OCSPSQLStatusStore(database: app.db))
+            func answer(nonce: [UInt8]) async throws -> OCSPResponse {
+                let request = try TrustFixtures.ocspRequest(for: Array(certificate.serialNumber.bytes), issuer: ca, nonce: nonce)
+                let answer = await ocsp.respond(to: request, client: ClientAddress("192.0.2.7"), store: store)
+                #expect(answer.cacheableUntil == nil)
+                #expect(ocsp.cachingHeaders(for: answer).first?.1 == "no-store")
+                return try OCSPResponse(derEncoded: answer.bytes)
+            }
+            let first = try await answer(nonce: [1, 2, 3, 4, 5, 6, 7, 8])
+            let second = try await answer(nonce: [9, 9, 9, 9, 9, 9, 9, 9])
+            #expect(first.responses.first?.status == .good && second.responses.first?.status == .good)
+            #expect(first.nonceValue != second.nonceValue)  // each answer echoes its own nonce: signed for it
+            #expect(store.reads.withLockedValue { $0 } == 1)  // the second one was signed from the cached status
+            try await authority.change(serial: certificate.serialNumber.hex, .hold, context: .test)
+            try await ocsp.pollChanges(on: app.db)
+            guard case .revoked(_, .certificateHold) = try await answer(nonce: [7, 7, 7, 7, 7, 7, 7, 7]).responses.first?.status else {
+                Issue.record("the hold must show in the next nonce answer after the poll"); return
+            }
+            #expect(store.reads.withLockedValue { $0 } == 2)
+        }
+    }
+
+    @Test func unknownSerialsAreAskedEveryTime() async throws {
+        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let ca = try await app.licna.trust.authority(on: app.db).hierarchy().authority(.citizen).certificate
+            let store = CountingStore(inner: OCSPSQLStatusStore(database: app.db))
+            let request = try TrustFixtures.ocspRequest(for: [0x12, 0x34], issuer: ca)
+            for _ in 0..<2 {
+                let answer = await app.licna.trust.ocsp.respond(to: request, client: nil, store: store)
+                #expect(try OCSPResponse(derEncoded: answer.bytes).responses.first?.status == .unknown)
+            }
+            #expect(store.reads.withLockedValue { $0 } == 2)
+        }
+    }
+
+    @Test func cacheLimitsAreConfiguration() async throws {
+        var trust = TrustConfiguration()
+        trust.ocspMaximumCachedRequestBytes = 16  // no real request is this small: nothing is cached
+        trust.ocspMaximumHTTPMaxAge = 7
+        try await TestInstallation.make(.sqlite).withApp(http: false, trust: trust) { app in
+            try await TrustFixtures.initialize(app)
+            let certificate = try await TrustFixtures.issue(app)
+            let ca = try await app.licna.trust.authority(on: app.db).hierarchy().authority(.citizen).certificate
+            let ocsp = app.licna.trust.ocsp
+            let request = try TrustFixtures.ocspRequest(for: Array(certificate.serialNumber.bytes), issuer: ca)
+            let first = await ocsp.respond(to: request, client: nil, on: app.db)
+            #expect(ocsp.cachedAnswer(for: request) == nil)
+            #expect(first.cacheableUntil == nil)
+        }
+        trust.ocspMaximumCachedRequestBytes = 512
+        try await TestInstallation.make(.sqlite).withApp(http: false, trust: trust) { app in
+            try await TrustFixtures.initialize(app)
+            let certificate = try await TrustFixtures.issue(app)
+            let ca = try await app.licna.trust.authority(on: app.db).hierarchy().authority(.citizen).certificate
+            let ocsp = app.licna.trust.ocsp
+            let request = try TrustFixtures.ocspRequest(for: Array(certificate.serialNumber.bytes), issuer: ca)
+            let answer = await ocsp.respond(to: request, client: nil, on: app.db)
+            #expect(ocsp.cachedAnswer(for: request)?.body == answer.body)
+            let cacheControl = ocsp.cachingHeaders(for: answer).first { $0.0 == "Cache-Control" }?.1 ?? ""
+            #expect(cacheControl.contains("max-age=7,") || cacheControl.contains("max-age=6,"))
+        }
+    }
+}
