@@ -13,6 +13,9 @@ import Testing
         #expect(PDFDate.parse("D:20240229123456Z") == instant(2024, 2, 29, 12, 34, 56))
         #expect(PDFDate.parse("D:20240229123456+01'00'") == instant(2024, 2, 29, 11, 34, 56))
         #expect(PDFDate.parse("D:20240301003000-02'30") == instant(2024, 3, 1, 3))
+        #expect(PDFDate.parse("D:20240229123456+01'00'") == PDFDate.parse("D:20240229113456Z"))
+        #expect(PDFDate.parse("D:20240229123456+01") == instant(2024, 2, 29, 11, 34, 56))
+        #expect(PDFDate.parse("D:20240229123456Z00'00'") == instant(2024, 2, 29, 12, 34, 56))  // as older writers put it
         #expect(PDFDate.parse("D:2024") == instant(2024, 1, 1))
         #expect(PDFDate.parse("19991231") == instant(1999, 12, 31))
         #expect(PDFDate.parse("D:20491231235959Z") == instant(2049, 12, 31, 23, 59, 59))
@@ -25,6 +28,7 @@ import Testing
         #expect(PDFDate.parse("D:٢٠٢٤0229123456Z") == nil)  // Arabic-Indic year
         #expect(PDFDate.parse("D:2024０２29123456Z") == nil)  // fullwidth month
         #expect(PDFDate.parse("D:20240229123456+０1'00'") == nil)  // fullwidth offset
+        #expect(PDFDate.parse("D:20240229123456+01'０0'") == nil)  // fullwidth minutes of the offset
         #expect(PDFDate.parse("D:２０２４") == nil)
     }
 

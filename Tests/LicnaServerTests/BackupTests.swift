@@ -47,7 +47,7 @@ final class Lines: @unchecked Sendable {
         let lines = Lines()
         let (before, audit) = try await source.withAppResult(http: false, demo: true, { app in
             _ = try await app.licna.registry(on: app.db).find(.name("Jovana"), context: .test)
-            let rows = try await BackupService(database: app.db, masterKey: source.key).backup { lines.append($0) }
+            let rows = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).backup { lines.append($0) }
             #expect(rows > 12)
             let persons = try await PersonModel.query(on: app.db).sort(\.$identificationNumber).all().map { try PersonView($0, jmbg: $0.record(protector: app.licna.protector).jmbg) }
             return (persons, try await app.licna.audit.verify(on: app.db).entries)
@@ -56,7 +56,7 @@ final class Lines: @unchecked Sendable {
         let target = try await TestInstallation.make(engine)
         let restoredInstallation = TestInstallation(storage: target.storage, directory: target.directory, key: source.key)
         try await restoredInstallation.withApp(http: false) { app in
-            _ = try await BackupService(database: app.db, masterKey: source.key).restore(lines.reader)
+            _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).restore(lines.reader)
             let after = try await PersonModel.query(on: app.db).sort(\.$identificationNumber).all().map { try PersonView($0, jmbg: $0.record(protector: app.licna.protector).jmbg) }
             #expect(after == before)
             let verification = try await app.licna.audit.verify(on: app.db)
@@ -73,23 +73,23 @@ final class Lines: @unchecked Sendable {
         let source = try await TestInstallation.make(.sqlite)
         let lines = Lines()
         try await source.withApp(http: false, demo: true) { app in
-            _ = try await BackupService(database: app.db, masterKey: source.key).backup { lines.append($0) }
+            _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).backup { lines.append($0) }
         }
         let other = try await TestInstallation.make(.sqlite)
         try await other.withApp(http: false) { app in
             await #expect(throws: BackupService.Failure.self) {
-                _ = try await BackupService(database: app.db, masterKey: other.key).restore(lines.reader)
+                _ = try await BackupService(database: app.db, masterKey: other.key, clock: app.licna.configuration.clock).restore(lines.reader)
             }
         }
         let truncated = Lines()
         try await source.withApp(http: false) { app in
-            _ = try await BackupService(database: app.db, masterKey: source.key).backup { truncated.append($0) }
+            _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).backup { truncated.append($0) }
             truncated.dropLast()
         }
         let empty = try await TestInstallation.make(.sqlite)
         try await TestInstallation(storage: empty.storage, directory: empty.directory, key: source.key).withApp(http: false) { app in
             do {
-                _ = try await BackupService(database: app.db, masterKey: source.key).restore(truncated.reader)
+                _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).restore(truncated.reader)
                 Issue.record("a truncated backup was restored")
             } catch let failure as BackupService.Failure {
                 #expect(failure.messageKey == "error.restore.truncated")
@@ -99,9 +99,9 @@ final class Lines: @unchecked Sendable {
         }
         try await source.withApp(http: false) { app in
             let again = Lines()
-            _ = try await BackupService(database: app.db, masterKey: source.key).backup { again.append($0) }
+            _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).backup { again.append($0) }
             do {
-                _ = try await BackupService(database: app.db, masterKey: source.key).restore(again.reader)
+                _ = try await BackupService(database: app.db, masterKey: source.key, clock: app.licna.configuration.clock).restore(again.reader)
                 Issue.record("restored over existing data")
             } catch let failure as BackupService.Failure {
                 #expect(failure.messageKey == "error.restore.not-empty")

@@ -26,9 +26,14 @@ public enum PDFDate {
             let sign = characters[index]
             index += 1
             if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
-                guard let offsetHours = number(2, default: 0), offsetHours < 24 else { return nil }
+                // After the sign the hours are required (§7.9.4), in ASCII digits like every other part.
+                guard index + 2 <= characters.count, let offsetHours = UTCDateTime.decimal(characters[index..<(index + 2)]),
+                      offsetHours < 24 else { return nil }
+                index += 2
                 if index < characters.count, characters[index] == UInt8(ascii: "'") { index += 1 }
                 guard let offsetMinutes = number(2, default: 0), offsetMinutes < 60 else { return nil }
+                if index < characters.count, characters[index] == UInt8(ascii: "'") { index += 1 }
+                guard index == characters.count else { return nil }
                 offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
             } else if sign != UInt8(ascii: "Z") {
                 return nil
