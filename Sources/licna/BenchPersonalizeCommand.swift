@@ -37,7 +37,7 @@ struct BenchPersonalize: AsyncParsableCommand {
             let all = ContinuousClock.now
             for index in 0..<count {
                 let start = ContinuousClock.now
-                let attestation = try manufacturer.makeAttestationKey()
+                let attestation = try manufacturer.makeAttestationKey(now: app.licna.configuration.clock.now)
                 let attestationCertificate = try DEREncoding.encode(attestation.certificate)
                 let created = try VirtualCard.create(at: (work as NSString).appendingPathComponent("card-\(index)")) {
                     $0.installAttestation(attestation.key, certificate: attestationCertificate)
