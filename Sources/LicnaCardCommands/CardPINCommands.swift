@@ -64,14 +64,15 @@ func readNewPIN() throws -> String {
 
 /// A refused PIN or PUK in the user's language, with what to do next.
 func explainedPINError(_ error: PIVError, secret: String = "PIN") -> ExitCode {
+    // `triesLeft` is set exactly for a wrong (63 Cx) or blocked (69 83) secret, by the one status-word mapping.
+    if let left = error.triesLeft {
+        guard left > 0 else { return explained(Exit.no, secret == "PUK" ? "cli.pin.puk-blocked" : "cli.sign.pin-blocked") }
+        return explained(Exit.no, secret == "PUK" ? "cli.pin.wrong-puk" : "cli.pin.wrong-pin", ["left": "\(left)"])
+    }
     switch error.code {
-    case .wrongSecret where (error.triesLeft ?? 0) > 0:
-        return explained(Exit.no, secret == "PUK" ? "cli.pin.wrong-puk" : "cli.pin.wrong-pin", ["left": "\(error.triesLeft ?? 0)"])
-    case .wrongSecret, .blocked:
-        return explained(Exit.no, secret == "PUK" ? "cli.pin.puk-blocked" : "cli.sign.pin-blocked")
-    case .invalidArgument:
+    case .pivInvalidArgument:
         return explained(Exit.usage, "cli.pin.new-invalid")
-    case .unexpectedStatus, .malformedResponse:
+    case .pivUnexpectedStatus, .pivMalformedResponse:
         return explained(Exit.failed, "cli.sign.card-refused", ["detail": error.description])
     default:
         return explained(Exit.no, "cli.sign.card-refused", ["detail": error.description])

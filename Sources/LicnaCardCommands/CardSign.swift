@@ -86,7 +86,7 @@ public struct CardSign: AsyncParsableCommand {
                 signature = try await CAdESSigner(certificate: certificate, chain: intermediates).sign(
                     content, with: producer, level: level, timestampAuthority: authority, signingTime: SystemWallClock().now)
             }
-        } catch let error as PIVError where error.code == .wrongSecret && (error.triesLeft ?? 0) > 0 {
+        } catch let error as PIVError where error.code == .pivWrongSecret && (error.triesLeft ?? 0) > 0 {
             throw explained(Exit.no, "cli.sign.wrong-pin", ["left": "\(error.triesLeft ?? 0)"])
         } catch let error as PIVError {
             throw explainedPINError(error)

@@ -61,7 +61,7 @@ import Testing
         #expect {
             _ = try SmartCardChannel(card: card).transmit(CommandAPDU(ins: 0xA4, p1: 4, p2: 0))
         } throws: { error in
-            (error as? CardChannelError)?.code == .malformedResponse
+            (error as? CardChannelError)?.code == .cardMalformedResponse
         }
     }
 
@@ -71,7 +71,7 @@ import Testing
         #expect {
             _ = try SmartCardChannel(card: card).send(CommandAPDU(ins: 0xCA, p1: 0, p2: 1))
         } throws: { error in
-            (error as? CardChannelError)?.code == .malformedResponse
+            (error as? CardChannelError)?.code == .cardMalformedResponse
         }
     }
 }

@@ -38,7 +38,7 @@ import Testing
         #expect {
             _ = try reader.readFile(.dg1)
         } throws: { error in
-            (error as? EMRTDError)?.code == .accessDenied && (error as? EMRTDError)?.statusWord == .securityStatusNotSatisfied
+            (error as? EMRTDError)?.code == .emrtdAccessDenied && (error as? EMRTDError)?.statusWord == .securityStatusNotSatisfied
         }
         #expect {
             try reader.verify(can: "000000")

@@ -10,7 +10,7 @@ import Testing
         #expect {
             _ = try PCSCLibrary(candidates: ["libpcsclite-does-not-exist.so.9"])
         } throws: { error in
-            guard let error = error as? CardChannelError, error.code == .libraryNotFound else { return false }
+            guard let error = error as? CardChannelError, error.code == .cardLibraryNotFound else { return false }
             #if os(Linux)
             return error.message.contains("apt-get install pcscd libpcsclite1")
             #else
@@ -35,8 +35,8 @@ import Testing
             }
         } catch {
             #expect(ProcessInfo.processInfo.environment["CI"] != "true", "CI=true but pcscd with vpcd is not running: \(error)")
-            #expect(error.code == .noService || error.code == .noReaders, "\(error)")
-            if error.code == .noService { #expect(error.message.contains("pcscd")) }
+            #expect(error.code == .cardNoService || error.code == .cardNoReaders, "\(error)")
+            if error.code == .cardNoService { #expect(error.message.contains("pcscd")) }
         }
     }
 
@@ -47,7 +47,7 @@ import Testing
         #expect {
             _ = try PCSCChannel.matchReader("Virtual", in: readers)
         } throws: { error in
-            (error as? CardChannelError)?.code == .readerNotFound && "\(error)".contains("\"Virtual PCD 00 00\"")
+            (error as? CardChannelError)?.code == .cardReaderNotFound && "\(error)".contains("\"Virtual PCD 00 00\"")
         }
         #expect {
             _ = try PCSCChannel.matchReader("Gemalto", in: readers)
@@ -57,14 +57,14 @@ import Testing
         #expect {
             _ = try PCSCChannel.matchReader("x", in: [])
         } throws: { error in
-            (error as? CardChannelError)?.code == .noReaders
+            (error as? CardChannelError)?.code == .cardNoReaders
         }
     }
 
     @Test func errorCodesMapToMessages() {
-        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_001D)), "x").code == .noService)
-        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_002E)), "x").code == .noReaders)
-        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_000C)), "x").code == .noSmartCard)
+        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_001D)), "x").code == .cardNoService)
+        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_002E)), "x").code == .cardNoReaders)
+        #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_000C)), "x").code == .cardNoSmartCard)
         #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_0069)), "x").code == .cardRemoved)
         #expect(PCSC.error(PCSC.LONG(bitPattern: PCSC.DWORD(0x8010_0069)), "x").pcscCode == 0x8010_0069)
     }

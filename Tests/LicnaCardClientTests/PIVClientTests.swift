@@ -42,7 +42,7 @@ import Testing
             try client.verify(pin: "000000")
         } throws: { error in
             guard let error = error as? PIVError else { return false }
-            return error.code == .wrongSecret && error.triesLeft == 4 && error.message.contains("4 tries left")
+            return error.code == .pivWrongSecret && error.triesLeft == 4 && error.message.contains("4 tries left")
                 && error.statusWord == StatusWord(0x63C4)
         }
         for _ in 0..<4 { _ = try? client.verify(pin: "000000") }
@@ -51,7 +51,7 @@ import Testing
         #expect {
             try client.verify(pin: "123456")
         } throws: { error in
-            (error as? PIVError)?.code == .blocked && "\(error)".contains("unblock it with the PUK")
+            (error as? PIVError)?.code == .pivBlocked && "\(error)".contains("unblock it with the PUK")
         }
     }
 
@@ -70,12 +70,12 @@ import Testing
         #expect {
             try client.changePIN(old: "654321", new: "12a")
         } throws: { error in
-            (error as? PIVError)?.code == .wrongData && "\(error)".contains("6–8 digits")
+            (error as? PIVError)?.code == .pivWrongData && "\(error)".contains("6–8 digits")
         }
         #expect {
             try client.changePIN(old: "123456789", new: "123456")
         } throws: { error in
-            (error as? PIVError)?.code == .invalidArgument
+            (error as? PIVError)?.code == .pivInvalidArgument
         }
     }
 
@@ -99,7 +99,7 @@ import Testing
         #expect {
             try wrongClient.authenticateManagementKey(SymmetricKey(size: .bits256))
         } throws: { error in
-            (error as? PIVError)?.code == .securityStatusNotSatisfied && "\(error)".contains("wrong management key")
+            (error as? PIVError)?.code == .pivSecurityStatusNotSatisfied && "\(error)".contains("wrong management key")
         }
     }
 
@@ -111,7 +111,7 @@ import Testing
         #expect {
             _ = try client.sign(digest: Array(digest), slot: .authentication, algorithm: .p256)
         } throws: { error in
-            (error as? PIVError)?.code == .securityStatusNotSatisfied
+            (error as? PIVError)?.code == .pivSecurityStatusNotSatisfied
         }
         try client.verify(pin: "123456")
         let der = try client.sign(digest: Array(digest), slot: .authentication, algorithm: .p256)
@@ -132,7 +132,7 @@ import Testing
         #expect {
             _ = try client.sign(digest: Array(digest), slot: .signature, algorithm: .p384)
         } throws: { error in
-            (error as? PIVError)?.code == .securityStatusNotSatisfied && "\(error)".contains("immediately before")
+            (error as? PIVError)?.code == .pivSecurityStatusNotSatisfied && "\(error)".contains("immediately before")
         }
         try client.verify(pin: "123456")
         let der = try client.sign(digest: Array(digest), slot: .signature, algorithm: .p384)
@@ -141,7 +141,7 @@ import Testing
         #expect {
             _ = try client.sign(digest: Array(repeating: 1, count: 49), slot: .signature, algorithm: .p384)
         } throws: { error in
-            (error as? PIVError)?.code == .invalidArgument
+            (error as? PIVError)?.code == .pivInvalidArgument
         }
     }
 
@@ -151,13 +151,13 @@ import Testing
         #expect {
             _ = try client.sign(digest: Array(repeating: 1, count: 32), slot: .authentication, algorithm: .p256)
         } throws: { error in
-            (error as? PIVError)?.code == .referenceNotFound && "\(error)".contains("generate one first")
+            (error as? PIVError)?.code == .pivReferenceNotFound && "\(error)".contains("generate one first")
         }
         _ = try client.generateKeyPair(slot: .authentication, algorithm: .p384)
         #expect {
             _ = try client.sign(digest: Array(repeating: 1, count: 32), slot: .authentication, algorithm: .p256)
         } throws: { error in
-            (error as? PIVError)?.code == .wrongData
+            (error as? PIVError)?.code == .pivWrongData
         }
     }
 
@@ -167,7 +167,7 @@ import Testing
         #expect {
             try client.putData(tag: .authenticationCertificate, value: PIVDataObjects.certificateObject(certificate))
         } throws: { error in
-            (error as? PIVError)?.code == .securityStatusNotSatisfied
+            (error as? PIVError)?.code == .pivSecurityStatusNotSatisfied
         }
         try client.authenticateManagementKey(application.managementKey)
         card.clear()
@@ -187,7 +187,7 @@ import Testing
         #expect {
             _ = try client.readCertificate(slot: .signature)
         } throws: { error in
-            (error as? PIVError)?.code == .notFound
+            (error as? PIVError)?.code == .pivNotFound
         }
         let discovery = try client.readObject(.discovery)
         #expect(lastRaw() == hex("00 CB 3F FF 03 5C 01 7E 00"))
@@ -198,7 +198,7 @@ import Testing
         #expect {
             try client.setRetryLimits(pin: 3, puk: 4)
         } throws: { error in
-            (error as? PIVError)?.code == .securityStatusNotSatisfied
+            (error as? PIVError)?.code == .pivSecurityStatusNotSatisfied
         }
         try client.authenticateManagementKey(application.managementKey)
         try client.setRetryLimits(pin: 3, puk: 4)
@@ -218,7 +218,7 @@ import Testing
         #expect {
             try client.activate()
         } throws: { error in
-            (error as? PIVError)?.code == .conditionsNotSatisfied && "\(error)".contains("ACTIVATE")
+            (error as? PIVError)?.code == .pivConditionsNotSatisfied && "\(error)".contains("ACTIVATE")
         }
         #expect(throws: PIVError.self) { try client.setReferenceData(.can, value: "12345") }
         #expect(throws: PIVError.self) { try client.setRetryLimits(pin: 0, puk: 16) }

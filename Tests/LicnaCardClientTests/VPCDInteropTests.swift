@@ -61,7 +61,7 @@ final class VPCDTestBridge: @unchecked Sendable {
         }
         guard connected == 0 else {
             Self.closeDescriptor(fd)
-            throw CardChannelError(.noService, "cannot connect to vpcd on 127.0.0.1:\(port); start pcscd -f with vsmartcard-vpcd")
+            throw CardChannelError(.cardNoService, "cannot connect to vpcd on 127.0.0.1:\(port); start pcscd -f with vsmartcard-vpcd")
         }
         socket = fd
         let thread = Thread {

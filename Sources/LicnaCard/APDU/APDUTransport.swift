@@ -23,7 +23,7 @@ public struct APDUTransport: Sendable {
             pending = []
             return StatusWord.wrongLength.bytes
         }
-        if command.ins == 0xC0, command.baseClass == 0x00, !command.isChained {
+        if command.instruction == .getResponse, command.baseClass == 0x00, !command.isChained {
             return getResponse(command).bytes
         }
         pending = []

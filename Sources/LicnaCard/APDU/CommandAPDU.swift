@@ -28,6 +28,16 @@ public struct CommandAPDU: Hashable, Sendable {
         self.isExtended = extended ?? (data.count > 255 || (expectedLength ?? 0) > 256)
     }
 
+    /// A command for one of the card's instructions.
+    public init(cla: UInt8 = 0x00, _ instruction: Instruction, p1: UInt8, p2: UInt8, data: [UInt8] = [],
+                expectedLength: Int? = nil, extended: Bool? = nil) {
+        self.init(cla: cla, ins: instruction.rawValue, p1: p1, p2: p2, data: data, expectedLength: expectedLength,
+                  extended: extended)
+    }
+
+    /// The instruction, or nil for an INS the card does not know (it answers `6D 00`).
+    public var instruction: Instruction? { Instruction(rawValue: ins) }
+
     /// Why bytes are not a command APDU; each maps to the status word the card answers.
     public enum ParseError: Error, Hashable, Sendable {
         /// Fewer than four header bytes.

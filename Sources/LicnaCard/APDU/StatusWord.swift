@@ -17,6 +17,20 @@ public struct StatusWord: Hashable, Sendable, CustomStringConvertible {
     public var bytes: [UInt8] { [sw1, sw2] }
     public var description: String { String(value, radix: 16, uppercase: true) }
 
+    /// True for `90 00`, normal processing.
+    public var isSuccess: Bool { self == .success }
+
+    /// `63 Cx`: verification failed (or, without data, not yet done) with `x` tries left (§5.6, table 6); nil for
+    /// every other status word. A blocked secret answers `69 83` (`authenticationBlocked`) instead.
+    public var triesLeft: Int? { sw1 == 0x63 && sw2 & 0xF0 == 0xC0 ? Int(sw2 & 0x0F) : nil }
+
+    /// `61 xx`: the number of bytes still waiting for GET RESPONSE (§5.3.4; `00` means 256 or more); nil otherwise.
+    public var moreDataAvailable: Int? { sw1 == 0x61 ? (sw2 == 0 ? 256 : Int(sw2)) : nil }
+
+    /// `6C xx`: wrong Le, the exact length is `xx` (§5.6, table 6; `00` means 256); nil otherwise. The command is
+    /// to be sent again with this Le.
+    public var correctLength: Int? { sw1 == 0x6C ? (sw2 == 0 ? 256 : Int(sw2)) : nil }
+
     /// `90 00`: normal processing.
     public static let success = StatusWord(0x9000)
     /// `61 xx`: `xx` more bytes are waiting for GET RESPONSE (`00` means 256 or more).

@@ -25,19 +25,19 @@ public struct IdentityApplication: CardApplication {
     public func selected(context: inout CardContext) -> ResponseAPDU { ResponseAPDU() }
 
     public func handle(_ command: CommandAPDU, context: inout CardContext) -> ResponseAPDU {
-        switch command.ins {
-        case 0xCA:
+        switch command.instruction {
+        case .getData:
             guard command.p1 == 0x00, let tag = Tag(rawValue: command.p2) else { return ResponseAPDU(.incorrectP1P2) }
             guard command.data.isEmpty else { return ResponseAPDU(.wrongLength) }
             if tag.needsPIN, !context.session.pinVerified { return ResponseAPDU(.securityStatusNotSatisfied) }
             guard let value = context.image.identity[tag.imageKey] else { return ResponseAPDU(.referenceNotFound) }
             return ResponseAPDU(data: Array(value))
-        case 0xDA:
+        case .putData:
             guard command.p1 == 0x00, let tag = Tag(rawValue: command.p2) else { return ResponseAPDU(.incorrectP1P2) }
             if let refusal = Personalization.refusal(context) { return ResponseAPDU(refusal) }
             guard !command.data.isEmpty else { return ResponseAPDU(.wrongLength) }
             return ResponseAPDU(context.commit { $0.identity[tag.imageKey] = .init(command.data) })
-        case 0x20:
+        case .verify:
             return SecretCommands.verify(command, context: &context, references: [.pin])
         default:
             return ResponseAPDU(.instructionNotSupported)

@@ -28,7 +28,7 @@ public struct CardOS: Sendable {
         guard command.cla & 0xE3 == 0x00 else { return ResponseAPDU(.classNotSupported) }
         let wasJustVerified = context.session.pinJustVerified
         context.session.pinJustVerified = false
-        if command.ins == 0xA4, command.p1 == 0x04 {
+        if command.instruction == .select, command.p1 == 0x04 {
             return select(command)
         }
         guard let selectedIndex else {
@@ -37,7 +37,7 @@ public struct CardOS: Sendable {
         }
         context.session.pinJustVerified = wasJustVerified
         let response = applications[selectedIndex].handle(command, context: &context)
-        if command.ins != 0x20 { context.session.pinJustVerified = false }
+        if command.instruction != .verify { context.session.pinJustVerified = false }
         return response
     }
 

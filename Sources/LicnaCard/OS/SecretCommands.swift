@@ -24,10 +24,10 @@ enum SecretCommands {
             try secrets.verify(reference, presented: command.data, verified: verified, persist: persist)
         }
         guard !command.data.isEmpty else {
-            if reference == .pin, status == .success { context.session.pinJustVerified = justVerified }
+            if reference == .pin, status.isSuccess { context.session.pinJustVerified = justVerified }
             return ResponseAPDU(status)
         }
-        let matched = status == .success
+        let matched = status.isSuccess
         switch reference {
         case .pin:
             context.session.pinVerified = matched
@@ -50,7 +50,7 @@ enum SecretCommands {
             let status = context.withSecrets { secrets, persist in
                 try secrets.change(reference, data: command.data, persist: persist)
             }
-            if reference == .pin, status != .success, command.data.count == 16 { context.session.pinVerified = false }
+            if reference == .pin, !status.isSuccess, command.data.count == 16 { context.session.pinVerified = false }
             return ResponseAPDU(status)
         case 0x01:
             if let refusal = Personalization.refusal(context) { return ResponseAPDU(refusal) }

@@ -22,19 +22,19 @@ public struct PIVApplication: CardApplication {
     }
 
     public func handle(_ command: CommandAPDU, context: inout CardContext) -> ResponseAPDU {
-        switch command.ins {
-        case 0xCB: getData(command, context: context)
-        case 0xDB: putData(command, context: &context)
-        case 0x20: SecretCommands.verify(command, context: &context, references: [.pin, .puk])
-        case 0x24: SecretCommands.change(command, context: &context)
-        case 0x2C: SecretCommands.resetRetryCounter(command, context: &context)
-        case 0x87: GeneralAuthenticate.handle(command, context: &context)
-        case 0x47: generateKeyPair(command, context: &context)
-        case 0xFE: importKey(command, context: &context)
-        case 0xF9: AttestationCertificate.handle(command, context: context)
-        case 0xFF: setManagementKey(command, context: &context)
-        case 0xFA: setRetryLimits(command, context: &context)
-        case 0x44: activate(command, context: &context)
+        switch command.instruction {
+        case .getDataBERTLV: getData(command, context: context)
+        case .putDataBERTLV: putData(command, context: &context)
+        case .verify: SecretCommands.verify(command, context: &context, references: [.pin, .puk])
+        case .changeReferenceData: SecretCommands.change(command, context: &context)
+        case .resetRetryCounter: SecretCommands.resetRetryCounter(command, context: &context)
+        case .generalAuthenticate: GeneralAuthenticate.handle(command, context: &context)
+        case .generateAsymmetricKeyPair: generateKeyPair(command, context: &context)
+        case .importAsymmetricKey: importKey(command, context: &context)
+        case .attest: AttestationCertificate.handle(command, context: context)
+        case .setManagementKey: setManagementKey(command, context: &context)
+        case .setRetryLimits: setRetryLimits(command, context: &context)
+        case .activateFile: activate(command, context: &context)
         default: ResponseAPDU(.instructionNotSupported)
         }
     }
@@ -103,7 +103,7 @@ public struct PIVApplication: CardApplication {
         }
         guard let key = CardKey.generate(algorithm) else { return ResponseAPDU(.wrongData) }
         let status = context.commit { $0.keys[slot.imageKey] = key }
-        guard status == .success else { return ResponseAPDU(status) }
+        guard status.isSuccess else { return ResponseAPDU(status) }
         let point = BERTLV(tag: 0x86, value: key.publicPoint)
         return ResponseAPDU(data: BERTLV(tag: 0x7F49, value: point.bytes).bytes)
     }

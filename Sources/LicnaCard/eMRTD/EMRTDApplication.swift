@@ -24,11 +24,11 @@ public struct EMRTDApplication: CardApplication {
     public func selected(context: inout CardContext) -> ResponseAPDU { ResponseAPDU() }
 
     public func handle(_ command: CommandAPDU, context: inout CardContext) -> ResponseAPDU {
-        switch command.ins {
-        case 0xA4: selectFile(command, context: &context)
-        case 0xB0: readBinary(command, context: &context)
-        case 0x20: SecretCommands.verify(command, context: &context, references: [.pin, .can])
-        case 0xDA: writeFile(command, context: &context)
+        switch command.instruction {
+        case .select: selectFile(command, context: &context)
+        case .readBinary: readBinary(command, context: &context)
+        case .verify: SecretCommands.verify(command, context: &context, references: [.pin, .can])
+        case .putData: writeFile(command, context: &context)
         default: ResponseAPDU(.instructionNotSupported)
         }
     }

@@ -46,7 +46,7 @@ extension CardChannel {
         }
         for link in links.dropLast() {
             let response = try exchange(link)
-            guard response.status == .success else { return response }
+            guard response.status.isSuccess else { return response }
         }
         return try exchange(links[links.count - 1])
     }
@@ -54,24 +54,22 @@ extension CardChannel {
     /// One command and its `61 xx` / `6C xx` follow-ups.
     private func exchange(_ command: CommandAPDU) throws -> ResponseAPDU {
         var response = try transmit(command)
-        if response.status.sw1 == 0x6C {
+        if let correct = response.status.correctLength {
             var again = command
-            again.expectedLength = response.status.sw2 == 0 ? 256 : Int(response.status.sw2)
+            again.expectedLength = correct
             response = try transmit(again)
         }
         var data = response.data
         var rounds = 0
-        while response.status.sw1 == 0x61 {
+        while let remaining = response.status.moreDataAvailable {
             rounds += 1
             // 65,536 bytes at 256 per GET RESPONSE; more means the card is looping.
             guard rounds <= 257 else {
-                throw CardChannelError(.malformedResponse, "the card kept answering 61 xx (more data) after 64 KiB; giving up")
+                throw CardChannelError(.cardMalformedResponse, "the card kept answering 61 xx (more data) after 64 KiB; giving up")
             }
-            let remaining = response.status.sw2 == 0 ? 256 : Int(response.status.sw2)
-            response = try transmit(CommandAPDU(cla: 0x00, ins: 0xC0, p1: 0x00, p2: 0x00, expectedLength: remaining, extended: false))
-            if response.status.sw1 == 0x6C {
-                let corrected = response.status.sw2 == 0 ? 256 : Int(response.status.sw2)
-                response = try transmit(CommandAPDU(cla: 0x00, ins: 0xC0, p1: 0x00, p2: 0x00, expectedLength: corrected, extended: false))
+            response = try transmit(CommandAPDU(.getResponse, p1: 0x00, p2: 0x00, expectedLength: remaining, extended: false))
+            if let corrected = response.status.correctLength {
+                response = try transmit(CommandAPDU(.getResponse, p1: 0x00, p2: 0x00, expectedLength: corrected, extended: false))
             }
             data += response.data
         }

@@ -18,7 +18,7 @@ public struct SmartCardChannel: CardChannel {
     public func transmit(_ command: CommandAPDU) throws -> ResponseAPDU {
         let answer = card.transmit(command.bytes)
         guard let response = ResponseAPDU(bytes: answer) else {
-            throw CardChannelError(.malformedResponse, "the card answered \(answer.count) byte(s), fewer than a status word")
+            throw CardChannelError(.cardMalformedResponse, "the card answered \(answer.count) byte(s), fewer than a status word")
         }
         return response
     }

@@ -43,11 +43,11 @@ public struct CardReport: Sendable {
             (.identificationNumber, "identificationNumber"), (.cardNumber, "cardNumber"),
             (.issuingAuthority, "issuingAuthority"), (.cardExpiry, "cardExpiry"), (.holderName, "holderName"),
         ]
-        let selectIdentity = try channel.send(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: IdentityApplication.identifier))
-        if selectIdentity.status == .success {
+        let selectIdentity = try channel.send(CommandAPDU(.select, p1: 0x04, p2: 0x0C, data: IdentityApplication.identifier))
+        if selectIdentity.status.isSuccess {
             for (tag, name) in names {
-                let answer = try channel.send(CommandAPDU(ins: 0xCA, p1: 0x00, p2: tag.rawValue, expectedLength: 256))
-                if answer.status == .success, let text = String(bytes: answer.data, encoding: .utf8) { report.identity[name] = text }
+                let answer = try channel.send(CommandAPDU(.getData, p1: 0x00, p2: tag.rawValue, expectedLength: 256))
+                if answer.status.isSuccess, let text = String(bytes: answer.data, encoding: .utf8) { report.identity[name] = text }
             }
         }
         let emrtd = EMRTDReader(channel: channel)

@@ -75,7 +75,7 @@ public final class PCSCChannel: CardChannel, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let handle else {
-            throw CardChannelError(.disconnected, "the reader connection was closed; connect again")
+            throw CardChannelError(.cardDisconnected, "the reader connection was closed; connect again")
         }
         let bytes = command.bytes
         var capacity = command.isExtended ? 65_538 : 258
@@ -97,7 +97,7 @@ public final class PCSCChannel: CardChannel, @unchecked Sendable {
             }
             guard code == PCSC.Result.success else { throw PCSC.error(result, "SCardTransmit") }
             guard let response = ResponseAPDU(bytes: Array(received.prefix(Int(length)))) else {
-                throw CardChannelError(.malformedResponse, "the reader returned \(length) byte(s), fewer than a status word")
+                throw CardChannelError(.cardMalformedResponse, "the reader returned \(length) byte(s), fewer than a status word")
             }
             return response
         }
@@ -108,7 +108,7 @@ public final class PCSCChannel: CardChannel, @unchecked Sendable {
     public static func waitForCard(reader: String, timeout: Double, library: PCSCLibrary? = nil) throws(CardChannelError) -> [UInt8] {
         let library = try PCSCLibrary.resolve(library)
         guard let getStatusChange = library.getStatusChange else {
-            throw CardChannelError(.pcscFailure, "this PC/SC library has no SCardGetStatusChange")
+            throw CardChannelError(.cardPCSCFailure, "this PC/SC library has no SCardGetStatusChange")
         }
         let context = try establishContext(library)
         defer { _ = library.releaseContext(context) }
@@ -124,7 +124,7 @@ public final class PCSCChannel: CardChannel, @unchecked Sendable {
             let remaining = ContinuousClock.now.duration(to: deadline)
             let left = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
             guard left > 0 else {
-                throw CardChannelError(.noSmartCard, "no card was inserted in \(reader) within \(timeout) s: insert the card and try again")
+                throw CardChannelError(.cardNoSmartCard, "no card was inserted in \(reader) within \(timeout) s: insert the card and try again")
             }
             state.currentState = state.eventState & ~0x0002  // without SCARD_STATE_CHANGED
             wait = PCSC.DWORD(min(left * 1000, 60_000))
@@ -153,21 +153,21 @@ public final class PCSCChannel: CardChannel, @unchecked Sendable {
             let bytes = buffer.prefix(Int(size)).map { UInt8(bitPattern: $0) }
             return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         }
-        throw CardChannelError(.pcscFailure, "the reader list kept changing while it was read; try again")
+        throw CardChannelError(.cardPCSCFailure, "the reader list kept changing while it was read; try again")
     }
 
     /// The reader `query` names: exact match first, else the only reader whose name contains it.
     static func matchReader(_ query: String, in readers: [String]) throws(CardChannelError) -> String {
         guard !readers.isEmpty else {
-            throw CardChannelError(.noReaders, "no smart-card reader is connected: plug in a reader (or start the virtual reader, vsmartcard-vpcd) and try again")
+            throw CardChannelError(.cardNoReaders, "no smart-card reader is connected: plug in a reader (or start the virtual reader, vsmartcard-vpcd) and try again")
         }
         if readers.contains(query) { return query }
         let matches = readers.filter { $0.range(of: query, options: .caseInsensitive) != nil }
         if matches.count == 1 { return matches[0] }
         let list = readers.map { "\"\($0)\"" }.joined(separator: ", ")
         if matches.isEmpty {
-            throw CardChannelError(.readerNotFound, "no reader is named \"\(query)\"; available readers: \(list)")
+            throw CardChannelError(.cardReaderNotFound, "no reader is named \"\(query)\"; available readers: \(list)")
         }
-        throw CardChannelError(.readerNotFound, "\"\(query)\" matches several readers; give more of the name. Available readers: \(list)")
+        throw CardChannelError(.cardReaderNotFound, "\"\(query)\" matches several readers; give more of the name. Available readers: \(list)")
     }
 }

@@ -86,7 +86,7 @@ public final class PCSCLibrary: @unchecked Sendable {
         #else
         let hint = "install the PC/SC library and service (Debian/Ubuntu: apt-get install pcscd libpcsclite1; then start pcscd)"
         #endif
-        throw CardChannelError(.libraryNotFound, "the PC/SC library could not be loaded (\(failures.joined(separator: "; "))): \(hint)")
+        throw CardChannelError(.cardLibraryNotFound, "the PC/SC library could not be loaded (\(failures.joined(separator: "; "))): \(hint)")
     }
 
     // pcsc-lite exports the plain names; the Windows-style A/W suffixes do not exist there or on macOS.

@@ -1,3 +1,5 @@
+import LicnaBasics
+
 /// The PC/SC "WinSCard" C types and constants, declared here so that building needs no smart-card headers
 /// (pcsc-lite `pcsclite.h` / `winscard.h`; macOS `PCSC.framework`).
 ///
@@ -75,26 +77,26 @@ enum PCSC {
     /// A `CardChannelError` for a failed PC/SC call, with what to do next.
     static func error(_ result: LONG, _ function: String) -> CardChannelError {
         let code = code(result)
-        let (kind, message): (CardChannelError.Code, String) =
+        let (kind, message): (ErrorCode, String) =
             switch code {
             case Result.noService, Result.serviceStopped:
-                (.noService, "the PC/SC service is not running: start pcscd (Debian/Ubuntu: apt-get install pcscd; systemctl start pcscd.socket, or run pcscd -f)")
+                (.cardNoService, "the PC/SC service is not running: start pcscd (Debian/Ubuntu: apt-get install pcscd; systemctl start pcscd.socket, or run pcscd -f)")
             case Result.noReadersAvailable:
-                (.noReaders, "no smart-card reader is connected: plug in a reader (or start the virtual reader, vsmartcard-vpcd) and try again")
+                (.cardNoReaders, "no smart-card reader is connected: plug in a reader (or start the virtual reader, vsmartcard-vpcd) and try again")
             case Result.unknownReader, Result.readerUnavailable:
-                (.readerNotFound, "the reader is gone or unknown to pcscd: check the reader name with the readers listing and reconnect it")
+                (.cardReaderNotFound, "the reader is gone or unknown to pcscd: check the reader name with the readers listing and reconnect it")
             case Result.noSmartCard:
-                (.noSmartCard, "there is no card in the reader: insert the card and try again")
+                (.cardNoSmartCard, "there is no card in the reader: insert the card and try again")
             case Result.removedCard, Result.resetCard, Result.unresponsiveCard, Result.unpoweredCard:
                 (.cardRemoved, "the card was removed, reset or stopped answering: reinsert it and start again")
             case Result.sharingViolation:
-                (.sharingViolation, "another program is using the card exclusively: close it and try again")
+                (.cardSharingViolation, "another program is using the card exclusively: close it and try again")
             case Result.protocolMismatch, Result.unsupportedCard:
-                (.pcscFailure, "the card speaks neither T=0 nor T=1 as the reader offers them")
+                (.cardPCSCFailure, "the card speaks neither T=0 nor T=1 as the reader offers them")
             case Result.timeout:
-                (.pcscFailure, "timed out waiting for the reader")
+                (.cardPCSCFailure, "timed out waiting for the reader")
             default:
-                (.pcscFailure, "\(function) failed")
+                (.cardPCSCFailure, "\(function) failed")
             }
         return CardChannelError(kind, message, pcscCode: code)
     }

@@ -9,12 +9,12 @@ enum PIVBlockCipher {
     static let zeroIV = [UInt8](repeating: 0, count: 16)
 
     static func encrypt(_ block: [UInt8], key: SymmetricKey) throws -> [UInt8] {
-        guard block.count == 16 else { throw PIVError(.invalidArgument, "AES works on 16-byte blocks") }
+        guard block.count == 16 else { throw PIVError(.pivInvalidArgument, "AES works on 16-byte blocks") }
         return Array(try AES._CBC.encrypt(block, using: key, iv: AES._CBC.IV(ivBytes: zeroIV), noPadding: true))
     }
 
     static func decrypt(_ block: [UInt8], key: SymmetricKey) throws -> [UInt8] {
-        guard block.count == 16 else { throw PIVError(.invalidArgument, "AES works on 16-byte blocks") }
+        guard block.count == 16 else { throw PIVError(.pivInvalidArgument, "AES works on 16-byte blocks") }
         return Array(try AES._CBC.decrypt(block, using: key, iv: AES._CBC.IV(ivBytes: zeroIV), noPadding: true))
     }
 }

@@ -15,31 +15,26 @@ extension PIVClient {
     /// `challenge` is for tests; by default 16 random bytes.
     public func authenticateManagementKey(_ key: SymmetricKey, challenge: [UInt8]? = nil) throws {
         guard key.bitCount == 256 else {
-            throw PIVError(.invalidArgument, "the management key is AES-256 (32 bytes); got \(key.bitCount / 8) bytes")
+            throw PIVError(.pivInvalidArgument, "the management key is AES-256 (32 bytes); got \(key.bitCount / 8) bytes")
         }
         let challenge = challenge ?? (0..<16).map { _ in UInt8.random(in: 0...255) }
-        guard challenge.count == 16 else { throw PIVError(.invalidArgument, "the challenge is one AES block (16 bytes)") }
+        guard challenge.count == 16 else { throw PIVError(.pivInvalidArgument, "the challenge is one AES block (16 bytes)") }
         let operation = "GENERAL AUTHENTICATE (management key)"
         let first = try run(
-            CommandAPDU(ins: 0x87, p1: Self.managementKeyAlgorithm, p2: Self.managementKeyReference, data: [0x7C, 0x02, 0x80, 0x00],
+            CommandAPDU(.generalAuthenticate, p1: Self.managementKeyAlgorithm, p2: Self.managementKeyReference, data: [0x7C, 0x02, 0x80, 0x00],
                         expectedLength: 256),
             operation)
         let witness = try Self.dynamicAuthenticationValue(first, tag: 0x80, operation)
-        guard witness.count == 16 else { throw PIVError(.malformedResponse, "\(operation): the witness is not one AES block") }
+        guard witness.count == 16 else { throw PIVError(.pivMalformedResponse, "\(operation): the witness is not one AES block") }
         let decrypted = try PIVBlockCipher.decrypt(witness, key: key)
         let template = BERTLV(tag: 0x7C, value: BERTLV(tag: 0x80, value: decrypted).bytes + BERTLV(tag: 0x81, value: challenge).bytes)
-        let response = try channel.send(
-            CommandAPDU(ins: 0x87, p1: Self.managementKeyAlgorithm, p2: Self.managementKeyReference, data: template.bytes,
-                        expectedLength: 256))
-        guard response.status == .success else {
-            if response.status == .securityStatusNotSatisfied {
-                throw PIVError(.securityStatusNotSatisfied, "\(operation): wrong management key", statusWord: response.status)
-            }
-            throw PIVError.status(response.status, operation: operation)
-        }
-        let answer = try Self.dynamicAuthenticationValue(response.data, tag: 0x82, operation)
+        let second = try run(
+            CommandAPDU(.generalAuthenticate, p1: Self.managementKeyAlgorithm, p2: Self.managementKeyReference, data: template.bytes,
+                        expectedLength: 256),
+            operation, advice: [.securityStatusNotSatisfied: "wrong management key"])
+        let answer = try Self.dynamicAuthenticationValue(second, tag: 0x82, operation)
         guard answer == (try PIVBlockCipher.encrypt(challenge, key: key)) else {
-            throw PIVError(.cardAuthenticationFailed, "\(operation): the card did not prove it holds the management key; do not trust it")
+            throw PIVError(.pivCardAuthenticationFailed, "\(operation): the card did not prove it holds the management key; do not trust it")
         }
     }
 
@@ -47,20 +42,20 @@ extension PIVClient {
     /// Personalization only; needs the management key.
     public func setManagementKey(_ key: SymmetricKey) throws {
         guard key.bitCount == 256 else {
-            throw PIVError(.invalidArgument, "the management key is AES-256 (32 bytes); got \(key.bitCount / 8) bytes")
+            throw PIVError(.pivInvalidArgument, "the management key is AES-256 (32 bytes); got \(key.bitCount / 8) bytes")
         }
         let bytes = key.withUnsafeBytes { Array($0) }
         try run(
-            CommandAPDU(ins: 0xFF, p1: 0xFF, p2: 0xFF, data: [Self.managementKeyAlgorithm, Self.managementKeyReference, 0x20] + bytes),
+            CommandAPDU(.setManagementKey, p1: 0xFF, p2: 0xFF, data: [Self.managementKeyAlgorithm, Self.managementKeyReference, 0x20] + bytes),
             "SET MANAGEMENT KEY")
     }
 
     /// SET RETRY LIMITS (Yubico-compatible, `00 FA <PIN tries> <PUK tries>`); each 1–15, counters become full.
     public func setRetryLimits(pin: Int, puk: Int) throws {
         guard (1...15).contains(pin), (1...15).contains(puk) else {
-            throw PIVError(.invalidArgument, "retry limits are 1 to 15 each; got PIN \(pin), PUK \(puk)")
+            throw PIVError(.pivInvalidArgument, "retry limits are 1 to 15 each; got PIN \(pin), PUK \(puk)")
         }
-        try run(CommandAPDU(ins: 0xFA, p1: UInt8(pin), p2: UInt8(puk)), "SET RETRY LIMITS")
+        try run(CommandAPDU(.setRetryLimits, p1: UInt8(pin), p2: UInt8(puk)), "SET RETRY LIMITS")
     }
 
     /// SET REFERENCE DATA (ISO/IEC 7816-4 §11.5.7 with P1 `01`, new value only): `00 24 01 80 08 <PIN>`,
@@ -73,28 +68,22 @@ extension PIVClient {
         case .can:
             data = try Self.canFormat(value)
         }
-        try run(CommandAPDU(ins: 0x24, p1: 0x01, p2: reference.rawValue, data: data), "SET REFERENCE DATA \(reference.name)")
+        try run(CommandAPDU(.changeReferenceData, p1: 0x01, p2: reference.rawValue, data: data), "SET REFERENCE DATA \(reference.name)")
     }
 
     /// ACTIVATE (ISO/IEC 7816-9 ACTIVATE FILE for the whole card, `00 44 00 00`): ends personalization for good.
     /// The card refuses (`69 85`) while PIN or PUK is unset or the management key is still the transport key.
     public func activate() throws {
-        let response = try channel.send(CommandAPDU(ins: 0x44, p1: 0x00, p2: 0x00))
-        guard response.status == .success else {
-            if response.status == .conditionsNotSatisfied {
-                throw PIVError(.conditionsNotSatisfied,
-                               "ACTIVATE: refused; set the PIN and PUK and replace the transport management key first (or the card is already active)",
-                               statusWord: response.status)
-            }
-            throw PIVError.status(response.status, operation: "ACTIVATE")
-        }
+        try run(CommandAPDU(.activateFile, p1: 0x00, p2: 0x00), "ACTIVATE", advice: [
+            .conditionsNotSatisfied: "refused; set the PIN and PUK and replace the transport management key first (or the card is already active)"
+        ])
     }
 
     /// A CAN as the card takes it: exactly 6 ASCII digits.
     public static func canFormat(_ can: String) throws -> [UInt8] {
         let bytes = Array(can.utf8)
         guard bytes.count == 6, bytes.allSatisfy({ (0x30...0x39).contains($0) }) else {
-            throw PIVError(.invalidArgument, "a CAN is exactly 6 digits")
+            throw PIVError(.pivInvalidArgument, "a CAN is exactly 6 digits")
         }
         return bytes
     }

@@ -24,16 +24,16 @@ public struct PIVClient: Sendable {
     /// (the `61` object).
     @discardableResult
     public func select() throws -> [UInt8] {
-        try run(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x00, data: Self.applicationIdentifier, expectedLength: 256),
+        try run(CommandAPDU(.select, p1: 0x04, p2: 0x00, data: Self.applicationIdentifier, expectedLength: 256),
                 "SELECT PIV application")
     }
 
     // MARK: PIN and PUK (SP 800-73-4 Part 2 §3.2.1, §3.2.2, §3.2.3)
 
-    /// VERIFY the PIN (`00 20 00 80 08`, PIV format). Wrong PIN: `PIVError.wrongSecret` with `triesLeft`.
+    /// VERIFY the PIN (`00 20 00 80 08`, PIV format). Wrong PIN: `ErrorCode.pivWrongSecret` with `triesLeft`.
     public func verify(pin: String) throws {
         let data = try Self.pivFormat(pin, "PIN")
-        try run(CommandAPDU(ins: 0x20, p1: 0x00, p2: PIVReference.pin.rawValue, data: data), "VERIFY PIN")
+        try run(CommandAPDU(.verify, p1: 0x00, p2: PIVReference.pin.rawValue, data: data), "VERIFY PIN")
     }
 
     /// The PIN's state: VERIFY without data (`00 20 00 80`).
@@ -53,7 +53,7 @@ public struct PIVClient: Sendable {
     /// How many PUK tries are left: `00 20 00 81` without data (the card's extension to SP 800-73-4).
     public func pukTriesLeft() throws -> Int {
         switch try referenceState(.puk) {
-        case .verified: throw PIVError(.malformedResponse, "the card answered 90 00 to the PUK tries query; expected 63 Cx")
+        case .verified: throw PIVError(.pivMalformedResponse, "the card answered 90 00 to the PUK tries query; expected 63 Cx")
         case .notVerified(let left): left
         case .blocked: 0
         }
@@ -61,7 +61,7 @@ public struct PIVClient: Sendable {
 
     /// Forgets the PIN verification (`00 20 FF 80`, SP 800-73-4 Part 2 §3.2.1 P1 `FF`).
     public func logout() throws {
-        try run(CommandAPDU(ins: 0x20, p1: 0xFF, p2: PIVReference.pin.rawValue), "LOG OUT")
+        try run(CommandAPDU(.verify, p1: 0xFF, p2: PIVReference.pin.rawValue), "LOG OUT")
     }
 
     /// CHANGE REFERENCE DATA for the PIN (`00 24 00 80 10 <old><new>`); the new PIN must be 6–8 digits.
@@ -77,35 +77,29 @@ public struct PIVClient: Sendable {
     /// RESET RETRY COUNTER (`00 2C 00 80 10 <PUK><new PIN>`, SP 800-73-4 Part 2 §3.2.3): spends a PUK try.
     public func unblockPIN(puk: String, newPIN: String) throws {
         let data = try Self.pivFormat(puk, "PUK") + Self.pivFormat(newPIN, "PIN")
-        let response = try channel.send(CommandAPDU(ins: 0x2C, p1: 0x00, p2: PIVReference.pin.rawValue, data: data))
-        guard response.status == .success else {
-            if response.status == .wrongData {
-                throw PIVError(.wrongData, "RESET RETRY COUNTER: the new PIN must be 6–8 digits", statusWord: response.status)
-            }
-            if response.status == .authenticationBlocked {
-                throw PIVError(.blocked, "RESET RETRY COUNTER: the PUK is blocked; the PIN can never be reset, the card must be replaced",
-                               statusWord: response.status, triesLeft: 0)
-            }
-            throw PIVError.status(response.status, operation: "RESET RETRY COUNTER", secret: "PUK")
-        }
+        try run(CommandAPDU(.resetRetryCounter, p1: 0x00, p2: PIVReference.pin.rawValue, data: data), "RESET RETRY COUNTER",
+                secret: "PUK", advice: [
+                    .wrongData: "the new PIN must be 6–8 digits",
+                    .authenticationBlocked: "the PUK is blocked; the PIN can never be reset, the card must be replaced",
+                ])
     }
 
     // MARK: Data objects (SP 800-73-4 Part 2 §3.1.2, §3.3.2)
 
     /// GET DATA (`00 CB 3F FF 05 5C 03 5F C1 xx 00`): the content of the object's outer template (`53`, or `7E`
-    /// for discovery). A missing object is `PIVError.notFound`.
+    /// for discovery). A missing object is `ErrorCode.pivNotFound`.
     public func readObject(_ tag: PIVObjectTag) throws -> [UInt8] {
         let tagList = tag.bytes
         let data = [0x5C, UInt8(tagList.count)] + tagList
-        let response = try run(CommandAPDU(ins: 0xCB, p1: 0x3F, p2: 0xFF, data: data, expectedLength: 256), "GET DATA \(tag)")
+        let response = try run(CommandAPDU(.getDataBERTLV, p1: 0x3F, p2: 0xFF, data: data, expectedLength: 256), "GET DATA \(tag)")
         let outer: BERTLV?
         do {
             outer = try BERTLV.first(tag == .discovery ? 0x7E : 0x53, in: response)
         } catch {
-            throw PIVError(.malformedResponse, "GET DATA \(tag): the answer is not BER-TLV")
+            throw PIVError(.pivMalformedResponse, "GET DATA \(tag): the answer is not BER-TLV")
         }
         guard let outer else {
-            throw PIVError(.malformedResponse, "GET DATA \(tag): the answer lacks the \(tag == .discovery ? "7E" : "53") template")
+            throw PIVError(.pivMalformedResponse, "GET DATA \(tag): the answer lacks the \(tag == .discovery ? "7E" : "53") template")
         }
         return outer.value
     }
@@ -121,7 +115,7 @@ public struct PIVClient: Sendable {
     public func putData(tag: PIVObjectTag, value: [UInt8]) throws {
         let tagList = tag.bytes
         let data = [0x5C, UInt8(tagList.count)] + tagList + BERTLV(tag: 0x53, value: value).bytes
-        try run(CommandAPDU(ins: 0xDB, p1: 0x3F, p2: 0xFF, data: data), "PUT DATA \(tag)")
+        try run(CommandAPDU(.putDataBERTLV, p1: 0x3F, p2: 0xFF, data: data), "PUT DATA \(tag)")
     }
 
     // MARK: Keys (SP 800-73-4 Part 2 §3.2.4, §3.3.2)
@@ -131,28 +125,22 @@ public struct PIVClient: Sendable {
     /// does; a longer one is refused before sending. Slot 9C needs `verify(pin:)` immediately before.
     public func sign(digest: [UInt8], slot: PIVSlot, algorithm: PIVAlgorithm) throws -> [UInt8] {
         guard digest.count <= algorithm.digestLength else {
-            throw PIVError(.invalidArgument, "a \(algorithm) key signs hashes of at most \(algorithm.digestLength) bytes; got \(digest.count)")
+            throw PIVError(.pivInvalidArgument, "a \(algorithm) key signs hashes of at most \(algorithm.digestLength) bytes; got \(digest.count)")
         }
         let hash = [UInt8](repeating: 0, count: algorithm.digestLength - digest.count) + digest
         let template = BERTLV(tag: 0x7C, value: [0x82, 0x00] + BERTLV(tag: 0x81, value: hash).bytes).bytes
         let operation = "GENERAL AUTHENTICATE (sign with \(slot))"
-        let response = try channel.send(
-            CommandAPDU(ins: 0x87, p1: algorithm.rawValue, p2: slot.keyReference, data: template, expectedLength: 256))
-        guard response.status == .success else {
-            if response.status == .wrongData {
-                throw PIVError(.wrongData, "\(operation): the key in \(slot) is not a \(algorithm) key", statusWord: response.status)
-            }
-            if response.status == .referenceNotFound {
-                throw PIVError(.referenceNotFound, "\(operation): there is no key in slot \(slot); generate one first",
-                               statusWord: response.status)
-            }
-            if response.status == .securityStatusNotSatisfied, slot == .signature {
-                throw PIVError(.securityStatusNotSatisfied, "\(operation): the signature key needs the PIN verified immediately before each signature",
-                               statusWord: response.status)
-            }
-            throw PIVError.status(response.status, operation: operation)
+        var advice: [StatusWord: String] = [
+            .wrongData: "the key in \(slot) is not a \(algorithm) key",
+            .referenceNotFound: "there is no key in slot \(slot); generate one first",
+        ]
+        if slot == .signature {
+            advice[.securityStatusNotSatisfied] = "the signature key needs the PIN verified immediately before each signature"
         }
-        return try Self.dynamicAuthenticationValue(response.data, tag: 0x82, operation)
+        let answer = try run(
+            CommandAPDU(.generalAuthenticate, p1: algorithm.rawValue, p2: slot.keyReference, data: template, expectedLength: 256),
+            operation, advice: advice)
+        return try Self.dynamicAuthenticationValue(answer, tag: 0x82, operation)
     }
 
     /// GENERATE ASYMMETRIC KEY PAIR (`00 47 00 <slot> 05 AC 03 80 01 <alg>`, SP 800-73-4 Part 2 §3.3.2) and
@@ -161,16 +149,16 @@ public struct PIVClient: Sendable {
     public func generateKeyPair(slot: PIVSlot, algorithm: PIVAlgorithm) throws -> [UInt8] {
         let operation = "GENERATE ASYMMETRIC KEY PAIR \(slot)"
         let response = try run(
-            CommandAPDU(ins: 0x47, p1: 0x00, p2: slot.keyReference, data: [0xAC, 0x03, 0x80, 0x01, algorithm.rawValue],
+            CommandAPDU(.generateAsymmetricKeyPair, p1: 0x00, p2: slot.keyReference, data: [0xAC, 0x03, 0x80, 0x01, algorithm.rawValue],
                         expectedLength: 256),
             operation)
         guard let template = try? BERTLV.first(0x7F49, in: response),
               let point = try? BERTLV.first(0x86, in: template.value)
         else {
-            throw PIVError(.malformedResponse, "\(operation): the answer lacks 7F49 { 86 point }")
+            throw PIVError(.pivMalformedResponse, "\(operation): the answer lacks 7F49 { 86 point }")
         }
         guard point.value.count == algorithm.publicPointLength, point.value.first == 0x04 else {
-            throw PIVError(.malformedResponse, "\(operation): the point is not an uncompressed \(algorithm) point")
+            throw PIVError(.pivMalformedResponse, "\(operation): the point is not an uncompressed \(algorithm) point")
         }
         return point.value
     }
@@ -179,7 +167,7 @@ public struct PIVClient: Sendable {
     public func generateP256KeyPair(slot: PIVSlot) throws -> P256.Signing.PublicKey {
         let point = try generateKeyPair(slot: slot, algorithm: .p256)
         do { return try P256.Signing.PublicKey(x963Representation: point) } catch {
-            throw PIVError(.malformedResponse, "GENERATE ASYMMETRIC KEY PAIR \(slot): the point is not on P-256")
+            throw PIVError(.pivMalformedResponse, "GENERATE ASYMMETRIC KEY PAIR \(slot): the point is not on P-256")
         }
     }
 
@@ -187,7 +175,7 @@ public struct PIVClient: Sendable {
     public func generateP384KeyPair(slot: PIVSlot) throws -> P384.Signing.PublicKey {
         let point = try generateKeyPair(slot: slot, algorithm: .p384)
         do { return try P384.Signing.PublicKey(x963Representation: point) } catch {
-            throw PIVError(.malformedResponse, "GENERATE ASYMMETRIC KEY PAIR \(slot): the point is not on P-384")
+            throw PIVError(.pivMalformedResponse, "GENERATE ASYMMETRIC KEY PAIR \(slot): the point is not on P-384")
         }
     }
 
@@ -196,20 +184,15 @@ public struct PIVClient: Sendable {
     /// ATTEST (`00 F9 <slot> 00`): the card's certificate for the key in `slot`, signed by its attestation key
     /// (slot `F9`), and that key's certificate (GET DATA `5FFF01`), DER. An imported key (`6A 80`), an empty slot
     /// or a card without an attestation key (`6A 88`) throws; a card that does not know the command throws
-    /// `unexpectedStatus` (`6D 00`).
+    /// `ErrorCode.pivUnexpectedStatus` (`6D 00`).
     public func attest(slot: PIVSlot) throws -> (attestation: [UInt8], device: [UInt8]) {
         let operation = "ATTEST \(slot)"
-        let response = try channel.send(CommandAPDU(ins: 0xF9, p1: slot.keyReference, p2: 0x00, expectedLength: 256))
-        guard response.status == .success else {
-            if response.status == .wrongData {
-                throw PIVError(.wrongData, "\(operation): the key in \(slot) was imported, not generated on the card, so it cannot be attested",
-                               statusWord: response.status)
-            }
-            throw PIVError.status(response.status, operation: operation)
-        }
-        guard response.data.first == 0x30 else { throw PIVError(.malformedResponse, "\(operation): the answer is not a DER certificate") }
+        let attestation = try run(
+            CommandAPDU(.attest, p1: slot.keyReference, p2: 0x00, expectedLength: 256), operation,
+            advice: [.wrongData: "the key in \(slot) was imported, not generated on the card, so it cannot be attested"])
+        guard attestation.first == 0x30 else { throw PIVError(.pivMalformedResponse, "\(operation): the answer is not a DER certificate") }
         let device = try PIVDataObjects.certificate(fromObject: try readObject(.attestationCertificate))
-        return (response.data, device)
+        return (attestation, device)
     }
 
     // MARK: Helpers
@@ -218,45 +201,41 @@ public struct PIVClient: Sendable {
     public static func pivFormat(_ secret: String, _ name: String = "PIN") throws -> [UInt8] {
         let bytes = Array(secret.utf8)
         guard (1...8).contains(bytes.count), bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw PIVError(.invalidArgument, "a \(name) is 1 to 8 ASCII characters (6 to 8 digits for a new PIN)")
+            throw PIVError(.pivInvalidArgument, "a \(name) is 1 to 8 ASCII characters (6 to 8 digits for a new PIN)")
         }
         return bytes + [UInt8](repeating: 0xFF, count: 8 - bytes.count)
     }
 
-    /// Sends `command`; returns the data on `90 00`, else throws the status as a `PIVError`.
+    /// Sends `command`; returns the data on `90 00`, else throws the status as a `PIVError` through the one
+    /// mapping, `PIVError(statusWord:operation:secret:advice:)`.
     @discardableResult
-    func run(_ command: CommandAPDU, _ operation: String, secret: String = "PIN") throws -> [UInt8] {
+    func run(_ command: CommandAPDU, _ operation: String, secret: String = "PIN", advice: [StatusWord: String] = [:]) throws -> [UInt8] {
         let response = try channel.send(command)
-        guard response.status == .success else { throw PIVError.status(response.status, operation: operation, secret: secret) }
+        guard response.status.isSuccess else {
+            throw PIVError(statusWord: response.status, operation: operation, secret: secret, advice: advice)
+        }
         return response.data
     }
 
     func referenceState(_ reference: PIVReference) throws -> PIVPINState {
-        let response = try channel.send(CommandAPDU(ins: 0x20, p1: 0x00, p2: reference.rawValue))
-        switch (response.status.sw1, response.status.sw2) {
-        case (0x90, 0x00): return .verified
-        case (0x63, let sw2) where sw2 & 0xF0 == 0xC0: return .notVerified(triesLeft: Int(sw2 & 0x0F))
-        case (0x69, 0x83): return .blocked
-        default: throw PIVError.status(response.status, operation: "VERIFY \(reference.name) (state)", secret: reference.name)
-        }
+        let status = try channel.send(CommandAPDU(.verify, p1: 0x00, p2: reference.rawValue)).status
+        if status.isSuccess { return .verified }
+        if let left = status.triesLeft { return .notVerified(triesLeft: left) }
+        if status == .authenticationBlocked { return .blocked }
+        throw PIVError(statusWord: status, operation: "VERIFY \(reference.name) (state)", secret: reference.name)
     }
 
     func changeReferenceData(_ reference: PIVReference, old: String, new: String) throws {
         let data = try Self.pivFormat(old, reference.name) + Self.pivFormat(new, reference.name)
         let operation = "CHANGE REFERENCE DATA \(reference.name)"
-        let response = try channel.send(CommandAPDU(ins: 0x24, p1: 0x00, p2: reference.rawValue, data: data))
-        guard response.status == .success else {
-            if response.status == .wrongData {
-                throw PIVError(.wrongData, "\(operation): the new \(reference.name) must be 6–8 digits", statusWord: response.status)
-            }
-            throw PIVError.status(response.status, operation: operation, secret: reference.name)
-        }
+        try run(CommandAPDU(.changeReferenceData, p1: 0x00, p2: reference.rawValue, data: data), operation, secret: reference.name,
+                advice: [.wrongData: "the new \(reference.name) must be 6–8 digits"])
     }
 
     /// The value of `tag` inside the dynamic authentication template `7C` (SP 800-73-4 Part 2 §3.2.4 Table 7).
     static func dynamicAuthenticationValue(_ data: [UInt8], tag: UInt32, _ operation: String) throws -> [UInt8] {
         guard let template = try? BERTLV.first(0x7C, in: data), let item = try? BERTLV.first(tag, in: template.value) else {
-            throw PIVError(.malformedResponse, "\(operation): the answer lacks 7C { \(String(tag, radix: 16, uppercase: true)) … }")
+            throw PIVError(.pivMalformedResponse, "\(operation): the answer lacks 7C { \(String(tag, radix: 16, uppercase: true)) … }")
         }
         return item.value
     }

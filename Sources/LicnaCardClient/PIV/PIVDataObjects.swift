@@ -15,8 +15,8 @@ public enum PIVDataObjects {
     /// expiration date `35` (`YYYYMMDD`, UTC), issuer signature `3E` (empty: the Licna card's CHUID is unsigned,
     /// as Yubico's), error detection code `FE 00`.
     public static func chuid(fascN: [UInt8] = nonFederalFASCN, guid: [UInt8], expiry: Date) throws -> [UInt8] {
-        guard fascN.count == 25 else { throw PIVError(.invalidArgument, "a FASC-N is 25 bytes; got \(fascN.count)") }
-        guard guid.count == 16 else { throw PIVError(.invalidArgument, "a CHUID GUID is 16 bytes; got \(guid.count)") }
+        guard fascN.count == 25 else { throw PIVError(.pivInvalidArgument, "a FASC-N is 25 bytes; got \(fascN.count)") }
+        guard guid.count == 16 else { throw PIVError(.pivInvalidArgument, "a CHUID GUID is 16 bytes; got \(guid.count)") }
         return BERTLV(tag: 0x30, value: fascN).bytes
             + BERTLV(tag: 0x34, value: guid).bytes
             + BERTLV(tag: 0x35, value: Array(yyyymmdd(expiry).utf8)).bytes
@@ -27,7 +27,7 @@ public enum PIVDataObjects {
     /// `A0 00 00 01 16`, manufacturer `FF`, card type `02`, 14 bytes of card ID), container and grammar version
     /// `21`, PKCS#15 `00`, data model `10`, the other mandatory tags empty, `FE 00`.
     public static func ccc(cardID: [UInt8]) throws -> [UInt8] {
-        guard cardID.count == 14 else { throw PIVError(.invalidArgument, "a CCC card ID is 14 bytes; got \(cardID.count)") }
+        guard cardID.count == 14 else { throw PIVError(.pivInvalidArgument, "a CCC card ID is 14 bytes; got \(cardID.count)") }
         let identifier: [UInt8] = [0xA0, 0x00, 0x00, 0x01, 0x16, 0xFF, 0x02] + cardID
         return BERTLV(tag: 0xF0, value: identifier).bytes
             + [0xF1, 0x01, 0x21, 0xF2, 0x01, 0x21, 0xF3, 0x00, 0xF4, 0x01, 0x00, 0xF5, 0x01, 0x10]
@@ -43,12 +43,12 @@ public enum PIVDataObjects {
     /// The DER certificate inside a certificate object (the content of `53`).
     public static func certificate(fromObject object: [UInt8]) throws -> [UInt8] {
         guard let objects = try? BERTLV.parseAll(object), let certificate = objects.first(where: { $0.tag == 0x70 }) else {
-            throw PIVError(.malformedResponse, "the certificate object lacks the 70 certificate tag")
+            throw PIVError(.pivMalformedResponse, "the certificate object lacks the 70 certificate tag")
         }
         if let info = objects.first(where: { $0.tag == 0x71 }), info.value.first.map({ $0 & 0x01 != 0 }) == true {
-            throw PIVError(.malformedResponse, "the certificate is gzip-compressed (CertInfo 01), which this client does not read")
+            throw PIVError(.pivMalformedResponse, "the certificate is gzip-compressed (CertInfo 01), which this client does not read")
         }
-        guard !certificate.value.isEmpty else { throw PIVError(.notFound, "the certificate object is empty") }
+        guard !certificate.value.isEmpty else { throw PIVError(.pivNotFound, "the certificate object is empty") }
         return certificate.value
     }
 
@@ -56,7 +56,7 @@ public enum PIVDataObjects {
     /// `C2 01 00` (no off-card certificates), `FE 00`.
     public static func keyHistory(onCardCertificates: Int) throws -> [UInt8] {
         guard (0...20).contains(onCardCertificates) else {
-            throw PIVError(.invalidArgument, "key history counts 0 to 20 retired keys; got \(onCardCertificates)")
+            throw PIVError(.pivInvalidArgument, "key history counts 0 to 20 retired keys; got \(onCardCertificates)")
         }
         return [0xC1, 0x01, UInt8(onCardCertificates), 0xC2, 0x01, 0x00, 0xFE, 0x00]
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaCard
 import LicnaPKI
 import X509
@@ -78,7 +79,7 @@ public struct CardPersonalizer: Sendable {
             progress(.certificates)
             let certificate = try await authority.issueCertificate(profile: profile, csr: csr, attestation: try attestation(piv, slot))
             guard certificate.publicKey == publicKey else {
-                throw PIVError(.malformedResponse, "the certificate authority certified another key than the card's")
+                throw PIVError(.pivMalformedResponse, "the certificate authority certified another key than the card's")
             }
             try piv.putData(tag: slot.certificateObject, value: PIVDataObjects.certificateObject(try DEREncoding.encode(certificate)))
             certificates.append(certificate)
@@ -103,19 +104,19 @@ public struct CardPersonalizer: Sendable {
             (.dg3, dataGroups[3]!), (.sod, securityObject),
         ]
         for (file, content) in files {
-            try write(CommandAPDU(ins: 0xDA, p1: UInt8(file.rawValue >> 8), p2: UInt8(file.rawValue & 0xFF), data: content),
+            try write(CommandAPDU(.putData, p1: UInt8(file.rawValue >> 8), p2: UInt8(file.rawValue & 0xFF), data: content),
                       "write \(file)")
         }
 
         progress(.identity)
-        try write(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: IdentityApplication.identifier), "select identity")
+        try write(CommandAPDU(.select, p1: 0x04, p2: 0x0C, data: IdentityApplication.identifier), "select identity")
         let identity: [(IdentityApplication.Tag, String)] = [
             (.identificationNumber, holder.identificationNumber), (.cardNumber, holder.cardNumber),
             (.issuingAuthority, holder.issuingAuthority), (.cardExpiry, Self.day(holder.cardExpiry)),
             (.jmbg, holder.jmbg), (.holderName, holder.commonName),
         ]
         for (tag, value) in identity {
-            try write(CommandAPDU(ins: 0xDA, p1: 0x00, p2: tag.rawValue, data: Array(value.utf8)), "write identity \(tag)")
+            try write(CommandAPDU(.putData, p1: 0x00, p2: tag.rawValue, data: Array(value.utf8)), "write identity \(tag)")
         }
 
         progress(.activation)
@@ -132,7 +133,7 @@ public struct CardPersonalizer: Sendable {
     private func attestation(_ piv: PIVClient, _ slot: PIVSlot) throws -> KeyAttestation? {
         let answer: (attestation: [UInt8], device: [UInt8])
         do { answer = try piv.attest(slot: slot) } catch let error as PIVError
-            where ([.referenceNotFound, .notFound, .unexpectedStatus, .wrongData] as [PIVError.Code]).contains(error.code) {
+            where ([.pivReferenceNotFound, .pivNotFound, .pivUnexpectedStatus, .pivWrongData] as [ErrorCode]).contains(error.code) {
             return nil
         }
         return try KeyAttestation(certificate: Certificate(derEncoded: answer.attestation), deviceCertificate: Certificate(derEncoded: answer.device))
@@ -140,7 +141,7 @@ public struct CardPersonalizer: Sendable {
 
     private func write(_ command: CommandAPDU, _ operation: String) throws {
         let response = try channel.send(command)
-        guard response.status == .success else { throw PIVError.status(response.status, operation: operation) }
+        guard response.status.isSuccess else { throw PIVError(statusWord: response.status, operation: operation) }
     }
 
     static func day(_ date: Date) -> String {

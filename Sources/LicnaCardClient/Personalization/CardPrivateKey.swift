@@ -36,7 +36,7 @@ public struct CardPrivateKey: CustomPrivateKey {
         switch signatureAlgorithm {
         case .ecdsaWithSHA256: digest = Array(SHA256.hash(data: Array(bytes)))
         case .ecdsaWithSHA384: digest = Array(SHA384.hash(data: Array(bytes)))
-        default: throw PIVError(.invalidArgument, "the card's \(algorithm) key signs with ECDSA and SHA-256 or SHA-384 only")
+        default: throw PIVError(.pivInvalidArgument, "the card's \(algorithm) key signs with ECDSA and SHA-256 or SHA-384 only")
         }
         try beforeEachSignature()
         let der = try client.sign(digest: Array(digest.prefix(algorithm.digestLength)), slot: slot, algorithm: algorithm)
@@ -56,6 +56,6 @@ public struct CardPrivateKey: CustomPrivateKey {
 
     /// A card key has no exportable form.
     public func serialize(into coder: inout DER.Serializer) throws {
-        throw PIVError(.invalidArgument, "a private key on the card cannot be exported")
+        throw PIVError(.pivInvalidArgument, "a private key on the card cannot be exported")
     }
 }

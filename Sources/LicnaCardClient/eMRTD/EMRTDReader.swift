@@ -22,42 +22,42 @@ public struct EMRTDReader: Sendable {
 
     /// SELECT the eMRTD application (`00 A4 04 0C 07 A0 00 00 02 47 10 01`).
     public func select() throws {
-        try run(CommandAPDU(ins: 0xA4, p1: 0x04, p2: 0x0C, data: Self.applicationIdentifier), "SELECT eMRTD application")
+        try run(CommandAPDU(.select, p1: 0x04, p2: 0x0C, data: Self.applicationIdentifier), "SELECT eMRTD application")
     }
 
     /// VERIFY the card access number (`00 20 00 82 06 <6 ASCII digits>`), unlocking DG1 and DG2.
     public func verify(can: String) throws {
-        try run(CommandAPDU(ins: 0x20, p1: 0x00, p2: PIVReference.can.rawValue, data: try PIVClient.canFormat(can)), "VERIFY CAN")
+        try run(CommandAPDU(.verify, p1: 0x00, p2: PIVReference.can.rawValue, data: try PIVClient.canFormat(can)), "VERIFY CAN")
     }
 
     /// VERIFY the PIN (`00 20 00 80 08`, PIV format), which also unlocks DG1 and DG2.
     public func verify(pin: String) throws {
-        try run(CommandAPDU(ins: 0x20, p1: 0x00, p2: PIVReference.pin.rawValue, data: try PIVClient.pivFormat(pin, "PIN")), "VERIFY PIN")
+        try run(CommandAPDU(.verify, p1: 0x00, p2: PIVReference.pin.rawValue, data: try PIVClient.pivFormat(pin, "PIN")), "VERIFY PIN")
     }
 
     /// Reads a whole file: SELECT `00 A4 02 0C 02 <FID>`, READ BINARY of 4 bytes to learn the BER-TLV length
     /// (ICAO 9303-10 §3.6.3), then READ BINARY `00 B0 <offset> <Le>` in chunks until the end of the object.
     public func readFile(_ file: EMRTDFile) throws -> [UInt8] {
-        try run(CommandAPDU(ins: 0xA4, p1: 0x02, p2: 0x0C, data: [UInt8(file.fid >> 8), UInt8(file.fid & 0xFF)]), "SELECT \(file)")
+        try run(CommandAPDU(.select, p1: 0x02, p2: 0x0C, data: [UInt8(file.fid >> 8), UInt8(file.fid & 0xFF)]), "SELECT \(file)")
         var bytes = try readBinary(file, offset: 0, length: 4)
-        guard bytes.count >= 2 else { throw EMRTDError(.malformedFile, "\(file) is shorter than a TLV header") }
+        guard bytes.count >= 2 else { throw EMRTDError(.emrtdMalformedFile, "\(file) is shorter than a TLV header") }
         var header = Self.headerLength(bytes)
         if header == nil, bytes.count == 4 {
             bytes += try readBinary(file, offset: 4, length: 4)
             header = Self.headerLength(bytes)
         }
         guard let (headerLength, valueLength) = header else {
-            throw EMRTDError(.malformedFile, "\(file) does not start with a BER-TLV header")
+            throw EMRTDError(.emrtdMalformedFile, "\(file) does not start with a BER-TLV header")
         }
         let total = headerLength + valueLength
         guard total - 1 <= Self.maximumOffset else {
-            throw EMRTDError(.fileTooLarge, "\(file) holds \(total) bytes; offsets past 32,767 need READ BINARY with odd INS, which is not implemented")
+            throw EMRTDError(.emrtdFileTooLarge, "\(file) holds \(total) bytes; offsets past 32,767 need READ BINARY with odd INS, which is not implemented")
         }
         if bytes.count > total { bytes = Array(bytes.prefix(total)) }
         while bytes.count < total {
             let piece = try readBinary(file, offset: bytes.count, length: min(chunkSize, total - bytes.count))
             guard !piece.isEmpty else {
-                throw EMRTDError(.malformedFile, "\(file) ended after \(bytes.count) of \(total) bytes")
+                throw EMRTDError(.emrtdMalformedFile, "\(file) ended after \(bytes.count) of \(total) bytes")
             }
             bytes += piece.prefix(total - bytes.count)
         }
@@ -118,14 +118,14 @@ public struct EMRTDReader: Sendable {
 
     private func readBinary(_ file: EMRTDFile, offset: Int, length: Int) throws -> [UInt8] {
         try run(
-            CommandAPDU(ins: 0xB0, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF), expectedLength: length),
+            CommandAPDU(.readBinary, p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF), expectedLength: length),
             "READ BINARY \(file) at \(offset)")
     }
 
     @discardableResult
     private func run(_ command: CommandAPDU, _ operation: String) throws -> [UInt8] {
         let response = try channel.send(command)
-        guard response.status == .success else { throw EMRTDError.status(response.status, operation: operation) }
+        guard response.status.isSuccess else { throw EMRTDError(statusWord: response.status, operation: operation) }
         return response.data
     }
 }
