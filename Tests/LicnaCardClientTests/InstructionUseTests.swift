@@ -1,3 +1,4 @@
+import LicnaBasics
 import Foundation
 import LicnaCard
 @testable import LicnaCardClient
@@ -26,12 +27,12 @@ final class RecordingChannel: CardChannel, @unchecked Sendable {
         let transportKey = [UInt8](repeating: 7, count: 32)
         let card = VirtualCard.inMemory(transportKey: transportKey)
         let channel = RecordingChannel(SmartCardChannel(card: card))
-        let authority = try DevelopmentCertificateAuthority()
+        let authority = try DevelopmentCertificateAuthority(clock: SystemWallClock())
         _ = try await CardPersonalizer(channel: channel, transportKey: transportKey)
             .personalize(PersonalizationTests.holder(), secrets: .init(pin: "123456", puk: "12345678", can: "123456"),
                          authority: authority)
         card.reset()
-        _ = try CardReport.read(channel: channel, can: "123456", csca: [authority.csca.certificate])
+        _ = try CardReport.read(channel: channel, can: "123456", csca: [authority.csca.certificate], at: Date())
         card.reset()
         let piv = PIVClient(channel: channel)
         _ = try piv.select()
