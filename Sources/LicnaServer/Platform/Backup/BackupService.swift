@@ -73,9 +73,27 @@ public struct BackupService: Sendable {
         }
     }
 
-    public struct Failure: Error, Sendable {
-        public let messageKey: String
+    /// Why a backup cannot be restored (`error.restore.<what>`); nothing was restored.
+    public struct Failure: LicnaError, Hashable {
+        public let code: ErrorCode
         public var arguments: [String: String] = [:]
+
+        public var messageKey: String { "error.restore." + code.rawValue.dropFirst("restore-".count) }
+
+        public var category: ErrorCategory {
+            switch code {
+            case .restoreRootNeeded: .usage
+            case .restoreNotEmpty: .conflict
+            case .restoreFormat, .restoreVersion, .restoreLegacy: .invalidInput
+            default: .refused
+            }
+        }
+
+        /// Every code a `Failure` carries.
+        public static let allCodes: [ErrorCode] = [
+            .restoreNotEmpty, .restoreFormat, .restoreChanged, .restoreKeys, .restoreTruncated, .restoreVersion,
+            .restoreMasterKey, .restoreLegacy, .restoreMAC, .restoreRootNeeded, .restoreRootMismatch,
+        ]
     }
 
     var masterKeyCheck: String {
@@ -126,7 +144,7 @@ public struct BackupService: Sendable {
         let persons = try await PersonModel.query(on: database).count()
         let audit = try await AuditEntryModel.query(on: database).count()
         let authorities = try await PKIAuthoritiesTable.count(on: database)
-        guard persons == 0, audit == 0, authorities == 0 else { throw Failure(messageKey: "error.restore.not-empty") }
+        guard persons == 0, audit == 0, authorities == 0 else { throw Failure(code: .restoreNotEmpty) }
         let nextLine = try open()
         _ = nextLine()  // the header, checked above
         let byName = Dictionary(uniqueKeysWithValues: Self.tables.map { ($0.schema, $0) })
@@ -141,15 +159,15 @@ public struct BackupService: Sendable {
                 batch[name] = []
             }
             while let data = nextLine() {
-                guard let line = try? decoder.decode(Line.self, from: data) else { throw Failure(messageKey: "error.restore.format") }
+                guard let line = try? decoder.decode(Line.self, from: data) else { throw Failure(code: .restoreFormat) }
                 if line.end == true { break }
-                guard let name = line.table, byName[name] != nil else { throw Failure(messageKey: "error.restore.format") }
+                guard let name = line.table, byName[name] != nil else { throw Failure(code: .restoreFormat) }
                 batch[name, default: []].append(data)
                 restored += 1
                 if batch[name, default: []].count >= 1_000 { try await flush(name) }
             }
             // The file changed between the check and now: nothing of it stays.
-            guard restored == checked.rows else { throw Failure(messageKey: "error.restore.changed") }
+            guard restored == checked.rows else { throw Failure(code: .restoreChanged) }
             for table in Self.tables { try await flush(table.schema) }
             if db.sql.dialect.name == "postgresql" {
                 for table in ["identification_numbers", "pki_status_changes"] {
@@ -162,7 +180,7 @@ public struct BackupService: Sendable {
             do {
                 try await TrustHierarchy.load(on: db, vault: vault)?.verifyIntegrity()
             } catch let error as TrustError {
-                throw Failure(messageKey: "error.restore.keys", arguments: ["detail": error.detail])
+                throw Failure(code: .restoreKeys, arguments: ["detail": error.detail])
             }
             return restored
         }
@@ -171,10 +189,10 @@ public struct BackupService: Sendable {
     /// The first pass: header, MAC over every byte, row count and the root's fingerprint. Writes nothing.
     private func check(_ nextLine: () -> Data?, decoder: JSONDecoder, options: RestoreOptions) throws -> (rows: Int, version: Int) {
         guard let first = nextLine(), let header = try? decoder.decode(Header.self, from: first),
-              header.format == "licna-backup" else { throw Failure(messageKey: "error.restore.format") }
-        guard header.version == 1 || header.version == Self.currentVersion else { throw Failure(messageKey: "error.restore.version") }
-        guard header.masterKeyCheck == masterKeyCheck else { throw Failure(messageKey: "error.restore.master-key") }
-        if header.version == 1, !options.acceptLegacy { throw Failure(messageKey: "error.restore.legacy") }
+              header.format == "licna-backup" else { throw Failure(code: .restoreFormat) }
+        guard header.version == 1 || header.version == Self.currentVersion else { throw Failure(code: .restoreVersion) }
+        guard header.masterKeyCheck == masterKeyCheck else { throw Failure(code: .restoreMasterKey) }
+        if header.version == 1, !options.acceptLegacy { throw Failure(code: .restoreLegacy) }
         var mac = makeMAC()
         mac.update(data: first)
         mac.update(data: Data("\n".utf8))
@@ -182,33 +200,33 @@ public struct BackupService: Sendable {
         var rootDER: Data?
         var end: Line?
         while let data = nextLine() {
-            guard let line = try? decoder.decode(Line.self, from: data) else { throw Failure(messageKey: "error.restore.format") }
+            guard let line = try? decoder.decode(Line.self, from: data) else { throw Failure(code: .restoreFormat) }
             if line.end == true {
                 end = line
                 break
             }
-            guard line.table != nil else { throw Failure(messageKey: "error.restore.format") }
+            guard line.table != nil else { throw Failure(code: .restoreFormat) }
             if line.table == PKIAuthoritiesTable.schema, let root = PKIAuthoritiesTable.rootCertificate(inLine: data, decoder: decoder) {
-                guard rootDER == nil else { throw Failure(messageKey: "error.restore.format") }
+                guard rootDER == nil else { throw Failure(code: .restoreFormat) }
                 rootDER = root
             }
             mac.update(data: data)
             mac.update(data: Data("\n".utf8))
             rows += 1
         }
-        guard let end, end.rows == rows, nextLine() == nil else { throw Failure(messageKey: "error.restore.truncated") }
+        guard let end, end.rows == rows, nextLine() == nil else { throw Failure(code: .restoreTruncated) }
         if header.version >= 2 {
             let expected = Data(mac.finalize())
             guard let given = end.mac.flatMap(Self.bytes(hex:)), given.count == expected.count,
                   zip(given, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-                throw Failure(messageKey: "error.restore.mac")
+                throw Failure(code: .restoreMAC)
             }
         }
         if let rootDER {
             let actual = Array(SHA256.hash(data: rootDER))
-            guard let pinned = options.rootSHA256 else { throw Failure(messageKey: "error.restore.root-needed") }
+            guard let pinned = options.rootSHA256 else { throw Failure(code: .restoreRootNeeded) }
             guard pinned == actual else {
-                throw Failure(messageKey: "error.restore.root-mismatch", arguments: ["actual": actual.map { String(format: "%02x", $0) }.joined()])
+                throw Failure(code: .restoreRootMismatch, arguments: ["actual": actual.map { String(format: "%02x", $0) }.joined()])
             }
         }
         return (rows, header.version)
@@ -280,3 +298,28 @@ extension IdentificationNumberModel: BackupTable {}
 extension RegistryImportModel: BackupTable {}
 extension PersonModel: BackupTable {}
 extension LifeEventModel: BackupTable {}
+
+extension ErrorCode {
+    /// The target installation already holds data.
+    public static let restoreNotEmpty = ErrorCode("restore-not-empty")
+    /// The file is not a Licna backup.
+    public static let restoreFormat = ErrorCode("restore-format")
+    /// The backup file changed while it was being restored.
+    public static let restoreChanged = ErrorCode("restore-changed")
+    /// The CA keys in the backup do not fit their certificates or rows.
+    public static let restoreKeys = ErrorCode("restore-keys")
+    /// The backup file is cut off.
+    public static let restoreTruncated = ErrorCode("restore-truncated")
+    /// The backup was written by a newer Licna.
+    public static let restoreVersion = ErrorCode("restore-version")
+    /// The backup was made under another master key.
+    public static let restoreMasterKey = ErrorCode("restore-master-key")
+    /// A version 1 backup (no MAC), refused without `--accept-legacy-backup`.
+    public static let restoreLegacy = ErrorCode("restore-legacy")
+    /// The backup's MAC does not match: it was changed after it was written.
+    public static let restoreMAC = ErrorCode("restore-mac")
+    /// The backup holds a CA and no root fingerprint was given.
+    public static let restoreRootNeeded = ErrorCode("restore-root-needed")
+    /// The backup's root is not the one pinned.
+    public static let restoreRootMismatch = ErrorCode("restore-root-mismatch")
+}
