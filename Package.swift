@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LicnaBasics", targets: ["LicnaBasics"]),
+        .library(name: "LicnaAPI", targets: ["LicnaAPI"]),
         .library(name: "LicnaCore", targets: ["LicnaCore"]),
         .library(name: "LicnaPKI", targets: ["LicnaPKI"]),
         .library(name: "LicnaCard", targets: ["LicnaCard"]),
@@ -47,6 +48,8 @@ let package = Package(
     targets: [
         // Foundation-only basics every module shares: the error model, the clock and calendar dates, hex.
         .target(name: "LicnaBasics"),
+        // The JSON API's shared request and answer bodies (Foundation only): the server and its clients use the same.
+        .target(name: "LicnaAPI", dependencies: ["LicnaBasics"]),
         .target(
             name: "LicnaCore",
             dependencies: [
@@ -124,6 +127,7 @@ let package = Package(
             name: "LicnaServer",
             dependencies: [
                 "LicnaBasics",
+                "LicnaAPI",
                 "LicnaTranslations",
                 "LicnaCore",
                 "LicnaPKI",
@@ -146,6 +150,7 @@ let package = Package(
             name: "licna",
             dependencies: [
                 "LicnaBasics",
+                "LicnaAPI",
                 "LicnaCardCommands",
                 "LicnaTranslations",
                 "LicnaCore",
@@ -240,6 +245,9 @@ let package = Package(
             name: "LicnaServerTests",
             dependencies: [
                 "LicnaBasics",
+                "LicnaAPI",
+                // The commands' exit statuses for errors (ErrorMappingTests).
+                "LicnaCardCommands",
                 "LicnaServer",
                 // Key attestation end to end: virtual cards personalized by the installation (AttestationIssuanceTests).
                 "LicnaCard",

@@ -127,7 +127,7 @@ struct Audit: AsyncParsableCommand {
                     return try await app.licna.audit.entries(touching: registry.auditObjectIDs(forPerson: personID), on: app.db)
                 }
             } catch let error as RegistryError {
-                throw explained(Exit.no, error.messageKey)
+                throw error.explained()
             }
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

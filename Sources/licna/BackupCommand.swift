@@ -65,7 +65,7 @@ struct Restore: AsyncParsableCommand {
             }
             Terminal.say("cli.restore.done", ["rows": "\(rows)"])
         } catch let failure as BackupService.Failure {
-            throw explained(failure.messageKey == "error.restore.root-needed" ? Exit.usage : Exit.no, failure.messageKey, failure.arguments)
+            throw failure.explained()
         }
     }
 }

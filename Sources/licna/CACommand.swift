@@ -203,18 +203,13 @@ private func statusLine(_ view: CertificateRecordView) -> String {
     [view.serial, view.status, view.status == "revoked" ? view.reason : nil].compactMap { $0 }.joined(separator: " ")
 }
 
-/// Runs a CA operation, turning its refusals into translated messages and CONVENTIONS.md exit codes.
+/// Runs a CA operation, turning its refusals into translated messages and CONVENTIONS.md exit codes (by category:
+/// `LicnaError.explained()`) while the installation is still open.
 func caOperation<T: Sendable>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as TrustError {
-        let exit: ExitCode
-        switch error.code {
-        case TrustError.notInitialized.code, TrustError.rootLocked.code: exit = Exit.failed
-        case "ca-wrong-passphrase": exit = Exit.usage
-        default: exit = Exit.no
-        }
-        throw explained(exit, "error.trust." + error.code, ["detail": error.detail])
+        throw error.explained()
     }
 }
 

@@ -93,11 +93,8 @@ struct Card: AsyncParsableCommand {
                     }
                 }
             } else if let server = try serverAuthority() {
-                do {
-                    result = try await personalizer.personalize(holder, secrets: secrets, authority: server, progress: progress)
-                } catch let failure as ServerCardAuthority.Failure {
-                    throw explained(Exit.failed, "cli.card.server-failed", ["detail": failure.description])
-                }
+                // A refusal is an `APIFailure` with the server's message; the commands' one mapping reports it.
+                result = try await personalizer.personalize(holder, secrets: secrets, authority: server, progress: progress)
             } else {
                 let authority = try DevelopmentCertificateAuthority(clock: SystemWallClock())
                 result = try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
@@ -130,13 +127,8 @@ struct Card: AsyncParsableCommand {
             }
             guard let server = try serverAuthority() else { return try CardManufacturer.development(now: now).makeAttestationKey(now: now) }
             guard let key = CardKey.generate(.p256) else { throw explained(Exit.failed, "cli.card.image", ["detail": "no P-256 key"]) }
-            let certificate: Certificate
-            do {
-                certificate = try await server.certifyAttestationKey(
-                    Certificate.PublicKey(try P256.Signing.PublicKey(x963Representation: key.publicPoint)))
-            } catch let failure as ServerCardAuthority.Failure {
-                throw explained(Exit.failed, "cli.card.server-failed", ["detail": failure.description])
-            }
+            let certificate = try await server.certifyAttestationKey(
+                Certificate.PublicKey(try P256.Signing.PublicKey(x963Representation: key.publicPoint)))
             let serial = (try? KeyAttestation.serial(inDeviceCertificate: certificate)) ?? ""
             return (CardAttestationKey(key: key, issuer: try DEREncoding.encode(certificate.subject), model: CardManufacturer.virtualCardModel,
                                        serial: serial), certificate)

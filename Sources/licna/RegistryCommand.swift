@@ -200,7 +200,7 @@ struct Registry: AsyncParsableCommand {
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
                 Terminal.print(String(decoding: try encoder.encode(person), as: UTF8.self))
             } catch let error as RegistryError {
-                throw explained(Exit.no, error.messageKey)
+                throw error.explained()
             }
         }
     }
@@ -228,7 +228,7 @@ struct Registry: AsyncParsableCommand {
                 }
                 Terminal.say("cli.death.done", ["id": person.identificationNumber, "date": person.deathDate ?? ""])
             } catch let error as RegistryError {
-                throw explained(Exit.no, error.messageKey)
+                throw error.explained()
             }
         }
     }

@@ -81,9 +81,8 @@ func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int =
             throw error
         } catch let error as ImportFailure {
             throw error
-        } catch let error as RegistryError {
-            throw error
-        } catch let error as BackupService.Failure {
+        } catch let error as any LicnaError {
+            // Reported by the commands' one mapping (`LicnaError.explained()`).
             throw error
         } catch {
             // Anything else is the operation failing (I/O, database): transactions roll back, nothing half-written.

@@ -83,7 +83,7 @@ import X509
             let error = await #expect(throws: TrustError.self) {
                 _ = try await authority.seal(pdf: PDFFixtures.classic(pageCount: 2), timestamps: timestamps, appearance: appearance, context: .test)
             }
-            #expect(error?.code == "ca-invalid-appearance" && error?.httpStatus == .badRequest, "\(String(describing: error))")
+            #expect(error?.code == .caInvalidAppearance && error?.httpStatus == .badRequest, "\(String(describing: error))")
         }
     }
 }

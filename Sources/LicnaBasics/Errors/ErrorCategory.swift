@@ -1,9 +1,12 @@
 /// What kind of failure an error is, from which the server derives the HTTP status and the commands their exit
 /// status (../shared/CONVENTIONS.md: 1 the answer is "no", 2 usage error, 3 the operation failed).
 public enum ErrorCategory: Sendable, Hashable {
-    /// The input is wrong (malformed, out of range, violates a profile). HTTP 400 or 422; exit 2 for arguments,
-    /// 1 for a document or number that is not valid.
+    /// The input is wrong (malformed, out of range, violates a profile): a request, document or number that is not
+    /// valid. HTTP 400; exit 1.
     case invalidInput
+    /// The command or request is used wrongly: an option or secret given with it is wrong or missing (a wrong
+    /// passphrase, a fingerprint the operation needs). HTTP 400; exit 2.
+    case usage
     /// The answer is "no": a signature does not verify, a PIN is wrong, a number is invalid. HTTP 422; exit 1.
     case refused
     /// The thing named does not exist. HTTP 404; exit 1.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 
 /// A signed statement of the audit trail's head, to keep outside the database (like a transparency log's signed
 /// checkpoint, C2SP `signed-note`): whoever rewrites the whole chain after an entry that a saved checkpoint covers —
@@ -45,9 +46,20 @@ public struct AuditCheckpoint: Sendable, Hashable {
 
     public var text: String { body + "\ntimestamp " + Data(timestampToken).base64EncodedString() + "\n" }
 
-    /// Why a checkpoint file could not be read.
-    public struct FormatError: Error, Sendable, CustomStringConvertible {
-        public let description: String
+    /// Why a checkpoint file could not be read (message `error.audit.checkpoint-format`, the detail as `{detail}`).
+    public struct FormatError: LicnaError, Hashable {
+        /// What is wrong with the text.
+        public let detail: String
+        public init(description: String) { detail = description }
+
+        public var code: ErrorCode { .auditCheckpointFormat }
+        public var category: ErrorCategory { .invalidInput }
+        public var messageKey: String { "error.audit.checkpoint-format" }
+        public var arguments: [String: String] { ["detail": detail] }
+        public var description: String { detail }
+
+        /// Every code a `FormatError` carries.
+        public static let allCodes: [ErrorCode] = [.auditCheckpointFormat]
     }
 
     /// Parses the text format; anything else (other lines, a missing field, non-ASCII digits) is refused.
@@ -93,4 +105,9 @@ public struct AuditCheckpoint: Sendable, Hashable {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.date(from: text)
     }
+}
+
+extension ErrorCode {
+    /// A text that is not a `licna-audit-checkpoint/v1` checkpoint.
+    public static let auditCheckpointFormat = ErrorCode("checkpoint-format")
 }

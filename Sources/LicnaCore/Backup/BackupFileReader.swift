@@ -49,10 +49,11 @@ public struct BackupFileReader: Sendable {
         }
     }
 
-    /// Why a file is refused, as the message key the operator is shown (`error.restore.format`, `.version`,
-    /// `.master-key`, `.legacy`, `.truncated`, `.mac`).
+    /// Why a file is refused: one of the `restore-…` codes (``ErrorCode/restoreFormat``, `restoreVersion`,
+    /// `restoreMasterKey`, `restoreLegacy`, `restoreTruncated`, `restoreMAC`), shown to the operator as
+    /// `error.restore.<what>`.
     public struct Failure: Error, Hashable, Sendable {
-        public let messageKey: String
+        public let code: ErrorCode
     }
 
     /// What a checked file holds.
@@ -84,10 +85,10 @@ public struct BackupFileReader: Sendable {
     public func check(_ nextLine: () -> Data?, decoder: JSONDecoder, acceptLegacy: Bool,
                       rootCertificate: (_ table: String, _ line: Data) -> Data?) throws(Failure) -> Checked {
         guard let first = nextLine(), let header = try? decoder.decode(Header.self, from: first),
-              header.format == "licna-backup" else { throw Failure(messageKey: "error.restore.format") }
-        guard header.version == 1 || header.version == Self.currentVersion else { throw Failure(messageKey: "error.restore.version") }
-        guard header.masterKeyCheck == masterKeyCheck else { throw Failure(messageKey: "error.restore.master-key") }
-        if header.version == 1, !acceptLegacy { throw Failure(messageKey: "error.restore.legacy") }
+              header.format == "licna-backup" else { throw Failure(code: .restoreFormat) }
+        guard header.version == 1 || header.version == Self.currentVersion else { throw Failure(code: .restoreVersion) }
+        guard header.masterKeyCheck == masterKeyCheck else { throw Failure(code: .restoreMasterKey) }
+        if header.version == 1, !acceptLegacy { throw Failure(code: .restoreLegacy) }
         var mac = makeMAC()
         mac.update(data: first)
         mac.update(data: Data("\n".utf8))
@@ -95,26 +96,26 @@ public struct BackupFileReader: Sendable {
         var rootDER: Data?
         var end: Line?
         while let data = nextLine() {
-            guard let line = try? decoder.decode(Line.self, from: data) else { throw Failure(messageKey: "error.restore.format") }
+            guard let line = try? decoder.decode(Line.self, from: data) else { throw Failure(code: .restoreFormat) }
             if line.end == true {
                 end = line
                 break
             }
-            guard let table = line.table else { throw Failure(messageKey: "error.restore.format") }
+            guard let table = line.table else { throw Failure(code: .restoreFormat) }
             if let root = rootCertificate(table, data) {
-                guard rootDER == nil else { throw Failure(messageKey: "error.restore.format") }
+                guard rootDER == nil else { throw Failure(code: .restoreFormat) }
                 rootDER = root
             }
             mac.update(data: data)
             mac.update(data: Data("\n".utf8))
             rows += 1
         }
-        guard let end, end.rows == rows, nextLine() == nil else { throw Failure(messageKey: "error.restore.truncated") }
+        guard let end, end.rows == rows, nextLine() == nil else { throw Failure(code: .restoreTruncated) }
         if header.version >= 2 {
             let expected = Data(mac.finalize())
             guard let given = end.mac.flatMap(Self.bytes(hex:)), given.count == expected.count,
                   zip(given, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-                throw Failure(messageKey: "error.restore.mac")
+                throw Failure(code: .restoreMAC)
             }
         }
         return Checked(rows: rows, version: header.version, rootCertificate: rootDER)

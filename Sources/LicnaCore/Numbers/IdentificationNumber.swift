@@ -10,6 +10,8 @@ public struct IdentificationNumber: Hashable, Sendable, Codable, CustomStringCon
         public static let length = Invalidity(code: "length")
         public static let nonDigit = Invalidity(code: "non-digit")
         public static let checkDigit = Invalidity(code: "check-digit")
+        /// Every reason, in the order the checks run.
+        public static let all: [Invalidity] = [.length, .nonDigit, .checkDigit]
         public var description: String { code }
     }
 

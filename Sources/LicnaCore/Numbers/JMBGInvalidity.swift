@@ -18,5 +18,8 @@ public struct JMBGInvalidity: Error, Hashable, Sendable, RawRepresentable, Custo
     /// The thirteenth digit is not the check digit of the first twelve.
     public static let checkDigit = JMBGInvalidity(rawValue: "check-digit")
 
+    /// Every reason, in the order the checks run.
+    public static let all: [JMBGInvalidity] = [.length, .nonDigit, .date, .futureDate, .region, .checkDigit]
+
     public var description: String { rawValue }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 
 /// Reads RFC 4180 CSV from bytes: fields separated by commas, optionally quoted with `"` (a quote inside a
 /// quoted field is doubled), records ended by CRLF or LF. A record may span lines inside quotes; the reader
@@ -9,10 +10,25 @@ public struct CSVReader<Bytes: IteratorProtocol> where Bytes.Element == UInt8 {
     private var line = 1
     private var atEnd = false
 
-    /// A problem in the CSV syntax itself.
-    public struct SyntaxError: Error, Hashable, Sendable {
+    /// A problem in the CSV syntax itself (message `error.csv.<code>`).
+    public struct SyntaxError: LicnaError, Hashable {
         public let line: Int
-        public let reason: String
+        public let code: ErrorCode
+
+        public init(line: Int, code: ErrorCode) {
+            self.line = line
+            self.code = code
+        }
+
+        /// The stable reason code, as import reports print it.
+        public var reason: String { code.rawValue }
+        public var category: ErrorCategory { .invalidInput }
+        public var messageKey: String { "error.csv." + code.rawValue }
+        public var arguments: [String: String] { ["line": String(line)] }
+        public var detail: String { "line \(line)" }
+
+        /// Every code a `SyntaxError` carries.
+        public static var allCodes: [ErrorCode] { [.csvUnterminatedQuote, .csvStrayQuote, .csvTextAfterQuote] }
     }
 
     public init(_ bytes: Bytes) { self.bytes = bytes }
@@ -32,7 +48,7 @@ public struct CSVReader<Bytes: IteratorProtocol> where Bytes.Element == UInt8 {
             while true {
                 guard let byte = nextByte() else {
                     atEnd = true
-                    if quoted { throw SyntaxError(line: startLine, reason: "unterminated-quote") }
+                    if quoted { throw SyntaxError(line: startLine, code: .csvUnterminatedQuote) }
                     if !sawAny { return nil }
                     fields.append(String(decoding: field, as: UTF8.self))
                     return (startLine, fields)
@@ -53,7 +69,7 @@ public struct CSVReader<Bytes: IteratorProtocol> where Bytes.Element == UInt8 {
                 }
                 switch byte {
                 case UInt8(ascii: "\""):
-                    guard field.isEmpty, !wasQuoted else { throw SyntaxError(line: line, reason: "stray-quote") }
+                    guard field.isEmpty, !wasQuoted else { throw SyntaxError(line: line, code: .csvStrayQuote) }
                     quoted = true
                     wasQuoted = true
                 case UInt8(ascii: ","):
@@ -68,7 +84,7 @@ public struct CSVReader<Bytes: IteratorProtocol> where Bytes.Element == UInt8 {
                     fields.append(String(decoding: field, as: UTF8.self))
                     return (startLine, fields)
                 default:
-                    guard !wasQuoted else { throw SyntaxError(line: line, reason: "text-after-quote") }
+                    guard !wasQuoted else { throw SyntaxError(line: line, code: .csvTextAfterQuote) }
                     field.append(byte)
                 }
             }
@@ -88,4 +104,13 @@ public enum CSVWriter {
             return field
         }.joined(separator: ",") + "\n"
     }
+}
+
+extension ErrorCode {
+    /// A quoted field is not closed before the end of the input (RFC 4180 §2.5).
+    public static let csvUnterminatedQuote = ErrorCode("unterminated-quote")
+    /// A quote inside an unquoted field, or a second opening quote (RFC 4180 §2.5).
+    public static let csvStrayQuote = ErrorCode("stray-quote")
+    /// Text between a closing quote and the next comma or line end (RFC 4180 §2.7).
+    public static let csvTextAfterQuote = ErrorCode("text-after-quote")
 }

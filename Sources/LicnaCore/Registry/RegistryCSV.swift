@@ -13,12 +13,27 @@ public enum RegistryCSV {
         "birth_date", "birth_place", "sex", "citizenship", "address", "municipality", "status", "death_date",
     ]
 
-    /// A row that cannot be imported, with a stable reason code (`jmbg-check-digit`, `birth-date-mismatch`…).
-    public struct RowError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A row that cannot be imported, with a stable reason code (`jmbg-check-digit`, `birth-date-mismatch`…) that
+    /// import reports print, and a message `error.import.<code>`.
+    public struct RowError: LicnaError, Hashable {
         public let line: Int
-        public let reason: String
-        public init(line: Int, reason: String) { self.line = line; self.reason = reason }
+        public let code: ErrorCode
+        public init(line: Int, code: ErrorCode) { self.line = line; self.code = code }
+        /// The stable reason code.
+        public var reason: String { code.rawValue }
+        public var category: ErrorCategory { .invalidInput }
+        public var messageKey: String { "error.import." + code.rawValue }
+        public var arguments: [String: String] { ["line": String(line)] }
         public var description: String { "line \(line): \(reason)" }
+
+        /// Every code a `RowError` carries.
+        public static let allCodes: [ErrorCode] = [
+            .importColumnCount, .importGivenNameMissing, .importSurnameMissing, .importBirthDateFormat,
+            .importBirthDateMismatch, .importSexFormat, .importSexMismatch, .importCitizenshipFormat,
+            .importMunicipalityMissing, .importStatusFormat, .importDeathDateFormat, .deathDateRange,
+            .importDeathDateStatus, .importDuplicateInFile, .importIdentificationNumberTaken,
+            .importIdentificationNumberDuplicateInFile,
+        ] + JMBGInvalidity.all.map(ErrorCode.jmbg) + IdentificationNumber.Invalidity.all.map(ErrorCode.identificationNumber)
     }
 
     /// Checks the header line: the same columns in the same order.
@@ -29,38 +44,38 @@ public enum RegistryCSV {
 
     /// Parses one record as of `today`.
     public static func person(from fields: [String], line: Int, today: CivilDate) throws(RowError) -> PersonRecord {
-        guard fields.count == header.count else { throw RowError(line: line, reason: "column-count") }
+        guard fields.count == header.count else { throw RowError(line: line, code: .importColumnCount) }
         func text(_ index: Int) -> String { fields[index].trimmingSpaces() }
         func optional(_ index: Int) -> String? { let t = text(index); return t.isEmpty ? nil : t }
         let jmbg: JMBG
-        do { jmbg = try JMBG(text(0), today: today) } catch { throw RowError(line: line, reason: "jmbg-\(error.rawValue)") }
+        do { jmbg = try JMBG(text(0), today: today) } catch { throw RowError(line: line, code: .jmbg(error)) }
         var identificationNumber: IdentificationNumber?
         if let raw = optional(1) {
             do { identificationNumber = try IdentificationNumber(raw) } catch {
-                throw RowError(line: line, reason: "identification-number-\(error.code)")
+                throw RowError(line: line, code: .identificationNumber(error))
             }
         }
-        guard let givenName = optional(2) else { throw RowError(line: line, reason: "given-name-missing") }
-        guard let surname = optional(3) else { throw RowError(line: line, reason: "surname-missing") }
-        guard let birthDate = CivilDate(iso8601: text(6)) else { throw RowError(line: line, reason: "birth-date-format") }
-        guard birthDate == jmbg.birthDate else { throw RowError(line: line, reason: "birth-date-mismatch") }
-        guard let sex = Sex(rawValue: text(8)) else { throw RowError(line: line, reason: "sex-format") }
-        guard sex == jmbg.sex else { throw RowError(line: line, reason: "sex-mismatch") }
+        guard let givenName = optional(2) else { throw RowError(line: line, code: .importGivenNameMissing) }
+        guard let surname = optional(3) else { throw RowError(line: line, code: .importSurnameMissing) }
+        guard let birthDate = CivilDate(iso8601: text(6)) else { throw RowError(line: line, code: .importBirthDateFormat) }
+        guard birthDate == jmbg.birthDate else { throw RowError(line: line, code: .importBirthDateMismatch) }
+        guard let sex = Sex(rawValue: text(8)) else { throw RowError(line: line, code: .importSexFormat) }
+        guard sex == jmbg.sex else { throw RowError(line: line, code: .importSexMismatch) }
         let citizenship = text(9).uppercased()
         guard citizenship.utf8.count == 2, citizenship.utf8.allSatisfy({ (65...90).contains($0) }) else {
-            throw RowError(line: line, reason: "citizenship-format")
+            throw RowError(line: line, code: .importCitizenshipFormat)
         }
-        guard let municipality = optional(11) else { throw RowError(line: line, reason: "municipality-missing") }
+        guard let municipality = optional(11) else { throw RowError(line: line, code: .importMunicipalityMissing) }
         guard let status = PersonStatus(rawValue: text(12).isEmpty ? "living" : text(12)) else {
-            throw RowError(line: line, reason: "status-format")
+            throw RowError(line: line, code: .importStatusFormat)
         }
         var deathDate: CivilDate?
         if let raw = optional(13) {
-            guard let date = CivilDate(iso8601: raw) else { throw RowError(line: line, reason: "death-date-format") }
-            guard date >= birthDate, date <= today else { throw RowError(line: line, reason: "death-date-range") }
+            guard let date = CivilDate(iso8601: raw) else { throw RowError(line: line, code: .importDeathDateFormat) }
+            guard date >= birthDate, date <= today else { throw RowError(line: line, code: .deathDateRange) }
             deathDate = date
         }
-        guard (status == .deceased) == (deathDate != nil) else { throw RowError(line: line, reason: "death-date-status") }
+        guard (status == .deceased) == (deathDate != nil) else { throw RowError(line: line, code: .importDeathDateStatus) }
         return PersonRecord(jmbg: jmbg, identificationNumber: identificationNumber, givenName: givenName,
                             surname: surname, givenNameCyrillic: optional(4), surnameCyrillic: optional(5),
                             birthDate: birthDate, birthPlace: text(7), sex: sex, citizenship: citizenship,
@@ -85,4 +100,46 @@ extension String {
     }
 
     func trimmingBOM() -> String { hasPrefix("\u{FEFF}") ? String(dropFirst()) : self }
+}
+
+extension ErrorCode {
+    /// The record does not have the header's 14 fields.
+    public static let importColumnCount = ErrorCode("column-count")
+    /// `given_name` is empty.
+    public static let importGivenNameMissing = ErrorCode("given-name-missing")
+    /// `surname` is empty.
+    public static let importSurnameMissing = ErrorCode("surname-missing")
+    /// `birth_date` is not `YYYY-MM-DD`.
+    public static let importBirthDateFormat = ErrorCode("birth-date-format")
+    /// `birth_date` is not the date the JMBG holds.
+    public static let importBirthDateMismatch = ErrorCode("birth-date-mismatch")
+    /// `sex` is not `M` or `F`.
+    public static let importSexFormat = ErrorCode("sex-format")
+    /// `sex` is not the one the JMBG holds.
+    public static let importSexMismatch = ErrorCode("sex-mismatch")
+    /// `citizenship` is not two capital letters (ISO 3166).
+    public static let importCitizenshipFormat = ErrorCode("citizenship-format")
+    /// `municipality` is empty.
+    public static let importMunicipalityMissing = ErrorCode("municipality-missing")
+    /// `status` is not `living` or `deceased`.
+    public static let importStatusFormat = ErrorCode("status-format")
+    /// `death_date` is not `YYYY-MM-DD`.
+    public static let importDeathDateFormat = ErrorCode("death-date-format")
+    /// A date of death before the birth or after today (the registry's own `RegistryError` too).
+    public static let deathDateRange = ErrorCode("death-date-range")
+    /// A death date without `deceased`, or `deceased` without a death date.
+    public static let importDeathDateStatus = ErrorCode("death-date-status")
+    /// The same JMBG twice in one file.
+    public static let importDuplicateInFile = ErrorCode("duplicate-in-file")
+    /// The identification number belongs to someone else already.
+    public static let importIdentificationNumberTaken = ErrorCode("identification-number-taken")
+    /// The same identification number twice in one file.
+    public static let importIdentificationNumberDuplicateInFile = ErrorCode("identification-number-duplicate-in-file")
+
+    /// `jmbg-<reason>`: a JMBG that is not valid, with the stable reason code of `JMBGInvalidity`.
+    public static func jmbg(_ invalidity: JMBGInvalidity) -> ErrorCode { ErrorCode("jmbg-" + invalidity.rawValue) }
+    /// `identification-number-<reason>`: an identification number that is not valid.
+    public static func identificationNumber(_ invalidity: IdentificationNumber.Invalidity) -> ErrorCode {
+        ErrorCode("identification-number-" + invalidity.code)
+    }
 }

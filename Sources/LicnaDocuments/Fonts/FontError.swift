@@ -1,34 +1,29 @@
-/// An error from reading, subsetting or loading a TrueType font, with a stable code.
+import LicnaBasics
+
+/// An error from reading, subsetting or loading a TrueType font, with a stable code (message `error.font.<code>`).
 ///
 /// Font files come from the system and may be damaged or of an unexpected kind: every read is bounds-checked and a
 /// bad file ends here, never in a crash.
-public struct FontError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What went wrong, as a code that can grow.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let name: String
-        public init(_ name: String) { self.name = name }
-        public var description: String { name }
+public typealias FontError = CodedError<FontErrorDomain>
 
-        /// The bytes are not a TrueType font this reader understands (truncated, offsets out of range, …).
-        public static let malformed = Code("malformed")
-        /// A table the PDF writer needs is missing (`head`, `hhea`, `hmtx`, `maxp`, `loca`, `glyf`, `cmap`).
-        public static let missingTable = Code("missing-table")
-        /// The font is of a kind not supported: CFF outlines (OpenType `OTTO`), font collections, …
-        public static let unsupported = Code("unsupported")
-        /// The font file is not where the configuration says.
-        public static let notFound = Code("not-found")
-        /// The font has no glyph for a character of the text.
-        public static let missingGlyph = Code("missing-glyph")
+/// The codes of `FontError`: `.malformed` (the bytes are not a TrueType font this reader understands: truncated,
+/// offsets out of range, …) and `.notFound` (the font file is not where the configuration says) are shared codes.
+public enum FontErrorDomain: ErrorDomain {
+    public static let messageKeyPrefix = "error.font."
+    public static let allCodes: [ErrorCode] = [.malformed, .missingTable, .unsupported, .notFound, .missingGlyph]
+
+    public static func category(of code: ErrorCode) -> ErrorCategory {
+        // A font the installation provides that cannot be used is the installation's state; a character the
+        // font lacks is the text's.
+        code == .missingGlyph ? .invalidInput : .internal
     }
+}
 
-    public let code: Code
-    /// Detail for people and logs.
-    public let detail: String
-
-    public init(_ code: Code, _ detail: String) {
-        self.code = code
-        self.detail = detail
-    }
-
-    public var description: String { "\(code): \(detail)" }
+extension ErrorCode {
+    /// A table the PDF writer needs is missing (`head`, `hhea`, `hmtx`, `maxp`, `loca`, `glyf`, `cmap`).
+    public static let missingTable = ErrorCode("missing-table")
+    /// The font is of a kind not supported: CFF outlines (OpenType `OTTO`), font collections, …
+    public static let unsupported = ErrorCode("unsupported")
+    /// The font has no glyph for a character of the text (`FontError`, `DocumentWriterError`).
+    public static let missingGlyph = ErrorCode("missing-glyph")
 }

@@ -1,28 +1,31 @@
-/// Why a document could not be signed, with a sentence that says what to do.
-public struct SigningError: Error, Hashable, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let name: String
-        public init(_ name: String) { self.name = name }
-        public var description: String { name }
+import LicnaBasics
 
-        /// The timestamp authority could not be reached or refused (B-T and above need it).
-        public static let timestampUnavailable = Code("timestamp-unavailable")
-        /// The signer's key and certificate do not belong together, or the key cannot sign.
-        public static let signerMismatch = Code("signer-mismatch")
-        /// The document cannot be signed as it is (encrypted, damaged, no room for the signature).
-        public static let unsupportedDocument = Code("unsupported-document")
-        /// The visible signature cannot be drawn as asked: no such page, a rectangle outside the page or too
-        /// small for its text, or a character the font lacks.
-        public static let invalidAppearance = Code("invalid-appearance")
+/// Why a document could not be signed (message `error.signing.<code>`), with a detail that says what to do.
+public typealias SigningError = CodedError<SigningErrorDomain>
+
+/// The codes of `SigningError`.
+public enum SigningErrorDomain: ErrorDomain {
+    public static let messageKeyPrefix = "error.signing."
+    public static let allCodes: [ErrorCode] = [.timestampUnavailable, .signerMismatch, .unsupportedDocument, .invalidAppearance]
+
+    public static func category(of code: ErrorCode) -> ErrorCategory {
+        code == .timestampUnavailable ? .unavailable : .invalidInput
     }
+}
 
-    public let code: Code
-    public let message: String
+extension CodedError where Domain == SigningErrorDomain {
+    /// The detail, a sentence that says what to do (the name callers of the signers have always read).
+    public var message: String { detail }
+}
 
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
+extension ErrorCode {
+    /// The timestamp authority could not be reached or refused (B-T and above need it).
+    public static let timestampUnavailable = ErrorCode("timestamp-unavailable")
+    /// The signer's key and certificate do not belong together, or the key cannot sign.
+    public static let signerMismatch = ErrorCode("signer-mismatch")
+    /// The document cannot be signed as it is (encrypted, damaged, no room for the signature).
+    public static let unsupportedDocument = ErrorCode("unsupported-document")
+    /// The visible signature cannot be drawn as asked: no such page, a rectangle outside the page or too small for
+    /// its text, or a character the font lacks.
+    public static let invalidAppearance = ErrorCode("invalid-appearance")
 }

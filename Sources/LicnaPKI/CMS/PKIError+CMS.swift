@@ -1,20 +1,21 @@
+import LicnaBasics
 import SwiftASN1
 
-extension PKIError.Code {
+extension ErrorCode {
     /// RFC 5652 §11.1: the content-type attribute does not name the encapsulated content type.
-    public static let contentTypeMismatch = PKIError.Code("content-type-mismatch")
+    public static let contentTypeMismatch = ErrorCode("content-type-mismatch")
     /// RFC 5035 §5.4: the signing-certificate(-v2) attribute does not identify the signer certificate.
-    public static let signingCertificateMismatch = PKIError.Code("signing-certificate-mismatch")
+    public static let signingCertificateMismatch = ErrorCode("signing-certificate-mismatch")
     /// RFC 3161 §2.4.2: the nonce in a reply differs from the one in the request.
-    public static let nonceMismatch = PKIError.Code("nonce-mismatch")
-    /// RFC 3161 §2.4.1: the request is syntactically valid but violates the protocol (version, hash length).
-    public static let badRequest = PKIError.Code("bad-request")
+    public static let nonceMismatch = ErrorCode("nonce-mismatch")
+    // RFC 3161 §2.4.1 `badRequest` (syntactically valid, but violates the protocol: version, hash length) is the
+    // shared `.badRequest`.
     /// RFC 3161 §2.4.2: the request asks for a policy the TSA does not offer.
-    public static let unacceptedPolicy = PKIError.Code("unaccepted-policy")
+    public static let unacceptedPolicy = ErrorCode("unaccepted-policy")
     /// RFC 3161 §2.4.2: the request carries an extension the TSA does not support.
-    public static let unacceptedExtension = PKIError.Code("unaccepted-extension")
+    public static let unacceptedExtension = ErrorCode("unaccepted-extension")
     /// RFC 3161 §2.4.2: the TSA answered with a status other than granted.
-    public static let timeStampRejected = PKIError.Code("time-stamp-rejected")
+    public static let timeStampRejected = ErrorCode("time-stamp-rejected")
 }
 
 extension PKIError {

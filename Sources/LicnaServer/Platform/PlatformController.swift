@@ -36,7 +36,7 @@ struct PlatformController: RouteCollection {
     /// only a count and a hash, nothing about a person.
     func auditCheckpoint(request: Request) async throws -> Response {
         guard let text = try await request.application.licna.auditCheckpoints.latest(on: request.db) else {
-            throw LicnaHTTPError(status: .notFound, code: "no-checkpoint", messageKey: "error.audit.no-checkpoint")
+            throw LicnaHTTPError.noCheckpoint
         }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["charset": "utf-8"])

@@ -27,21 +27,21 @@ struct RegistryController: RouteCollection {
         func query(today: CivilDate) throws -> RegistryQuery {
             let given = [jmbg, identificationNumber, name, bornBefore].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard given.count == 1 else {
-                throw LicnaHTTPError(status: .badRequest, code: "one-criterion", messageKey: "error.registry.one-criterion")
+                throw LicnaHTTPError.oneCriterion
             }
             if let jmbg = jmbg?.trimmingCharacters(in: .whitespaces), !jmbg.isEmpty {
                 do { return .jmbg(try JMBG(jmbg, today: today)) } catch {
-                    throw LicnaHTTPError(status: .badRequest, code: "jmbg-\(error.rawValue)", messageKey: "error.jmbg.\(error.rawValue)")
+                    throw LicnaHTTPError.jmbg(error)
                 }
             }
             if let number = identificationNumber?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
                 do { return .identificationNumber(try IdentificationNumber(number)) } catch {
-                    throw LicnaHTTPError(status: .badRequest, code: "identification-number-\(error.code)", messageKey: "error.identification-number.invalid")
+                    throw LicnaHTTPError.identificationNumber(error)
                 }
             }
             if let text = bornBefore?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 guard let date = CivilDate(iso8601: text) else {
-                    throw LicnaHTTPError(status: .badRequest, code: "date-format", messageKey: "error.date-format")
+                    throw LicnaHTTPError.dateFormat
                 }
                 return .bornBefore(date)
             }

@@ -1,19 +1,36 @@
-import Vapor
+import LicnaBasics
 
 /// A registry operation that cannot be done, with a stable code and a message that says what to do.
-public struct RegistryError: Error, AbortError, Sendable {
-    public let code: String
-    public let status: HTTPResponseStatus
+public struct RegistryError: LicnaError, Hashable {
+    public let code: ErrorCode
+    public let category: ErrorCategory
     /// The translation key of the message a person sees.
     public let messageKey: String
-    public var reason: String { code }
 
-    public static let notFound = RegistryError(code: "not-found", status: .notFound, messageKey: "error.registry.not-found")
-    public static let alreadyDeceased = RegistryError(code: "already-deceased", status: .conflict, messageKey: "error.registry.already-deceased")
-    public static let deathBeforeBirth = RegistryError(code: "death-date-range", status: .badRequest, messageKey: "error.registry.death-date-range")
-    public static let jmbgRangeExhausted = RegistryError(code: "jmbg-range-exhausted", status: .conflict, messageKey: "error.registry.jmbg-exhausted")
-    public static let invalidRegistration = RegistryError(code: "invalid-registration", status: .badRequest, messageKey: "error.registry.invalid-registration")
-    public static let concurrentChange = RegistryError(code: "concurrent-change", status: .conflict, messageKey: "error.registry.try-again")
+    public static let notFound = RegistryError(code: .notFound, category: .notFound, messageKey: "error.registry.not-found")
+    public static let alreadyDeceased = RegistryError(code: .alreadyDeceased, category: .conflict, messageKey: "error.registry.already-deceased")
+    public static let deathBeforeBirth = RegistryError(code: .deathDateRange, category: .invalidInput, messageKey: "error.registry.death-date-range")
+    public static let jmbgRangeExhausted = RegistryError(code: .jmbgRangeExhausted, category: .conflict, messageKey: "error.registry.jmbg-exhausted")
+    public static let invalidRegistration = RegistryError(code: .invalidRegistration, category: .invalidInput, messageKey: "error.registry.invalid-registration")
+    public static let concurrentChange = RegistryError(code: .concurrentChange, category: .conflict, messageKey: "error.registry.try-again")
     /// The identification-number pool handed out fewer numbers than asked (another writer drained it): retry.
-    public static let poolExhausted = RegistryError(code: "identification-pool-exhausted", status: .serviceUnavailable, messageKey: "error.registry.try-again")
+    public static let poolExhausted = RegistryError(code: .identificationPoolExhausted, category: .unavailable, messageKey: "error.registry.try-again")
+
+    /// Every registry error.
+    public static let allErrors: [RegistryError] = [
+        notFound, alreadyDeceased, deathBeforeBirth, jmbgRangeExhausted, invalidRegistration, concurrentChange, poolExhausted,
+    ]
+}
+
+extension ErrorCode {
+    /// The person's death is already recorded.
+    public static let alreadyDeceased = ErrorCode("already-deceased")
+    /// Every JMBG serial for a date, region and sex is taken.
+    public static let jmbgRangeExhausted = ErrorCode("jmbg-range-exhausted")
+    /// A registration lacks a field or has one that is not valid.
+    public static let invalidRegistration = ErrorCode("invalid-registration")
+    /// Another change happened at the same time.
+    public static let concurrentChange = ErrorCode("concurrent-change")
+    /// The identification-number pool ran dry under a concurrent writer.
+    public static let identificationPoolExhausted = ErrorCode("identification-pool-exhausted")
 }

@@ -59,7 +59,7 @@ public struct RegistryImporter: Sendable {
                     good -= 1
                 } else if let number = row.record.identificationNumber, takenNumbers.contains(number.digits) {
                     badLines.insert(row.line)
-                    report.rejected.append(RegistryCSV.RowError(line: row.line, reason: "identification-number-taken"))
+                    report.rejected.append(RegistryCSV.RowError(line: row.line, code: .importIdentificationNumberTaken))
                     good -= 1
                 }
             }
@@ -70,10 +70,10 @@ public struct RegistryImporter: Sendable {
                 let record = try RegistryCSV.person(from: fields, line: line, today: today)
                 // A JMBG and an identification number are ASCII digits once parsed; a failed conversion is a bad row.
                 guard let jmbgKey = Int64(record.jmbg.digits), seenJMBG.insert(jmbgKey).inserted else {
-                    throw RegistryCSV.RowError(line: line, reason: "duplicate-in-file")
+                    throw RegistryCSV.RowError(line: line, code: .importDuplicateInFile)
                 }
                 if let number = record.identificationNumber, !seenNumbers.insert(Int32(number.digits) ?? -1).inserted {
-                    throw RegistryCSV.RowError(line: line, reason: "identification-number-duplicate-in-file")
+                    throw RegistryCSV.RowError(line: line, code: .importIdentificationNumberDuplicateInFile)
                 }
                 pending.append((line, record))
                 good += 1

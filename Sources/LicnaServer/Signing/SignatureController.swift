@@ -44,13 +44,12 @@ struct SignatureController: RouteCollection {
         let page = request.query[String.self, at: "page"]
         guard visible == nil || visible == "true" || visible == "false",
               page == nil || (Int(page ?? "").map { $0 >= 1 } ?? false) else {
-            throw LicnaHTTPError(status: .badRequest, code: "bad-request", messageKey: "seal.error.visible")
+            throw LicnaHTTPError.sealParameters
         }
         guard visible == "true" else { return nil }
         let font: TrueTypeFont
         do { font = try TrueTypeFont.load() } catch let error as FontError {
-            throw LicnaHTTPError(status: .internalServerError, code: "seal-font-missing", messageKey: "seal.error.font",
-                                 arguments: ["detail": error.detail])
+            throw LicnaHTTPError.sealFontMissing(error.detail)
         }
         return SignatureAppearance(pageIndex: (page.flatMap { Int($0) } ?? 1) - 1, font: font,
                                    caption: request.t("stamp.sealed"), notice: request.t("stamp.notice.seal"))

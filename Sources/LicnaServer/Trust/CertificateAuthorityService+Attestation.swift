@@ -28,7 +28,7 @@ extension CertificateAuthorityService {
             return made
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Another process made it first: use the stored one.
-            guard let stored = try await storedDevelopmentCardManufacturer() else { throw TrustError("ca-issue-failed", "\(error)") }
+            guard let stored = try await storedDevelopmentCardManufacturer() else { throw TrustError.issueFailed("\(error)") }
             return stored
         }
     }

@@ -100,7 +100,7 @@ extension CertificateAuthorityService {
                 continue  // a serial collision (2^-127): draw another
             }
         }
-        throw TrustError("ca-issue-failed")
+        throw TrustError.issueFailed()
     }
 
     private func checkKey(_ key: Certificate.PublicKey) throws {

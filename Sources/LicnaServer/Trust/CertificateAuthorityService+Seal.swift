@@ -25,7 +25,7 @@ extension CertificateAuthorityService {
         } catch let error as SigningError where error.code == .timestampUnavailable {
             throw TrustError.timestampUnavailable(error.message)
         } catch let error as SigningError where error.code == .invalidAppearance {
-            throw TrustError("ca-invalid-appearance", error.message)
+            throw TrustError.invalidAppearance(error.message)
         } catch let error as SigningError {
             throw TrustError.invalidRequest(error.message)
         }
@@ -65,7 +65,7 @@ extension CertificateAuthorityService {
             // certificate is revoked (superseded) and the stored seal is used.
             // Best effort: its private key is already gone, so the certificate can sign nothing even if this fails.
             _ = try? await change(serial: certificate.serialNumber.hex, .revoke(.superseded, invalidityDate: nil), context: context)
-            guard let stored = try await hierarchy().eSeal else { throw TrustError("ca-issue-failed") }
+            guard let stored = try await hierarchy().eSeal else { throw TrustError.issueFailed() }
             return stored
         }
     }

@@ -119,7 +119,7 @@ extension CertificateAuthorityService {
 
         // End-entity keys of the services themselves.
         var signingKeys: [(id: String, authority: AuthorityName, profile: CertificateProfile, key: SigningAuthority)] = []
-        guard let institution = authorities.first(where: { $0.0 == .institution })?.2 else { throw TrustError("ca-issue-failed") }
+        guard let institution = authorities.first(where: { $0.0 == .institution })?.2 else { throw TrustError.issueFailed() }
         let tsaKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let tsaCertificate = try issuer.issue(
             profile: .timestamping, subject: try name("\(setup.organization) Timestamp Authority"), publicKey: tsaKey.publicKey,

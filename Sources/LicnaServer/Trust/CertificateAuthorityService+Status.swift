@@ -48,7 +48,7 @@ extension CertificateAuthorityService {
             case (.good, .release):
                 throw TrustError.notOnHold
             case (.hold, .hold):
-                throw TrustError("ca-already-on-hold")
+                throw TrustError.alreadyOnHold
             case (_, .revoke(let reason, let invalidity)):
                 guard RevocationReason.revocationReasons.contains(reason) else {
                     throw TrustError.invalidRequest("use `licna ca hold` to suspend a certificate")

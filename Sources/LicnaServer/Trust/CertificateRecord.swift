@@ -44,7 +44,7 @@ struct CertificateRecord: Sendable, Codable {
         guard let authority = AuthorityName(rawValue: try row.decode(column: "authority_id", as: String.self)),
               let profile = CertificateProfile(rawValue: try row.decode(column: "profile", as: String.self)),
               let status = Status(rawValue: try row.decode(column: "status", as: String.self)) else {
-            throw TrustError("ca-corrupt-record", "a certificate row has an unknown authority, profile or status")
+            throw TrustError.corruptRecord("a certificate row has an unknown authority, profile or status")
         }
         self.authority = authority
         self.profile = profile

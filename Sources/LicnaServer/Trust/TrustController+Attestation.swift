@@ -1,4 +1,5 @@
 import Foundation
+import LicnaAPI
 import LicnaPKI
 import Vapor
 import X509
@@ -7,13 +8,9 @@ import X509
 /// /api/pki/virtual-card-attestation-keys` with a card's attestation public key (PEM) returns its certificate from
 /// the installation's development root. Only a `--dev` installation accepts what such a card attests.
 extension TrustController {
-    struct AttestationKeyBody: Content {
-        var publicKey: String
-    }
-
-    struct AttestationKeyAnswer: Content {
-        var certificate: String
-    }
+    // The bodies are LicnaAPI's, shared with the clients (`licna card create --server`).
+    typealias AttestationKeyBody = AttestationKeyRequest
+    typealias AttestationKeyAnswer = AttestationKeyCertificate
 
     func certifyAttestationKey(_ request: Request) async throws -> AttestationKeyAnswer {
         let body = try request.content.decode(AttestationKeyBody.self)

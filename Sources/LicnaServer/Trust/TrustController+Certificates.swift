@@ -1,30 +1,16 @@
 import Fluent
 import Foundation
+import LicnaAPI
 import LicnaPKI
 import Vapor
 import X509
 
 /// The officers' certificate API: issue from a CSR, read the status, revoke, hold and release.
 extension TrustController {
-    struct IssueBody: Content {
-        var profile: String
-        var csr: String
-        var notAfter: Date?
-        /// Read for older clients; it no longer decides QcSSCD.
-        var cardModel: String?
-        /// PEM: the card's attestation certificate for the key, then its attestation key's certificate.
-        var attestation: String?
-    }
-
-    struct IssuedBody: Content {
-        var serial: String
-        var certificate: String
-    }
-
-    struct RevokeBody: Content {
-        var reason: String
-        var invalidityDate: Date?
-    }
+    // The bodies are LicnaAPI's, shared with the clients (`licna card create --server`).
+    typealias IssueBody = CertificateIssueRequest
+    typealias IssuedBody = IssuedCertificate
+    typealias RevokeBody = RevocationRequest
 
     func issue(_ request: Request) async throws -> IssuedBody {
         let body = try request.content.decode(IssueBody.self)

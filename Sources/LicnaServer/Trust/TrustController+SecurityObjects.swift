@@ -1,17 +1,14 @@
 import Foundation
+import LicnaAPI
 import LicnaPKI
 import Vapor
 
 /// The personalization bureau's API for eMRTD security objects: `POST /api/pki/security-objects` with the data
 /// groups (number → base64 file) returns EF.SOD signed by the CSCA's document signer (ICAO 9303-10 §4.6.2).
 extension TrustController {
-    struct SecurityObjectBody: Content {
-        var dataGroups: [String: String]
-    }
-
-    struct SecurityObjectAnswer: Content {
-        var securityObject: String
-    }
+    // The bodies are LicnaAPI's, shared with the clients (`licna card create --server`).
+    typealias SecurityObjectBody = SecurityObjectRequest
+    typealias SecurityObjectAnswer = SecurityObjectResponse
 
     func securityObject(_ request: Request) async throws -> SecurityObjectAnswer {
         let body = try request.content.decode(SecurityObjectBody.self)

@@ -24,7 +24,7 @@ struct TrustKeyVault: Sendable {
 
     func seal(bytes: [UInt8], at location: SealedKeyLocation) throws -> [UInt8] {
         let box = try AES.GCM.seal(bytes, using: key, authenticating: location.associatedData)
-        guard let combined = box.combined else { throw TrustError("ca-key-sealing") }  // a 12-byte nonce always combines
+        guard let combined = box.combined else { throw TrustError.keySealing }  // a 12-byte nonce always combines
         return Array(combined)
     }
 

@@ -20,7 +20,7 @@ public struct AuditCheckpointService: Sendable {
         let authority = trust.authority(on: database)
         guard let origin = try await authority.settings()["public-url"] else { throw TrustError.notInitialized }
         guard let head = try await AuditHeadModel.find(1, on: database) else {
-            throw AuditLogError(code: "head-missing", message: "the audit trail's head row is missing; run `licna audit verify`")
+            throw AuditLogError.headMissing
         }
         var checkpoint = AuditCheckpoint(origin: origin, sequence: head.sequence, headHash: head.hash,
                                          time: AuditRecord.truncatedToMilliseconds(clock.now))

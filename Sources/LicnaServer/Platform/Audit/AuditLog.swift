@@ -21,7 +21,7 @@ public struct AuditLog: Sendable {
         guard let row = try await sql.raw("""
             UPDATE audit_head SET sequence = sequence + \(unsafeRaw: String(events.count)) WHERE id = 1 RETURNING sequence, hash
             """).first() else {
-            throw AuditLogError(code: "head-missing", message: "the audit trail's head row is missing; run `licna audit verify`")
+            throw AuditLogError.headMissing
         }
         let newSequence = try row.decode(column: "sequence", as: Int.self)
         var previous = (sequence: newSequence - events.count, hash: try row.decode(column: "hash", as: String.self))
@@ -94,8 +94,23 @@ public struct AuditLog: Sendable {
     }
 }
 
-/// A failure of the audit trail itself.
-public struct AuditLogError: Error, Sendable {
-    public let code: String
-    public let message: String
+/// A failure of the audit trail itself: Licna's own state, so the message says how to check it.
+public struct AuditLogError: LicnaError, Hashable {
+    public let code: ErrorCode
+    /// Detail for logs.
+    public let detail: String
+
+    public var category: ErrorCategory { .internal }
+    public var messageKey: String { "error.audit." + code.rawValue }
+
+    /// The audit trail's head row is missing.
+    public static let headMissing = AuditLogError(code: .auditHeadMissing, detail: "the audit trail's head row is missing; run `licna audit verify`")
+
+    /// Every code an `AuditLogError` carries.
+    public static let allCodes: [ErrorCode] = [.auditHeadMissing]
+}
+
+extension ErrorCode {
+    /// The row that holds the audit trail's head is missing.
+    public static let auditHeadMissing = ErrorCode("head-missing")
 }

@@ -58,9 +58,27 @@ public struct BackupService: Sendable {
         }
     }
 
-    public struct Failure: Error, Sendable {
-        public let messageKey: String
+    /// Why a backup cannot be restored (`error.restore.<what>`); nothing was restored.
+    public struct Failure: LicnaError, Hashable {
+        public let code: ErrorCode
         public var arguments: [String: String] = [:]
+
+        public var messageKey: String { "error.restore." + code.rawValue.dropFirst("restore-".count) }
+
+        public var category: ErrorCategory {
+            switch code {
+            case .restoreRootNeeded: .usage
+            case .restoreNotEmpty: .conflict
+            case .restoreFormat, .restoreVersion, .restoreLegacy: .invalidInput
+            default: .refused
+            }
+        }
+
+        /// Every code a `Failure` carries.
+        public static let allCodes: [ErrorCode] = [
+            .restoreNotEmpty, .restoreFormat, .restoreChanged, .restoreKeys, .restoreTruncated, .restoreVersion,
+            .restoreMasterKey, .restoreLegacy, .restoreMAC, .restoreRootNeeded, .restoreRootMismatch,
+        ]
     }
 
     var masterKeyCheck: String { BackupFileReader(masterKey: masterKey).masterKeyCheck }
@@ -108,7 +126,7 @@ public struct BackupService: Sendable {
         let persons = try await PersonModel.query(on: database).count()
         let audit = try await AuditEntryModel.query(on: database).count()
         let authorities = try await PKIAuthoritiesTable.count(on: database)
-        guard persons == 0, audit == 0, authorities == 0 else { throw Failure(messageKey: "error.restore.not-empty") }
+        guard persons == 0, audit == 0, authorities == 0 else { throw Failure(code: .restoreNotEmpty) }
         let nextLine = try open()
         _ = nextLine()  // the header, checked above
         let byName = Dictionary(uniqueKeysWithValues: Self.tables.map { ($0.schema, $0) })
@@ -123,15 +141,15 @@ public struct BackupService: Sendable {
                 batch[name] = []
             }
             while let data = nextLine() {
-                guard let line = try? decoder.decode(Line.self, from: data) else { throw Failure(messageKey: "error.restore.format") }
+                guard let line = try? decoder.decode(Line.self, from: data) else { throw Failure(code: .restoreFormat) }
                 if line.end == true { break }
-                guard let name = line.table, byName[name] != nil else { throw Failure(messageKey: "error.restore.format") }
+                guard let name = line.table, byName[name] != nil else { throw Failure(code: .restoreFormat) }
                 batch[name, default: []].append(data)
                 restored += 1
                 if batch[name, default: []].count >= 1_000 { try await flush(name) }
             }
             // The file changed between the check and now: nothing of it stays.
-            guard restored == checked.rows else { throw Failure(messageKey: "error.restore.changed") }
+            guard restored == checked.rows else { throw Failure(code: .restoreChanged) }
             for table in Self.tables { try await flush(table.schema) }
             if db.sql.dialect.name == "postgresql" {
                 for table in ["identification_numbers", "pki_status_changes"] {
@@ -144,7 +162,7 @@ public struct BackupService: Sendable {
             do {
                 try await TrustHierarchy.load(on: db, vault: vault)?.verifyIntegrity()
             } catch let error as TrustError {
-                throw Failure(messageKey: "error.restore.keys", arguments: ["detail": error.detail])
+                throw Failure(code: .restoreKeys, arguments: ["detail": error.detail])
             }
             return restored
         }
@@ -157,14 +175,14 @@ public struct BackupService: Sendable {
             checked = try BackupFileReader(masterKey: masterKey).check(nextLine, decoder: decoder, acceptLegacy: options.acceptLegacy) { table, data in
                 table == PKIAuthoritiesTable.schema ? PKIAuthoritiesTable.rootCertificate(inLine: data, decoder: decoder) : nil
             }
-        } catch {
-            throw Failure(messageKey: error.messageKey)
+        } catch let error as BackupFileReader.Failure {
+            throw Failure(code: error.code)
         }
         if let rootDER = checked.rootCertificate {
             let actual = Array(SHA256.hash(data: rootDER))
-            guard let pinned = options.rootSHA256 else { throw Failure(messageKey: "error.restore.root-needed") }
+            guard let pinned = options.rootSHA256 else { throw Failure(code: .restoreRootNeeded) }
             guard pinned == actual else {
-                throw Failure(messageKey: "error.restore.root-mismatch", arguments: ["actual": actual.map { String(format: "%02x", $0) }.joined()])
+                throw Failure(code: .restoreRootMismatch, arguments: ["actual": actual.map { String(format: "%02x", $0) }.joined()])
             }
         }
         return (checked.rows, checked.version)

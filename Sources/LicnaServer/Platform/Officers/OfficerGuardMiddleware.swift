@@ -20,7 +20,7 @@ struct OfficerGuardMiddleware: AsyncMiddleware {
             }
         }
         if request.url.path.hasPrefix("/api/") {
-            throw LicnaHTTPError(status: .unauthorized, code: "unauthorized", messageKey: "error.unauthorized")
+            throw LicnaHTTPError.unauthorized
         }
         return request.redirect(to: "/officer/login")
     }

@@ -1,0 +1,49 @@
+import Foundation
+
+/// `POST /api/pki/certificates`: a certificate for a CSR (officer API).
+public struct CertificateIssueRequest: Codable, Sendable, Hashable {
+    /// `authentication`, `signature` or `e-seal`.
+    public var profile: String
+    /// The PKCS #10 request (RFC 2986), PEM.
+    public var csr: String
+    /// The end of validity asked for; at most the CA's (ISO 8601).
+    public var notAfter: Date?
+    /// Read for older clients; it no longer decides QcSSCD.
+    public var cardModel: String?
+    /// PEM: the card's attestation certificate for the key, then its attestation key's certificate.
+    public var attestation: String?
+
+    public init(profile: String, csr: String, notAfter: Date? = nil, cardModel: String? = nil, attestation: String? = nil) {
+        self.profile = profile
+        self.csr = csr
+        self.notAfter = notAfter
+        self.cardModel = cardModel
+        self.attestation = attestation
+    }
+}
+
+/// The answer to `POST /api/pki/certificates`.
+public struct IssuedCertificate: Codable, Sendable, Hashable {
+    /// The serial number, lowercase hex without separators (CONVENTIONS.md).
+    public var serial: String
+    /// The certificate, PEM.
+    public var certificate: String
+
+    public init(serial: String, certificate: String) {
+        self.serial = serial
+        self.certificate = certificate
+    }
+}
+
+/// `POST /api/pki/certificates/{serial}/revoke`: the RFC 5280 reason name and, optionally, the invalidity date.
+public struct RevocationRequest: Codable, Sendable, Hashable {
+    /// An RFC 5280 §5.3.1 reason name (`keyCompromise`, `superseded`, …).
+    public var reason: String
+    /// When the key is known or suspected to have become unusable (RFC 5280 §5.3.2).
+    public var invalidityDate: Date?
+
+    public init(reason: String, invalidityDate: Date? = nil) {
+        self.reason = reason
+        self.invalidityDate = invalidityDate
+    }
+}

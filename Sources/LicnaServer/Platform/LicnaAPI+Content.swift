@@ -1,0 +1,12 @@
+import LicnaAPI
+import Vapor
+
+// The shared request and answer bodies of the JSON APIs, encoded and decoded by Vapor as its `Content`.
+extension APIErrorBody: Content {}
+extension CertificateIssueRequest: Content {}
+extension IssuedCertificate: Content {}
+extension RevocationRequest: Content {}
+extension AttestationKeyRequest: Content {}
+extension AttestationKeyCertificate: Content {}
+extension SecurityObjectRequest: Content {}
+extension SecurityObjectResponse: Content {}
