@@ -168,15 +168,21 @@ public struct BackupService: Sendable {
         }
     }
 
-    /// The first pass: header, MAC over every byte, row count and the root's fingerprint. Writes nothing.
-    private func check(_ nextLine: () -> Data?, decoder: JSONDecoder, options: RestoreOptions) throws -> (rows: Int, version: Int) {
-        let checked: BackupFileReader.Checked
+    /// Runs `body`, turning the file reader's refusal into the restore's own failure with the same code.
+    private static func restoreFailure<T>(_ body: () throws -> T) throws -> T {
         do {
-            checked = try BackupFileReader(masterKey: masterKey).check(nextLine, decoder: decoder, acceptLegacy: options.acceptLegacy) { table, data in
-                table == PKIAuthoritiesTable.schema ? PKIAuthoritiesTable.rootCertificate(inLine: data, decoder: decoder) : nil
-            }
+            return try body()
         } catch let error as BackupFileReader.Failure {
             throw Failure(code: error.code)
+        }
+    }
+
+    /// The first pass: header, MAC over every byte, row count and the root's fingerprint. Writes nothing.
+    private func check(_ nextLine: () -> Data?, decoder: JSONDecoder, options: RestoreOptions) throws -> (rows: Int, version: Int) {
+        let checked = try Self.restoreFailure {
+            try BackupFileReader(masterKey: masterKey).check(nextLine, decoder: decoder, acceptLegacy: options.acceptLegacy) { table, data in
+                table == PKIAuthoritiesTable.schema ? PKIAuthoritiesTable.rootCertificate(inLine: data, decoder: decoder) : nil
+            }
         }
         if let rootDER = checked.rootCertificate {
             let actual = Array(SHA256.hash(data: rootDER))
