@@ -18,7 +18,7 @@ public struct RegistryBenchmark: Sendable {
     public func measure(_ pairs: [(JMBG, IdentificationNumber)]) async throws -> [(String, [Double])] {
         var byJMBG: [Double] = [], byNumber: [Double] = [], audited: [Double] = [], roundTrip: [Double] = []
         let registry = services.registry(on: database)
-        let context = AuditContext(actor: "benchmark", purpose: "benchmark")
+        let context = AuditContext(actor: "benchmark", purpose: .benchmark)
         let sql = database.sql
         for (jmbg, number) in pairs {
             var start = ContinuousClock.now
