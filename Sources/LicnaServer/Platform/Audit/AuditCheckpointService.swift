@@ -36,8 +36,8 @@ public struct AuditCheckpointService: Sendable {
         }
         _ = try token.verify(digest: checkpoint.bodyDigest, algorithm: .sha256, nonce: nonce)
         checkpoint.timestampToken = token.contentInfoDER
-        try await database.sql.insert(into: Self.schema)
-            .columns("sequence", "head", "time_ms", "checkpoint")
+        try await database.sql.insert(into: AuditCheckpointsTable.table)
+            .columns(AuditCheckpointsTable.table.columns)
             .values(SQLBind(Int64(checkpoint.sequence)), SQLBind(checkpoint.headHash),
                     SQLBind(Int64((checkpoint.time.timeIntervalSince1970 * 1000).rounded(.down))), SQLBind(checkpoint.text))
             .run()
@@ -46,8 +46,9 @@ public struct AuditCheckpointService: Sendable {
 
     /// The newest stored checkpoint, as text.
     public func latest(on database: any Database) async throws -> String? {
-        try await database.sql.select().column("checkpoint").from(Self.schema)
-            .orderBy("time_ms", .descending).limit(1).first()?.decode(column: "checkpoint", as: String.self)
+        typealias Checkpoints = AuditCheckpointsTable
+        return try await database.sql.select().column(Checkpoints.checkpoint).from(Checkpoints.table)
+            .orderBy(Checkpoints.timeMilliseconds, SQLDirection.descending).limit(1).first()?.decode(column: Checkpoints.checkpoint.name, as: String.self)
     }
 
     /// Why the chain does not extend a checkpoint, or nil when it does.
