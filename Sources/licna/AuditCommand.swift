@@ -114,10 +114,10 @@ struct Audit: AsyncParsableCommand {
             do {
                 records = try await withInstallation(storage) { app in
                     let registry = app.licna.registry(on: app.db)
-                    let context = AuditContext(actor: commandLineActor, purpose: "audit-review")
-                    let personID: UUID
+                    let context = AuditContext(actor: commandLineActor, purpose: .auditReview)
+                    let personID: PersonID
                     if let uuid = UUID(uuidString: person) {
-                        personID = uuid
+                        personID = PersonID(uuid)
                     } else if let number = try? IdentificationNumber(person),
                               let found = try await registry.find(.identificationNumber(number), context: context).first {
                         personID = found.id

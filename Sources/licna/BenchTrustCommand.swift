@@ -31,7 +31,7 @@ struct BenchTrust: AsyncParsableCommand {
                                                         attributes: .init(), signatureAlgorithm: .ecdsaWithSHA256)
                 requests.append(CertificateRequest(profile: .authentication, csr: csr))
             }
-            let context = AuditContext(actor: "bench", purpose: "benchmark")
+            let context = AuditContext(actor: "bench", purpose: .benchmark)
             let prepared = requests
             var start = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in

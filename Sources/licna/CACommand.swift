@@ -40,7 +40,7 @@ struct CA: AsyncParsableCommand {
             let lines = try await withInstallation(storage) { app in
                 try await caOperation {
                     let authority = app.licna.trust.authority(on: app.db)
-                    try await authority.initialize(setup, context: AuditContext(actor: commandLineActor, purpose: "ca-init"))
+                    try await authority.initialize(setup, context: AuditContext(actor: commandLineActor, purpose: .caInit))
                     return try await authority.exportFingerprints()
                 }
             }
@@ -103,7 +103,7 @@ struct CA: AsyncParsableCommand {
                 try await caOperation {
                     try await app.licna.trust.authority(on: app.db).issue(
                         CertificateRequest(profile: profile, csr: request, notAfter: end, cardModel: cardModel, attestation: evidence),
-                        context: AuditContext(actor: commandLineActor, purpose: "certificate-issuance"))
+                        context: AuditContext(actor: commandLineActor, purpose: .certificateIssuance))
                 }
             }
             try writeOutput(try certificate.serializeAsPEM().pemString + "\n", to: out, secret: false)
@@ -193,14 +193,14 @@ private func changeStatus(_ storage: StorageOptions, _ serial: String, _ change:
     let view = try await withInstallation(storage) { app in
         try await caOperation {
             try await app.licna.trust.authority(on: app.db).change(serial: serial, change,
-                                                                   context: AuditContext(actor: commandLineActor, purpose: "certificate-status"))
+                                                                   context: AuditContext(actor: commandLineActor, purpose: .certificateStatus))
         }
     }
     Terminal.print(statusLine(view))
 }
 
 private func statusLine(_ view: CertificateRecordView) -> String {
-    [view.serial, view.status, view.status == "revoked" ? view.reason : nil].compactMap { $0 }.joined(separator: " ")
+    [view.serial.rawValue, view.status, view.status == "revoked" ? view.reason : nil].compactMap { $0 }.joined(separator: " ")
 }
 
 /// Runs a CA operation, turning its refusals into translated messages and CONVENTIONS.md exit codes (by category:

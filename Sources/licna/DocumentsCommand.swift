@@ -26,7 +26,7 @@ struct Documents: AsyncParsableCommand {
                     try await trust.reload(on: app.db)  // the TSA's key, for the signature timestamp
                     return try await trust.authority(on: app.db).seal(
                         pdf: Array(pdf), timestamps: InstallationTimestampAuthority(trust: trust, database: app.db),
-                        context: AuditContext(actor: commandLineActor, purpose: "document-seal"))
+                        context: AuditContext(actor: commandLineActor, purpose: .documentSeal))
                 }
             }
             guard FileManager.default.createFile(atPath: out, contents: Data(sealed)) else {

@@ -11,11 +11,11 @@ struct InstallationCardAuthority: CardIssuingAuthority {
 
     func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, attestation: KeyAttestation?) async throws -> Certificate {
         try await service.issue(CertificateRequest(profile: profile, csr: csr, attestation: attestation),
-                                context: AuditContext(actor: commandLineActor, purpose: "card-personalization"))
+                                context: AuditContext(actor: commandLineActor, purpose: .cardPersonalization))
     }
 
     func securityObject(dataGroups: [Int: [UInt8]]) async throws -> [UInt8] {
         try await service.securityObject(dataGroups: dataGroups,
-                                         context: AuditContext(actor: commandLineActor, purpose: "card-personalization"))
+                                         context: AuditContext(actor: commandLineActor, purpose: .cardPersonalization))
     }
 }

@@ -40,7 +40,7 @@ struct Registry: AsyncParsableCommand {
                     var rejectedFile: FileHandle?
                     defer { try? rejectedFile?.close() }
                     return try await importer.importFile(
-                        at: file, skipInvalid: skipInvalid, context: AuditContext(actor: commandLineActor, purpose: purpose),
+                        at: file, skipInvalid: skipInvalid, context: AuditContext(actor: commandLineActor, purpose: .stated(purpose)),
                         progress: { display.update($0) },
                         rejected: { fields, error in
                             if rejectedFile == nil {
@@ -82,7 +82,7 @@ struct Registry: AsyncParsableCommand {
             let count = try await withInstallation(storage) { app in
                 let handle = out == "-" ? FileHandle.standardOutput : try SecretFile.open(forWriting: out)
                 var buffer = ""
-                let count = try await app.licna.registry(on: app.db).export(context: AuditContext(actor: commandLineActor, purpose: purpose)) { line in
+                let count = try await app.licna.registry(on: app.db).export(context: AuditContext(actor: commandLineActor, purpose: .stated(purpose))) { line in
                     buffer += line
                     if buffer.utf8.count > 1 << 16 { handle.write(Data(buffer.utf8)); buffer = "" }
                 }
@@ -146,7 +146,7 @@ struct Registry: AsyncParsableCommand {
             let (reveal, purpose, limit) = (revealJMBG, self.purpose, self.limit)
             let persons = try await withInstallation(storage) { app in
                 try await app.licna.registry(on: app.db).find(query, revealJMBG: reveal, limit: limit,
-                                                              context: AuditContext(actor: commandLineActor, purpose: purpose))
+                                                              context: AuditContext(actor: commandLineActor, purpose: .stated(purpose)))
             }
             if json {
                 let encoder = JSONEncoder()
@@ -192,7 +192,7 @@ struct Registry: AsyncParsableCommand {
                                                  regionCode: region, citizenship: citizenship, address: address, municipality: municipality)
             do {
                 let result = try await withInstallation(storage) { app in
-                    try await app.licna.registry(on: app.db).registerBirth(registration, context: AuditContext(actor: commandLineActor, purpose: "birth-registration"))
+                    try await app.licna.registry(on: app.db).registerBirth(registration, context: AuditContext(actor: commandLineActor, purpose: .birthRegistration))
                 }
                 var person = result.person
                 person.jmbg = result.jmbg.digits
@@ -220,7 +220,7 @@ struct Registry: AsyncParsableCommand {
             do {
                 let person = try await withInstallation(storage) { app in
                     let registry = app.licna.registry(on: app.db)
-                    let context = AuditContext(actor: commandLineActor, purpose: "death-registration")
+                    let context = AuditContext(actor: commandLineActor, purpose: .deathRegistration)
                     guard let found = try await registry.find(.identificationNumber(number), context: context).first else {
                         throw RegistryError.notFound
                     }

@@ -182,7 +182,7 @@ import VaporTesting
                 struct Registered: Decodable { let person: PersonView; let jmbg: String }
                 let registered = try response.content.decode(Registered.self)
                 #expect(registered.jmbg.hasPrefix("0211026235"))
-                id = registered.person.id
+                id = registered.person.id.rawValue
             }
             let personID = try #require(id)
             try await app.testing().test(.POST, "api/registry/deaths", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)"],

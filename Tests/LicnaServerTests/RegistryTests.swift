@@ -28,7 +28,7 @@ import VaporTesting
             _ = try IdentificationNumber(first.person.identificationNumber)
             #expect(try await LifeEventModel.query(on: app.db).filter(\.$kind == "birth-registered").count() == 3)
             // The stored row holds no plain JMBG.
-            let stored = try await PersonModel.find(first.person.id, on: app.db)!
+            let stored = try await PersonModel.find(first.person.id.rawValue, on: app.db)!
             #expect(!String(decoding: stored.jmbgSealed, as: UTF8.self).contains(first.jmbg.digits))
             #expect(stored.jmbgIndex.range(of: Data(first.jmbg.digits.utf8)) == nil)
         }
@@ -74,7 +74,7 @@ import VaporTesting
                 _ = try await registry.recordDeath(personID: vesna.id, date: CivilDate(year: 2025, month: 3, day: 1)!, context: .test)
             }
             let events = try await LifeEventModel.query(on: app.db).filter(\.$kind == "death-recorded").all()
-            #expect(events.map(\.personID) == [vesna.id])
+            #expect(events.map(\.personID) == [vesna.id.rawValue])
             let luka = try await registry.find(.name("Luka"), context: .test)[0]
             await #expect(throws: RegistryError.self) {
                 _ = try await registry.recordDeath(personID: luka.id, date: CivilDate(year: 2000, month: 1, day: 1)!, context: .test)

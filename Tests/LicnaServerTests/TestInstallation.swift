@@ -84,7 +84,7 @@ struct TestInstallation {
 }
 
 extension AuditContext {
-    static let test = AuditContext(actor: "test", purpose: "testing")
+    static let test = AuditContext(actor: "test", purpose: .stated("testing"))
 }
 
 func person(_ jmbg: String, given: String = "Ana", surname: String = "Perović", municipality: String = "Podgorica",

@@ -13,11 +13,12 @@ public struct AuditRecord: Hashable, Sendable, Codable {
     public var time: Date
     /// Who: `officer:<name>`, `admin-token`, `cli:<user>`, `system`.
     public var actor: String
-    /// Why, in the actor's words or a fixed purpose code (`registry-import`, `officer-search`).
+    /// Why, in the actor's words or a named purpose (`AuditPurpose`: `registry-import`, `officer-search`…).
     public var purpose: String
-    /// What: `person.read`, `person.create`, `person.death-recorded`, `person.jmbg-revealed`, `registry.export`…
+    /// What: an `AuditAction`'s raw value (`person.read`, `person.create`, `registry.export`…), kept as text so that
+    /// entries of a newer version still read and hash (`knownAction`).
     public var action: String
-    /// The kind of object touched: `person`, `registry`, `certificate`…
+    /// The kind of object touched: an `AuditObjectType`'s raw value (`person`, `registry`, `certificate`…).
     public var objectType: String
     /// The touched object's internal identifier, if any.
     public var objectID: String?
@@ -29,6 +30,13 @@ public struct AuditRecord: Hashable, Sendable, Codable {
     public var hash: String
 
     public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The action as Licna names it, or nil for one this version does not know (a newer version's).
+    public var knownAction: AuditAction? { AuditAction(rawValue: action) }
+    /// The kind of object as Licna names it, or nil for one this version does not know.
+    public var knownObjectType: AuditObjectType? { AuditObjectType(rawValue: objectType) }
+    /// The purpose (a named one or one stated by the person acting).
+    public var statedPurpose: AuditPurpose { AuditPurpose(rawValue: purpose) }
 
     /// Makes the entry that follows `previous` (or the first one), computing its hash.
     public init(after previous: (sequence: Int, hash: String)?, time: Date, actor: String, purpose: String,

@@ -5,11 +5,11 @@ import LicnaCore
 /// One row describing the installation: when it was made, and a check value of the master key it was made with,
 /// so that starting with another key is refused instead of silently sealing new data under a second key.
 final class InstallationModel: Model, @unchecked Sendable {
-    static let schema = "installation"
+    static let schema = InstallationTable.table.name
 
-    @ID(custom: "id", generatedBy: .user) var id: Int?
-    @Field(key: "master_key_check") var masterKeyCheck: String
-    @Field(key: "created_at") var createdAt: Date
+    @ID(custom: InstallationTable.id.key, generatedBy: .user) var id: Int?
+    @Field(key: InstallationTable.masterKeyCheck.key) var masterKeyCheck: String
+    @Field(key: InstallationTable.createdAt.key) var createdAt: Date
 
     init() {}
 
@@ -41,14 +41,10 @@ public struct WrongMasterKey: Error, Sendable {
 
 struct CreateInstallation: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(InstallationModel.schema)
-            .field("id", .int, .identifier(auto: false))
-            .field("master_key_check", .string, .required)
-            .field("created_at", .datetime, .required)
-            .create()
+        try await InstallationTable.table.create(on: database)
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(InstallationModel.schema).delete()
+        try await InstallationTable.table.delete(on: database)
     }
 }

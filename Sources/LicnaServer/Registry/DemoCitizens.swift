@@ -30,7 +30,7 @@ enum DemoCitizens {
     /// Registers the demo citizens that are not registered yet; returns how many were added.
     @discardableResult
     static func seed(_ registry: RegistryService) async throws -> Int {
-        let context = AuditContext(actor: "system", purpose: "demo-data")
+        let context = AuditContext(actor: "system", purpose: .demoData)
         var records: [PersonRecord] = []
         for citizen in citizens {
             let date = CivilDate(year: citizen.birth.0, month: citizen.birth.1, day: citizen.birth.2)!

@@ -5,17 +5,17 @@ import Foundation
 /// outbox), so that other parts of the system — the card register revoking certificates on death — react to
 /// every event exactly once, even across crashes.
 final class LifeEventModel: Model, @unchecked Sendable {
-    static let schema = "life_events"
+    static let schema = LifeEventsTable.table.name
 
     @ID(key: .id) var id: UUID?
     /// `birth-registered`, `death-recorded`.
-    @Field(key: "kind") var kind: String
-    @Field(key: "person_id") var personID: UUID
+    @Field(key: LifeEventsTable.kind.key) var kind: String
+    @Field(key: LifeEventsTable.personID.key) var personID: UUID
     /// The date of the event (ISO 8601).
-    @Field(key: "event_date") var eventDate: String
-    @OptionalField(key: "created_at") var createdAt: Date?
+    @Field(key: LifeEventsTable.eventDate.key) var eventDate: String
+    @OptionalField(key: LifeEventsTable.createdAt.key) var createdAt: Date?
     /// Set by the consumer once it has reacted.
-    @OptionalField(key: "processed_at") var processedAt: Date?
+    @OptionalField(key: LifeEventsTable.processedAt.key) var processedAt: Date?
 
     init() {}
 

@@ -6,33 +6,33 @@ import LicnaCore
 /// A person in the civil registry, as stored. The JMBG is held only sealed (`jmbgSealed`, AES-GCM with the row's
 /// id as associated data) and as a blind index (`jmbgIndex`, HMAC) for lookups; never in clear.
 final class PersonModel: Model, @unchecked Sendable {
-    static let schema = "persons"
+    static let schema = PersonsTable.table.name
 
     @ID(key: .id) var id: UUID?
-    @Field(key: "identification_number") var identificationNumber: String
-    @Field(key: "jmbg_sealed") var jmbgSealed: Data
-    @Field(key: "jmbg_key_version") var jmbgKeyVersion: Int
-    @Field(key: "jmbg_index") var jmbgIndex: Data
-    @Field(key: "given_name") var givenName: String
-    @Field(key: "surname") var surname: String
-    @OptionalField(key: "given_name_cyrillic") var givenNameCyrillic: String?
-    @OptionalField(key: "surname_cyrillic") var surnameCyrillic: String?
+    @Field(key: PersonsTable.identificationNumber.key) var identificationNumber: String
+    @Field(key: PersonsTable.jmbgSealed.key) var jmbgSealed: Data
+    @Field(key: PersonsTable.jmbgKeyVersion.key) var jmbgKeyVersion: Int
+    @Field(key: PersonsTable.jmbgIndex.key) var jmbgIndex: Data
+    @Field(key: PersonsTable.givenName.key) var givenName: String
+    @Field(key: PersonsTable.surname.key) var surname: String
+    @OptionalField(key: PersonsTable.givenNameCyrillic.key) var givenNameCyrillic: String?
+    @OptionalField(key: PersonsTable.surnameCyrillic.key) var surnameCyrillic: String?
     /// Folded names (NameFolding) of both scripts, for search.
-    @Field(key: "name_folded") var nameFolded: String
+    @Field(key: PersonsTable.nameFolded.key) var nameFolded: String
     /// ISO 8601, so that string order is date order.
-    @Field(key: "birth_date") var birthDate: String
-    @Field(key: "birth_place") var birthPlace: String
-    @Field(key: "sex") var sex: String
-    @Field(key: "citizenship") var citizenship: String
-    @Field(key: "address") var address: String
-    @Field(key: "municipality") var municipality: String
-    @Field(key: "status") var status: String
-    @OptionalField(key: "death_date") var deathDate: String?
+    @Field(key: PersonsTable.birthDate.key) var birthDate: String
+    @Field(key: PersonsTable.birthPlace.key) var birthPlace: String
+    @Field(key: PersonsTable.sex.key) var sex: String
+    @Field(key: PersonsTable.citizenship.key) var citizenship: String
+    @Field(key: PersonsTable.address.key) var address: String
+    @Field(key: PersonsTable.municipality.key) var municipality: String
+    @Field(key: PersonsTable.status.key) var status: String
+    @OptionalField(key: PersonsTable.deathDate.key) var deathDate: String?
     /// The import that created the row, if any (so an interrupted import can be undone).
-    @OptionalField(key: "import_id") var importID: UUID?
+    @OptionalField(key: PersonsTable.importID.key) var importID: UUID?
     /// Set by the code, not by Fluent, so that a restored backup keeps the original times.
-    @OptionalField(key: "created_at") var createdAt: Date?
-    @OptionalField(key: "updated_at") var updatedAt: Date?
+    @OptionalField(key: PersonsTable.createdAt.key) var createdAt: Date?
+    @OptionalField(key: PersonsTable.updatedAt.key) var updatedAt: Date?
 
     init() {}
 }

@@ -5,7 +5,7 @@ import Vapor
 /// A person as shown to an officer or printed by `licna registry find --json`. The JMBG is present only when it
 /// was explicitly revealed (and that reveal audited).
 public struct PersonView: Content, Sendable, Hashable {
-    public var id: UUID
+    public var id: PersonID
     public var identificationNumber: String
     public var givenName: String
     public var surname: String
@@ -22,7 +22,7 @@ public struct PersonView: Content, Sendable, Hashable {
     public var jmbg: String?
 
     init(_ model: PersonModel, jmbg: JMBG? = nil) throws {
-        self.id = try model.requireID()
+        self.id = PersonID(try model.requireID())
         self.identificationNumber = model.identificationNumber
         self.givenName = model.givenName
         self.surname = model.surname

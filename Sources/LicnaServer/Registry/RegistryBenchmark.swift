@@ -25,7 +25,7 @@ public struct RegistryBenchmark: Sendable {
         var byJMBG: [Double] = [], byNumber: [Double] = [], audited: [Double] = [], roundTrip: [Double] = []
         var appendWork: [Double] = [], appendCommit: [Double] = []
         let registry = services.registry(on: database)
-        let context = AuditContext(actor: "benchmark", purpose: "benchmark")
+        let context = AuditContext(actor: "benchmark", purpose: .benchmark)
         let sql = database.sql
         for (jmbg, number) in pairs {
             var start = ContinuousClock.now

@@ -109,7 +109,7 @@ struct RegistryController: RouteCollection {
         let registration = try request.content.decode(BirthRegistration.self)
         let services = request.application.licna
         let result = try await services.registry(on: request.db).registerBirth(
-            registration, context: AuditContext(actor: request.officerActor, purpose: "birth-registration"))
+            registration, context: AuditContext(actor: request.officerActor, purpose: .birthRegistration))
         services.metrics.birthsRegistered.increment()
         let response = Response(status: .created)
         try response.content.encode(Registered(person: result.person, jmbg: result.jmbg.digits))
@@ -117,7 +117,7 @@ struct RegistryController: RouteCollection {
     }
 
     struct DeathForm: Content {
-        let personId: UUID
+        let personId: PersonID
         let date: CivilDate
     }
 
@@ -125,14 +125,14 @@ struct RegistryController: RouteCollection {
         let form = try request.content.decode(DeathForm.self)
         let services = request.application.licna
         let person = try await services.registry(on: request.db).recordDeath(
-            personID: form.personId, date: form.date, context: AuditContext(actor: request.officerActor, purpose: "death-registration"))
+            personID: form.personId, date: form.date, context: AuditContext(actor: request.officerActor, purpose: .deathRegistration))
         services.metrics.deathsRecorded.increment()
         return person
     }
 
     private func context(_ request: Request, _ form: SearchForm) -> AuditContext {
         let purpose = form.purpose?.trimmingCharacters(in: .whitespaces) ?? ""
-        return AuditContext(actor: request.officerActor, purpose: purpose.isEmpty ? "officer-search" : String(purpose.prefix(200)))
+        return AuditContext(actor: request.officerActor, purpose: purpose.isEmpty ? .officerSearch : .stated(String(purpose.prefix(200))))
     }
 }
 

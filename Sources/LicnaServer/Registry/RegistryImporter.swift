@@ -116,7 +116,7 @@ public struct RegistryImporter: Sendable {
         let importID = try importModel.requireID()
         var inFlight: Task<Void, any Error>?
         do {
-            try await audit.append(context.event("registry.import-started", "import", importID.uuidString, detail: "\(good) rows"), on: database)
+            try await audit.append(context.event(.registryImportStarted, .import, importID.uuidString, detail: "\(good) rows"), on: database)
             var writer = try CSVFileReader(path: path)
             try checkHeader(&writer)
             var batch: [PersonRecord] = []
@@ -141,7 +141,7 @@ public struct RegistryImporter: Sendable {
                 importModel.state = "committed"
                 importModel.finishedAt = clock.now
                 try await importModel.save(on: db)
-                try await audit.append([context.event("registry.import-committed", "import", importID.uuidString,
+                try await audit.append([context.event(.registryImportCommitted, .import, importID.uuidString,
                                                       detail: "\(total) persons created")], on: db)
             }
             report.imported = written
@@ -235,8 +235,8 @@ public struct RegistryImporter: Sendable {
         try await database.transaction { db in
             try await PersonModel.query(on: db).filter(\.$importID == importID).delete()
             try await RegistryImportModel.query(on: db).filter(\.$id == importID).set(\.$state, to: "rolled-back").update()
-            try await audit.append([AuditEvent(actor: actor, purpose: "import-rollback", action: "registry.import-rolled-back",
-                                               objectType: "import", objectID: importID.uuidString)], on: db)
+            try await audit.append([AuditEvent(actor: actor, purpose: .importRollback, action: .registryImportRolledBack,
+                                               objectType: .import, objectID: importID.uuidString)], on: db)
         }
     }
 

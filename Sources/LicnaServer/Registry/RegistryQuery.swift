@@ -9,7 +9,7 @@ public enum RegistryQuery: Sendable, Hashable {
     /// Part of a name, in either script, without regard to case or diacritics.
     case name(String)
     case bornBefore(CivilDate)
-    case personID(UUID)
+    case personID(PersonID)
 
     /// The kind of criterion, for the audit trail (never the value).
     var kind: String {

@@ -18,7 +18,7 @@ extension RegistryService {
                 guard let number = numbers.next() else { throw RegistryError.poolExhausted }
                 let model = PersonModel(id: TimeOrderedUUID.make(at: clock.now), record: record, identificationNumber: number, protector: protector, createdAt: clock.now)
                 try await model.create(on: db)
-                events.append(context.event("person.create", "person", model.id?.uuidString))
+                events.append(context.event(.personCreate, .person, model.id?.uuidString))
             }
             try await audit.append(events, on: db)
         }

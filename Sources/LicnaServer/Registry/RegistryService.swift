@@ -59,7 +59,7 @@ public struct RegistryService: Sendable {
                     let model = PersonModel(id: TimeOrderedUUID.make(at: clock.now), record: record, identificationNumber: number, protector: protector, createdAt: clock.now)
                     try await model.create(on: db)
                     try await LifeEventModel(kind: "birth-registered", personID: model.requireID(), eventDate: record.birthDate.iso8601, createdAt: clock.now).create(on: db)
-                    try await audit.append([context.event("person.create", "person", model.id?.uuidString, detail: "birth-registered")], on: db)
+                    try await audit.append([context.event(.personCreate, .person, model.id?.uuidString, detail: "birth-registered")], on: db)
                     return model
                 }
                 return Registered(person: try PersonView(model), jmbg: jmbg)
@@ -72,9 +72,9 @@ public struct RegistryService: Sendable {
 
     /// Records a death: the status changes, and a `death-recorded` life event lets other parts react (the card
     /// register revokes the person's certificates).
-    public func recordDeath(personID: UUID, date: CivilDate, context: AuditContext) async throws -> PersonView {
+    public func recordDeath(personID: PersonID, date: CivilDate, context: AuditContext) async throws -> PersonView {
         try await database.transaction { db in
-            guard let person = try await PersonModel.find(personID, on: db) else { throw RegistryError.notFound }
+            guard let person = try await PersonModel.find(personID.rawValue, on: db) else { throw RegistryError.notFound }
             guard person.status == PersonStatus.living.rawValue else { throw RegistryError.alreadyDeceased }
             guard let birth = CivilDate(iso8601: person.birthDate), date >= birth, date <= clock.today else {
                 throw RegistryError.deathBeforeBirth
@@ -83,16 +83,17 @@ public struct RegistryService: Sendable {
             person.deathDate = date.iso8601
             person.updatedAt = clock.now
             try await person.save(on: db)
-            try await LifeEventModel(kind: "death-recorded", personID: personID, eventDate: date.iso8601, createdAt: clock.now).create(on: db)
-            try await audit.append([context.event("person.death-recorded", "person", personID.uuidString, detail: date.iso8601)], on: db)
+            try await LifeEventModel(kind: "death-recorded", personID: personID.rawValue, eventDate: date.iso8601, createdAt: clock.now).create(on: db)
+            try await audit.append([context.event(.personDeathRecorded, .person, personID.rawValue.uuidString, detail: date.iso8601)], on: db)
             return try PersonView(person)
         }
     }
 
     /// The columns a `PersonView` is read from.
     static let viewColumns = [
-        "id", "identification_number", "given_name", "surname", "given_name_cyrillic", "surname_cyrillic", "birth_date",
-        "birth_place", "sex", "citizenship", "address", "municipality", "status", "death_date",
+        PersonsTable.id, PersonsTable.identificationNumber, PersonsTable.givenName, PersonsTable.surname, PersonsTable.givenNameCyrillic,
+        PersonsTable.surnameCyrillic, PersonsTable.birthDate, PersonsTable.birthPlace, PersonsTable.sex, PersonsTable.citizenship,
+        PersonsTable.address, PersonsTable.municipality, PersonsTable.status, PersonsTable.deathDate,
     ]
 
     /// The sealed JMBG of a row, read only when it is to be revealed.
@@ -107,18 +108,18 @@ public struct RegistryService: Sendable {
     func matching(_ query: RegistryQuery, limit: Int, withSealedJMBG: Bool = false) async throws -> [(PersonView, SealedJMBG?)] {
         let sql = database.sql
         var select = sql.select()
-            .columns((Self.viewColumns + (withSealedJMBG ? ["jmbg_sealed", "jmbg_key_version"] : [])).map { SQLColumn($0) })
-            .from(PersonModel.schema)
+            .columns(Self.viewColumns + (withSealedJMBG ? [PersonsTable.jmbgSealed, PersonsTable.jmbgKeyVersion] : []))
+            .from(PersonsTable.table)
         switch query {
-        case .jmbg(let jmbg): select = select.where("jmbg_index", .equal, protector.blindIndex(jmbg))
-        case .identificationNumber(let number): select = select.where("identification_number", .equal, number.digits)
-        case .personID(let id): select = select.where("id", .equal, id)
-        case .bornBefore(let date): select = select.where("birth_date", .lessThan, date.iso8601).orderBy("birth_date")
+        case .jmbg(let jmbg): select = select.where(PersonsTable.jmbgIndex, .equal, protector.blindIndex(jmbg))
+        case .identificationNumber(let number): select = select.where(PersonsTable.identificationNumber, .equal, number.digits)
+        case .personID(let id): select = select.where(PersonsTable.id, .equal, id.rawValue)
+        case .bornBefore(let date): select = select.where(PersonsTable.birthDate, .lessThan, date.iso8601).orderBy(PersonsTable.birthDate)
         case .name(let text):
             for word in NameFolding.fold(text).split(separator: " ") where !word.isEmpty {
-                select = select.where("name_folded", .like, "%\(Self.escapeLike(String(word)))%")
+                select = select.where(PersonsTable.nameFolded, .like, "%\(Self.escapeLike(String(word)))%")
             }
-            select = select.orderBy("surname").orderBy("given_name")
+            select = select.orderBy(PersonsTable.surname).orderBy(PersonsTable.givenName)
         }
         let rows = try await select.limit(limit).all()
         return try rows.map { row in
@@ -132,7 +133,7 @@ public struct RegistryService: Sendable {
     public func find(_ query: RegistryQuery, revealJMBG: Bool = false, limit: Int = 100, context: AuditContext) async throws -> [PersonView] {
         let found = try await matching(query, limit: limit, withSealedJMBG: revealJMBG)
         var views: [PersonView] = []
-        var events = [context.event("registry.search", "registry", nil, detail: "by \(query.kind), \(found.count) found")]
+        var events = [context.event(.registrySearch, .registry, nil, detail: "by \(query.kind), \(found.count) found")]
         for (view, sealed) in found {
             var view = view
             if let sealed {
@@ -140,7 +141,7 @@ public struct RegistryService: Sendable {
                                                owner: sealed.id.uuidString).digits
             }
             views.append(view)
-            events.append(context.event(revealJMBG ? "person.jmbg-revealed" : "person.read", "person", view.id.uuidString))
+            events.append(context.event(revealJMBG ? .personJMBGRevealed : .personRead, .person, view.id.rawValue.uuidString))
         }
         let auditEvents = events
         try await database.transaction { try await audit.append(auditEvents, on: $0) }
@@ -168,13 +169,13 @@ public struct RegistryService: Sendable {
             guard let last = page.last?.id else { break }
             after = last
         }
-        try await audit.append(context.event("registry.export", "registry", nil, detail: "\(count) persons"), on: database)
+        try await audit.append(context.event(.registryExport, .registry, nil, detail: "\(count) persons"), on: database)
         return count
     }
 
     /// The ids of everything that names this person in the audit trail: the person and the import that created them.
-    public func auditObjectIDs(forPerson id: UUID) async throws -> [String] {
-        guard let person = try await PersonModel.find(id, on: database) else { throw RegistryError.notFound }
-        return [id.uuidString] + [person.importID?.uuidString].compactMap { $0 }
+    public func auditObjectIDs(forPerson id: PersonID) async throws -> [String] {
+        guard let person = try await PersonModel.find(id.rawValue, on: database) else { throw RegistryError.notFound }
+        return [id.rawValue.uuidString] + [person.importID?.uuidString].compactMap { $0 }
     }
 }

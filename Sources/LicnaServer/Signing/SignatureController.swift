@@ -32,7 +32,7 @@ struct SignatureController: RouteCollection {
         let trust = request.application.licna.trust
         let sealed = try await trust.authority(on: request.db).seal(
             pdf: Array(body.readableBytesView), timestamps: InstallationTimestampAuthority(trust: trust, database: request.db),
-            appearance: appearance, context: AuditContext(actor: request.officerActor, purpose: "document-seal"))
+            appearance: appearance, context: AuditContext(actor: request.officerActor, purpose: .documentSeal))
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
         return Response(status: .ok, headers: headers, body: .init(data: Data(sealed)))

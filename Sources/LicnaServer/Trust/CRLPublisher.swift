@@ -36,28 +36,33 @@ struct CRLPublisher: Sendable {
         let now = service.now
         let (number, issued): (Int64, Int64) = try await service.database.transaction { db in
             let sql = db.sql
+            typealias Authorities = PKIAuthoritiesTable
             guard let row = try await sql.raw("""
-                UPDATE pki_authorities SET crl_number = crl_number + 1 WHERE id = \(bind: name.rawValue) RETURNING crl_number, issued_count
+                UPDATE \(Authorities.table) SET \(Authorities.crlNumber) = \(Authorities.crlNumber) + 1 WHERE \(Authorities.id) = \(bind: name.rawValue)
+                RETURNING \(Authorities.crlNumber), \(Authorities.issuedCount)
                 """).first() else { throw TrustError.notInitialized }
-            return (try row.decode(column: "crl_number", as: Int64.self), try row.decode(column: "issued_count", as: Int64.self))
+            return (try row.decode(column: Authorities.crlNumber.name, as: Int64.self), try row.decode(column: Authorities.issuedCount.name, as: Int64.self))
         }
         let size = Int64(configuration.crlPartitionSize)
         let partitions = name.isPartitioned ? max(1, Int((issued + size - 1) / size)) : 1
         let wanted = only.map { [$0] } ?? Array(0..<partitions)
         var entries = [[RevokedCertificate]](repeating: [], count: partitions)
+        typealias Certificates = PKICertificatesTable
+        let revoked = [CertificateRecord.Status.revoked, .hold].map { "'\($0.rawValue)'" }.joined(separator: ", ")
         var query = """
-            SELECT serial, partition_number, revoked_at, reason, invalidity_date FROM pki_certificates
-            WHERE authority_id = \(bind: name.rawValue) AND status IN ('revoked', 'hold') AND not_after > \(bind: Int64(now.timeIntervalSince1970))
+            SELECT \(Certificates.serial), \(Certificates.partitionNumber), \(Certificates.revokedAt), \(Certificates.reason), \(Certificates.invalidityDate)
+            FROM \(Certificates.table) WHERE \(Certificates.authorityID) = \(bind: name.rawValue) AND \(Certificates.status) IN (\(unsafeRaw: revoked))
+            AND \(Certificates.notAfter) > \(bind: Int64(now.timeIntervalSince1970))
             """ as SQLQueryString
-        if let only { query = query + " AND partition_number = \(bind: only)" }
-        for row in try await service.sql.raw(query + " ORDER BY serial").all() {
-            let partition = min(max(0, try row.decode(column: "partition_number", as: Int.self)), partitions - 1)
-            guard let serial = Certificate.SerialNumber(hex: try row.decode(column: "serial", as: String.self)) else { continue }
+        if let only { query = query + " AND \(Certificates.partitionNumber) = \(bind: only)" }
+        for row in try await service.sql.raw(query + " ORDER BY \(Certificates.serial)").all() {
+            let partition = min(max(0, try row.decode(column: Certificates.partitionNumber.name, as: Int.self)), partitions - 1)
+            guard let serial = Certificate.SerialNumber(hex: try row.decode(column: Certificates.serial.name, as: String.self)) else { continue }
             entries[partition].append(RevokedCertificate(
                 serialNumber: serial,
-                revocationDate: Date(timeIntervalSince1970: Double(try row.decode(column: "revoked_at", as: Int64?.self) ?? 0)),
-                reason: try row.decode(column: "reason", as: Int?.self).flatMap(RevocationReason.init(rawValue:)),
-                invalidityDate: try row.decode(column: "invalidity_date", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }))
+                revocationDate: Date(timeIntervalSince1970: Double(try row.decode(column: Certificates.revokedAt.name, as: Int64?.self) ?? 0)),
+                reason: try row.decode(column: Certificates.reason.name, as: Int?.self).flatMap(RevocationReason.init(rawValue:)),
+                invalidityDate: try row.decode(column: Certificates.invalidityDate.name, as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }))
         }
         let validity = name == .root ? configuration.rootCRLValidity : configuration.crlValidity
         var signed: [(partition: Int, der: [UInt8])] = []
@@ -69,18 +74,17 @@ struct CRLPublisher: Sendable {
                 scope: name.isPartitioned ? .userCertificates : .all)))
         }
         let crls = signed
+        typealias CRLs = PKICRLsTable
         try await service.database.transaction { db in
             let sql = db.sql
             for (partition, der) in crls {
                 // A slower run that drew an older number never replaces a newer CRL.
-                try await sql.raw("""
-                    DELETE FROM pki_crls WHERE authority_id = \(bind: name.rawValue) AND partition_number = \(bind: partition) AND crl_number < \(bind: number)
-                    """).run()
-                let existing = try await sql.raw("""
-                    SELECT 1 AS present FROM pki_crls WHERE authority_id = \(bind: name.rawValue) AND partition_number = \(bind: partition)
-                    """).first()
+                try await sql.delete(from: CRLs.table).where(CRLs.authorityID, .equal, name.rawValue)
+                    .where(CRLs.partitionNumber, .equal, partition).where(CRLs.crlNumber, .lessThan, number).run()
+                let existing = try await sql.select().column(SQLLiteral.numeric("1"), as: "present").from(CRLs.table)
+                    .where(CRLs.authorityID, .equal, name.rawValue).where(CRLs.partitionNumber, .equal, partition).first()
                 guard existing == nil else { continue }
-                try await sql.insert(into: "pki_crls").columns("authority_id", "partition_number", "crl_number", "this_update", "next_update", "crl")
+                try await sql.insert(into: CRLs.table).columns(CRLs.table.columns)
                     .values(SQLBind(name.rawValue), SQLBind(partition), SQLBind(number), SQLBind(Int64(now.timeIntervalSince1970)),
                             SQLBind(Int64((now + validity).timeIntervalSince1970)), SQLBind(Data(der)))
                     .run()
@@ -94,32 +98,35 @@ struct CRLPublisher: Sendable {
         if let stored = try await stored(name) { return stored }
         guard name.authority.isPartitioned else { return nil }
         let sql = authorityService.sql
-        guard let row = try await sql.select().column("issued_count").from("pki_authorities").where("id", .equal, name.authority.rawValue).first(),
-              Int64(name.partition) * Int64(authorityService.configuration.crlPartitionSize) < (try row.decode(column: "issued_count", as: Int64.self))
+        typealias Authorities = PKIAuthoritiesTable
+        guard let row = try await sql.select().column(Authorities.issuedCount).from(Authorities.table).where(Authorities.id, .equal, name.authority.rawValue).first(),
+              Int64(name.partition) * Int64(authorityService.configuration.crlPartitionSize) < (try row.decode(column: Authorities.issuedCount.name, as: Int64.self))
         else { return nil }
         try await publish(name.authority, partition: name.partition)
         return try await stored(name)
     }
 
     func stored(_ name: CRLName) async throws -> StoredCRL? {
-        guard let row = try await authorityService.sql.select().columns("crl", "this_update", "next_update", "crl_number").from("pki_crls")
-            .where("authority_id", .equal, name.authority.rawValue).where("partition_number", .equal, name.partition).first() else { return nil }
-        return StoredCRL(der: [UInt8](try row.decode(column: "crl", as: Data.self)),
-                         thisUpdate: Date(timeIntervalSince1970: Double(try row.decode(column: "this_update", as: Int64.self))),
-                         nextUpdate: Date(timeIntervalSince1970: Double(try row.decode(column: "next_update", as: Int64.self))),
-                         number: try row.decode(column: "crl_number", as: Int64.self))
+        typealias CRLs = PKICRLsTable
+        guard let row = try await authorityService.sql.select().columns(CRLs.crl, CRLs.thisUpdate, CRLs.nextUpdate, CRLs.crlNumber).from(CRLs.table)
+            .where(CRLs.authorityID, .equal, name.authority.rawValue).where(CRLs.partitionNumber, .equal, name.partition).first() else { return nil }
+        return StoredCRL(der: [UInt8](try row.decode(column: CRLs.crl.name, as: Data.self)),
+                         thisUpdate: Date(timeIntervalSince1970: Double(try row.decode(column: CRLs.thisUpdate.name, as: Int64.self))),
+                         nextUpdate: Date(timeIntervalSince1970: Double(try row.decode(column: CRLs.nextUpdate.name, as: Int64.self))),
+                         number: try row.decode(column: CRLs.crlNumber.name, as: Int64.self))
     }
 
     /// The CRLs that exist now, for `licna ca crl` to report.
     func list() async throws -> [(name: String, entries: Int, nextUpdate: Date)] {
-        let rows = try await authorityService.sql.select().columns("authority_id", "partition_number", "next_update", "crl").from("pki_crls")
-            .orderBy("authority_id").orderBy("partition_number").all()
+        typealias CRLs = PKICRLsTable
+        let rows = try await authorityService.sql.select().columns(CRLs.authorityID, CRLs.partitionNumber, CRLs.nextUpdate, CRLs.crl).from(CRLs.table)
+            .orderBy(CRLs.authorityID).orderBy(CRLs.partitionNumber).all()
         var result: [(String, Int, Date)] = []
         for row in rows {
-            guard let authority = AuthorityName(rawValue: try row.decode(column: "authority_id", as: String.self)) else { continue }
-            let name = CRLName(authority: authority, partition: try row.decode(column: "partition_number", as: Int.self))
-            let crl = try CertificateRevocationList(derEncoded: [UInt8](try row.decode(column: "crl", as: Data.self)))
-            result.append((name.fileName, crl.entries.count, Date(timeIntervalSince1970: Double(try row.decode(column: "next_update", as: Int64.self)))))
+            guard let authority = AuthorityName(rawValue: try row.decode(column: CRLs.authorityID.name, as: String.self)) else { continue }
+            let name = CRLName(authority: authority, partition: try row.decode(column: CRLs.partitionNumber.name, as: Int.self))
+            let crl = try CertificateRevocationList(derEncoded: [UInt8](try row.decode(column: CRLs.crl.name, as: Data.self)))
+            result.append((name.fileName, crl.entries.count, Date(timeIntervalSince1970: Double(try row.decode(column: CRLs.nextUpdate.name, as: Int64.self)))))
         }
         return result
     }

@@ -7,9 +7,6 @@ import X509
 /// Key attestation: which card models are certified QSCDs is configuration (`TrustConfiguration.qscdModels`);
 /// whether a key sits on one is the card's proof (`KeyAttestation`), never the caller's word.
 extension CertificateAuthorityService {
-    static let developmentRootCertificateSetting = "virtual-card-root-certificate"
-    static let developmentRootKeySetting = "virtual-card-root-key"
-
     /// The installation's development manufacturer of virtual cards, made on first use: a root ("not for real
     /// use") whose key is sealed under the master key like the CA keys, kept in `pki_settings`. Any installation
     /// can make virtual cards with it; only one run with `--dev` accepts their attestations.
@@ -21,9 +18,8 @@ extension CertificateAuthorityService {
         do {
             try await database.transaction { db in
                 let sql = db.sql
-                for (id, value) in [(Self.developmentRootCertificateSetting, pem), (Self.developmentRootKeySetting, sealed)] {
-                    try await sql.insert(into: "pki_settings").columns("id", "value").values(SQLBind(id), SQLBind(value)).run()
-                }
+                try await InstallationSettings.insert(.developmentCardRootCertificate, pem, on: sql)
+                try await InstallationSettings.insert(.developmentCardRootKey, sealed, on: sql)
             }
             return made
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -35,8 +31,8 @@ extension CertificateAuthorityService {
 
     private func storedDevelopmentCardManufacturer() async throws -> CardManufacturer? {
         let settings = try await settings()
-        guard let pem = settings[Self.developmentRootCertificateSetting],
-              let sealed = settings[Self.developmentRootKeySetting].flatMap({ Data(base64Encoded: $0) }) else { return nil }
+        guard let pem = settings.developmentCardRootCertificate,
+              let sealed = settings.developmentCardRootKey.flatMap({ Data(base64Encoded: $0) }) else { return nil }
         return CardManufacturer(root: SigningAuthority(certificate: try Certificate(pemEncoded: pem), privateKey: try vault.open(Array(sealed), at: .developmentCardRoot)))
     }
 
@@ -69,7 +65,7 @@ extension CertificateAuthorityService {
         let certificate = try await developmentCardManufacturer().certifyAttestationKey(
             publicKey, model: CardManufacturer.virtualCardModel, serial: serial, now: now)
         try await database.transaction { db in
-            try await audit.append([context.event("ca.virtual-card", "card", serial, detail: "attestation key certified by the development root")], on: db)
+            try await audit.append([context.event(.caVirtualCard, .card, serial, detail: "attestation key certified by the development root")], on: db)
         }
         return certificate
     }

@@ -12,7 +12,7 @@ extension CertificateAuthorityService {
                                                                     signer: SoftwareSignatureProducer(privateKey: signer.privateKey))
         let groups = dataGroups.keys.sorted().map(String.init).joined(separator: ",")
         try await database.transaction { db in
-            try await audit.append([context.event("ca.sign-security-object", "document-signer", "csca", detail: "data groups \(groups)")], on: db)
+            try await audit.append([context.event(.caSignSecurityObject, .documentSigner, AuthorityName.csca.rawValue, detail: "data groups \(groups)")], on: db)
         }
         return securityObject
     }

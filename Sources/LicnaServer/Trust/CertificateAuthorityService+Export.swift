@@ -55,16 +55,18 @@ extension CertificateAuthorityService {
 extension CertificateAuthorityService {
     /// The public URL the hierarchy was set up with (nil before `ca init`).
     public func publicURL() async throws -> String? {
-        try await settings()["public-url"]
+        try await settings().publicURL
     }
 }
 
 extension CertificateAuthorityService {
     /// One CA's certificate in DER, read without opening any key (for `/pki/ca/NAME.cer`).
     func certificateDER(of name: AuthorityName) async throws -> [UInt8] {
-        guard let row = try await sql.select().column("certificate").from("pki_authorities").where("id", .equal, name.rawValue).first() else {
+        typealias Authorities = PKIAuthoritiesTable
+        guard let row = try await sql.select().column(Authorities.certificate).from(Authorities.table)
+            .where(Authorities.id, .equal, name.rawValue).first() else {
             throw TrustError.notInitialized
         }
-        return [UInt8](try row.decode(column: "certificate", as: Data.self))
+        return [UInt8](try row.decode(column: Authorities.certificate.name, as: Data.self))
     }
 }

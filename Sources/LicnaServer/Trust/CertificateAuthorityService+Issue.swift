@@ -76,10 +76,12 @@ extension CertificateAuthorityService {
             do {
                 return try await database.transaction { db in
                     let sql = db.sql
+                    typealias Authorities = PKIAuthoritiesTable
                     guard let row = try await sql.raw("""
-                        UPDATE pki_authorities SET issued_count = issued_count + 1 WHERE id = \(bind: authorityName.rawValue) RETURNING issued_count
+                        UPDATE \(Authorities.table) SET \(Authorities.issuedCount) = \(Authorities.issuedCount) + 1
+                        WHERE \(Authorities.id) = \(bind: authorityName.rawValue) RETURNING \(Authorities.issuedCount)
                         """).first() else { throw TrustError.notInitialized }
-                    let sequence = try row.decode(column: "issued_count", as: Int64.self)
+                    let sequence = try row.decode(column: Authorities.issuedCount.name, as: Int64.self)
                     let partition = Int((sequence - 1) / Int64(configuration.crlPartitionSize))
                     let locations = TrustServiceLocations(ocsp: urls.ocsp, caIssuers: urls.caIssuers(authorityName),
                                                           crl: urls.crl(authorityName, partition: partition))
@@ -92,7 +94,7 @@ extension CertificateAuthorityService {
                                        locations: locations))
                     try await CertificateRecord.insert(certificate, authority: authorityName, profile: request.profile,
                                                        partition: partition, issuedAt: now, on: sql)
-                    try await audit.append([context.event("ca.issue", "certificate", certificate.serialNumber.hex,
+                    try await audit.append([context.event(.caIssue, .certificate, certificate.serialNumber.hex,
                                                           detail: detail)], on: db)
                     return certificate
                 }

@@ -12,7 +12,7 @@ extension CertificateAuthorityService {
     public func renewResponders() async throws -> (renewed: [String], waiting: [String]) {
         let hierarchy = try await hierarchy()
         let now = self.now
-        let organization = try await settings()["organization"] ?? "Licna"
+        let organization = try await settings().organization ?? "Licna"
         var renewed: [String] = [], waiting: [String] = []
         for (name, responder) in hierarchy.responders.sorted(by: { $0.key.rawValue < $1.key.rawValue })
         where responder.certificate.notValidAfter.timeIntervalSince(now) < configuration.responderRenewalMargin {
@@ -26,16 +26,17 @@ extension CertificateAuthorityService {
             let replaced: Bool = try await database.transaction { db in
                 let sql = db.sql
                 // Conditional on the old expiry: when two servers renew at once, only one replaces the key.
+                typealias Keys = PKISigningKeysTable
                 let updated = try await sql.raw("""
-                    UPDATE pki_signing_keys SET certificate = \(bind: Data(try DEREncoding.encode(fresh.certificate))),
-                    sealed_key = \(bind: Data(sealed)), not_after = \(bind: Int64(fresh.certificate.notValidAfter.timeIntervalSince1970)),
-                    updated_at = \(bind: Int64(now.timeIntervalSince1970))
-                    WHERE id = \(bind: "responder-" + name.rawValue) AND not_after = \(bind: old) RETURNING id
+                    UPDATE \(Keys.table) SET \(Keys.certificate) = \(bind: Data(try DEREncoding.encode(fresh.certificate))),
+                    \(Keys.sealedKey) = \(bind: Data(sealed)), \(Keys.notAfter) = \(bind: Int64(fresh.certificate.notValidAfter.timeIntervalSince1970)),
+                    \(Keys.updatedAt) = \(bind: Int64(now.timeIntervalSince1970))
+                    WHERE \(Keys.id) = \(bind: "responder-" + name.rawValue) AND \(Keys.notAfter) = \(bind: old) RETURNING \(Keys.id)
                     """).all()
                 guard !updated.isEmpty else { return false }
                 try await CertificateRecord.insert(fresh.certificate, authority: name, profile: .ocspResponder, partition: 0, issuedAt: now, on: sql)
-                try await audit.append([AuditEvent(actor: "system", purpose: "responder-renewal", action: "ca.renew-responder",
-                                                   objectType: "certificate", objectID: fresh.certificate.serialNumber.hex,
+                try await audit.append([AuditEvent(actor: "system", purpose: .responderRenewal, action: .caRenewResponder,
+                                                   objectType: .certificate, objectID: fresh.certificate.serialNumber.hex,
                                                    detail: name.rawValue)], on: db)
                 return true
             }
@@ -46,7 +47,10 @@ extension CertificateAuthorityService {
 
     /// True when the online CAs' CRLs are older than the production interval (or missing).
     func crlsAreDue() async throws -> Bool {
-        let row = try await sql.raw("SELECT MIN(this_update) AS oldest, COUNT(*) AS n FROM pki_crls WHERE authority_id <> 'root'").first()
+        typealias CRLs = PKICRLsTable
+        let row = try await sql.raw("""
+            SELECT MIN(\(CRLs.thisUpdate)) AS oldest, COUNT(*) AS n FROM \(CRLs.table) WHERE \(CRLs.authorityID) <> \(literal: AuthorityName.root.rawValue)
+            """).first()
         guard let row, try row.decode(column: "n", as: Int.self) > 0,
               let oldest = try row.decode(column: "oldest", as: Int64?.self) else { return true }
         return Double(oldest) + configuration.crlInterval <= now.timeIntervalSince1970

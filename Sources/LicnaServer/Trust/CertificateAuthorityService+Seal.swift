@@ -31,7 +31,7 @@ extension CertificateAuthorityService {
         }
         let digest = SHA256.hash(data: sealed).map { String(format: "%02x", $0) }.joined()
         try await database.transaction { db in
-            try await audit.append([context.event("documents.seal", "document", digest, detail: "sealed with \(key.certificate.serialNumber.hex)")], on: db)
+            try await audit.append([context.event(.documentsSeal, .document, digest, detail: "sealed with \(key.certificate.serialNumber.hex)")], on: db)
         }
         return sealed
     }
@@ -40,10 +40,10 @@ extension CertificateAuthorityService {
     func eSealKey(context: AuditContext) async throws -> SigningAuthority {
         if let key = try await hierarchy().eSeal { return key }
         let settings = try await settings()
-        guard let identifier = settings["organization-identifier"] else {
+        guard let identifier = settings.organizationIdentifier else {
             throw TrustError.invalidRequest("the e-seal needs the institution's registration identifier: initialize the hierarchy with `licna ca init --organization-identifier NTR<country>-<number>`")
         }
-        let organization = settings["organization"] ?? "Licna"
+        let organization = settings.organization ?? "Licna"
         let subject = DistinguishedName([
             RelativeDistinguishedName(try .init(type: .NameAttributes.countryName, printableString: try await country())),
             RelativeDistinguishedName(.init(type: .NameAttributes.organizationName, utf8String: organization)),
@@ -64,7 +64,7 @@ extension CertificateAuthorityService {
             // Another request or process made the e-seal first: this certificate's key is dropped, so the
             // certificate is revoked (superseded) and the stored seal is used.
             // Best effort: its private key is already gone, so the certificate can sign nothing even if this fails.
-            _ = try? await change(serial: certificate.serialNumber.hex, .revoke(.superseded, invalidityDate: nil), context: context)
+            _ = try? await change(serial: CertificateSerial(certificate.serialNumber), .revoke(.superseded, invalidityDate: nil), context: context)
             guard let stored = try await hierarchy().eSeal else { throw TrustError.issueFailed() }
             return stored
         }

@@ -40,7 +40,7 @@ extension CertificateAuthorityService {
 
     /// True for a hierarchy made with `ca init --dev`: the only kind that may certify development cards.
     public func isDevelopmentHierarchy() async throws -> Bool {
-        try await settings()["development"] == "true"
+        try await settings().development
     }
 
     /// True when a root certificate (fetched from a server) names a development hierarchy.
@@ -144,22 +144,25 @@ extension CertificateAuthorityService {
         let protectedRoot = try PassphraseProtectedKey(sealing: rootKey, passphrase: setup.rootPassphrase, costLog2: setup.rootKeyCostLog2)
         try await database.transaction { db in
             let sql = db.sql
-            var settings = [("public-url", urls.base), ("country", setup.country), ("organization", setup.organization)]
-            if let ocspURL = setup.ocspURL { settings.append(("ocsp-url", ocspURL)) }
-            if let identifier = setup.organizationIdentifier { settings.append(("organization-identifier", identifier)) }
-            if setup.development { settings.append(("development", "true")) }
-            settings.append((TrustKeyVault.sealingSetting, TrustKeyVault.currentSealing))
-            for (key, value) in settings {
-                try await sql.insert(into: "pki_settings").columns("id", "value").values(SQLBind(key), SQLBind(value)).run()
-            }
+            var settings = InstallationSettings()
+            settings.publicURL = urls.base
+            settings.country = setup.country
+            settings.organization = setup.organization
+            settings.ocspURL = setup.ocspURL
+            settings.organizationIdentifier = setup.organizationIdentifier
+            settings.development = setup.development
+            settings.keySealing = TrustKeyVault.currentSealing
+            try await settings.insert(on: sql)
             for (authorityName, profile, authority) in authorityList {
                 let location = SealedKeyLocation.authority(authorityName.rawValue)
                 let sealed = authorityName == .root ? try vault.seal(bytes: protectedRoot.sealed, at: location)
                     : try vault.seal(authority.privateKey, at: location)
                 // The TSA certificate is the institution CA's first issued certificate (partition 0).
                 let issuedCount: Int64 = authorityName == .institution ? 1 : 0
-                try await sql.insert(into: "pki_authorities")
-                    .columns("id", "profile", "certificate", "sealed_key", "key_protection", "issued_count", "crl_number", "created_at")
+                typealias Authorities = PKIAuthoritiesTable
+                try await sql.insert(into: Authorities.table)
+                    .columns(Authorities.id, Authorities.profile, Authorities.certificate, Authorities.sealedKey, Authorities.keyProtection,
+                             Authorities.issuedCount, Authorities.crlNumber, Authorities.createdAt)
                     .values(SQLBind(authorityName.rawValue), SQLBind(profile.rawValue), SQLBind(Data(try DEREncoding.encode(authority.certificate))),
                             SQLBind(Data(sealed)), SQLBind(authorityName == .root ? "passphrase+master" : "master"),
                             SQLBind(issuedCount), SQLBind(Int64(0)), SQLBind(Int64(now.timeIntervalSince1970)))
@@ -171,7 +174,7 @@ extension CertificateAuthorityService {
             for (authorityName, profile, certificate, partition) in issuedList {
                 try await CertificateRecord.insert(certificate, authority: authorityName, profile: profile, partition: partition, issuedAt: now, on: sql)
             }
-            try await audit.append([context.event("ca.init", "certificate-authority", AuthorityName.root.rawValue,
+            try await audit.append([context.event(.caInit, .certificateAuthority, AuthorityName.root.rawValue,
                                                   detail: "root \(rootCertificate.serialNumber.hex)")], on: db)
         }
         let publisher = CRLPublisher(authorityService: self)
@@ -195,8 +198,9 @@ extension CertificateAuthorityService {
 
     func insertSigningKey(id: String, authority: AuthorityName, profile: CertificateProfile, key: SigningAuthority, now: Date,
                           on sql: any SQLDatabase) async throws {
-        try await sql.insert(into: "pki_signing_keys")
-            .columns("id", "authority_id", "purpose", "certificate", "sealed_key", "not_after", "updated_at")
+        typealias Keys = PKISigningKeysTable
+        try await sql.insert(into: Keys.table)
+            .columns(Keys.id, Keys.authorityID, Keys.purpose, Keys.certificate, Keys.sealedKey, Keys.notAfter, Keys.updatedAt)
             .values(SQLBind(id), SQLBind(authority.rawValue), SQLBind(profile.rawValue), SQLBind(Data(try DEREncoding.encode(key.certificate))),
                     SQLBind(Data(try vault.seal(key.privateKey, at: .signingKey(id)))), SQLBind(Int64(key.certificate.notValidAfter.timeIntervalSince1970)),
                     SQLBind(Int64(now.timeIntervalSince1970)))

@@ -20,11 +20,8 @@ extension CertificateAuthorityService {
     /// every running server polls so that OCSP answers change within a second. A keyCompromise revocation
     /// produces the CA's CRLs at once; other changes wait for the scheduled run.
     @discardableResult
-    public func change(serial text: String, _ change: CertificateStatusChange, context: AuditContext) async throws -> CertificateRecordView {
-        guard let serial = Certificate.SerialNumber(hex: text) else {
-            throw TrustError.invalidRequest("the serial number must be hexadecimal, as `licna ca status` prints it")
-        }
-        let hex = serial.hex
+    public func change(serial: CertificateSerial, _ change: CertificateStatusChange, context: AuditContext) async throws -> CertificateRecordView {
+        let hex = serial.rawValue
         let now = self.now
         var attempt = 0
         while true {
@@ -69,25 +66,29 @@ extension CertificateAuthorityService {
             }
             // Conditional on the status read above: PostgreSQL's read committed lets two changes read the same
             // status; the second one finds no row here and decides again, so a revocation is never overwritten.
-            let updated = try await sql.update("pki_certificates")
-                .set("status", to: record.status.rawValue)
-                .set("revoked_at", to: record.revokedAt.map { Int64($0.timeIntervalSince1970) })
-                .set("reason", to: record.reason?.rawValue)
-                .set("invalidity_date", to: record.invalidityDate.map { Int64($0.timeIntervalSince1970) })
-                .where("serial", .equal, hex)
-                .where("status", .equal, previous.rawValue)
-                .returning("serial")
+            typealias Certificates = PKICertificatesTable
+            typealias Changes = PKIStatusChangesTable
+            let updated = try await sql.update(Certificates.table)
+                .set(Certificates.status, to: record.status.rawValue)
+                .set(Certificates.revokedAt, to: record.revokedAt.map { Int64($0.timeIntervalSince1970) })
+                .set(Certificates.reason, to: record.reason?.rawValue)
+                .set(Certificates.invalidityDate, to: record.invalidityDate.map { Int64($0.timeIntervalSince1970) })
+                .where(Certificates.serial, .equal, hex)
+                .where(Certificates.status, .equal, previous.rawValue)
+                .returning(Certificates.serial)
                 .all()
             guard !updated.isEmpty else { throw ConcurrentStatusChange() }
-            try await sql.insert(into: "pki_status_changes").columns("serial", "authority_id", "changed_at")
+            try await sql.insert(into: Changes.table).columns(Changes.serial, Changes.authorityID, Changes.changedAt)
                 .values(SQLBind(hex), SQLBind(record.authority.rawValue), SQLBind(Int64(now.timeIntervalSince1970))).run()
-            let action: String
+            let action: AuditAction
             switch change {
-            case .revoke(let reason, _): action = "ca.revoke." + reason.name
-            case .hold: action = "ca.hold"
-            case .release: action = "ca.release"
+            case .revoke(let reason, _):
+                guard let revoke = AuditAction.revoke(reason) else { throw TrustError.invalidRequest("use `licna ca hold` to suspend a certificate") }
+                action = revoke
+            case .hold: action = .caHold
+            case .release: action = .caRelease
             }
-            try await audit.append([context.event(action, "certificate", hex)], on: db)
+            try await audit.append([context.event(action, .certificate, hex)], on: db)
             return record
         }
         if case .revoke(.keyCompromise, _) = change, record.authority != .root {
@@ -96,19 +97,35 @@ extension CertificateAuthorityService {
         return CertificateRecordView(record)
     }
 
+    /// Applies a status change to the certificate whose serial an operator typed (`CertificateSerial(hex:)`).
+    @discardableResult
+    public func change(serial text: String, _ change: CertificateStatusChange, context: AuditContext) async throws -> CertificateRecordView {
+        try await self.change(serial: Self.serial(text), change, context: context)
+    }
+
     /// The status of one certificate, for `licna ca status` and the API.
+    public func status(serial: CertificateSerial) async throws -> CertificateRecordView {
+        guard let record = try await CertificateRecord.find(serial: serial.rawValue, on: sql) else { throw TrustError.unknownSerial }
+        return CertificateRecordView(record)
+    }
+
+    /// The status of the certificate whose serial an operator typed (`CertificateSerial(hex:)`).
     public func status(serial text: String) async throws -> CertificateRecordView {
-        guard let serial = Certificate.SerialNumber(hex: text) else {
+        try await status(serial: Self.serial(text))
+    }
+
+    /// A serial number an operator typed, or the error that says how to type it.
+    static func serial(_ text: String) throws -> CertificateSerial {
+        guard let serial = CertificateSerial(hex: text) else {
             throw TrustError.invalidRequest("the serial number must be hexadecimal, as `licna ca status` prints it")
         }
-        guard let record = try await CertificateRecord.find(serial: serial.hex, on: sql) else { throw TrustError.unknownSerial }
-        return CertificateRecordView(record)
+        return serial
     }
 }
 
 /// A certificate's record as commands print it (`--json`: camelCase keys, dates in ISO 8601).
 public struct CertificateRecordView: Sendable, Codable, Equatable {
-    public var serial: String
+    public var serial: CertificateSerial
     public var authority: String
     public var profile: String
     public var subject: String
@@ -121,7 +138,7 @@ public struct CertificateRecordView: Sendable, Codable, Equatable {
     public var crlPartition: Int
 
     init(_ record: CertificateRecord) {
-        serial = record.serial
+        serial = CertificateSerial(rawValue: record.serial)
         authority = record.authority.rawValue
         profile = record.profile.rawValue
         subject = record.subject

@@ -31,25 +31,21 @@ public struct CertificateAuthorityService: Sendable {
         return hierarchy
     }
 
-    /// The settings fixed at `ca init`: `public-url`, `country`, `organization` and, optionally, `ocsp-url`.
-    func settings() async throws -> [String: String] {
-        var settings: [String: String] = [:]
-        for row in try await sql.select().columns("id", "value").from("pki_settings").all() {
-            settings[try row.decode(column: "id", as: String.self)] = try row.decode(column: "value", as: String.self)
-        }
-        return settings
+    /// The installation's settings, fixed at `ca init` and recorded later.
+    func settings() async throws -> InstallationSettings {
+        try await InstallationSettings.read(on: sql)
     }
 
     /// Every certificate's AIA and CRL addresses are built from the public URL fixed at `ca init`.
     func urls() async throws -> TrustURLs {
         let settings = try await settings()
-        guard let publicURL = settings["public-url"] else { throw TrustError.notInitialized }
-        return TrustURLs(publicURL: publicURL, ocspURL: settings["ocsp-url"])
+        guard let publicURL = settings.publicURL else { throw TrustError.notInitialized }
+        return TrustURLs(publicURL: publicURL, ocspURL: settings.ocspURL)
     }
 
     /// The country of the hierarchy (the root's C), which every subject must carry.
     func country() async throws -> String {
-        guard let country = try await settings()["country"] else { throw TrustError.notInitialized }
+        guard let country = try await settings().country else { throw TrustError.notInitialized }
         return country
     }
 

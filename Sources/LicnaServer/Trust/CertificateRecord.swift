@@ -24,9 +24,10 @@ struct CertificateRecord: Sendable, Codable {
 
     static func insert(_ certificate: Certificate, authority: AuthorityName, profile: CertificateProfile, partition: Int,
                        issuedAt: Date, on sql: any SQLDatabase) async throws {
-        try await sql.insert(into: "pki_certificates")
-            .columns("serial", "authority_id", "profile", "subject", "partition_number", "not_before", "not_after", "status",
-                     "certificate", "issued_at")
+        typealias Columns = PKICertificatesTable
+        try await sql.insert(into: Columns.table)
+            .columns(Columns.serial, Columns.authorityID, Columns.profile, Columns.subject, Columns.partitionNumber, Columns.notBefore,
+                     Columns.notAfter, Columns.status, Columns.certificate, Columns.issuedAt)
             .values(SQLBind(certificate.serialNumber.hex), SQLBind(authority.rawValue), SQLBind(profile.rawValue),
                     SQLBind(certificate.subject.description), SQLBind(partition),
                     SQLBind(Int64(certificate.notValidBefore.timeIntervalSince1970)),
@@ -35,32 +36,36 @@ struct CertificateRecord: Sendable, Codable {
             .run()
     }
 
-    static let columns = ["serial", "authority_id", "profile", "subject", "partition_number", "not_before", "not_after", "status",
-                          "revoked_at", "reason", "invalidity_date"]
+    /// The columns a record is read from (all but the certificate itself and when it was issued).
+    static let columns = [PKICertificatesTable.serial, PKICertificatesTable.authorityID, PKICertificatesTable.profile, PKICertificatesTable.subject,
+                          PKICertificatesTable.partitionNumber, PKICertificatesTable.notBefore, PKICertificatesTable.notAfter,
+                          PKICertificatesTable.status, PKICertificatesTable.revokedAt, PKICertificatesTable.reason,
+                          PKICertificatesTable.invalidityDate].map(\.name)
 
     init(row: any SQLRow) throws {
-        serial = try row.decode(column: "serial", as: String.self)
+        typealias Columns = PKICertificatesTable
+        serial = try row.decode(column: Columns.serial.name, as: String.self)
         // Anything unrecognised is an error (OCSP internalError), never a "good" answer.
-        guard let authority = AuthorityName(rawValue: try row.decode(column: "authority_id", as: String.self)),
-              let profile = CertificateProfile(rawValue: try row.decode(column: "profile", as: String.self)),
-              let status = Status(rawValue: try row.decode(column: "status", as: String.self)) else {
+        guard let authority = AuthorityName(rawValue: try row.decode(column: Columns.authorityID.name, as: String.self)),
+              let profile = CertificateProfile(rawValue: try row.decode(column: Columns.profile.name, as: String.self)),
+              let status = Status(rawValue: try row.decode(column: Columns.status.name, as: String.self)) else {
             throw TrustError.corruptRecord("a certificate row has an unknown authority, profile or status")
         }
         self.authority = authority
         self.profile = profile
         self.status = status
-        subject = try row.decode(column: "subject", as: String.self)
-        partition = try row.decode(column: "partition_number", as: Int.self)
-        notBefore = Date(timeIntervalSince1970: Double(try row.decode(column: "not_before", as: Int64.self)))
-        notAfter = Date(timeIntervalSince1970: Double(try row.decode(column: "not_after", as: Int64.self)))
-        revokedAt = try row.decode(column: "revoked_at", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }
-        reason = try row.decode(column: "reason", as: Int?.self).flatMap(RevocationReason.init(rawValue:))
-        invalidityDate = try row.decode(column: "invalidity_date", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }
+        subject = try row.decode(column: Columns.subject.name, as: String.self)
+        partition = try row.decode(column: Columns.partitionNumber.name, as: Int.self)
+        notBefore = Date(timeIntervalSince1970: Double(try row.decode(column: Columns.notBefore.name, as: Int64.self)))
+        notAfter = Date(timeIntervalSince1970: Double(try row.decode(column: Columns.notAfter.name, as: Int64.self)))
+        revokedAt = try row.decode(column: Columns.revokedAt.name, as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }
+        reason = try row.decode(column: Columns.reason.name, as: Int?.self).flatMap(RevocationReason.init(rawValue:))
+        invalidityDate = try row.decode(column: Columns.invalidityDate.name, as: Int64?.self).map { Date(timeIntervalSince1970: Double($0)) }
     }
 
     static func find(serial: String, on sql: any SQLDatabase) async throws -> CertificateRecord? {
-        try await sql.select().columns(columns.map { SQLColumn($0) }).from("pki_certificates")
-            .where("serial", .equal, serial).first().map(CertificateRecord.init(row:))
+        try await sql.select().columns(columns.map { SQLColumn($0) }).from(PKICertificatesTable.table)
+            .where(PKICertificatesTable.serial, .equal, serial).first().map(CertificateRecord.init(row:))
     }
 
     /// The status as OCSP states it (RFC 6960 §2.2): a hold is revoked with reason certificateHold.

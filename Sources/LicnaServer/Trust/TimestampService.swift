@@ -47,10 +47,13 @@ final class TimestampService: Sendable {
         }
         do {
             let sql = database.sql
-            guard let row = try await sql.raw("UPDATE pki_counters SET value = value + 1 WHERE id = 'tsa-serial' RETURNING value").first() else {
+            typealias Counters = PKICountersTable
+            guard let row = try await sql.raw("""
+                UPDATE \(Counters.table) SET \(Counters.value) = \(Counters.value) + 1 WHERE \(Counters.id) = \(bind: Counters.timestampSerial) RETURNING \(Counters.value)
+                """).first() else {
                 return try TimeStampResponder.rejection(.systemFailure, statusString: "the timestamp serial counter is missing")
             }
-            let serial = try row.decode(column: "value", as: Int64.self)
+            let serial = try row.decode(column: PKICountersTable.value.name, as: Int64.self)
             return try await responder.response(for: request, serialNumber: UInt64(serial), genTime: clock.now)
         } catch {
             return (try? TimeStampResponder.rejection(.timeNotAvailable, statusString: "the timestamp authority could not answer; try again")) ?? []

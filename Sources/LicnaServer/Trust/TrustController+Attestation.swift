@@ -19,7 +19,7 @@ extension TrustController {
             throw TrustError.invalidRequest("publicKey must be a PEM public key")
         }
         let certificate = try await request.application.licna.trust.authority(on: request.db).certifyVirtualCardAttestationKey(
-            publicKey, context: AuditContext(actor: request.officerActor, purpose: "card-manufacture"))
+            publicKey, context: AuditContext(actor: request.officerActor, purpose: .cardManufacture))
         return AttestationKeyAnswer(certificate: try certificate.serializeAsPEM().pemString)
     }
 }

@@ -29,7 +29,7 @@ extension TrustController {
         }
         let certificate = try await request.application.licna.trust.authority(on: request.db).issue(
             CertificateRequest(profile: profile, csr: csr, notAfter: body.notAfter, cardModel: body.cardModel, attestation: attestation),
-            context: AuditContext(actor: request.officerActor, purpose: "certificate-issuance"))
+            context: AuditContext(actor: request.officerActor, purpose: .certificateIssuance))
         return IssuedBody(serial: certificate.serialNumber.hex, certificate: try certificate.serializeAsPEM().pemString)
     }
 
@@ -50,7 +50,7 @@ extension TrustController {
 
     private func change(_ request: Request, _ change: CertificateStatusChange) async throws -> CertificateRecordView {
         try await request.application.licna.trust.authority(on: request.db).change(
-            serial: request.parameters.get("serial") ?? "", change, context: AuditContext(actor: request.officerActor, purpose: "certificate-status"))
+            serial: request.parameters.get("serial") ?? "", change, context: AuditContext(actor: request.officerActor, purpose: .certificateStatus))
     }
 }
 

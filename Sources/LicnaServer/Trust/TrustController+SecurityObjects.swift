@@ -21,7 +21,7 @@ extension TrustController {
         }
         guard !dataGroups.isEmpty else { throw TrustError.invalidRequest("dataGroups is empty") }
         let securityObject = try await request.application.licna.trust.authority(on: request.db).securityObject(
-            dataGroups: dataGroups, context: AuditContext(actor: request.officerActor, purpose: "card-personalization"))
+            dataGroups: dataGroups, context: AuditContext(actor: request.officerActor, purpose: .cardPersonalization))
         return SecurityObjectAnswer(securityObject: Data(securityObject).base64EncodedString())
     }
 }

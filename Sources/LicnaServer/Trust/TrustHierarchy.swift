@@ -37,7 +37,8 @@ struct TrustHierarchy: Sendable {
     /// Loads the hierarchy; nil when `licna ca init` has not been run.
     static func load(on database: any Database, vault: TrustKeyVault) async throws -> TrustHierarchy? {
         let sql = database.sql
-        let rows = try await sql.select().columns("id", "certificate", "sealed_key").from("pki_authorities").all()
+        let rows = try await sql.select().columns(PKIAuthoritiesTable.id, PKIAuthoritiesTable.certificate, PKIAuthoritiesTable.sealedKey)
+            .from(PKIAuthoritiesTable.table).all()
         guard !rows.isEmpty else { return nil }
         var authorities: [AuthorityName: Authority] = [:]
         for row in rows {
@@ -53,8 +54,9 @@ struct TrustHierarchy: Sendable {
         var documentSigner: SigningAuthority?
         var eSeal: SigningAuthority?
         var version: Int64 = 0
-        let keys = try await sql.select().columns("id", "purpose", "authority_id", "certificate", "sealed_key", "updated_at")
-            .from("pki_signing_keys").all()
+        typealias Keys = PKISigningKeysTable
+        let keys = try await sql.select().columns(Keys.id, Keys.purpose, Keys.authorityID, Keys.certificate, Keys.sealedKey, Keys.updatedAt)
+            .from(Keys.table).all()
         for row in keys {
             let key = SigningAuthority(
                 certificate: try Certificate(derEncoded: [UInt8](try row.decode(column: "certificate", as: Data.self))),
@@ -105,7 +107,7 @@ struct TrustHierarchy: Sendable {
 
     static func keysVersion(on database: any Database) async throws -> Int64 {
         let sql = database.sql
-        let row = try await sql.raw("SELECT MAX(updated_at) AS version FROM pki_signing_keys").first()
+        let row = try await sql.raw("SELECT MAX(\(PKISigningKeysTable.updatedAt)) AS version FROM \(PKISigningKeysTable.table)").first()
         return (try? row?.decode(column: "version", as: Int64?.self)) ?? 0
     }
 }

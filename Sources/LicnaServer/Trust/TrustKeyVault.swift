@@ -52,10 +52,11 @@ struct SealedKeyLocation: Sendable, CustomStringConvertible {
     let row: String
     let purpose: String
 
-    static func authority(_ name: String) -> SealedKeyLocation { .init(table: "pki_authorities", row: name, purpose: "ca-key") }
-    static func signingKey(_ id: String) -> SealedKeyLocation { .init(table: "pki_signing_keys", row: id, purpose: "signing-key") }
+    static func authority(_ name: String) -> SealedKeyLocation { .init(table: PKIAuthoritiesTable.table.name, row: name, purpose: "ca-key") }
+    static func signingKey(_ id: String) -> SealedKeyLocation { .init(table: PKISigningKeysTable.table.name, row: id, purpose: "signing-key") }
     /// The development root for virtual cards' attestation keys (`pki_settings`, `virtual-card-root-key`).
-    static let developmentCardRoot = SealedKeyLocation(table: "pki_settings", row: "virtual-card-root-key", purpose: "attestation-root")
+    static let developmentCardRoot = SealedKeyLocation(table: PKISettingsTable.table.name,
+                                                       row: InstallationSettings.Key.developmentCardRootKey.rawValue, purpose: "attestation-root")
 
     var associatedData: Data { Data("licna/sealed-key/v2\u{0}\(table)\u{0}\(row)\u{0}\(purpose)".utf8) }
     var description: String { "\(table)/\(row)" }

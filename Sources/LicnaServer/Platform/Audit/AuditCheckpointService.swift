@@ -11,14 +11,14 @@ import X509
 /// TSA, kept in `audit_checkpoints` and served at `GET /audit/checkpoint` for anyone to copy elsewhere. Checking a set of
 /// saved checkpoints proves that today's chain still extends each of them.
 public struct AuditCheckpointService: Sendable {
-    static let schema = "audit_checkpoints"
+    static let schema = AuditCheckpointsTable.table.name
     let trust: TrustServices
     let clock: any WallClock
 
     /// Takes a checkpoint of the current head and stores it.
     public func write(on database: any Database) async throws -> AuditCheckpoint {
         let authority = trust.authority(on: database)
-        guard let origin = try await authority.settings()["public-url"] else { throw TrustError.notInitialized }
+        guard let origin = try await authority.settings().publicURL else { throw TrustError.notInitialized }
         guard let head = try await AuditHeadModel.find(1, on: database) else {
             throw AuditLogError.headMissing
         }
@@ -36,8 +36,8 @@ public struct AuditCheckpointService: Sendable {
         }
         _ = try token.verify(digest: checkpoint.bodyDigest, algorithm: .sha256, nonce: nonce)
         checkpoint.timestampToken = token.contentInfoDER
-        try await database.sql.insert(into: Self.schema)
-            .columns("sequence", "head", "time_ms", "checkpoint")
+        try await database.sql.insert(into: AuditCheckpointsTable.table)
+            .columns(AuditCheckpointsTable.table.columns)
             .values(SQLBind(Int64(checkpoint.sequence)), SQLBind(checkpoint.headHash),
                     SQLBind(Int64((checkpoint.time.timeIntervalSince1970 * 1000).rounded(.down))), SQLBind(checkpoint.text))
             .run()
@@ -46,8 +46,9 @@ public struct AuditCheckpointService: Sendable {
 
     /// The newest stored checkpoint, as text.
     public func latest(on database: any Database) async throws -> String? {
-        try await database.sql.select().column("checkpoint").from(Self.schema)
-            .orderBy("time_ms", .descending).limit(1).first()?.decode(column: "checkpoint", as: String.self)
+        typealias Checkpoints = AuditCheckpointsTable
+        return try await database.sql.select().column(Checkpoints.checkpoint).from(Checkpoints.table)
+            .orderBy(Checkpoints.timeMilliseconds, SQLDirection.descending).limit(1).first()?.decode(column: Checkpoints.checkpoint.name, as: String.self)
     }
 
     /// Why the chain does not extend a checkpoint, or nil when it does.
@@ -70,7 +71,7 @@ public struct AuditCheckpointService: Sendable {
         if let rootSHA256, Array(SHA256.hash(data: root.der)) != rootSHA256 {
             return .badSignature("the installation's root is not the pinned one")
         }
-        if let origin = try await authority.settings()["public-url"], origin != checkpoint.origin {
+        if let origin = try await authority.settings().publicURL, origin != checkpoint.origin {
             return .otherOrigin(checkpoint.origin)
         }
         do {
@@ -100,15 +101,10 @@ public struct AuditCheckpointService: Sendable {
 
 struct CreateAuditCheckpoints: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(AuditCheckpointService.schema)
-            .field("sequence", .int64, .required)
-            .field("head", .string, .required)
-            .field("time_ms", .int64, .required)
-            .field("checkpoint", .string, .required)
-            .create()
+        try await AuditCheckpointsTable.table.create(on: database)
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(AuditCheckpointService.schema).delete()
+        try await AuditCheckpointsTable.table.delete(on: database)
     }
 }

@@ -5,19 +5,19 @@ import LicnaCore
 
 /// One stored entry of the audit trail; `id` is the entry's sequence number.
 final class AuditEntryModel: Model, @unchecked Sendable {
-    static let schema = "audit_entries"
+    static let schema = AuditEntriesTable.table.name
 
-    @ID(custom: "id", generatedBy: .user) var id: Int?
+    @ID(custom: AuditEntriesTable.id.key, generatedBy: .user) var id: Int?
     /// Milliseconds since 1970, so that the hashed time survives every database's time type exactly.
-    @Field(key: "time_ms") var timeMilliseconds: Int64
-    @Field(key: "actor") var actor: String
-    @Field(key: "purpose") var purpose: String
-    @Field(key: "action") var action: String
-    @Field(key: "object_type") var objectType: String
-    @OptionalField(key: "object_id") var objectID: String?
-    @OptionalField(key: "detail") var detail: String?
-    @Field(key: "previous_hash") var previousHash: String
-    @Field(key: "hash") var hash: String
+    @Field(key: AuditEntriesTable.timeMilliseconds.key) var timeMilliseconds: Int64
+    @Field(key: AuditEntriesTable.actor.key) var actor: String
+    @Field(key: AuditEntriesTable.purpose.key) var purpose: String
+    @Field(key: AuditEntriesTable.action.key) var action: String
+    @Field(key: AuditEntriesTable.objectType.key) var objectType: String
+    @OptionalField(key: AuditEntriesTable.objectID.key) var objectID: String?
+    @OptionalField(key: AuditEntriesTable.detail.key) var detail: String?
+    @Field(key: AuditEntriesTable.previousHash.key) var previousHash: String
+    @Field(key: AuditEntriesTable.hash.key) var hash: String
 
     init() {}
 
@@ -51,45 +51,30 @@ final class AuditEntryModel: Model, @unchecked Sendable {
 /// The head of the chain: the last sequence number and hash, in a row of its own, so that deleting the newest
 /// entries shows too, and so that appends are serialized by updating one row first.
 final class AuditHeadModel: Model, @unchecked Sendable {
-    static let schema = "audit_head"
+    static let schema = AuditHeadTable.table.name
 
-    @ID(custom: "id", generatedBy: .user) var id: Int?
-    @Field(key: "sequence") var sequence: Int
-    @Field(key: "hash") var hash: String
+    @ID(custom: AuditHeadTable.id.key, generatedBy: .user) var id: Int?
+    @Field(key: AuditHeadTable.sequence.key) var sequence: Int
+    @Field(key: AuditHeadTable.hash.key) var hash: String
 
     init() {}
 }
 
 struct CreateAuditTrail: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(AuditEntryModel.schema)
-            .field("id", .int, .identifier(auto: false))
-            .field("time_ms", .int64, .required)
-            .field("actor", .string, .required)
-            .field("purpose", .string, .required)
-            .field("action", .string, .required)
-            .field("object_type", .string, .required)
-            .field("object_id", .string)
-            .field("detail", .string)
-            .field("previous_hash", .string, .required)
-            .field("hash", .string, .required)
-            .create()
-        try await database.schema(AuditHeadModel.schema)
-            .field("id", .int, .identifier(auto: false))
-            .field("sequence", .int, .required)
-            .field("hash", .string, .required)
-            .create()
+        try await AuditEntriesTable.table.create(on: database)
+        try await AuditHeadTable.table.create(on: database)
         let head = AuditHeadModel()
         head.id = 1
         head.sequence = 0
         head.hash = AuditRecord.genesisHash
         try await head.create(on: database)
         try await database.sql.create(index: "audit_entries_object")
-            .on(AuditEntryModel.schema).column("object_id").run()
+            .on(AuditEntriesTable.table).column(AuditEntriesTable.objectID).run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(AuditHeadModel.schema).delete()
-        try await database.schema(AuditEntryModel.schema).delete()
+        try await AuditHeadTable.table.delete(on: database)
+        try await AuditEntriesTable.table.delete(on: database)
     }
 }

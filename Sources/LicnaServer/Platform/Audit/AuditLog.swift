@@ -28,8 +28,8 @@ public struct AuditLog: Sendable {
         let now = clock.now
         var records: [AuditRecord] = []
         for event in events {
-            let record = AuditRecord(after: previous, time: now, actor: event.actor, purpose: event.purpose,
-                                     action: event.action, objectType: event.objectType, objectID: event.objectID,
+            let record = AuditRecord(after: previous, time: now, actor: event.actor, purpose: event.purpose.rawValue,
+                                     action: event.action.rawValue, objectType: event.objectType.rawValue, objectID: event.objectID,
                                      detail: event.detail)
             records.append(record)
             previous = (record.sequence, record.hash)

@@ -30,13 +30,21 @@ public struct BackupService: Sendable {
         self.clock = clock
     }
 
-    /// Every table, in restore order. Officer sessions are not backed up: they end with the installation.
-    static let tables: [any BackupTable.Type] = [
-        AuditHeadModel.self, AuditEntryModel.self, IdentificationNumberModel.self, RegistryImportModel.self,
-        PersonModel.self, LifeEventModel.self,
-        PKISettingsTable.self, PKIAuthoritiesTable.self, PKISigningKeysTable.self, PKICertificatesTable.self,
-        PKIStatusChangesTable.self, PKICRLsTable.self, PKICountersTable.self,
-    ]
+    /// Every table, in restore order: those of `StoredTables` that are not excluded (officer sessions, for one,
+    /// end with the installation; each exclusion names its reason there).
+    static let tables: [any BackupTable] = StoredTables.all.compactMap { table in
+        switch table.backup {
+        case .columns(let order): RawBackupTable(table: table, orderColumn: order)
+        case .model(let model): model.backupTable
+        case .excluded: nil
+        }
+    }
+
+    /// The tables whose identifiers the database generates: after a restore, PostgreSQL's sequences continue after
+    /// the restored rows.
+    static let generatedIdentifiers: [(table: SchemaTable, column: SchemaColumn)] = StoredTables.all.flatMap { table in
+        table.columns.filter { $0.role == .identifier(generated: true) }.map { (table, $0) }
+    }
 
     static let currentVersion = BackupFileReader.currentVersion
 
@@ -152,8 +160,8 @@ public struct BackupService: Sendable {
             guard restored == checked.rows else { throw Failure(code: .restoreChanged) }
             for table in Self.tables { try await flush(table.schema) }
             if db.sql.dialect.name == "postgresql" {
-                for table in ["identification_numbers", "pki_status_changes"] {
-                    _ = try await db.sql.raw("SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table)', 'id'), COALESCE((SELECT MAX(id) FROM \(unsafeRaw: table)), 0) + 1, false)").all()
+                for (table, column) in Self.generatedIdentifiers {
+                    _ = try await db.sql.raw("SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table.name)', '\(unsafeRaw: column.name)'), COALESCE((SELECT MAX(\(column)) FROM \(table)), 0) + 1, false)").all()
                 }
             }
             // Keys from a version 1 file are bound to their rows now; then each must open in its row and match its
@@ -181,7 +189,7 @@ public struct BackupService: Sendable {
     private func check(_ nextLine: () -> Data?, decoder: JSONDecoder, options: RestoreOptions) throws -> (rows: Int, version: Int) {
         let checked = try Self.restoreFailure {
             try BackupFileReader(masterKey: masterKey).check(nextLine, decoder: decoder, acceptLegacy: options.acceptLegacy) { table, data in
-                table == PKIAuthoritiesTable.schema ? PKIAuthoritiesTable.rootCertificate(inLine: data, decoder: decoder) : nil
+                table == PKIAuthoritiesTable.table.name ? PKIAuthoritiesTable.rootCertificate(inLine: data, decoder: decoder) : nil
             }
         }
         if let rootDER = checked.rootCertificate {
@@ -212,10 +220,17 @@ private final class MACAccumulator: @unchecked Sendable {
 
 /// A table that takes part in backups.
 protocol BackupTable: Sendable {
-    static var schema: String { get }
-    static func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int
-    static func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws
-    static func deleteAll(on database: any Database) async throws
+    var schema: String { get }
+    func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int
+    func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws
+    func deleteAll(on database: any Database) async throws
+}
+
+/// A Fluent model whose rows are backed up in their Codable form, a page at a time in the order of their ids.
+protocol BackupModel: Model where IDValue: Comparable {}
+
+extension BackupModel {
+    static var backupTable: any BackupTable { ModelBackupTable<Self>() }
 }
 
 private struct BackupLine<Row: Codable>: Codable {
@@ -223,12 +238,15 @@ private struct BackupLine<Row: Codable>: Codable {
     let row: Row
 }
 
-extension BackupTable where Self: Model, IDValue: Comparable {
-    static func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int {
+/// The backup of a model's table.
+struct ModelBackupTable<Row: BackupModel>: BackupTable {
+    var schema: String { Row.schema }
+
+    func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int {
         var count = 0
-        var after: IDValue?
+        var after: Row.IDValue?
         while true {
-            var query = Self.query(on: database).sort(\._$id).limit(2_000)
+            var query = Row.query(on: database).sort(\._$id).limit(2_000)
             if let after { query = query.filter(\._$id > after) }
             let page = try await query.all()
             for model in page {
@@ -240,19 +258,19 @@ extension BackupTable where Self: Model, IDValue: Comparable {
         }
     }
 
-    static func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws {
-        let models = try lines.map { try decoder.decode(BackupLine<Self>.self, from: $0).row }
+    func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws {
+        let models = try lines.map { try decoder.decode(BackupLine<Row>.self, from: $0).row }
         try await models.create(on: database)
     }
 
-    static func deleteAll(on database: any Database) async throws {
-        try await Self.query(on: database).delete()
+    func deleteAll(on database: any Database) async throws {
+        try await Row.query(on: database).delete()
     }
 }
 
-extension AuditHeadModel: BackupTable {}
-extension AuditEntryModel: BackupTable {}
-extension IdentificationNumberModel: BackupTable {}
-extension RegistryImportModel: BackupTable {}
-extension PersonModel: BackupTable {}
-extension LifeEventModel: BackupTable {}
+extension AuditHeadModel: BackupModel {}
+extension AuditEntryModel: BackupModel {}
+extension IdentificationNumberModel: BackupModel {}
+extension RegistryImportModel: BackupModel {}
+extension PersonModel: BackupModel {}
+extension LifeEventModel: BackupModel {}

@@ -2,15 +2,30 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// A table without a Fluent model, backed up column by column through SQLKit. Keys stay sealed as stored.
-protocol RawBackupTable: BackupTable {
+/// A table without a Fluent model, backed up column by column through SQLKit, with the columns its definition
+/// (`SchemaTable`) names. Keys stay sealed as stored.
+struct RawBackupTable: BackupTable {
+    let table: SchemaTable
     /// A unique column: the dump reads pages of 2,000 rows after the last one seen, in this order.
-    static var orderColumn: String { get }
-    static var columns: [(name: String, kind: RawColumnKind)] { get }
+    let orderColumn: SchemaColumn
+
+    var schema: String { table.name }
+    var columns: [(name: String, kind: RawColumnKind)] { table.columns.map { ($0.name, RawColumnKind($0.kind)) } }
 }
 
 enum RawColumnKind {
     case text, integer, blob
+
+    /// How a stored kind travels in a backup line. The tables backed up column by column hold only text, integers
+    /// and bytes (`StoredTablesTests` checks it); the others are backed up through their models.
+    init(_ kind: SchemaColumn.Kind) {
+        switch kind {
+        case .text: self = .text
+        case .integer, .bigInteger: self = .integer
+        case .blob: self = .blob
+        case .uuid, .datetime: preconditionFailure("a table backed up column by column holds only text, integers and bytes")
+        }
+    }
 }
 
 /// One value of a raw row in the backup file.
@@ -60,27 +75,28 @@ private struct RawLine: Codable {
 }
 
 extension RawBackupTable {
-    static func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int {
+    func dump(on database: any Database, encoder: JSONEncoder, write: @Sendable (Data) throws -> Void) async throws -> Int {
         let sql = database.sql
         var count = 0
         var after: RawValue?
-        let orderKind = columns.first { $0.name == orderColumn }?.kind ?? .text
+        let orderKind = RawColumnKind(orderColumn.kind)
+        let orderName = orderColumn.name
         while true {
-            var query = sql.select().columns(columns.map { SQLColumn($0.name) }).from(schema).orderBy(orderColumn).limit(2_000)
-            if let after { query = query.where(SQLColumn(orderColumn), .greaterThan, SQLBind(after.bind)) }
+            var query = sql.select().columns(table.columns).from(table).orderBy(orderColumn).limit(2_000)
+            if let after { query = query.where(orderColumn, .greaterThan, SQLBind(after.bind)) }
             let rows = try await query.all()
             for row in rows { try write(try encode(row, encoder: encoder)) }
             count += rows.count
             guard rows.count == 2_000, let last = rows.last else { return count }
             switch orderKind {
-            case .integer: after = .integer(try last.decode(column: orderColumn, as: Int64.self))
-            case .text: after = .text(try last.decode(column: orderColumn, as: String.self))
-            case .blob: after = .blob(try last.decode(column: orderColumn, as: Data.self))
+            case .integer: after = .integer(try last.decode(column: orderName, as: Int64.self))
+            case .text: after = .text(try last.decode(column: orderName, as: String.self))
+            case .blob: after = .blob(try last.decode(column: orderName, as: Data.self))
             }
         }
     }
 
-    private static func encode(_ row: any SQLRow, encoder: JSONEncoder) throws -> Data {
+    private func encode(_ row: any SQLRow, encoder: JSONEncoder) throws -> Data {
             var values: [String: RawValue] = [:]
             for (name, kind) in columns {
                 switch kind {
@@ -92,85 +108,30 @@ extension RawBackupTable {
             return try encoder.encode(RawLine(table: schema, row: values)) + Data("\n".utf8)
     }
 
-    static func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws {
+    func insert(_ lines: [Data], on database: any Database, decoder: JSONDecoder) async throws {
         let sql = database.sql
+        let names = table.columnNames
         for line in lines {
             let row = try decoder.decode(RawLine.self, from: line).row
-            try await sql.insert(into: schema).columns(columns.map(\.name))
-                .values(columns.map { SQLBind((row[$0.name] ?? .null).bind) }).run()
+            try await sql.insert(into: table).columns(table.columns)
+                .values(names.map { SQLBind((row[$0] ?? .null).bind) }).run()
         }
     }
 
-    static func deleteAll(on database: any Database) async throws {
-        try await database.sql.delete(from: schema).run()
+    func deleteAll(on database: any Database) async throws {
+        try await database.sql.delete(from: table).run()
     }
-}
-
-struct PKISettingsTable: RawBackupTable {
-    static let schema = "pki_settings"
-    static let orderColumn = "id"
-    static let columns: [(name: String, kind: RawColumnKind)] = [("id", .text), ("value", .text)]
 }
 
 extension PKIAuthoritiesTable {
     static func count(on database: any Database) async throws -> Int {
-        try await database.sql.raw("SELECT COUNT(*) AS n FROM pki_authorities").first()?.decode(column: "n", as: Int.self) ?? 0
+        try await database.sql.raw("SELECT COUNT(*) AS n FROM \(table)").first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// The root certificate's DER when this backup line is the root's row.
     static func rootCertificate(inLine data: Data, decoder: JSONDecoder) -> Data? {
-        guard let line = try? decoder.decode(RawLine.self, from: data), case .text("root")? = line.row["id"],
-              case .blob(let der)? = line.row["certificate"] else { return nil }
+        guard let line = try? decoder.decode(RawLine.self, from: data), case .text("root")? = line.row[id.name],
+              case .blob(let der)? = line.row[certificate.name] else { return nil }
         return der
     }
-}
-
-struct PKIAuthoritiesTable: RawBackupTable {
-    static let schema = "pki_authorities"
-    static let orderColumn = "id"
-    static let columns: [(name: String, kind: RawColumnKind)] = [
-        ("id", .text), ("profile", .text), ("certificate", .blob), ("sealed_key", .blob), ("key_protection", .text),
-        ("issued_count", .integer), ("crl_number", .integer), ("created_at", .integer),
-    ]
-}
-
-struct PKISigningKeysTable: RawBackupTable {
-    static let schema = "pki_signing_keys"
-    static let orderColumn = "id"
-    static let columns: [(name: String, kind: RawColumnKind)] = [
-        ("id", .text), ("authority_id", .text), ("purpose", .text), ("certificate", .blob), ("sealed_key", .blob),
-        ("not_after", .integer), ("updated_at", .integer),
-    ]
-}
-
-struct PKICertificatesTable: RawBackupTable {
-    static let schema = "pki_certificates"
-    static let orderColumn = "serial"
-    static let columns: [(name: String, kind: RawColumnKind)] = [
-        ("serial", .text), ("authority_id", .text), ("profile", .text), ("subject", .text), ("partition_number", .integer),
-        ("not_before", .integer), ("not_after", .integer), ("status", .text), ("revoked_at", .integer), ("reason", .integer),
-        ("invalidity_date", .integer), ("certificate", .blob), ("issued_at", .integer),
-    ]
-}
-
-struct PKIStatusChangesTable: RawBackupTable {
-    static let schema = "pki_status_changes"
-    static let orderColumn = "id"
-    static let columns: [(name: String, kind: RawColumnKind)] = [("id", .integer), ("serial", .text), ("authority_id", .text), ("changed_at", .integer)]
-}
-
-struct PKICRLsTable: RawBackupTable {
-    static let schema = "pki_crls"
-    /// `crl` is unique too (each CRL carries its own signature), so it orders the pages.
-    static let orderColumn = "crl"
-    static let columns: [(name: String, kind: RawColumnKind)] = [
-        ("authority_id", .text), ("partition_number", .integer), ("crl_number", .integer), ("this_update", .integer),
-        ("next_update", .integer), ("crl", .blob),
-    ]
-}
-
-struct PKICountersTable: RawBackupTable {
-    static let schema = "pki_counters"
-    static let orderColumn = "id"
-    static let columns: [(name: String, kind: RawColumnKind)] = [("id", .text), ("value", .integer)]
 }

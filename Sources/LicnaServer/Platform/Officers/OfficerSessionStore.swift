@@ -11,7 +11,7 @@ import SQLKit
 /// `maximumLifetime` (8 h) whatever happens, after `idleTimeout` (30 min) without a request, at logout, and when
 /// the server starts with another admin token. Every server sharing the database sees the same sessions.
 struct OfficerSessionStore: Sendable {
-    static let schema = "officer_sessions"
+    static let schema = OfficerSessionsTable.table.name
     let key: SymmetricKey
     let clock: any WallClock
     var maximumLifetime: TimeInterval = 8 * 3600
@@ -92,19 +92,11 @@ struct OfficerSessionStore: Sendable {
 
 struct CreateOfficerSessions: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(OfficerSessionStore.schema)
-            .field("id", .string, .identifier(auto: false))
-            .field("actor", .string, .required)
-            .field("token_fingerprint", .string, .required)
-            .field("created_at", .int64, .required)
-            .field("last_seen_at", .int64, .required)
-            .field("expires_at", .int64, .required)
-            .field("revoked_at", .int64)
-            .create()
+        try await OfficerSessionsTable.table.create(on: database)
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(OfficerSessionStore.schema).delete()
+        try await OfficerSessionsTable.table.delete(on: database)
     }
 }
 

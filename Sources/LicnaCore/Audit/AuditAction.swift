@@ -1,0 +1,51 @@
+/// What an audit entry says was done. The raw value is what the trail stores (and hashes), so a case's raw value
+/// never changes; new actions are new cases. Entries are read back as text (`AuditRecord.action`), so that a trail
+/// written by a newer version still reads: `AuditRecord.knownAction` gives the case when there is one.
+public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
+    // The civil registry.
+    /// A person was added: a birth registration or an imported row.
+    case personCreate = "person.create"
+    /// A person's record was read.
+    case personRead = "person.read"
+    /// A person's record was read with the JMBG opened.
+    case personJMBGRevealed = "person.jmbg-revealed"
+    /// A death was recorded.
+    case personDeathRecorded = "person.death-recorded"
+    /// The registry was searched (one entry per search, besides one per person found).
+    case registrySearch = "registry.search"
+    /// The whole registry was exported.
+    case registryExport = "registry.export"
+    /// A CSV import began writing.
+    case registryImportStarted = "registry.import-started"
+    /// A CSV import finished.
+    case registryImportCommitted = "registry.import-committed"
+    /// An interrupted CSV import was undone.
+    case registryImportRolledBack = "registry.import-rolled-back"
+
+    // The trust services.
+    /// The CA hierarchy was set up (`licna ca init`).
+    case caInit = "ca.init"
+    /// A certificate was issued.
+    case caIssue = "ca.issue"
+    /// A certificate was put on hold (RFC 5280 §5.3.1 certificateHold).
+    case caHold = "ca.hold"
+    /// A hold ended.
+    case caRelease = "ca.release"
+    /// A certificate was revoked, with RFC 5280's reason in the action's last part.
+    case caRevokeUnspecified = "ca.revoke.unspecified"
+    case caRevokeKeyCompromise = "ca.revoke.keyCompromise"
+    case caRevokeCACompromise = "ca.revoke.cACompromise"
+    case caRevokeAffiliationChanged = "ca.revoke.affiliationChanged"
+    case caRevokeSuperseded = "ca.revoke.superseded"
+    case caRevokeCessationOfOperation = "ca.revoke.cessationOfOperation"
+    case caRevokePrivilegeWithdrawn = "ca.revoke.privilegeWithdrawn"
+    case caRevokeAACompromise = "ca.revoke.aACompromise"
+    /// A delegated OCSP responder certificate was renewed.
+    case caRenewResponder = "ca.renew-responder"
+    /// A document security object (ICAO 9303-10 §4.6.2) was signed.
+    case caSignSecurityObject = "ca.sign-security-object"
+    /// A virtual card's attestation key was certified by the development root.
+    case caVirtualCard = "ca.virtual-card"
+    /// A document was sealed with the institution's e-seal.
+    case documentsSeal = "documents.seal"
+}

@@ -1,0 +1,19 @@
+/// The kind of object an audit entry names (`AuditRecord.objectType`). The raw value is what the trail stores.
+public enum AuditObjectType: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A person of the civil registry, named by their internal id.
+    case person
+    /// The registry as a whole (searches, exports).
+    case registry
+    /// A CSV import, named by its id.
+    case `import`
+    /// A certificate, named by its serial number in lowercase hex.
+    case certificate
+    /// The CA hierarchy, named by its root.
+    case certificateAuthority = "certificate-authority"
+    /// The document signer of the CSCA.
+    case documentSigner = "document-signer"
+    /// A sealed document, named by its digest.
+    case document
+    /// A card, named by its serial number.
+    case card
+}
