@@ -43,8 +43,8 @@ public struct RegistryBenchmark: Sendable {
             audited.append(Self.seconds(since: start))
             guard found.count == 1 else { throw BenchmarkFailure("the audited find did not return the sample person") }
             // The same audit entries as a find writes, in a transaction of their own: the statements, then the commit.
-            let events = [context.event("registry.search", "registry", nil, detail: "by identificationNumber, 1 found"),
-                          context.event("person.read", "person", id.uuidString)]
+            let events = [context.event(.registrySearch, .registry, nil, detail: "by identificationNumber, 1 found"),
+                          context.event(.personRead, .person, id.uuidString)]
             start = ContinuousClock.now
             let work = try await database.transaction { db in
                 let inner = ContinuousClock.now
@@ -69,7 +69,7 @@ public struct RegistryBenchmark: Sendable {
         try await services.pool.ensureReserve(on: database)
         var statement: [Double] = [], registration: [Double] = []
         let registry = services.registry(on: database)
-        let context = AuditContext(actor: "benchmark", purpose: "benchmark")
+        let context = AuditContext(actor: "benchmark", purpose: .stated("benchmark"))
         var random = SystemRandomNumberGenerator()
         for index in 0..<samples {
             guard let date = CivilDate(year: Int.random(in: 1940...2020, using: &random), month: Int.random(in: 1...12, using: &random),
