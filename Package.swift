@@ -94,10 +94,20 @@ let package = Package(
             name: "LicnaTranslations",
             resources: [.copy("Resources")]
         ),
+        // Plumbing both executables share: exit codes, the terminal, hex and document arguments, the main loop.
+        .target(
+            name: "LicnaCommandLine",
+            dependencies: [
+                "LicnaBasics",
+                "LicnaTranslations",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "LicnaCardCommands",
             dependencies: [
                 "LicnaBasics",
+                "LicnaCommandLine",
                 "LicnaTranslations",
                 "LicnaCard",
                 "LicnaCardClient",
@@ -111,7 +121,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "licna-card",
-            dependencies: ["LicnaCardCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LicnaCardCommands", "LicnaCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "LicnaServer",
@@ -140,6 +150,7 @@ let package = Package(
             dependencies: [
                 "LicnaBasics",
                 "LicnaCardCommands",
+                "LicnaCommandLine",
                 "LicnaTranslations",
                 "LicnaCore",
                 "LicnaServer",
@@ -157,6 +168,7 @@ let package = Package(
         .executableTarget(
             name: "LicnaCardFuzz",
             dependencies: [
+                "LicnaBasics",
                 "LicnaCard",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -169,6 +181,10 @@ let package = Package(
         .testTarget(
             name: "LicnaBasicsTests",
             dependencies: ["LicnaBasics"]
+        ),
+        .testTarget(
+            name: "LicnaCommandLineTests",
+            dependencies: ["LicnaBasics", "LicnaCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "LicnaTestSupport",

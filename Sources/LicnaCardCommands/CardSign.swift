@@ -6,6 +6,7 @@ import FoundationNetworking
 #endif
 import LicnaCard
 import LicnaCardClient
+import LicnaCommandLine
 import LicnaDocuments
 import LicnaPKI
 import SwiftASN1

@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import LicnaCommandLine
 import LicnaDocuments
 import LicnaPKI
 import X509

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
-import LicnaCardCommands
+import LicnaCommandLine
 @_spi(Benchmarks) import LicnaDocuments
 import LicnaPKI
 import X509

@@ -80,7 +80,7 @@ public struct BackupService: Sendable {
 
     var masterKeyCheck: String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("licna backup check".utf8), using: masterKey.derive(purpose: "backup.check", version: 1))
-        return Data(mac).prefix(16).map { String(format: "%02x", $0) }.joined()
+        return Data(mac).prefix(16).hexString
     }
 
     /// The MAC over a backup's bytes: HMAC-SHA256 under its own subkey of the master key.
@@ -99,7 +99,7 @@ public struct BackupService: Sendable {
         var id = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for index in id.indices { id[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        let header = Header(createdAt: Date(), backupId: id.map { String(format: "%02x", $0) }.joined(), masterKeyCheck: masterKeyCheck,
+        let header = Header(createdAt: Date(), backupId: id.hexString, masterKeyCheck: masterKeyCheck,
                             tables: Self.tables.map { $0.schema })
         try macWrite(try encoder.encode(header) + Data("\n".utf8))
         return try await database.transaction { db in
@@ -208,7 +208,7 @@ public struct BackupService: Sendable {
             let actual = Array(SHA256.hash(data: rootDER))
             guard let pinned = options.rootSHA256 else { throw Failure(messageKey: "error.restore.root-needed") }
             guard pinned == actual else {
-                throw Failure(messageKey: "error.restore.root-mismatch", arguments: ["actual": actual.map { String(format: "%02x", $0) }.joined()])
+                throw Failure(messageKey: "error.restore.root-mismatch", arguments: ["actual": actual.hexString])
             }
         }
         return (rows, header.version)
@@ -230,7 +230,7 @@ private final class MACAccumulator: @unchecked Sendable {
     }
     func hex() -> String {
         lock.lock(); defer { lock.unlock() }
-        return mac.finalize().map { String(format: "%02x", $0) }.joined()
+        return mac.finalize().hexString
     }
 }
 
