@@ -184,7 +184,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LicnaCommandLineTests",
-            dependencies: ["LicnaBasics", "LicnaCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LicnaBasics", "LicnaCommandLine", "LicnaTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .target(
             name: "LicnaTestSupport",

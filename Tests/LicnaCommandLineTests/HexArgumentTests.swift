@@ -1,12 +1,13 @@
 import LicnaBasics
 import LicnaCommandLine
+import LicnaTestSupport
 import Testing
 
 @Suite struct HexArgumentTests {
     @Test func apduHexRoundTripsThroughTheOneCodecWithSpacesAnywhere() {
         #expect(HexArgument.bytes("00A4 0400\t09") == [0x00, 0xA4, 0x04, 0x00, 0x09])
         #expect(HexArgument.bytes("") == [])
-        var generator = SeededGenerator(state: 11)
+        var generator = SeededRandom(seed: 11)
         for length in 0..<48 {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             // As `licna-card apdu` prints answers (upper case) and as people type them (any case, spaced).
@@ -31,17 +32,5 @@ import Testing
         #expect(HexArgument.sha256Fingerprint(String(plain.dropLast(2))) == nil)
         #expect(HexArgument.sha256Fingerprint(plain + "00") == nil)
         #expect(HexArgument.sha256Fingerprint(String(plain.dropLast()) + "g") == nil)
-    }
-}
-
-/// SplitMix64, so that a failure repeats.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
