@@ -104,10 +104,20 @@ let package = Package(
             name: "LicnaTranslations",
             resources: [.copy("Resources")]
         ),
+        // Plumbing both executables share: exit codes, the terminal, hex and document arguments, the main loop.
+        .target(
+            name: "LicnaCommandLine",
+            dependencies: [
+                "LicnaBasics",
+                "LicnaTranslations",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "LicnaCardCommands",
             dependencies: [
                 "LicnaBasics",
+                "LicnaCommandLine",
                 "LicnaTranslations",
                 "LicnaCard",
                 "LicnaCardClient",
@@ -121,7 +131,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "licna-card",
-            dependencies: ["LicnaCardCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LicnaCardCommands", "LicnaCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
             name: "LicnaServer",
@@ -153,6 +163,7 @@ let package = Package(
                 "LicnaBasics",
                 "LicnaAPI",
                 "LicnaCardCommands",
+                "LicnaCommandLine",
                 "LicnaTranslations",
                 "LicnaCore",
                 "LicnaServer",
@@ -190,6 +201,7 @@ let package = Package(
         .executableTarget(
             name: "LicnaCardFuzz",
             dependencies: [
+                "LicnaBasics",
                 "LicnaCard",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -202,6 +214,13 @@ let package = Package(
         .testTarget(
             name: "LicnaBasicsTests",
             dependencies: ["LicnaBasics"]
+        ),
+        .testTarget(
+            name: "LicnaCommandLineTests",
+            dependencies: [
+                "LicnaBasics", "LicnaCommandLine", "LicnaTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .target(
             name: "LicnaTestSupport",

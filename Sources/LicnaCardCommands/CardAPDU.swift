@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import LicnaBasics
 import LicnaCard
 import LicnaCardClient
+import LicnaCommandLine
 
 /// The hidden `apdu` command: raw APDUs to a virtual card in this process, for tests.
 public struct CardAPDU: ParsableCommand {
@@ -17,8 +19,8 @@ public struct CardAPDU: ParsableCommand {
     public func run() throws {
         let virtualCard = try openCard(card)
         for text in apdus {
-            guard let bytes = bytes(hex: text) else { throw explained(Exit.usage, "cli.card.hex", ["value": text]) }
-            Terminal.print(hex(virtualCard.transmit(bytes)))
+            guard let bytes = HexArgument.bytes(text) else { throw explained(Exit.usage, "cli.card.hex", ["value": text]) }
+            Terminal.print(ASCIIHex.encode(virtualCard.transmit(bytes), uppercase: true))
         }
     }
 }

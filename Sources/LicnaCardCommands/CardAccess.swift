@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import LicnaCard
 import LicnaCardClient
+import LicnaCommandLine
 import LicnaPKI
 import SwiftASN1
 import X509
@@ -51,43 +52,6 @@ public func loadCertificates(_ path: String) throws -> [Certificate] {
         return try PEMDocument.parseMultiple(pemString: text).map { try Certificate(pemDocument: $0) }
     } catch {
         throw explained(Exit.usage, "cli.card.pem", ["file": path])
-    }
-}
-
-public func hex(_ bytes: [UInt8]) -> String {
-    bytes.map { String(format: "%02X", $0) }.joined()
-}
-
-public func bytes(hex text: String) -> [UInt8]? {
-    let digits = Array(text.filter { !$0.isWhitespace })
-    guard digits.count % 2 == 0 else { return nil }
-    var out: [UInt8] = []
-    for index in stride(from: 0, to: digits.count, by: 2) {
-        guard let byte = UInt8(String(digits[index...index + 1]), radix: 16) else { return nil }
-        out.append(byte)
-    }
-    return out
-}
-
-/// The largest document the commands read into memory (PDFs are parsed whole); a detached file of any size is
-/// hashed as it streams by (`streamingDigests`).
-public let maximumDocumentSize = 512 * 1024 * 1024
-
-/// A document's bytes, or a translated error: unreadable, or larger than `maximumDocumentSize` (checked from the
-/// file's size before anything is read, so a huge file costs no memory).
-public func readDocument(_ path: String) throws -> [UInt8] {
-    guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
-          let handle = FileHandle(forReadingAtPath: path) else {
-        throw explained(Exit.failed, "cli.import.unreadable", ["file": path])
-    }
-    defer { try? handle.close() }
-    guard size.intValue <= maximumDocumentSize else {
-        throw explained(Exit.failed, "cli.document.too-large", ["file": path, "limit": "\(maximumDocumentSize / (1024 * 1024)) MB"])
-    }
-    do {
-        return Array(try handle.readToEnd() ?? Data())
-    } catch {
-        throw explained(Exit.failed, "cli.import.unreadable", ["file": path])
     }
 }
 

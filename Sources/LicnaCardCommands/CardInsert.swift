@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LicnaCard
 import LicnaCardClient
+import LicnaCommandLine
 
 /// `licna-card insert` (also `licna card insert`): serves a virtual card through vsmartcard's vpcd reader, so that
 /// pcscd and every PC/SC application see it as a card in a reader.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LicnaCardClient
+import LicnaCommandLine
 
 /// `licna-card change-pin` (also `licna card change-pin`): the citizen replaces the PIN from the envelope with one
 /// of their own (CHANGE REFERENCE DATA, NIST SP 800-73-4 Part 2 §3.2.2). Asks for the current PIN, the new PIN and

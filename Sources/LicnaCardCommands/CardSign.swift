@@ -7,6 +7,7 @@ import LicnaBasics
 #endif
 import LicnaCard
 import LicnaCardClient
+import LicnaCommandLine
 import LicnaDocuments
 import LicnaPKI
 import SwiftASN1

@@ -3,6 +3,7 @@ import Foundation
 import LicnaBasics
 import LicnaCard
 import LicnaCardClient
+import LicnaCommandLine
 
 /// `licna-card status` (also `licna card status`, formerly `show`): what the card holds and how many tries are left.
 public struct CardStatus: ParsableCommand {

@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 import LicnaBasics
 #endif
+import LicnaCommandLine
 import LicnaDocuments
 import LicnaPKI
 import X509

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LicnaBasics
+import LicnaCommandLine
 import LicnaPKI
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -20,18 +21,11 @@ public struct ServerTrustAnchor: Sendable {
     public init(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let configured = option ?? environment["LICNA_ROOT_SHA256"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.configuredPin(environment: environment)
         if let configured {
-            guard let bytes = Self.fingerprint(configured) else { throw explained(Exit.usage, "cli.server.root-pin-format", ["value": String(configured.prefix(100))]) }
+            guard let bytes = HexArgument.sha256Fingerprint(configured) else { throw explained(Exit.usage, "cli.server.root-pin-format", ["value": String(configured.prefix(100))]) }
             pinnedSHA256 = bytes
         } else {
             pinnedSHA256 = nil
         }
-    }
-
-    /// A SHA-256 fingerprint written as 64 hex digits, in any case, with or without `:` separators; ASCII only.
-    public static func fingerprint(_ text: String) -> [UInt8]? {
-        let digits = Array(text.trimmingCharacters(in: .whitespaces).utf8.filter { $0 != UInt8(ascii: ":") })
-        guard digits.count == 64 else { return nil }
-        return ASCIIHex.decode(digits)
     }
 
     /// `root-sha256 = HEX` from `$XDG_CONFIG_HOME/licna/licna-card.conf` (default `~/.config/licna/licna-card.conf`).
@@ -60,7 +54,7 @@ public struct ServerTrustAnchor: Sendable {
             let actual = Array(SHA256.hash(data: der))
             guard actual == pinnedSHA256 else {
                 throw explained(Exit.failed, "cli.server.root-mismatch", ["url": base.appendingPathComponent("pki/ca/root.cer").absoluteString,
-                                                                         "actual": actual.map { String(format: "%02x", $0) }.joined()])
+                                                                         "actual": actual.hexString])
             }
         }
         return root

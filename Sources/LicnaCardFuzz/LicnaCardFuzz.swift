@@ -1,5 +1,6 @@
 import Crypto
 import _CryptoExtras
+import LicnaBasics
 import LicnaCard
 
 /// libFuzzer entry point (STANDARDS.md "Build and test notes"): the input is a session with an in-memory virtual
@@ -81,7 +82,7 @@ private func check(_ response: [UInt8], command: [UInt8], before: CardImage, aft
 }
 
 private func hex(_ bytes: [UInt8]) -> String {
-    bytes.map { String($0, radix: 16, uppercase: true).count == 1 ? "0" + String($0, radix: 16, uppercase: true) : String($0, radix: 16, uppercase: true) }.joined()
+    ASCIIHex.encode(bytes, uppercase: true)
 }
 
 /// The cards a session can start with; the personalized images are made once per process.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LicnaCardCommands
+import LicnaCommandLine
 
 /// `licna-card`: what a citizen installs to use the eID card (CONVENTIONS.md) — read it, sign with it, verify
 /// signatures, plug a virtual card into pcscd. Built without Vapor or Fluent.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LicnaCardCommands
+import LicnaCommandLine
 import LicnaCore
 import LicnaServer
 
@@ -56,7 +56,7 @@ struct Audit: AsyncParsableCommand {
             }
             var pin: [UInt8]?
             if let rootSHA256 {
-                guard let bytes = ServerTrustAnchor.fingerprint(rootSHA256) else {
+                guard let bytes = HexArgument.sha256Fingerprint(rootSHA256) else {
                     throw explained(Exit.usage, "cli.server.root-pin-format", ["value": String(rootSHA256.prefix(100))])
                 }
                 pin = bytes

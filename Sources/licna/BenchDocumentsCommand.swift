@@ -2,7 +2,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import LicnaBasics
-import LicnaCardCommands
+import LicnaCommandLine
 @_spi(Benchmarks) import LicnaDocuments
 import LicnaPKI
 import X509

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
-import LicnaCardCommands
+import LicnaCommandLine
 import LicnaCore
 import LicnaPKI
 import LicnaServer

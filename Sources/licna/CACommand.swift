@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LicnaCardCommands
+import LicnaCommandLine
 import LicnaPKI
 import LicnaServer
 import X509

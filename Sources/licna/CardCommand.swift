@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import LicnaBasics
 import LicnaCardCommands
+import LicnaCommandLine
 import LicnaCard
 import LicnaCardClient
 import LicnaCore
@@ -62,7 +63,7 @@ struct Card: AsyncParsableCommand {
                 throw explained(Exit.failed, "cli.card.image", ["detail": "\(error)"])
             }
             do {
-                try writeOutput(hex(created.transportKey) + "\n", to: out + ".transport-key", secret: true)
+                try writeOutput(ASCIIHex.encode(created.transportKey, uppercase: true) + "\n", to: out + ".transport-key", secret: true)
                 try await finish(created)
             } catch {
                 // A card that failed half-way is no card: nothing of it stays behind.
@@ -102,7 +103,7 @@ struct Card: AsyncParsableCommand {
                 try writeOutput(try authority.cscaPEM(), to: out + ".csca.pem", secret: false)
                 Terminal.say("cli.card.test-ca", ["chain": out + ".chain.pem", "csca": out + ".csca.pem"])
             }
-            try writeOutput(hex(result.managementKey) + "\n", to: out + ".management-key", secret: true)
+            try writeOutput(ASCIIHex.encode(result.managementKey, uppercase: true) + "\n", to: out + ".management-key", secret: true)
             Terminal.say("cli.card.personalized", ["path": out, "name": holder.commonName, "key": out + ".management-key"])
             Terminal.say("cli.card.development-only")
         }

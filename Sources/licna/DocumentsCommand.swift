@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LicnaCardCommands
+import LicnaCommandLine
 import LicnaCore
 import LicnaServer
 

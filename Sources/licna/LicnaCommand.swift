@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LicnaCardCommands
+import LicnaCommandLine
 
 /// `licna`: the operator's tool and the server.
 @main

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LicnaBasics
-import LicnaCardCommands
+import LicnaCommandLine
 import LicnaCore
 
 struct Numbers: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import Foundation
-import LicnaCardCommands
+import LicnaCommandLine
 import LicnaServer
 
 /// Shows an import's progress on standard error: a bar redrawn in place on a terminal (rows, rate, ETA), plain

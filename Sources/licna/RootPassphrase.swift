@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LicnaCardCommands
+import LicnaCommandLine
 
 /// Reads the root key's passphrase: from a file, from LICNA_ROOT_PASSPHRASE, from a terminal prompt without
 /// echo, or as one line of standard input when it is not a terminal (CONVENTIONS.md: secrets never in arguments).

@@ -15,7 +15,8 @@ struct EMRTDTestPKI: Sendable {
     let documentSigner: Certificate
 
     init(country: String = "UT", validFrom: Date = Date(timeIntervalSinceNow: -3600)) throws {
-        let cscaKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
+        // The hierarchy roles' key types (LicnaPKI); the extensions are written out as ICAO 9303-12 shows them.
+        let cscaKey = CertificateHierarchyBuilder.Role.csca.keyType.makePrivateKey()
         self.cscaKey = cscaKey
         let cscaName = try DistinguishedName { CountryName(country); OrganizationName("Licna Test"); CommonName("CSCA \(country)") }
         csca = try Certificate(
@@ -28,7 +29,7 @@ struct EMRTDTestPKI: Sendable {
                 SubjectKeyIdentifier(hash: cscaKey.publicKey)
             },
             issuerPrivateKey: cscaKey)
-        let dsKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let dsKey = CertificateHierarchyBuilder.Role.documentSigner.keyType.makePrivateKey()
         self.dsKey = dsKey
         documentSigner = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: dsKey.publicKey,

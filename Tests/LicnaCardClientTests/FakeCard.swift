@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 import LicnaCard
 
 /// A `SmartCard` test double: the real ISO 7816-4 transport of LicnaCard (chaining, 61 xx) in front of an
@@ -60,13 +61,5 @@ final class ScriptedCard: SmartCard, @unchecked Sendable {
 
 /// Bytes from hex with optional spaces: `hex("00 A4 04 00")`.
 func hex(_ string: String) -> [UInt8] {
-    let digits = string.filter { !$0.isWhitespace }
-    var bytes: [UInt8] = []
-    var index = digits.startIndex
-    while index < digits.endIndex {
-        let next = digits.index(index, offsetBy: 2)
-        bytes.append(UInt8(digits[index..<next], radix: 16)!)
-        index = next
-    }
-    return bytes
+    ASCIIHex.decode(String(string.filter { !$0.isWhitespace }))!
 }

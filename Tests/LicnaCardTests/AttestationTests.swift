@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 @testable import LicnaCard
 import Testing
 
@@ -49,10 +50,10 @@ import Testing
         let publicKey = try P256.Signing.PublicKey(x963Representation: attestationKey.publicPoint)
         #expect(publicKey.isValidSignature(try P256.Signing.ECDSASignature(derRepresentation: signature), for: tbs))
         // The attested key, the model and serial, the slot and its "always" PIN policy are in the certificate.
-        let text = tbs.map { String(format: "%02X", $0) }.joined()
-        #expect(text.contains(point.map { String(format: "%02X", $0) }.joined()))
-        #expect(text.contains(Array("test-model".utf8).map { String(format: "%02X", $0) }.joined()))
-        #expect(text.contains(Array("00000042".utf8).map { String(format: "%02X", $0) }.joined()))
+        let text = ASCIIHex.encode(tbs, uppercase: true)
+        #expect(text.contains(ASCIIHex.encode(point, uppercase: true)))
+        #expect(text.contains(ASCIIHex.encode(Array("test-model".utf8), uppercase: true)))
+        #expect(text.contains(ASCIIHex.encode(Array("00000042".utf8), uppercase: true)))
         #expect(text.contains("2B0601040183F800010303" + "0403" + "04019C"))
         #expect(text.contains("2B0601040183F800010304" + "0404" + "04020301"))
         // The attestation key's certificate is object 5FFF01, free to read, and no personalizer replaces it.

@@ -1,5 +1,6 @@
 import Crypto
 import _CryptoExtras
+import LicnaBasics
 @testable import LicnaCard
 
 /// A test terminal in front of an in-process card: APDUs in hexadecimal, answers split into data and status.
@@ -28,8 +29,7 @@ final class CardTerminal {
     func send(_ hex: String) -> Answer { send(Self.bytes(hex)) }
 
     static func bytes(_ hex: String) -> [UInt8] {
-        let digits = Array(hex.filter { !$0.isWhitespace })
-        return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(digits[$0...$0 + 1]), radix: 16)! }
+        ASCIIHex.decode(String(hex.filter { !$0.isWhitespace }))!
     }
 
     static func pin(_ digits: String) -> [UInt8] { ReferenceData.pivFormat(digits)! }

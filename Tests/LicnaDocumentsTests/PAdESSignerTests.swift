@@ -16,26 +16,19 @@ struct PAdESTestPKI: Sendable {
     let tsa: TimeStampResponder
 
     init() throws {
-        let issuer = CertificateIssuer()
-        let serials = CertificateSerialNumberGenerator()
-        let now = Date()
-        let rootKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
-        let rootName = try DistinguishedName { CountryName("ME"); CommonName("PAdES Test Root") }
-        let rootCertificate = try issuer.issue(profile: .rootCA, subject: rootName, publicKey: rootKey.publicKey,
-                                               serialNumber: serials.next(), notBefore: now - 3_600, notAfter: now + 86_400 * 365,
-                                               authority: nil, selfSigningKey: rootKey,
-                                               options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil), maxPathLength: 0))
-        root = SigningAuthority(certificate: rootCertificate, privateKey: rootKey)
+        let hierarchy = CertificateHierarchyBuilder(now: Date(), backdating: 3_600)
+        let month: TimeInterval = 86_400 * 30
+        root = try hierarchy.selfSigned(.root.lasting(86_400 * 365).pathLength(0),
+                                        subject: try DistinguishedName { CountryName("ME"); CommonName("PAdES Test Root") })
         let locations = TrustServiceLocations(ocsp: nil, caIssuers: nil, crl: Self.crlURL)
-        signerKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
-        signer = try issuer.issue(profile: .signature, subject: try DistinguishedName.citizen(country: "ME", givenName: "Đurđa", surname: "Šćepanović", identificationNumber: "276543219"),
-                                  publicKey: signerKey.publicKey, serialNumber: serials.next(), notBefore: now - 3_600,
-                                  notAfter: now + 86_400 * 30, authority: root, options: .init(locations: locations))
-        let tsaKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
-        let tsaCertificate = try issuer.issue(profile: .timestamping, subject: try DistinguishedName { CountryName("ME"); CommonName("PAdES Test TSA") },
-                                              publicKey: tsaKey.publicKey, serialNumber: serials.next(), notBefore: now - 3_600,
-                                              notAfter: now + 86_400 * 30, authority: root, options: .init(locations: locations))
-        tsa = try TimeStampResponder(certificate: tsaCertificate, signer: SoftwareSignatureProducer(privateKey: tsaKey))
+        let signer = try hierarchy.issue(
+            .init(profile: .signature, keyType: .p256, lifetime: month),
+            subject: try DistinguishedName.citizen(country: "ME", givenName: "Đurđa", surname: "Šćepanović", identificationNumber: "276543219"),
+            under: root, locations: locations)
+        (self.signer, signerKey) = (signer.certificate, signer.privateKey)
+        let tsa = try hierarchy.issue(.timestamping.lasting(month), subject: try DistinguishedName { CountryName("ME"); CommonName("PAdES Test TSA") },
+                                      under: root, locations: locations)
+        self.tsa = try TimeStampResponder(certificate: tsa.certificate, signer: SoftwareSignatureProducer(privateKey: tsa.privateKey))
     }
 
     func crl(revoking revoked: [RevokedCertificate] = []) throws -> [UInt8] {

@@ -20,43 +20,30 @@ struct TwoBranchTestPKI: Sendable {
     let tsa: TimeStampResponder
 
     init() throws {
-        let issuer = CertificateIssuer()
-        let serials = CertificateSerialNumberGenerator()
-        let now = Date()
-        func key() -> Certificate.PrivateKey { Certificate.PrivateKey(P256.Signing.PrivateKey()) }
-        func locations(_ crl: String) -> CertificateIssuer.Options { .init(locations: .init(ocsp: nil, caIssuers: nil, crl: crl)) }
-        let rootKey = key()
-        let rootName = try DistinguishedName { CountryName("ME"); CommonName("Two Branch Root") }
-        let root = SigningAuthority(
-            certificate: try issuer.issue(profile: .rootCA, subject: rootName, publicKey: rootKey.publicKey, serialNumber: serials.next(),
-                                          notBefore: now - 3_600, notAfter: now + 86_400 * 365, authority: nil, selfSigningKey: rootKey,
-                                          options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil), maxPathLength: 1)),
-            privateKey: rootKey)
+        // Every key P-256; a one-year root, half-year CAs, one-month end entities.
+        let hierarchy = CertificateHierarchyBuilder(now: Date(), backdating: 3_600)
+        let month: TimeInterval = 86_400 * 30
+        func locations(_ crl: String) -> TrustServiceLocations { .init(ocsp: nil, caIssuers: nil, crl: crl) }
+        let root = try hierarchy.selfSigned(.root.keyed(.p256).lasting(86_400 * 365),
+                                            subject: try DistinguishedName { CountryName("ME"); CommonName("Two Branch Root") })
         self.root = root
         func ca(_ name: String) throws -> SigningAuthority {
-            let caKey = key()
-            var options = locations(Self.rootCRL)
-            options.maxPathLength = 0
-            return SigningAuthority(
-                certificate: try issuer.issue(profile: .issuingCA, subject: try DistinguishedName { CountryName("ME"); CommonName(name) },
-                                              publicKey: caKey.publicKey, serialNumber: serials.next(), notBefore: now - 3_600,
-                                              notAfter: now + 86_400 * 180, authority: root, options: options),
-                privateKey: caKey)
+            try hierarchy.issue(.issuingCA.keyed(.p256).lasting(86_400 * 180), subject: try DistinguishedName { CountryName("ME"); CommonName(name) },
+                                under: root, locations: locations(Self.rootCRL))
         }
         let signingCA = try ca("Two Branch Signing CA")
         let timestampingCA = try ca("Two Branch Timestamping CA")
         self.signingCA = signingCA
         self.timestampingCA = timestampingCA
-        let signerKey = key()
-        self.signerKey = signerKey
-        signer = try issuer.issue(profile: .signature, subject: try DistinguishedName.citizen(country: "ME", givenName: "Milena", surname: "Vuković", identificationNumber: "276543219"),
-                                  publicKey: signerKey.publicKey, serialNumber: serials.next(), notBefore: now - 3_600, notAfter: now + 86_400 * 30,
-                                  authority: signingCA, options: locations(Self.signingCRL))
-        let tsaKey = key()
-        let tsaCertificate = try issuer.issue(profile: .timestamping, subject: try DistinguishedName { CountryName("ME"); CommonName("Two Branch TSA") },
-                                              publicKey: tsaKey.publicKey, serialNumber: serials.next(), notBefore: now - 3_600,
-                                              notAfter: now + 86_400 * 30, authority: timestampingCA, options: locations(Self.timestampingCRL))
-        tsa = try TimeStampResponder(certificate: tsaCertificate, chain: [timestampingCA.certificate], signer: SoftwareSignatureProducer(privateKey: tsaKey))
+        let signer = try hierarchy.issue(
+            .init(profile: .signature, keyType: .p256, lifetime: month),
+            subject: try DistinguishedName.citizen(country: "ME", givenName: "Milena", surname: "Vuković", identificationNumber: "276543219"),
+            under: signingCA, locations: locations(Self.signingCRL))
+        (self.signer, signerKey) = (signer.certificate, signer.privateKey)
+        let tsa = try hierarchy.issue(.timestamping.lasting(month), subject: try DistinguishedName { CountryName("ME"); CommonName("Two Branch TSA") },
+                                      under: timestampingCA, locations: locations(Self.timestampingCRL))
+        self.tsa = try TimeStampResponder(certificate: tsa.certificate, chain: [timestampingCA.certificate],
+                                          signer: SoftwareSignatureProducer(privateKey: tsa.privateKey))
     }
 
     static func crl(_ authority: SigningAuthority, revoking revoked: [RevokedCertificate] = []) throws -> [UInt8] {

@@ -12,24 +12,13 @@ private struct MiniHierarchy {
     let leaf: Certificate
 
     init() throws {
-        let now = Date()
-        let caKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
-        let name = try DistinguishedName { CountryName("ME"); CommonName("Mini CA") }
-        let none = TrustServiceLocations(ocsp: nil, caIssuers: nil, crl: nil)
-        let caCert = try CertificateIssuer().issue(profile: .rootCA, subject: name, publicKey: caKey.publicKey,
-                                                   serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now - 60,
-                                                   notAfter: now + 86_400 * 365, authority: nil, selfSigningKey: caKey,
-                                                   options: .init(locations: none))
-        ca = SigningAuthority(certificate: caCert, privateKey: caKey)
-        let responderKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
-        let responderCert = try CertificateIssuer().issue(profile: .ocspResponder, subject: try DistinguishedName { CommonName("Mini OCSP") },
-                                                          publicKey: responderKey.publicKey, serialNumber: CertificateSerialNumberGenerator().next(),
-                                                          notBefore: now - 60, notAfter: now + 86_400 * 90, authority: ca, options: .init(locations: none))
-        responder = SigningAuthority(certificate: responderCert, privateKey: responderKey)
-        leaf = try CertificateIssuer().issue(profile: .authentication, subject: try DistinguishedName { CommonName("Leaf") },
-                                             publicKey: Certificate.PrivateKey(P256.Signing.PrivateKey()).publicKey,
-                                             serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now - 60, notAfter: now + 86_400,
-                                             authority: ca, options: .init(locations: TrustServiceLocations(ocsp: "http://x/ocsp", caIssuers: "http://x/ca.cer", crl: "http://x/crl/0.crl")))
+        let hierarchy = CertificateHierarchyBuilder(now: Date(), backdating: 60)
+        ca = try hierarchy.selfSigned(.root.lasting(86_400 * 365).pathLength(nil),
+                                      subject: try DistinguishedName { CountryName("ME"); CommonName("Mini CA") })
+        responder = try hierarchy.issue(.ocspResponder.lasting(86_400 * 90), subject: try DistinguishedName { CommonName("Mini OCSP") }, under: ca)
+        leaf = try hierarchy.issue(.init(profile: .authentication, keyType: .p256, lifetime: 86_400), subject: try DistinguishedName { CommonName("Leaf") },
+                                   under: ca, locations: TrustServiceLocations(ocsp: "http://x/ocsp", caIssuers: "http://x/ca.cer", crl: "http://x/crl/0.crl"))
+            .certificate
     }
 
     func request(hash: DigestAlgorithm = .sha256) throws -> [UInt8] {

@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import LicnaBasics
 import LicnaCore
 @testable import LicnaServer
 import SQLKit
@@ -64,7 +65,7 @@ import VaporTesting
         var mac = HMAC<SHA256>(key: key.derive(purpose: "backup.mac", version: 1))
         for line in lines.dropLast() { mac.update(data: Data((line + "\n").utf8)) }
         var end = object(lines.last!)
-        end["mac"] = mac.finalize().map { String(format: "%02x", $0) }.joined()
+        end["mac"] = mac.finalize().hexString
         return lines.dropLast() + [text(end)]
     }
 

@@ -17,7 +17,8 @@ public struct CMSTestPKI: Sendable {
     public let other: Certificate
 
     public init() throws {
-        let rootKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
+        // The hierarchy roles' key types (LicnaPKI); the extensions are written out here for the CMS tests.
+        let rootKey = CertificateHierarchyBuilder.Role.root.keyType.makePrivateKey()
         self.rootKey = rootKey
         let rootName = try DistinguishedName { CountryName("RS"); OrganizationName("Licna Test"); CommonName("Licna Test Root") }
         root = try Self.issue(
@@ -27,7 +28,7 @@ public struct CMSTestPKI: Sendable {
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
                 SubjectKeyIdentifier(hash: rootKey.publicKey)
             })
-        tsaKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        tsaKey = CertificateHierarchyBuilder.Role.timestamping.keyType.makePrivateKey()
         tsa = try Self.leaf("Licna Test TSA", tsaKey, rootName, rootKey, eku: [.timeStamping])
         signerKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
         signer = try Self.leaf("Signer One", signerKey, rootName, rootKey, eku: nil)

@@ -71,7 +71,7 @@ def test_huge_files_get_a_clear_error_without_being_read(trust, tmp_path):
         f.write(b"%PDF-1.7\n")
         f.truncate(600 * 1024 * 1024)
     result = licna_card("verify", str(huge), "--server", trust.url, "--root-sha256", trust.root_sha256, check=3)
-    assert "512 MB" in result.stderr and "--format cades" in result.stderr
+    assert "200 MiB" in result.stderr and "--format cades" in result.stderr
     # The server refuses an upload over 25 MB with 413 and a message that says so.
     request = urllib.request.Request(trust.url + "/api/signatures/validate", data=b"%PDF" + b"\0" * (26 * 1024 * 1024),
                                      method="POST", headers={"Content-Type": "application/pdf"})

@@ -17,15 +17,12 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
     /// The clock its certificates' validity starts from.
     public let clock: any WallClock
 
-    private static let year: TimeInterval = 365.25 * 86_400
-    private static let nowhere = TrustServiceLocations(ocsp: nil, caIssuers: nil, crl: nil)
+    private static let nowhere = TrustServiceLocations.none
 
     /// A new hierarchy whose certificates are valid from `clock`'s now.
     public init(country: String = "ME", clock: any WallClock) throws {
         self.clock = clock
         let now = clock.now
-        let issuer = CertificateIssuer()
-        let serials = CertificateSerialNumberGenerator()
         func name(_ commonName: String) throws -> DistinguishedName {
             try DistinguishedName {
                 CountryName(country)
@@ -33,29 +30,12 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
                 CommonName(commonName)
             }
         }
-        let start = now - 3_600
-        let rootKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
-        let rootCertificate = try issuer.issue(
-            profile: .rootCA, subject: try name("Licna Test Root CA"), publicKey: rootKey.publicKey,
-            serialNumber: serials.next(), notBefore: start, notAfter: now + 20 * Self.year, authority: nil,
-            selfSigningKey: rootKey, options: .init(locations: Self.nowhere, maxPathLength: 1))
-        root = SigningAuthority(certificate: rootCertificate, privateKey: rootKey)
-        let citizenKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
-        citizenCA = SigningAuthority(certificate: try issuer.issue(
-            profile: .issuingCA, subject: try name("Licna Test Citizen CA"), publicKey: citizenKey.publicKey,
-            serialNumber: serials.next(), notBefore: start, notAfter: now + 12 * Self.year, authority: root,
-            options: .init(locations: Self.nowhere, maxPathLength: 0)), privateKey: citizenKey)
-        let cscaKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
-        let cscaCertificate = try issuer.issue(
-            profile: .csca, subject: try name("Licna Test CSCA"), publicKey: cscaKey.publicKey,
-            serialNumber: serials.next(), notBefore: start, notAfter: now + 15 * Self.year, authority: nil,
-            selfSigningKey: cscaKey, options: .init(locations: Self.nowhere, maxPathLength: 0))
-        csca = SigningAuthority(certificate: cscaCertificate, privateKey: cscaKey)
-        let signerKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
-        documentSigner = SigningAuthority(certificate: try issuer.issue(
-            profile: .documentSigner, subject: try name("Licna Test Document Signer"), publicKey: signerKey.publicKey,
-            serialNumber: serials.next(), notBefore: start, notAfter: now + 11 * Self.year, authority: csca,
-            options: .init(locations: Self.nowhere)), privateKey: signerKey)
+        // The installation's key types and lifetimes, valid from an hour ago for clocks that lag.
+        let hierarchy = CertificateHierarchyBuilder(now: now, backdating: 3_600)
+        root = try hierarchy.selfSigned(.root, subject: try name("Licna Test Root CA"))
+        citizenCA = try hierarchy.issue(.issuingCA, subject: try name("Licna Test Citizen CA"), under: root)
+        csca = try hierarchy.selfSigned(.csca, subject: try name("Licna Test CSCA"))
+        documentSigner = try hierarchy.issue(.documentSigner, subject: try name("Licna Test Document Signer"), under: csca)
     }
 
     /// The throwaway authority never states QcSSCD: the attestation is ignored.
@@ -68,7 +48,7 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
         return try CertificateIssuer().issue(
             profile: profile, subject: csr.subject, publicKey: csr.publicKey,
             serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now - 60,
-            notAfter: min(now + 5 * Self.year, citizenCA.certificate.notValidAfter), authority: citizenCA,
+            notAfter: min(now + 5 * CertificateHierarchyBuilder.year, citizenCA.certificate.notValidAfter), authority: citizenCA,
             options: .init(locations: Self.nowhere))
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 
 /// One entry of the audit trail: who did what to which object, why and when, chained to the entry before it.
 ///
@@ -79,6 +80,6 @@ public struct AuditRecord: Hashable, Sendable, Codable {
         add(objectID)
         add(detail)
         add(previousHash)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 
 /// The installation's master key: 32 random bytes from which every at-rest key is derived (HKDF, RFC 5869).
 /// It lives outside the data directory, so a copied database or backup reveals nothing without it.
@@ -23,7 +24,7 @@ public struct MasterKey: Sendable {
     /// Reads a key written as 64 hexadecimal digits or as base64 of 32 bytes (surrounding whitespace ignored).
     public init(text: String) throws(Invalidity) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.utf8.count == 64, let bytes = Self.hexBytes(trimmed) {
+        if trimmed.utf8.count == 64, let bytes = ASCIIHex.decode(trimmed) {
             self.key = SymmetricKey(data: bytes)
         } else if let bytes = Data(base64Encoded: trimmed), bytes.count == 32 {
             self.key = SymmetricKey(data: bytes)
@@ -34,7 +35,7 @@ public struct MasterKey: Sendable {
 
     /// The key as 64 lowercase hexadecimal digits, for writing the key file.
     public var hexEncoded: String {
-        key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+        key.withUnsafeBytes { ASCIIHex.encode($0) }
     }
 
     /// A subkey for one purpose and version: HKDF-SHA256 with the purpose and version in `info`.
@@ -45,21 +46,5 @@ public struct MasterKey: Sendable {
             info: Data("\(purpose)/v\(version)".utf8),
             outputByteCount: 32
         )
-    }
-
-    private static func hexBytes(_ text: String) -> [UInt8]? {
-        var result: [UInt8] = []
-        var high: UInt8?
-        for byte in text.utf8 {
-            let value: UInt8
-            switch byte {
-            case 48...57: value = byte - 48
-            case 97...102: value = byte - 87
-            case 65...70: value = byte - 55
-            default: return nil
-            }
-            if let h = high { result.append(h << 4 | value); high = nil } else { high = value }
-        }
-        return result
     }
 }

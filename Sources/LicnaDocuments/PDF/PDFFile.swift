@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 
 /// A PDF file opened from untrusted bytes (ISO 32000-1 §7.5): its cross-reference information from `startxref`
 /// back through every incremental update (§7.5.6), with indirect objects resolved lazily and cached.
@@ -9,8 +10,9 @@ import Foundation
 public final class PDFFile: @unchecked Sendable {
     /// Limits that keep hostile files from exhausting memory, stack or time.
     public struct Options: Sendable {
-        /// The largest file accepted; 200 MB by default.
-        public var maximumFileSize = 200 * 1024 * 1024
+        /// The largest file accepted; by default ``DocumentLimits/maximumDocumentBytes`` (200 MiB), the limit the
+        /// commands apply too.
+        public var maximumFileSize = DocumentLimits.maximumDocumentBytes
         /// The largest decoded stream (a guard against zip bombs); 64 MB by default.
         public var maximumDecodedStreamSize = 64 * 1024 * 1024
         /// How deep arrays and dictionaries may nest.

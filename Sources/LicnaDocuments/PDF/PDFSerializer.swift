@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 
 /// Writes objects back as PDF syntax (ISO 32000-1 §7.3), as the incremental-update writer of PAdES needs: strings
 /// escaped (§7.3.4.2) or in hexadecimal, names with `#xx` for bytes outside the regular printable range (§7.3.5),
@@ -110,14 +111,6 @@ public enum PDFSerializer {
     /// Upper-case hexadecimal digits of `bytes` (§7.3.4.3 hexadecimal strings, §7.3.5 `#xx` in names): the one
     /// hex encoder of the reader, the writer and the PAdES `/Contents`.
     static func hexadecimal(_ bytes: some Sequence<UInt8>) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            output.append(hexDigits[Int(byte >> 4)])
-            output.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return output
+        Array(ASCIIHex.encode(bytes, uppercase: true).utf8)
     }
-
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }

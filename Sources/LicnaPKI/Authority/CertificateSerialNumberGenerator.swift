@@ -23,14 +23,7 @@ extension Certificate.SerialNumber {
     public var hex: String {
         let trimmed = bytes.drop(while: { $0 == 0 })
         guard !trimmed.isEmpty else { return "0" }
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(trimmed.count * 2)
-        for byte in trimmed {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return ASCIIHex.encode(trimmed)
     }
 
     /// Parses a serial printed in hex, in any case, with or without `:` separators or a `0x` prefix. Only ASCII hex

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LicnaBasics
 import LicnaCore
 
 /// One row describing the installation: when it was made, and a check value of the master key it was made with,
@@ -16,7 +17,7 @@ final class InstallationModel: Model, @unchecked Sendable {
     /// A value derived from the master key that reveals nothing about it.
     static func check(_ key: MasterKey) -> String {
         key.derive(purpose: "installation.check", version: 1).withUnsafeBytes { Data($0) }
-            .prefix(16).map { String(format: "%02x", $0) }.joined()
+            .prefix(16).hexString
     }
 
     /// Records the key on first start (at `now`, the installation's clock); afterwards, refuses a different one.

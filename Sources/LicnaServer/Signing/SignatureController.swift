@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 import LicnaDocuments
 import LicnaPKI
 import SwiftASN1
@@ -79,7 +80,7 @@ struct SignatureController: RouteCollection {
             let (file, detached) = try upload(request)
             let reports = try await reports(file, detached: detached, on: request)
             body.results = VerifyPage.Results(reports: reports, request: request, fileName: try request.content.decode(Upload.self).file.filename,
-                                              sha256: SHA256.hash(data: file).map { String(format: "%02x", $0) }.joined())
+                                              sha256: SHA256.hash(data: file).hexString)
         } catch let error as SigningError {
             body.error = error.message
         } catch let error as Abort {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaPKI
 import X509
 
@@ -35,7 +36,7 @@ extension CertificateAuthorityService {
     public func exportFingerprints() async throws -> [String] {
         let hierarchy = try await hierarchy()
         return try [AuthorityName.root, .csca].map { name in
-            "\(name.rawValue)-sha256 " + SHA256.hash(data: try hierarchy.authority(name).der).map { String(format: "%02x", $0) }.joined()
+            "\(name.rawValue)-sha256 " + SHA256.hash(data: try hierarchy.authority(name).der).hexString
         }
     }
 

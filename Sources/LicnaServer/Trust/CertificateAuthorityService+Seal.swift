@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import LicnaBasics
 import LicnaCore
 import LicnaDocuments
 import LicnaPKI
@@ -29,7 +30,7 @@ extension CertificateAuthorityService {
         } catch let error as SigningError {
             throw TrustError.invalidRequest(error.message)
         }
-        let digest = SHA256.hash(data: sealed).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: sealed).hexString
         try await database.transaction { db in
             try await audit.append([context.event(.documentsSeal, .document, digest, detail: "sealed with \(key.certificate.serialNumber.hex)")], on: db)
         }

@@ -34,7 +34,6 @@ public struct TrustSetup: Sendable {
 }
 
 extension CertificateAuthorityService {
-    static let year: TimeInterval = 365.25 * 86_400
     /// The word every CA name of a development hierarchy carries.
     public static let developmentMarker = "TEST"
 
@@ -72,8 +71,8 @@ extension CertificateAuthorityService {
         if try await TrustHierarchy.load(on: database, vault: vault) != nil { throw TrustError.alreadyInitialized }
         let urls = TrustURLs(publicURL: setup.publicURL, ocspURL: setup.ocspURL)
         let now = self.now
-        let issuer = CertificateIssuer()
-        let serials = CertificateSerialNumberGenerator()
+        // Key types and lifetimes: the hierarchy roles of LicnaPKI (root P-384 20 years, CAs P-384, services P-256).
+        let hierarchy = CertificateHierarchyBuilder(now: now)
         // A development hierarchy says so in every CA's name, where any relying party sees it.
         var marked = setup
         if marked.development, !marked.organization.contains(Self.developmentMarker) {
@@ -88,12 +87,8 @@ extension CertificateAuthorityService {
             }
         }
 
-        let rootKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
-        let rootCertificate = try issuer.issue(
-            profile: .rootCA, subject: try name("\(setup.organization) Root CA"), publicKey: rootKey.publicKey,
-            serialNumber: serials.next(), notBefore: now, notAfter: now + 20 * Self.year, authority: nil,
-            selfSigningKey: rootKey, options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil), maxPathLength: 1))
-        let root = SigningAuthority(certificate: rootCertificate, privateKey: rootKey)
+        let root = try hierarchy.selfSigned(.root, subject: try name("\(setup.organization) Root CA"))
+        let (rootCertificate, rootKey) = (root.certificate, root.privateKey)
 
         var issued: [(AuthorityName, CertificateProfile, Certificate, Int)] = []  // certificates the root and CSCA issue
         var authorities: [(AuthorityName, CertificateProfile, SigningAuthority)] = [(.root, .rootCA, root)]
@@ -101,39 +96,27 @@ extension CertificateAuthorityService {
         // address, their status is the root's CRL.
         let underRoot = TrustServiceLocations(ocsp: nil, caIssuers: urls.caIssuers(.root), crl: urls.crl(.root, partition: 0))
         for (authorityName, commonName) in [(AuthorityName.citizen, "Citizen CA"), (.institution, "Institution CA")] {
-            let key = Certificate.PrivateKey(P384.Signing.PrivateKey())
-            let certificate = try issuer.issue(
-                profile: .issuingCA, subject: try name("\(setup.organization) \(commonName)"), publicKey: key.publicKey,
-                serialNumber: serials.next(), notBefore: now, notAfter: now + 12 * Self.year, authority: root,
-                options: .init(locations: underRoot, maxPathLength: 0))
-            authorities.append((authorityName, .issuingCA, SigningAuthority(certificate: certificate, privateKey: key)))
-            issued.append((.root, .issuingCA, certificate, 0))
+            let authority = try hierarchy.issue(.issuingCA, subject: try name("\(setup.organization) \(commonName)"), under: root,
+                                                locations: underRoot)
+            authorities.append((authorityName, .issuingCA, authority))
+            issued.append((.root, .issuingCA, authority.certificate, 0))
         }
-        let cscaKey = Certificate.PrivateKey(P384.Signing.PrivateKey())
-        let cscaCertificate = try issuer.issue(
-            profile: .csca, subject: try name("\(setup.organization) CSCA"), publicKey: cscaKey.publicKey,
-            serialNumber: serials.next(), notBefore: now, notAfter: now + 15 * Self.year, authority: nil,
-            selfSigningKey: cscaKey, options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil), maxPathLength: 0))
-        let csca = SigningAuthority(certificate: cscaCertificate, privateKey: cscaKey)
+        let csca = try hierarchy.selfSigned(.csca, subject: try name("\(setup.organization) CSCA"))
         authorities.append((.csca, .csca, csca))
 
         // End-entity keys of the services themselves.
         var signingKeys: [(id: String, authority: AuthorityName, profile: CertificateProfile, key: SigningAuthority)] = []
         guard let institution = authorities.first(where: { $0.0 == .institution })?.2 else { throw TrustError.issueFailed() }
-        let tsaKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
-        let tsaCertificate = try issuer.issue(
-            profile: .timestamping, subject: try name("\(setup.organization) Timestamp Authority"), publicKey: tsaKey.publicKey,
-            serialNumber: serials.next(), notBefore: now, notAfter: now + 6 * Self.year, authority: institution,
-            options: .init(locations: .init(ocsp: urls.ocsp, caIssuers: urls.caIssuers(.institution), crl: urls.crl(.institution, partition: 0))))
-        signingKeys.append(("timestamping", .institution, .timestamping, SigningAuthority(certificate: tsaCertificate, privateKey: tsaKey)))
-        issued.append((.institution, .timestamping, tsaCertificate, 0))
-        let dsKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
-        let dsCertificate = try issuer.issue(
-            profile: .documentSigner, subject: try name("\(setup.organization) Document Signer"), publicKey: dsKey.publicKey,
-            serialNumber: serials.next(), notBefore: now, notAfter: now + 11 * Self.year, authority: csca,
-            options: .init(locations: .init(ocsp: urls.ocsp, caIssuers: urls.caIssuers(.csca), crl: urls.crl(.csca, partition: 0))))
-        signingKeys.append(("document-signer", .csca, .documentSigner, SigningAuthority(certificate: dsCertificate, privateKey: dsKey)))
-        issued.append((.csca, .documentSigner, dsCertificate, 0))
+        let tsa = try hierarchy.issue(
+            .timestamping, subject: try name("\(setup.organization) Timestamp Authority"), under: institution,
+            locations: .init(ocsp: urls.ocsp, caIssuers: urls.caIssuers(.institution), crl: urls.crl(.institution, partition: 0)))
+        signingKeys.append(("timestamping", .institution, .timestamping, tsa))
+        issued.append((.institution, .timestamping, tsa.certificate, 0))
+        let documentSigner = try hierarchy.issue(
+            .documentSigner, subject: try name("\(setup.organization) Document Signer"), under: csca,
+            locations: .init(ocsp: urls.ocsp, caIssuers: urls.caIssuers(.csca), crl: urls.crl(.csca, partition: 0)))
+        signingKeys.append(("document-signer", .csca, .documentSigner, documentSigner))
+        issued.append((.csca, .documentSigner, documentSigner.certificate, 0))
         for (authorityName, _, authority) in authorities where authorityName != .root {
             let responder = try makeResponder(for: authorityName, authority: authority, organization: setup.organization, now: now)
             signingKeys.append(("responder-\(authorityName.rawValue)", authorityName, .ocspResponder, responder))
@@ -182,18 +165,15 @@ extension CertificateAuthorityService {
     }
 
     func makeResponder(for name: AuthorityName, authority: SigningAuthority, organization: String, now: Date) throws -> SigningAuthority {
-        let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
         let notAfter = min(now + configuration.responderValidity, authority.certificate.notValidAfter)
-        let certificate = try CertificateIssuer().issue(
-            profile: .ocspResponder,
+        return try CertificateHierarchyBuilder(now: now).issue(
+            .ocspResponder,
             subject: try DistinguishedName {
                 CountryName(authority.certificate.subject.countryName ?? "ME")
                 OrganizationName(organization)
                 CommonName("\(organization) OCSP Responder (\(name.rawValue))")
             },
-            publicKey: key.publicKey, serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now, notAfter: notAfter,
-            authority: authority, options: .init(locations: .init(ocsp: nil, caIssuers: nil, crl: nil)))
-        return SigningAuthority(certificate: certificate, privateKey: key)
+            under: authority, notAfter: notAfter)
     }
 
     func insertSigningKey(id: String, authority: AuthorityName, profile: CertificateProfile, key: SigningAuthority, now: Date,

@@ -107,7 +107,7 @@ public struct BackupService: Sendable {
         var id = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for index in id.indices { id[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        let header = Header(createdAt: clock.now, backupId: id.map { String(format: "%02x", $0) }.joined(), masterKeyCheck: masterKeyCheck,
+        let header = Header(createdAt: clock.now, backupId: id.hexString, masterKeyCheck: masterKeyCheck,
                             tables: Self.tables.map { $0.schema })
         try macWrite(try encoder.encode(header) + Data("\n".utf8))
         return try await database.transaction { db in
@@ -196,7 +196,7 @@ public struct BackupService: Sendable {
             let actual = Array(SHA256.hash(data: rootDER))
             guard let pinned = options.rootSHA256 else { throw Failure(code: .restoreRootNeeded) }
             guard pinned == actual else {
-                throw Failure(code: .restoreRootMismatch, arguments: ["actual": actual.map { String(format: "%02x", $0) }.joined()])
+                throw Failure(code: .restoreRootMismatch, arguments: ["actual": actual.hexString])
             }
         }
         return (checked.rows, checked.version)
@@ -214,7 +214,7 @@ private final class MACAccumulator: @unchecked Sendable {
     }
     func hex() -> String {
         lock.lock(); defer { lock.unlock() }
-        return mac.finalize().map { String(format: "%02x", $0) }.joined()
+        return mac.finalize().hexString
     }
 }
 

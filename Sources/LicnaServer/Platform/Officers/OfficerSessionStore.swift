@@ -26,12 +26,12 @@ struct OfficerSessionStore: Sendable {
 
     /// Binds sessions to the admin token in force: a new token ends every session the old one opened.
     func tokenFingerprint(_ tokenHash: [UInt8]) -> String {
-        hex(HMAC<SHA256>.authenticationCode(for: Data("admin-token".utf8) + Data(tokenHash), using: key))
+        HMAC<SHA256>.authenticationCode(for: Data("admin-token".utf8) + Data(tokenHash), using: key).hexString
     }
 
     private func storedID(_ cookie: String) -> String? {
         guard cookie.utf8.count == 43, let secret = Data(base64URL: cookie), secret.count == 32 else { return nil }
-        return hex(HMAC<SHA256>.authenticationCode(for: secret, using: key))
+        return HMAC<SHA256>.authenticationCode(for: secret, using: key).hexString
     }
 
     /// Opens a session and returns the cookie value.
@@ -87,7 +87,6 @@ struct OfficerSessionStore: Sendable {
         return rows.count
     }
 
-    private func hex(_ mac: some Sequence<UInt8>) -> String { mac.map { String(format: "%02x", $0) }.joined() }
 }
 
 struct CreateOfficerSessions: AsyncMigration {
