@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LicnaCardCommands
+import LicnaCommandLine
 import LicnaCard
 import LicnaCardClient
 import LicnaCore

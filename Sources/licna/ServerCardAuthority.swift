@@ -5,6 +5,7 @@ import FoundationNetworking
 import LicnaAPI
 import LicnaCardClient
 import LicnaCardCommands
+import LicnaCommandLine
 import LicnaPKI
 import X509
 
