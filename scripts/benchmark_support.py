@@ -42,6 +42,7 @@ def machine():
         "kernel": f"{platform.system()} {platform.release()}",
         "swift": swift[0] if swift else "unknown",
         "commit": commit + (" (with uncommitted changes)" if dirty and dirty != "unknown" else ""),
+        "licna": os.environ.get("LICNA_BIN") or os.path.join(ROOT, ".build", "release", "licna"),
     }
 
 
@@ -77,9 +78,9 @@ class Results:
         sys.exit(f"benchmark failed, no figure: {message} (raw output in {os.path.relpath(self.path, ROOT)})")
 
 
-def checked(results, label, args, expect=(), stdin=None, env=None, input=None, statuses=(0,)):
+def checked(results, label, args, expect=(), stdin=None, env=None, input=None, statuses=(0,), search_stderr=False):
     """Runs `args`; the run must exit with one of `statuses` (0) and its standard output must match every pattern of
-    `expect`. Returns the output and the first match of each pattern (its group 1 when it has one)."""
+    `expect` (with `search_stderr`: of standard output and error together). Returns the output and the first match of each pattern (its group 1 when it has one)."""
     process = subprocess.run(args, capture_output=True, text=input is not None or stdin is None, stdin=stdin, env=env, input=input)
     out = process.stdout if isinstance(process.stdout, str) else process.stdout.decode(errors="replace")
     err = process.stderr if isinstance(process.stderr, str) else process.stderr.decode(errors="replace")
@@ -90,7 +91,7 @@ def checked(results, label, args, expect=(), stdin=None, env=None, input=None, s
         results.fail(f"{label}: exit status {process.returncode}: {err.strip()[-500:]}")
     found = []
     for pattern in expect:
-        match = re.search(pattern, out)
+        match = re.search(pattern, out + err if search_stderr else out)
         if not match:
             results.fail(f"{label}: the output does not hold {pattern!r}")
         found.append(match.group(1) if match.groups() else match.group(0))
