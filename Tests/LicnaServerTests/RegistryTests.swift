@@ -88,9 +88,11 @@ import VaporTesting
         try await installation.withApp(http: false) { app in
             let pool = app.licna.pool
             let database = app.db
+            // 16 concurrent transactions of 25: enough to contend, few enough that none waits past the connection
+            // pool's timeout on a loaded CI machine (40 of 10 timed out there with SQLite, which serializes writers).
             let numbers = try await withThrowingTaskGroup(of: [IdentificationNumber].self) { group in
-                for _ in 0..<40 {
-                    group.addTask { try await database.transaction { try await pool.allocate(10, on: $0) } }
+                for _ in 0..<16 {
+                    group.addTask { try await database.transaction { try await pool.allocate(25, on: $0) } }
                 }
                 return try await group.reduce(into: []) { $0 += $1 }
             }
