@@ -102,6 +102,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: RegistryController())
     try app.register(collection: TrustController())
     try app.register(collection: SignatureController())
+    try app.register(collection: OpenAPIController())
     app.lifecycle.use(TrustBackgroundWork())
     app.lifecycle.use(PlatformBackgroundWork())
 }
