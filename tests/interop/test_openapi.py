@@ -1,10 +1,9 @@
 """The OpenAPI document against the running server: schemathesis (an independent OpenAPI test generator) reads
 `GET /api/openapi.json` and sends generated and mutated requests to every operation with the officer token. No
-answer may be a server error, and every answer must match the document (status code, media type, headers, schema),
-and the officer APIs must refuse a request without the token."""
+answer may be a server error, every answer must match the document (status code, media type, headers, schema), the
+officer APIs must refuse a request without the token, and a request the schema forbids must be refused."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import urllib.request
@@ -18,22 +17,15 @@ HOOKS = os.path.join(os.path.dirname(__file__), "openapi_hooks.py")
 # Bounded: a few examples per operation and a time budget for the whole run, well under two minutes.
 MAX_EXAMPLES = 8
 MAX_SECONDS = 90
-CHECKS = ",".join([
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_headers_conformance",
-    "response_schema_conformance",
-    "negative_data_rejection",
-    "ignored_auth",
-])
+# Every check but two: positive_data_acceptance expects every body the schema admits to be accepted, while the
+# server also checks what JSON Schema cannot say (JMBG and identification-number check digits, a CSR's signature, a
+# PDF's structure); unsupported_method expects 405 for a method the document does not name, while the router
+# answers 404 for any method without a route.
+EXCLUDED_CHECKS = "positive_data_acceptance,unsupported_method"
 
 
 def schemathesis_command():
-    for name in ("st", "schemathesis"):
-        found = shutil.which(name)
-        if found:
-            return [found]
+    """The schemathesis command line of this Python (the one pytest runs in, where scripts/test installs it)."""
     try:
         import schemathesis  # noqa: F401
     except ImportError:
@@ -86,7 +78,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(s
     report = tmp_path / "junit.xml"
     arguments = [*command, "--config-file", str(config), "run", server.url + "/api/openapi.json", "--url", server.url,
                  "--header", f"Authorization: Bearer {ADMIN_TOKEN}",
-                 "--checks", CHECKS, "--max-examples", str(MAX_EXAMPLES), "--max-time", str(MAX_SECONDS),
+                 "--checks", "all", "--exclude-checks", EXCLUDED_CHECKS, "--max-examples", str(MAX_EXAMPLES), "--max-time", str(MAX_SECONDS),
                  "--seed", "11", "--workers", "1", "--request-timeout", "30", "--no-shrink",
                  "--report", "junit", "--report-junit-path", str(report)]
     process = subprocess.run(arguments, capture_output=True, text=True, timeout=MAX_SECONDS + 120,

@@ -96,6 +96,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     app.middleware.use(LicnaErrorMiddleware())
     app.middleware.use(PublicFilesMiddleware(publicDirectory: publicFiles))
     app.routes.defaultMaxBodySize = "1mb"
+    ContentConfiguration.global.use(decoder: GuardedFormDataDecoder(), for: .formData)
 
     try app.register(collection: PlatformController())
     try app.register(collection: OfficerLoginController())
