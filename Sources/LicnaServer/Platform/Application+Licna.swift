@@ -96,12 +96,14 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     app.middleware.use(LicnaErrorMiddleware())
     app.middleware.use(PublicFilesMiddleware(publicDirectory: publicFiles))
     app.routes.defaultMaxBodySize = "1mb"
+    ContentConfiguration.global.use(decoder: GuardedFormDataDecoder(), for: .formData)
 
     try app.register(collection: PlatformController())
     try app.register(collection: OfficerLoginController())
     try app.register(collection: RegistryController())
     try app.register(collection: TrustController())
     try app.register(collection: SignatureController())
+    try app.register(collection: OpenAPIController())
     app.lifecycle.use(TrustBackgroundWork())
     app.lifecycle.use(PlatformBackgroundWork())
 }

@@ -24,7 +24,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains")
         }
         let path = request.url.path
-        if path.hasPrefix("/officer") || path.hasPrefix("/api/") {
+        // The OpenAPI document is the one public, cacheable answer under /api/.
+        if path.hasPrefix("/officer") || (path.hasPrefix("/api/") && path != OpenAPIController.path) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return response
