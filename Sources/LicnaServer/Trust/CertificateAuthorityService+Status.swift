@@ -26,8 +26,10 @@ extension CertificateAuthorityService {
         var attempt = 0
         while true {
             attempt += 1
-            do { return try await apply(change, to: hex, now: now, context: context) } catch is ConcurrentStatusChange where attempt < 5 {
-                continue  // another process changed the status between our read and our write: decide again
+            do { return try await apply(change, to: hex, now: now, context: context) } catch is ConcurrentStatusChange {
+                // Another process changed the status between our read and our write: decide again, five times at most,
+                // then say so (a conflict, never a 500).
+                guard attempt < 5 else { throw TrustError.statusContended }
             }
         }
     }

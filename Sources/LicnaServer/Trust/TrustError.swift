@@ -19,7 +19,7 @@ public struct TrustError: LicnaError, Hashable {
         switch code {
         case .caUnknownSerial: .notFound
         case .caNotInitialized, .caRootLocked, .caTimestampUnavailable: .unavailable
-        case .caAlreadyRevoked, .caNotOnHold, .caAlreadyOnHold, .caAlreadyInitialized: .conflict
+        case .caAlreadyRevoked, .caNotOnHold, .caAlreadyOnHold, .caAlreadyInitialized, .caStatusContended: .conflict
         case .caWrongPassphrase: .usage
         case .caIssueFailed, .caKeyMismatch, .caCorruptRecord, .caKeySealing: .internal
         default: .invalidInput
@@ -30,7 +30,7 @@ public struct TrustError: LicnaError, Hashable {
     public static let allCodes: [ErrorCode] = [
         .caNotInitialized, .caAlreadyInitialized, .caUnknownSerial, .caAlreadyRevoked, .caNotOnHold, .caAlreadyOnHold,
         .caRootLocked, .caInvalidRequest, .caInvalidAppearance, .caWrongPassphrase, .caTimestampUnavailable,
-        .caKeyMismatch, .caIssueFailed, .caCorruptRecord, .caKeySealing,
+        .caKeyMismatch, .caIssueFailed, .caCorruptRecord, .caKeySealing, .caStatusContended,
     ]
 
     public static let notInitialized = TrustError(.caNotInitialized)
@@ -53,6 +53,8 @@ public struct TrustError: LicnaError, Hashable {
     public static func corruptRecord(_ detail: String) -> TrustError { TrustError(.caCorruptRecord, detail) }
     /// Sealing a key under the master key failed.
     public static let keySealing = TrustError(.caKeySealing)
+    /// Other processes changed the certificate's status each time this change was about to be written.
+    public static let statusContended = TrustError(.caStatusContended)
 }
 
 extension ErrorCode {
@@ -86,4 +88,6 @@ extension ErrorCode {
     public static let caCorruptRecord = ErrorCode("ca-corrupt-record")
     /// A key could not be sealed under the master key.
     public static let caKeySealing = ErrorCode("ca-key-sealing")
+    /// Five attempts at a status change each lost to a concurrent change of the same certificate.
+    public static let caStatusContended = ErrorCode("ca-status-contended")
 }
