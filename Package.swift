@@ -15,8 +15,8 @@ let package = Package(
         .executable(name: "licna", targets: ["licna"]),
         // What a citizen installs: the card commands, built without Vapor or Fluent.
         .executable(name: "licna-card", targets: ["licna-card"]),
-        // libFuzzer target over the card's APDU interface: `swift build --sanitize fuzzer --sanitize address
-        // --product LicnaCardFuzz --scratch-path .build-fuzz` (a plain build links it with an empty main).
+        // libFuzzer target over the card's APDU interface, built with coverage and AddressSanitizer in .build-fuzz by
+        // scripts/fuzz and scripts/test (a plain build links it with an empty main).
         .executable(name: "LicnaCardFuzz", targets: ["LicnaCardFuzz"]),
         // libFuzzer target over the PDF reader, built the same way (`--product LicnaPDFFuzz`).
         .executable(name: "LicnaPDFFuzz", targets: ["LicnaPDFFuzz"]),

@@ -8,7 +8,7 @@ import LicnaCore
 /// `LICNA_MASTER_KEY=4242…42`), so that seeds made with it (fuzz/corpus/backup) reach past the master-key check.
 /// Build and run (scripts/fuzz runs every target):
 ///
-///     swift build --sanitize fuzzer --sanitize address --product LicnaBackupFuzz --scratch-path .build-fuzz
+///     swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product LicnaBackupFuzz --scratch-path .build-fuzz
 ///     .build-fuzz/debug/LicnaBackupFuzz -max_total_time=60 fuzz/corpus/backup
 ///
 /// Besides "no crash, no hang": a version 2 file is accepted only when an independent HMAC-SHA256 over the bytes

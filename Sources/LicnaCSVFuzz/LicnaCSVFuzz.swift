@@ -4,7 +4,7 @@ import LicnaCore
 /// libFuzzer entry point over the registry's CSV import (`CSVReader`, RFC 4180, and `RegistryCSV`, README "Registry
 /// CSV"), which reads files an operator was handed. Build and run (scripts/fuzz runs every target):
 ///
-///     swift build --sanitize fuzzer --sanitize address --product LicnaCSVFuzz --scratch-path .build-fuzz
+///     swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product LicnaCSVFuzz --scratch-path .build-fuzz
 ///     .build-fuzz/debug/LicnaCSVFuzz -max_total_time=60 fuzz/corpus/registry-csv
 ///
 /// Besides "no crash, no hang": records start on increasing lines within the input, every record `CSVWriter` writes

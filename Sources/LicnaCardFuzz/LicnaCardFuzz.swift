@@ -6,7 +6,7 @@ import LicnaCard
 /// libFuzzer entry point (STANDARDS.md "Build and test notes"): the input is a session with an in-memory virtual
 /// card. Build and run:
 ///
-///     swift build --sanitize fuzzer --sanitize address --product LicnaCardFuzz --scratch-path .build-fuzz
+///     swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product LicnaCardFuzz --scratch-path .build-fuzz
 ///     .build-fuzz/debug/LicnaCardFuzz -max_total_time=60
 ///
 /// Input: one byte choosing the card the session starts with, then steps. A step is a length byte `L` and `L`

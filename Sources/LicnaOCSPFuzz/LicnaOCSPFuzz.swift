@@ -3,7 +3,7 @@ import LicnaPKI
 /// libFuzzer entry point over the OCSP responder's request parser (RFC 6960 §4.1.1, RFC 8954 §2.1), which reads
 /// untrusted bytes from any client. Build and run (scripts/fuzz runs every target):
 ///
-///     swift build --sanitize fuzzer --sanitize address --product LicnaOCSPFuzz --scratch-path .build-fuzz
+///     swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product LicnaOCSPFuzz --scratch-path .build-fuzz
 ///     .build-fuzz/debug/LicnaOCSPFuzz -max_total_time=60 fuzz/corpus/ocsp-request
 ///
 /// Besides "no crash, no hang": an accepted request holds 1 to `maximumCertIDs` CertIDs and a nonce of at most

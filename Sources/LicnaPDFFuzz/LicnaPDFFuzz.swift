@@ -4,7 +4,7 @@ import LicnaDocuments
 /// (ISO 32000-1 §7.3–§7.5): open, walk the pages and form fields, list the signatures and the DSS, and decode every
 /// stream, within the reader's size limits. Build and run:
 ///
-///     swift build --sanitize fuzzer --sanitize address --product LicnaPDFFuzz --scratch-path .build-fuzz
+///     swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product LicnaPDFFuzz --scratch-path .build-fuzz
 ///     .build-fuzz/debug/LicnaPDFFuzz -max_total_time=60 CORPUS
 ///
 /// Besides "no crash, no hang": a signature's signed bytes always lie inside the file.

@@ -3,7 +3,7 @@ import LicnaPKI
 /// libFuzzer entry point over the timestamp authority's request parser (RFC 3161 §2.4.1), which reads untrusted bytes
 /// from any client. Build and run (scripts/fuzz runs every target):
 ///
-///     swift build --sanitize fuzzer --sanitize address --product LicnaTSAFuzz --scratch-path .build-fuzz
+///     swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product LicnaTSAFuzz --scratch-path .build-fuzz
 ///     .build-fuzz/debug/LicnaTSAFuzz -max_total_time=60 fuzz/corpus/tsa-request
 ///
 /// Besides "no crash, no hang": an accepted request is version 1 with a known hash of the right length, and encoding

@@ -9,7 +9,7 @@ import X509
 /// taken as trust anchors, so that the fuzzer reaches chain building, revocation and timestamps. Build and run
 /// (scripts/fuzz runs every target):
 ///
-///     swift build --sanitize fuzzer --sanitize address --product LicnaValidatorFuzz --scratch-path .build-fuzz
+///     swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product LicnaValidatorFuzz --scratch-path .build-fuzz
 ///     .build-fuzz/debug/LicnaValidatorFuzz -max_total_time=60 fuzz/corpus/signature-validator
 ///
 /// Besides "no crash, no hang", the resource limits of the hardening (issue 10) hold: no counter passes its limit

@@ -67,15 +67,19 @@ def installation(licna_bin, tmp_path):
 
 
 # How the fuzz targets are built: libFuzzer's coverage-guided engine with AddressSanitizer, in their own build folder
-# (the sanitizers change every module's flags). scripts/test and scripts/fuzz build the same way.
-FUZZ_BUILD = ["swift", "build", "--sanitize", "fuzzer", "--sanitize", "address", "--scratch-path", ".build-fuzz"]
-# Leak detection stays off: the Swift runtime keeps metadata caches and task allocations alive until exit, which
-# LeakSanitizer reports as leaks of every input. Memory errors (overflows, use after free) still abort.
-FUZZ_ENVIRONMENT = {"ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:allocator_may_return_null=1"}
+# (the sanitizers change every module's flags). Not `--sanitize fuzzer --sanitize address`: SwiftPM then passes two
+# -sanitize= flags and swiftc keeps only the last, so the Swift code lost either its coverage or ASan; one combined
+# -sanitize=fuzzer,address after SwiftPM's own keeps both. scripts/test and scripts/fuzz build the same way, with
+# SWIFT_DETERMINISTIC_HASHING=1 so that SwiftPM's commands are the same from run to run (no rebuild per product).
+FUZZ_BUILD = ["swift", "build", "--sanitize", "fuzzer", "-Xswiftc", "-sanitize=fuzzer,address", "-Xcc", "-fsanitize=address",
+              "--scratch-path", ".build-fuzz"]
+# Leak detection is off: what the Swift runtime keeps alive until exit (metadata caches, task allocations) has not
+# been sorted from real leaks yet. Memory errors (overflows, use after free) still abort and are findings.
+FUZZ_ENVIRONMENT = {"ASAN_OPTIONS": "detect_leaks=0"}
 
 
 def run_libfuzzer(product, environment_variable, seeds, tmp_path, seconds):
-    """Runs a libFuzzer target built with `swift build --sanitize fuzzer --sanitize address --product PRODUCT
+    """Runs a libFuzzer target built with `swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product PRODUCT
     --scratch-path .build-fuzz` from `seeds` (name -> bytes) for a bounded time, and asserts libFuzzer's closing
     `Done N runs` line and no finding: a binary that exits at once proves nothing."""
     root = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -83,7 +87,8 @@ def run_libfuzzer(product, environment_variable, seeds, tmp_path, seconds):
     if not os.path.exists(binary):
         if os.environ.get(environment_variable):
             pytest.fail(f"{binary} is not built: {' '.join(FUZZ_BUILD)} --product {product}")
-        build = subprocess.run([*FUZZ_BUILD, "--product", product], cwd=root, capture_output=True, text=True, timeout=3600)
+        build = subprocess.run([*FUZZ_BUILD, "--product", product], cwd=root, capture_output=True, text=True, timeout=3600,
+                               env=dict(os.environ, SWIFT_DETERMINISTIC_HASHING="1"))
         assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     corpus = tmp_path / "corpus"
     corpus.mkdir()
