@@ -9,7 +9,7 @@ import X509
 
 /// The OCSP responder (RFC 6960 in the RFC 5019 profile). Requests without a nonce are answered from a cache of
 /// pre-produced responses keyed by the request bytes; requests with a nonce get a freshly signed response that
-/// echoes it, rate-limited per client, made from the cached statuses when they are fresh and from the status store
+/// echoes it, rate-limited per client, made from the status store
 /// otherwise. Every server polls `pki_status_changes` and drops what it cached of any certificate whose status
 /// changed, so a change shows within one poll interval. The parts: `OCSPResponseCache`, `OCSPClientLimiter`, and an
 /// `OCSPStatusStore` (`OCSPSQLStatusStore` here).
@@ -107,7 +107,10 @@ final class OCSPResponderService: Sendable {
         let serials = parsed.certIDs.map { Certificate.SerialNumber(bytes: $0.serialNumber) }
         let pending = PendingAnswer(request: request, parsed: parsed, issuer: issuer, serials: serials, serialsHex: serials.map(\.hex),
                                     thisUpdate: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)), epoch: epoch)
-        if let statuses = cache.statuses(of: pending.serialsHex, issuer: issuer.name.rawValue, now: now) {
+        // A nonce asks for a freshly produced answer (RFC 6960 §4.4.1): its statuses come from the store, so a
+        // revocation made a moment ago by another process shows at once; other misses may use the cached statuses,
+        // which the poll drops within an interval, like the cached answers.
+        if parsed.nonceExtension == nil, let statuses = cache.statuses(of: pending.serialsHex, issuer: issuer.name.rawValue, now: now) {
             return .answered(sign(pending, statuses: statuses))
         }
         return .needsStatus(pending)
