@@ -69,24 +69,24 @@ import X509
         var trust = TrustConfiguration()
         trust.ocspMaximumCachedRequestBytes = 16  // no real request is this small: nothing is cached
         trust.ocspMaximumHTTPMaxAge = 7
-        try await TestInstallation.make(.sqlite).withApp(http: false, trust: trust) { app in
-            try await TrustFixtures.initialize(app)
-            let certificate = try await TrustFixtures.issue(app)
-            let ca = try await app.licna.trust.authority(on: app.db).hierarchy().authority(.citizen).certificate
-            let ocsp = app.licna.trust.ocsp
-            let request = try TrustFixtures.ocspRequest(for: Array(certificate.serialNumber.bytes), issuer: ca)
-            let first = await ocsp.respond(to: request, client: nil, on: app.db)
+        /// A fresh installation under `trust` answers one request for a certificate it issued.
+        func firstAnswer(_ trust: TrustConfiguration,
+                         check: @escaping @Sendable (OCSPResponderService, [UInt8], OCSPResponderService.Answer) -> Void) async throws {
+            try await TestInstallation.make(.sqlite).withApp(http: false, trust: trust) { app in
+                try await TrustFixtures.initialize(app)
+                let certificate = try await TrustFixtures.issue(app)
+                let ca = try await app.licna.trust.authority(on: app.db).hierarchy().authority(.citizen).certificate
+                let ocsp = app.licna.trust.ocsp
+                let request = try TrustFixtures.ocspRequest(for: Array(certificate.serialNumber.bytes), issuer: ca)
+                check(ocsp, request, await ocsp.respond(to: request, client: nil, on: app.db))
+            }
+        }
+        try await firstAnswer(trust) { ocsp, request, first in
             #expect(ocsp.cachedAnswer(for: request) == nil)
             #expect(first.cacheableUntil == nil)
         }
         trust.ocspMaximumCachedRequestBytes = 512
-        try await TestInstallation.make(.sqlite).withApp(http: false, trust: trust) { app in
-            try await TrustFixtures.initialize(app)
-            let certificate = try await TrustFixtures.issue(app)
-            let ca = try await app.licna.trust.authority(on: app.db).hierarchy().authority(.citizen).certificate
-            let ocsp = app.licna.trust.ocsp
-            let request = try TrustFixtures.ocspRequest(for: Array(certificate.serialNumber.bytes), issuer: ca)
-            let answer = await ocsp.respond(to: request, client: nil, on: app.db)
+        try await firstAnswer(trust) { ocsp, request, answer in
             #expect(ocsp.cachedAnswer(for: request)?.body == answer.body)
             let cacheControl = ocsp.cachingHeaders(for: answer).first { $0.0 == "Cache-Control" }?.1 ?? ""
             #expect(cacheControl.contains("max-age=7,") || cacheControl.contains("max-age=6,"))

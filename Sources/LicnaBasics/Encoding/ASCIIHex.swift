@@ -1,4 +1,3 @@
-import LicnaBasics
 /// Hexadecimal text as people and tools write it: ASCII digits `0-9`, `a-f` and `A-F` only. Swift's
 /// `Character.isHexDigit` also accepts fullwidth forms ("０１"), which no radix parser reads — parsing through it
 /// trapped `licna ca status --serial ０１` — so every hex input (serials, fingerprints, MACs) goes through here.

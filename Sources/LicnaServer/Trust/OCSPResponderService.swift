@@ -9,9 +9,9 @@ import X509
 
 /// The OCSP responder (RFC 6960 in the RFC 5019 profile). Requests without a nonce are answered from a cache of
 /// pre-produced responses keyed by the request bytes; requests with a nonce get a freshly signed response that
-/// echoes it, rate-limited per client, made from the status store
-/// otherwise. Every server polls `pki_status_changes` and drops what it cached of any certificate whose status
-/// changed, so a change shows within one poll interval. The parts: `OCSPResponseCache`, `OCSPClientLimiter`, and an
+/// echoes it, rate-limited per client, made from the status store at that moment. Every server polls
+/// `pki_status_changes` and drops what it cached of any certificate whose status changed, so a change shows in
+/// cached answers within one poll interval. The parts: `OCSPResponseCache`, `OCSPClientLimiter`, and an
 /// `OCSPStatusStore` (`OCSPSQLStatusStore` here).
 final class OCSPResponderService: Sendable {
     /// The answer and how HTTP may cache it.
