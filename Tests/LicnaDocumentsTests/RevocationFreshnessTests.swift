@@ -118,7 +118,8 @@ struct FreshCRLSource: RevocationSource {
         // A maximum age shorter than the answer's age also refuses it.
         let strict = try await PDFSignatureValidator(policy: ValidationPolicy(
             trustAnchors: [pki.root.certificate], now: Date(), clock: ContinuousClock(), maximumRevocationAge: 30)).validate(signed)
-        #expect(strict.first?.subIndication == .tryLater && strict.first?.findings.contains { $0.code == .noRevocationData && $0.arguments["gap"] == "too-old" } == true,
+        #expect(strict.first?.subIndication == .tryLater
+                    && strict.first?.findings.contains { $0.code == .noRevocationData && $0.arguments["gap"] == "too-old" } == true,
                 "\(strict.first?.findings ?? [])")
     }
 

@@ -271,7 +271,8 @@ public struct CMSSignatureValidator: Sendable {
         return nil
     }
 
-    private func failed(_ indication: ValidationIndication, _ subIndication: ValidationSubIndication, _ finding: ValidationFinding) -> SignatureValidationReport {
+    private func failed(_ indication: ValidationIndication, _ subIndication: ValidationSubIndication,
+                        _ finding: ValidationFinding) -> SignatureValidationReport {
         var report = SignatureValidationReport(indication: indication, subIndication: subIndication)
         report.findings.append(finding)
         return report
