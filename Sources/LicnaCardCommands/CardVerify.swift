@@ -86,7 +86,9 @@ public struct CardVerify: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             encoder.dateEncodingStrategy = .iso8601
-            Terminal.print(String(decoding: try encoder.encode(["signatures": reports]), as: UTF8.self))
+            // The same shape as `POST /api/signatures/validate`: each finding's code and arguments with its sentence.
+            let translated = reports.map { $0.translatingFindings { Terminal.text($0, $1) } }
+            Terminal.print(String(decoding: try encoder.encode(["signatures": translated]), as: UTF8.self))
         } else {
             if reports.isEmpty { Terminal.say("cli.verify.none") }
             Terminal.say("verify.printout")
@@ -131,7 +133,7 @@ public struct CardVerify: AsyncParsableCommand {
                            "revisions": "\(content.revisions ?? 1)"])
         })
         add("verify.qualification", report.qualification.rawValue)
-        for finding in report.findings { add("verify.note", finding) }
+        for finding in report.findings { add("verify.note", finding.message { Terminal.text($0, $1) }) }
         return lines
     }
 }

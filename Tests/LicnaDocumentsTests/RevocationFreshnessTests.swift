@@ -65,7 +65,7 @@ struct FreshCRLSource: RevocationSource {
         #expect(offline.provenSigningTime != nil && offline.format == "PAdES-B-LT", "\(offline.findings)")
         #expect(offline.indication == .indeterminate && offline.subIndication == .tryLater)
         #expect(offline.findings.contains(
-            "no revocation data for the signer's certificate: the revocation data found is older than the signature time the timestamp proves (validated offline)"),
+            ValidationFinding(.noRevocationData, ["certificate": "signer", "gap": "issued-before-control-time", "offline": "true"])),
                 "\(offline.findings)")
         // Online, the signing CA's current CRL tells the truth: revoked before the time the timestamp proves.
         let (pki, revocation) = (self.pki, self.revocation)
@@ -113,12 +113,13 @@ struct FreshCRLSource: RevocationSource {
         let later = try await validate(signed, now: Date() + 7_200)
         #expect(later.indication == .indeterminate && later.subIndication == .tryLater, "\(later.findings)")
         #expect(later.findings.contains(
-            "no revocation data for the signer's certificate: the revocation data found has expired (past its next update) (validated offline)"),
+            ValidationFinding(.noRevocationData, ["certificate": "signer", "gap": "expired", "offline": "true"])),
                 "\(later.findings)")
         // A maximum age shorter than the answer's age also refuses it.
         let strict = try await PDFSignatureValidator(policy: ValidationPolicy(
             trustAnchors: [pki.root.certificate], now: Date(), clock: ContinuousClock(), maximumRevocationAge: 30)).validate(signed)
-        #expect(strict.first?.subIndication == .tryLater && strict.first?.findings.contains { $0.contains("older than the maximum age") } == true,
+        #expect(strict.first?.subIndication == .tryLater
+                    && strict.first?.findings.contains { $0.code == .noRevocationData && $0.arguments["gap"] == "too-old" } == true,
                 "\(strict.first?.findings ?? [])")
     }
 
@@ -127,7 +128,8 @@ struct FreshCRLSource: RevocationSource {
         let signed = try HostileDocuments.appendingDSS(to: try await sign(.basic), ocspResponses: [], crls: [expired, try Self.crl(pki.root)])
         let report = try await validate(signed)
         #expect(report.indication == .indeterminate && report.subIndication == .tryLater, "\(report.findings)")
-        #expect(report.findings.contains { $0.contains("has expired") && $0.hasSuffix("(validated offline)") }, "\(report.findings)")
+        #expect(report.findings.contains { $0.code == .noRevocationData && $0.arguments["gap"] == "expired" && $0.arguments["offline"] == "true" },
+                "\(report.findings)")
         // Online, a current CRL is fetched and counts.
         let pki = self.pki
         let online = try await validate(signed, source: FreshCRLSource(makers: [TwoBranchTestPKI.signingCRL: { try Self.crl(pki.signingCA) }]))

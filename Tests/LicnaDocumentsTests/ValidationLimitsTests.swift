@@ -35,7 +35,7 @@ import X509
         #expect(hostile.count < 200_000)
         let report = try await validate(hostile)
         #expect(report.indication == .indeterminate)
-        #expect(report.findings.contains("the validation limit on DSS entries (1000 entries) was reached; the validation stopped there"),
+        #expect(report.findings.contains(ValidationFinding(.validationLimitReached, ["limit": "dssEntries", "value": "1000"])),
                 "\(report.findings)")
         let counters = try #require(report.validationCounters)
         #expect(counters.limitReached == .dssEntries && counters.dssEntries == 2_000)
@@ -57,7 +57,7 @@ import X509
         #expect(hostile.count < 400_000)
         let report = try await validate(hostile)
         #expect(report.indication == .indeterminate)
-        #expect(report.findings.contains("the validation limit on decoded bytes (128 MiB) was reached; the validation stopped there"),
+        #expect(report.findings.contains(ValidationFinding(.validationLimitReached, ["limit": "decodedBytes", "value": "128 MiB"])),
                 "\(report.findings)")
         let counters = try #require(report.validationCounters)
         #expect(counters.limitReached == .decodedBytes)
@@ -66,7 +66,7 @@ import X509
 
         // A lower limit (`--validation-max-decoded-mib`) is named as configured.
         let low = try await validate(hostile, limits: ValidationLimits(maximumDecodedBytes: 16 * Self.mebibyte))
-        #expect(low.findings.contains("the validation limit on decoded bytes (16 MiB) was reached; the validation stopped there"), "\(low.findings)")
+        #expect(low.findings.contains(ValidationFinding(.validationLimitReached, ["limit": "decodedBytes", "value": "16 MiB"])), "\(low.findings)")
         #expect((low.validationCounters?.decodedBytes ?? .max) <= 16 * Self.mebibyte)
     }
 
@@ -97,14 +97,14 @@ import X509
         let hostile = try HostileDocuments.appendingDSS(to: signed, encodedStreams: junk, rounds: 0, ocspReferences: Array(0..<20_000))
         let report = try await validate(hostile)
         #expect(report.indication == .indeterminate)
-        #expect(report.findings.contains("the validation limit on DSS entries (1000 entries) was reached; the validation stopped there"),
+        #expect(report.findings.contains(ValidationFinding(.validationLimitReached, ["limit": "dssEntries", "value": "1000"])),
                 "\(report.findings)")
         #expect(report.validationCounters?.signatureVerifications == 0 && report.validationCounters?.decodedBytes == 0)
 
         // Allowed that many entries, each junk answer costs one check, and the checks stop at their limit.
         let checked = try await validate(hostile, limits: ValidationLimits(maximumDSSEntries: 25_000))
         #expect(checked.indication == .indeterminate)
-        #expect(checked.findings.contains("the validation limit on signature verifications (2000 verifications) was reached; the validation stopped there"),
+        #expect(checked.findings.contains(ValidationFinding(.validationLimitReached, ["limit": "signatureVerifications", "value": "2000"])),
                 "\(checked.findings)")
         let counters = try #require(checked.validationCounters)
         #expect(counters.limitReached == .signatureVerifications && counters.signatureVerifications == 2_001, "\(counters)")
@@ -158,7 +158,7 @@ import X509
         let clock = SteppingClock(step: .seconds(1))
         let report = try await validate(signed, limits: ValidationLimits(maximumDuration: .seconds(3)), clock: clock)
         #expect(report.indication == .indeterminate)
-        #expect(report.findings.contains("the validation limit on time (3 s) was reached; the validation stopped there"), "\(report.findings)")
+        #expect(report.findings.contains(ValidationFinding(.validationLimitReached, ["limit": "duration", "value": "3 s"])), "\(report.findings)")
         #expect(report.validationCounters?.limitReached == .duration)
     }
 }

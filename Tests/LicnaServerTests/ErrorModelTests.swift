@@ -33,6 +33,7 @@ import VaporTesting
         errors += JMBGAllocator.Failure.all + PersonalNumberProtector.Failure.all
         errors += AuditLogError.allCodes.map { AuditLogError(code: $0, detail: "detail") }
         errors += BackupService.Failure.allCodes.map { BackupService.Failure(code: $0, arguments: ["detail": "detail", "actual": "00"]) }
+        errors += ValidationLimitExceeded.Limit.allCases.map { ValidationLimitExceeded($0, limits: ValidationLimits()) }
         errors += [APIFailure(url: "https://eid.example.me/api/pki/certificates", status: 400, code: .caInvalidRequest, message: "no")]
         return errors
     }

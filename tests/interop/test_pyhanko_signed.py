@@ -117,7 +117,8 @@ def test_content_changed_after_a_licna_signature_is_refused_by_licna_and_pyhanko
     result = trust.installation.run("verify", str(changed), "--server", trust.url, "--json", data=False, check=1)
     report = json.loads(result.stdout)["signatures"][0]
     assert report["indication"] == "TOTAL-FAILED" and report["subIndication"] == "FORMAT_FAILURE", report
-    assert any("the page 1 content was changed" in finding for finding in report["findings"]), report
+    assert any(finding["code"] == "changed-after-signing" and "the page 1 content was changed" in finding["arguments"]["change"]
+               for finding in report["findings"]), report
     assert report["coverage"].endswith("not an allowed change"), report
     text = trust.installation.run("verify", str(changed), "--server", trust.url, data=False, check=1).stdout
     assert "TOTAL-PASSED" not in text and "head -c" in text, text
@@ -205,4 +206,5 @@ def test_an_expired_crl_offline_is_try_later(installation, tmp_path, crl_server)
     later = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
     expired = verify("--at", later, check=1)
     assert expired["indication"] == "INDETERMINATE" and expired["subIndication"] == "TRY_LATER", expired
-    assert any("has expired" in finding and finding.endswith("(validated offline)") for finding in expired["findings"]), expired
+    assert any(finding["code"] == "no-revocation-data" and finding["arguments"].get("gap") == "expired"
+               and finding["arguments"].get("offline") == "true" for finding in expired["findings"]), expired

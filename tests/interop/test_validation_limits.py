@@ -12,10 +12,20 @@ import pytest
 
 from test_licna_card import LICNA_CARD
 
+def limit_finding(limit, value):
+    """The code and arguments of the finding that names a limit (the sentence comes from the translation files)."""
+    return {"code": "validation-limit-reached", "arguments": {"limit": limit, "value": value}}
+
+
+def codes(report):
+    """A report's findings without their sentences, to compare with `limit_finding`."""
+    return [{"code": finding["code"], "arguments": finding["arguments"]} for finding in report["findings"]]
+
+
 NOTES = {
-    "repeated": ("dssEntries", "the validation limit on DSS entries (1000 entries) was reached; the validation stopped there"),
-    "distinct": ("decodedBytes", "the validation limit on decoded bytes (128 MiB) was reached; the validation stopped there"),
-    "junk": ("dssEntries", "the validation limit on DSS entries (1000 entries) was reached; the validation stopped there"),
+    "repeated": ("dssEntries", limit_finding("dssEntries", "1000")),
+    "distinct": ("decodedBytes", limit_finding("decodedBytes", "128 MiB")),
+    "junk": ("dssEntries", limit_finding("dssEntries", "1000")),
 }
 
 
@@ -46,7 +56,10 @@ def test_hostile_files_end_in_a_report_naming_the_limit(licna_bin, hostile, name
     report, elapsed, status = verify(binary, hostile, name)
     limit, note = NOTES[name]
     assert status == 1, report
-    assert report["indication"] == "INDETERMINATE" and note in report["findings"], report
+    assert report["indication"] == "INDETERMINATE" and note in codes(report), report
+    # People read the sentence in their language (LICNA_LANG=en here).
+    sentence = next(finding["message"] for finding in report["findings"] if finding["code"] == "validation-limit-reached")
+    assert sentence.startswith("The validation limit on ") and sentence.endswith("was reached; the validation stopped there."), sentence
     counters = report["validationCounters"]
     assert counters["limitReached"] == limit, counters
     assert counters["decodedBytes"] <= 128 * 2**20 and counters["signatureVerifications"] == 0, counters
@@ -57,7 +70,7 @@ def test_hostile_files_end_in_a_report_naming_the_limit(licna_bin, hostile, name
 
 def test_the_limits_are_options(licna_bin, hostile):
     report, _, status = verify(licna_bin, hostile, "distinct", "--validation-max-decoded-mib", "16")
-    assert status == 1 and "the validation limit on decoded bytes (16 MiB) was reached; the validation stopped there" in report["findings"], report
+    assert status == 1 and limit_finding("decodedBytes", "16 MiB") in codes(report), report
     assert report["validationCounters"]["decodedBytes"] <= 16 * 2**20
     # Allowed more entries, the repeated stream is decoded once (not 2,000 times) and dropped as junk; the signature
     # is then judged on its own (no revocation data offline: TRY_LATER).
@@ -66,7 +79,7 @@ def test_the_limits_are_options(licna_bin, hostile):
     assert report["subIndication"] == "TRY_LATER", report
     # Junk answers that name the signer each cost one check, up to the limit.
     report, _, status = verify(licna_bin, hostile, "junk", "--validation-max-dss-entries", "25000", "--validation-max-verifications", "300")
-    assert "the validation limit on signature verifications (300 verifications) was reached; the validation stopped there" in report["findings"], report
+    assert limit_finding("signatureVerifications", "300") in codes(report), report
     assert report["validationCounters"]["signatureVerifications"] == 301, report
 
 

@@ -28,14 +28,14 @@ public struct PDFSignatureValidator: Sendable {
         do { file = try PDFFile(bytes: bytes, options: options) } catch let error as PDFError {
             throw SigningError(.unsupportedDocument, "the file is not a PDF that can be validated: \(error)")
         } catch let limit as ValidationLimitExceeded {
-            throw SigningError(.unsupportedDocument, "the file cannot be validated: \(limit.finding)")
+            throw SigningError(.unsupportedDocument, "the file cannot be validated: \(limit.detail)")
         }
         guard !file.isEncrypted else {
             throw SigningError(.unsupportedDocument, "encrypted PDFs cannot be validated; remove the password first")
         }
         let signatures: [PDFSignature]
         do { signatures = try file.signatures() } catch let limit as ValidationLimitExceeded {
-            throw SigningError(.unsupportedDocument, "the file cannot be validated: \(limit.finding)")
+            throw SigningError(.unsupportedDocument, "the file cannot be validated: \(limit.detail)")
         }
         // Each signature's analysis reopens its revision: bounded, so that an upload full of signature dictionaries
         // cannot pin a server.
@@ -59,10 +59,11 @@ public struct PDFSignatureValidator: Sendable {
                 report.findings.append(limit.finding)
             } else if let problem = signature.problem {
                 report = SignatureValidationReport(indication: .totalFailed, subIndication: .formatFailure)
-                report.findings.append("the signature dictionary is malformed: \(problem.detail)")
+                report.findings.append(ValidationFinding(.signatureDictionaryMalformed, ["detail": problem.detail]))
             } else if !["adbe.pkcs7.detached", "ETSI.CAdES.detached"].contains(signature.subFilter ?? "") {
                 report = SignatureValidationReport(indication: .indeterminate, subIndication: .formatFailure)
-                report.findings.append("the signature format \(signature.subFilter ?? "(none)") is not supported")
+                report.findings.append(signature.subFilter.map { ValidationFinding(.signatureFormatUnsupported, ["subFilter": $0]) }
+                                       ?? ValidationFinding(.signatureFormatMissing))
             } else {
                 report = await CMSSignatureValidator(policy: policy).validate(
                     contentInfoDER: signature.contents, content: .bytes(signature.signedBytes(in: file)),
@@ -87,10 +88,8 @@ public struct PDFSignatureValidator: Sendable {
                     report.subIndication = .formatFailure
                 }
                 report.qualification = .notAdvanced
-                report.findings += coverage.disallowed.map { "after this signature was made, \($0)" }
-                report.findings.append(
-                    "what this signature signed is the file's first \(end) bytes; extract them (for example "
-                        + "`head -c \(end) FILE > signed.pdf`) to see the document as it was signed")
+                report.findings += coverage.disallowed
+                report.findings.append(ValidationFinding(.signedRevisionExtractable, ["length": "\(end)"]))
             }
             if let end = signature.byteRange?.end, end <= file.bytes.count {
                 report.signedContent = .init(of: file.bytes[..<end], revision: signature.revisionIndex.map { $0 + 1 },
@@ -104,34 +103,33 @@ public struct PDFSignatureValidator: Sendable {
     }
 
     /// "the whole document", or the signed revision and what later updates added when all of it is allowed; when
-    /// something else changed, those changes in plain words (`PDFModificationAnalyzer`).
-    func coverage(of signature: PDFSignature, in file: PDFFile) -> (text: String, disallowed: [String]) {
+    /// something else changed, the findings that say so (the changes themselves in plain words,
+    /// `PDFModificationAnalyzer`).
+    func coverage(of signature: PDFSignature, in file: PDFFile) -> (text: String, disallowed: [ValidationFinding]) {
         if signature.coversWholeFile { return ("the whole document", []) }
         guard let end = signature.byteRange?.end else { return ("unknown", []) }
         guard let index = signature.revisionIndex else {
             return ("the file's first \(end) bytes, which are not a whole revision",
-                    ["the signature does not end where a revision of the file ends"])
+                    [ValidationFinding(.signatureNotAtRevisionEnd)])
         }
         let position = "revision \(index + 1) of \(file.revisions.count)"
         guard let signed = try? file.revision(endingAt: end) else {
-            return ("\(position), which cannot be read on its own", ["the revision this signature covers cannot be read on its own"])
+            return ("\(position), which cannot be read on its own", [ValidationFinding(.signedRevisionUnreadable)])
         }
         // A damaged cross-reference makes the reader rebuild the file by scanning, and then what an update redefines
         // cannot be told from what was signed; and the sections below the signed end must be exactly the signed
         // revision's, or a /Prev could skip (and so revert) what it signed.
         if file.wasRecovered || signed.wasRecovered {
-            return ("\(position); the file's cross-reference is damaged", [
-                "the file's cross-reference is damaged, so what changed after signing cannot be established"])
+            return ("\(position); the file's cross-reference is damaged", [ValidationFinding(.crossReferenceDamaged)])
         }
         let below = file.crossReferenceSections.filter { $0.offset < end }.map(\.offset)
         guard below == signed.crossReferenceSections.map(\.offset) else {
-            return ("\(position); later updates do not continue the signed revision", [
-                "a later update does not build on the signed revision (its cross-reference skips or replaces signed sections)"])
+            return ("\(position); later updates do not continue the signed revision", [ValidationFinding(.updateSkipsSignedRevision)])
         }
         let result = PDFModificationAnalyzer(signed: signed, current: file).analyse(after: end)
         guard result.disallowed.isEmpty else {
             return ("\(position); changed after signing: \(result.disallowed.joined(separator: "; ")) — not an allowed change",
-                    result.disallowed)
+                    result.disallowed.map { ValidationFinding(.changedAfterSigning, ["change": $0]) })
         }
         let added = result.additions.map(\.rawValue).sorted().joined(separator: ", ")
         return ("\(position); added after signing: \(added.isEmpty ? "nothing that changes the document" : added) (allowed)", [])

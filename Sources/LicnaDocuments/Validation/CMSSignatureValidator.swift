@@ -44,7 +44,7 @@ public struct CMSSignatureValidator: Sendable {
             report.qualification = .notAdvanced
             report.findings.append(limit.finding)
         } catch {
-            report = failed(.indeterminate, .formatFailure, "the validation failed: \(error)")
+            report = failed(.indeterminate, .formatFailure, ValidationFinding(.validationError, ["detail": "\(error)"]))
         }
         return report
     }
@@ -56,12 +56,12 @@ public struct CMSSignatureValidator: Sendable {
         // signature (with its certificates and timestamp) has is refused before the parser builds them all.
         guard DERElementCounter.count(contentInfoDER, limit: Self.maximumElements) != nil else {
             report = failed(.totalFailed, .formatFailure,
-                            "the signature is not a CMS SignedData of at most \(Self.maximumElements) DER elements")
+                            ValidationFinding(.cmsTooManyElements, ["maximum": "\(Self.maximumElements)"]))
             return
         }
         let signedData: CMSSignedData
         do { signedData = try CMSSignedData(contentInfoDER: contentInfoDER) } catch {
-            report = failed(.totalFailed, .formatFailure, "the signature is not a CMS SignedData: \(error)")
+            report = failed(.totalFailed, .formatFailure, ValidationFinding(.cmsMalformed, ["detail": "\(error)"]))
             return
         }
         let verified: CMSVerifiedSigner
@@ -69,22 +69,22 @@ public struct CMSSignatureValidator: Sendable {
             try budget.chargeVerification()
             let result = try CMSSignedDataVerifier(additionalCertificates: certificates).verify(signedData, detachedContent: content)
             guard result.signers.count == 1, let signer = result.signers.first else {
-                report = failed(.totalFailed, .formatFailure, "the signature must have exactly one signer")
+                report = failed(.totalFailed, .formatFailure, ValidationFinding(.signerCount))
                 return
             }
             verified = signer
         } catch let error as PKIError {
             switch error.code {
-            case .signerNotFound: report = failed(.indeterminate, .noSigningCertificateFound, "the signer's certificate is not in the signature")
-            case .digestMismatch: report = failed(.totalFailed, .hashFailure, "the signed data has changed since it was signed")
-            case .badSignature: report = failed(.totalFailed, .signatureCryptoFailure, "the signature value does not verify with the signer's key")
-            default: report = failed(.totalFailed, .formatFailure, "the signature is malformed: \(error.detail)")
+            case .signerNotFound: report = failed(.indeterminate, .noSigningCertificateFound, ValidationFinding(.signingCertificateNotFound))
+            case .digestMismatch: report = failed(.totalFailed, .hashFailure, ValidationFinding(.signedDataChanged))
+            case .badSignature: report = failed(.totalFailed, .signatureCryptoFailure, ValidationFinding(.signatureValueInvalid))
+            default: report = failed(.totalFailed, .formatFailure, ValidationFinding(.signatureMalformed, ["detail": error.detail]))
             }
             return
         } catch let limit as ValidationLimitExceeded {
             throw limit
         } catch {
-            report = failed(.totalFailed, .formatFailure, "the signature is malformed: \(error)")
+            report = failed(.totalFailed, .formatFailure, ValidationFinding(.signatureMalformed, ["detail": "\(error)"]))
             return
         }
         let signer = verified.certificate
@@ -95,7 +95,7 @@ public struct CMSSignatureValidator: Sendable {
         report.claimedSigningTime = claimedSigningTime ?? verified.signingTime
         var level = "B-B"
         if !verified.hasSigningCertificateV2 && !verified.hasSigningCertificate {
-            report.findings.append("the signing certificate is not protected by a signed attribute (signing-certificate-v2)")
+            report.findings.append(ValidationFinding(.signingCertificateUnprotected))
             level = "not baseline"
         }
 
@@ -114,18 +114,18 @@ public struct CMSSignatureValidator: Sendable {
                 if let tsaPath = try await chain(for: stamp.tsaCertificate, at: stamp.genTime, pool: pool + stamp.cms.certificates,
                                                  usage: .timeStamping, budget: budget) {
                     if let problem = try await revocationProblem(of: tsaPath, at: stamp.genTime, checker: checker) {
-                        report.findings.append("\(problem); the signature timestamp's time is not taken as proof")
+                        report.findings.append(problem)
                     } else {
                         report.provenSigningTime = stamp.genTime
                         level = "B-T"
                     }
                 } else {
-                    report.findings.append("the signature timestamp's authority does not chain to a trust anchor; its time is not taken as proof")
+                    report.findings.append(ValidationFinding(.timestampNotTrusted))
                 }
             } catch let limit as ValidationLimitExceeded {
                 throw limit
             } catch {
-                report.findings.append("the signature timestamp does not verify: \(error)")
+                report.findings.append(ValidationFinding(.timestampInvalid, ["detail": "\(error)"]))
             }
         }
         if !evidence.ocspResponses.isEmpty || !evidence.crls.isEmpty, level == "B-T" { level = "B-LT" }
@@ -133,7 +133,7 @@ public struct CMSSignatureValidator: Sendable {
 
         // 3. Validity and the chain (EN 319 102-1 §5.2.6, X.509 validation).
         if let claimed = report.claimedSigningTime ?? report.provenSigningTime, claimed < signer.notValidBefore {
-            report = finish(report, .totalFailed, .notYetValid, "the certificate was not yet valid when the signature was made")
+            report = finish(report, .totalFailed, .notYetValid, ValidationFinding(.certificateNotYetValid))
             return
         }
         var path = try await chain(for: signer, at: policy.now, pool: pool, budget: budget)
@@ -144,10 +144,10 @@ public struct CMSSignatureValidator: Sendable {
             if policy.now > signer.notValidAfter, report.provenSigningTime == nil,
                try await chain(for: signer, at: signer.notValidBefore + (signer.notValidAfter.timeIntervalSince(signer.notValidBefore)) / 2,
                                pool: pool, budget: budget) != nil {
-                report = finish(report, .indeterminate, .outOfBoundsNoPOE, "the certificate has expired and no timestamp proves the signature was made before")
+                report = finish(report, .indeterminate, .outOfBoundsNoPOE, ValidationFinding(.certificateExpiredNoProof))
                 return
             }
-            report = finish(report, .indeterminate, .noCertificateChainFound, "the certificate does not chain to a trusted root")
+            report = finish(report, .indeterminate, .noCertificateChainFound, ValidationFinding(.noCertificateChain))
             return
         }
 
@@ -155,7 +155,8 @@ public struct CMSSignatureValidator: Sendable {
         // pass). The control time is the time the timestamp proves; without one, the data must be current now.
         for index in 0..<(path.count - 1) {
             let certificate = path[index]
-            let whose = index == 0 ? "the signer's certificate" : "the CA certificate \(Self.attribute(.NameAttributes.commonName, of: certificate) ?? "")"
+            let whose = index == 0 ? ["certificate": "signer"]
+                : ["certificate": "ca", "name": Self.attribute(.NameAttributes.commonName, of: certificate) ?? ""]
             let query = RevocationQuery(certificate: certificate, issuer: path[index + 1], role: index == 0 ? .signer : .certificationAuthority,
                                         controlTime: report.provenSigningTime)
             switch try await checker.status(query) {
@@ -169,20 +170,20 @@ public struct CMSSignatureValidator: Sendable {
                 }
                 if let proven = report.provenSigningTime {
                     if revokedAt <= proven {
-                        report = finish(report, .totalFailed, .revoked, "\(whose) was revoked before the time the timestamp proves")
+                        report = finish(report, .totalFailed, .revoked, ValidationFinding(.certificateRevokedBeforeProvenTime, whose))
                         return
                     }
                 } else {
-                    report = finish(report, .indeterminate, .revokedNoPOE, "\(whose) is revoked and no timestamp proves the signature was made before")
+                    report = finish(report, .indeterminate, .revokedNoPOE, ValidationFinding(.certificateRevokedNoProof, whose))
                     return
                 }
             case .unknown:
                 if index == 0 { report.certificateStatus = .unknown }
-                report = finish(report, .indeterminate, .tryLater, "the revocation service does not know \(whose)")
+                report = finish(report, .indeterminate, .tryLater, ValidationFinding(.certificateStatusUnknown, whose))
                 return
             case .unavailable(let gap):
                 if index == 0 { report.certificateStatus = .noRevocationData }
-                report = finish(report, .indeterminate, .tryLater, "no revocation data for \(whose)" + describe(gap))
+                report = finish(report, .indeterminate, .tryLater, ValidationFinding(.noRevocationData, whose.merging(describe(gap)) { $1 }))
                 return
             }
         }
@@ -192,27 +193,34 @@ public struct CMSSignatureValidator: Sendable {
         report.qualification = qualification(of: signer, issuer: path.count > 1 ? path[1] : nil)
     }
 
-    /// ": why" for a revocation gap, and " (validated offline)" when nothing could be fetched.
-    private func describe(_ gap: RevocationGap) -> String {
-        (gap.explanation.map { ": \($0)" } ?? "") + (policy.revocationSource == nil ? " (validated offline)" : "")
+    /// The arguments that say why no revocation data counted: `gap` (absent when none was found) and `offline`
+    /// (`true` when nothing could be fetched).
+    private func describe(_ gap: RevocationGap) -> [String: String] {
+        var arguments: [String: String] = [:]
+        arguments["gap"] = gap.code
+        if policy.revocationSource == nil { arguments["offline"] = "true" }
+        return arguments
     }
 
-    /// Why the timestamp authority's chain (TSA certificate first) cannot be relied on, or nil when every
-    /// certificate below the anchor has revocation data that says good, fresh for the timestamp's time
+    /// The finding that says why the timestamp authority's chain (TSA certificate first) cannot be relied on, or nil
+    /// when every certificate below the anchor has revocation data that says good, fresh for the timestamp's time
     /// (`genTime`). A TSA certificate revoked at any time is not relied on: nothing proves the token was made
     /// before the revocation.
-    private func revocationProblem(of path: [Certificate], at genTime: Date, checker: RevocationChecker) async throws -> String? {
+    private func revocationProblem(of path: [Certificate], at genTime: Date, checker: RevocationChecker) async throws -> ValidationFinding? {
         for index in 0..<max(path.count - 1, 0) {
-            let whose = index == 0 ? "the timestamp authority's certificate"
-                : "the CA certificate \(Self.attribute(.NameAttributes.commonName, of: path[index]) ?? "") above the timestamp authority"
+            let whose = index == 0 ? ["certificate": "timestamp-authority"]
+                : ["certificate": "ca-above-timestamp-authority", "name": Self.attribute(.NameAttributes.commonName, of: path[index]) ?? ""]
             let query = RevocationQuery(certificate: path[index], issuer: path[index + 1],
                                         role: index == 0 ? .timestampAuthority : .certificationAuthority, controlTime: genTime)
             switch try await checker.status(query) {
             case .good: continue
             case .revoked(let revokedAt, let reason):
-                return "\(whose) was revoked on \(ISO8601DateFormatter().string(from: revokedAt))" + (reason.map { " (\($0))" } ?? "")
-            case .unknown: return "the revocation service does not know \(whose)"
-            case .unavailable(let gap): return "no revocation data for \(whose)" + describe(gap)
+                var arguments = whose
+                arguments["time"] = ISO8601DateFormatter().string(from: revokedAt)
+                arguments["reason"] = reason
+                return ValidationFinding(.timestampCertificateRevoked, arguments)
+            case .unknown: return ValidationFinding(.timestampCertificateStatusUnknown, whose)
+            case .unavailable(let gap): return ValidationFinding(.timestampNoRevocationData, whose.merging(describe(gap)) { $1 })
             }
         }
         return nil
@@ -263,14 +271,15 @@ public struct CMSSignatureValidator: Sendable {
         return nil
     }
 
-    private func failed(_ indication: ValidationIndication, _ subIndication: ValidationSubIndication, _ finding: String) -> SignatureValidationReport {
+    private func failed(_ indication: ValidationIndication, _ subIndication: ValidationSubIndication,
+                        _ finding: ValidationFinding) -> SignatureValidationReport {
         var report = SignatureValidationReport(indication: indication, subIndication: subIndication)
         report.findings.append(finding)
         return report
     }
 
     private func finish(_ report: SignatureValidationReport, _ indication: ValidationIndication,
-                        _ subIndication: ValidationSubIndication, _ finding: String) -> SignatureValidationReport {
+                        _ subIndication: ValidationSubIndication, _ finding: ValidationFinding) -> SignatureValidationReport {
         var report = report
         report.indication = indication
         report.subIndication = subIndication

@@ -243,13 +243,13 @@ enum RevocationGap: Sendable, Equatable {
     /// Good answers are older than the maximum age.
     case tooOld
 
-    /// Words for a finding, after "no revocation data for X".
-    var explanation: String? {
+    /// The `gap` argument of a `no-revocation-data` finding (`ValidationFinding`); nil when nothing answered.
+    var code: String? {
         switch self {
         case .none: nil
-        case .issuedBeforeControlTime: "the revocation data found is older than the signature time the timestamp proves"
-        case .expired: "the revocation data found has expired (past its next update)"
-        case .tooOld: "the revocation data found is older than the maximum age allowed"
+        case .issuedBeforeControlTime: "issued-before-control-time"
+        case .expired: "expired"
+        case .tooOld: "too-old"
         }
     }
 }

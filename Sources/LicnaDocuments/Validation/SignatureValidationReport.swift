@@ -7,8 +7,9 @@ import Foundation
 public struct SignatureValidationReport: Codable, Sendable {
     public var indication: ValidationIndication
     public var subIndication: ValidationSubIndication?
-    /// What was found wrong or missing, for people.
-    public var findings: [String] = []
+    /// What was found wrong or missing, each a stable code with its arguments (`ValidationFinding`); people read
+    /// the sentences the translation files give them.
+    public var findings: [ValidationFinding] = []
     /// The signer's name (certificate CN) and identification number (`PNO<country>-…`), never a JMBG.
     public var signerName: String?
     public var signerIdentifier: String?

@@ -1,3 +1,5 @@
+import LicnaBasics
+
 /// How much work one validation may do (README, "Validation policy"): a hostile file must end in a report, never
 /// in an exhausted machine. A PDF whose /DSS names the same zip-bomb stream thousands of times, or carries
 /// thousands of junk OCSP responses that each cost a signature check, reaches one of these and gets
@@ -30,10 +32,13 @@ public struct ValidationLimits: Sendable, Hashable {
     }
 }
 
-/// A validation stopped at one of its `ValidationLimits`; the report says INDETERMINATE with `finding`.
-public struct ValidationLimitExceeded: Error, Sendable, Hashable, CustomStringConvertible {
+/// A validation stopped at one of its `ValidationLimits`; the report says INDETERMINATE with `finding`. Thrown
+/// out of the validator only when the limit is reached while the file itself is opened, and then wrapped in a
+/// `SigningError` (the server answers 422, `licna-card verify` exits 3); as a `LicnaError` of its own it is
+/// `.refused` (422, the status that answer has), with the message `error.validation-limit-reached.<limit>`.
+public struct ValidationLimitExceeded: LicnaError, Hashable, CustomStringConvertible {
     /// Which limit; its raw value is the stable code reports carry in `limitReached`.
-    public enum Limit: String, Codable, Sendable, Hashable {
+    public enum Limit: String, Codable, Sendable, Hashable, CaseIterable {
         case decodedBytes
         case dssEntries
         case signatureVerifications
@@ -41,35 +46,50 @@ public struct ValidationLimitExceeded: Error, Sendable, Hashable, CustomStringCo
     }
 
     public var limit: Limit
-    /// The limit's value as configured, in words ("128 MiB", "1000 entries", "60 s").
+    /// The limit's value as configured, in no language: a count, or with its unit symbol ("128 MiB", "1000", "60 s").
     public var value: String
 
     public init(_ limit: Limit, limits: ValidationLimits) {
         self.limit = limit
         switch limit {
         case .decodedBytes: value = Self.size(limits.maximumDecodedBytes)
-        case .dssEntries: value = "\(limits.maximumDSSEntries) entries"
-        case .signatureVerifications: value = "\(limits.maximumSignatureVerifications) verifications"
+        case .dssEntries: value = "\(limits.maximumDSSEntries)"
+        case .signatureVerifications: value = "\(limits.maximumSignatureVerifications)"
         case .duration:
             let (seconds, attoseconds) = limits.maximumDuration.components
             value = attoseconds == 0 ? "\(seconds) s" : "\(Double(seconds) + Double(attoseconds) / 1e18) s"
         }
     }
 
-    /// The note a report carries, e.g. "the validation limit on decoded bytes (128 MiB) was reached".
-    public var finding: String {
-        let what = switch limit {
-        case .decodedBytes: "decoded bytes"
-        case .dssEntries: "DSS entries"
-        case .signatureVerifications: "signature verifications"
-        case .duration: "time"
-        }
-        return "the validation limit on \(what) (\(value)) was reached; the validation stopped there"
+    /// The finding a report carries: `validation-limit-reached` with the limit and its value.
+    public var finding: ValidationFinding {
+        ValidationFinding(.validationLimitReached, ["limit": limit.rawValue, "value": value])
     }
 
-    public var description: String { finding }
+    public var code: ErrorCode { .validationLimitReached }
+    public var category: ErrorCategory { .refused }
+    public var messageKey: String { "error.validation-limit-reached." + limit.rawValue }
+    public var arguments: [String: String] { ["limit": limit.rawValue, "value": value] }
+
+    /// In English, for logs and developers: "the validation limit on decoded bytes (128 MiB) was reached".
+    public var detail: String {
+        let what = switch limit {
+        case .decodedBytes: "decoded bytes (\(value))"
+        case .dssEntries: "DSS entries (\(value) entries)"
+        case .signatureVerifications: "signature verifications (\(value) verifications)"
+        case .duration: "time (\(value))"
+        }
+        return "the validation limit on \(what) was reached; the validation stopped there"
+    }
+
+    public var description: String { detail }
 
     static func size(_ bytes: Int) -> String {
-        bytes % (1024 * 1024) == 0 ? "\(bytes / (1024 * 1024)) MiB" : "\(bytes) bytes"
+        bytes % (1024 * 1024) == 0 ? "\(bytes / (1024 * 1024)) MiB" : "\(bytes) B"
     }
+}
+
+extension ErrorCode {
+    /// A validation stopped at one of its `ValidationLimits` (`ValidationLimitExceeded`).
+    public static let validationLimitReached = ErrorCode("validation-limit-reached")
 }

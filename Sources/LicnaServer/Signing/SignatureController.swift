@@ -62,12 +62,15 @@ struct SignatureController: RouteCollection {
     }
 
     struct Answer: Content {
+        /// One report per signature; each finding carries its code, its arguments and its sentence in the request's
+        /// language (`message`).
         var signatures: [SignatureValidationReport]
     }
 
     func validate(_ request: Request) async throws -> Answer {
         let (file, detached) = try upload(request)
-        return Answer(signatures: try await reports(file, detached: detached, on: request))
+        let reports = try await reports(file, detached: detached, on: request)
+        return Answer(signatures: reports.map { $0.translatingFindings { request.t($0, $1) } })
     }
 
     func page(_ request: Request) async throws -> View {
@@ -170,7 +173,7 @@ struct VerifyPage: Encodable, Sendable {
                                   ["length": "\(content.length)", "sha256": content.sha256, "revision": "\(content.revision ?? 1)",
                                    "revisions": "\(content.revisions ?? 1)"])
                     } ?? "—",
-                    findings: report.findings)
+                    findings: report.findings.map { $0.message { request.t($0, $1) } })
             }
         }
     }
