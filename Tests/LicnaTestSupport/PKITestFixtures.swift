@@ -18,7 +18,9 @@ public struct CMSTestPKI: Sendable {
     public let other: Certificate
 
     public init() throws {
-        let hierarchy = CertificateHierarchyBuilder(now: Date(), backdating: 3_600)
+        // Whole seconds: a certificate keeps its times to the second, and the end entities end with the root.
+        let hierarchy = CertificateHierarchyBuilder(now: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
+                                                    backdating: 3_600)
         let lifetime: TimeInterval = 86_400 * 30
         let root = try hierarchy.selfSigned(
             .root.lasting(lifetime).pathLength(nil),
