@@ -130,7 +130,7 @@ struct Card: AsyncParsableCommand {
             guard let key = CardKey.generate(.p256) else { throw explained(Exit.failed, "cli.card.image", ["detail": "no P-256 key"]) }
             let certificate = try await server.certifyAttestationKey(
                 Certificate.PublicKey(try P256.Signing.PublicKey(x963Representation: key.publicPoint)))
-            let serial = (try? KeyAttestation.serial(inDeviceCertificate: certificate)) ?? ""
+            let serial = CardSerial(rawValue: (try? KeyAttestation.serial(inDeviceCertificate: certificate)) ?? "")
             return (CardAttestationKey(key: key, issuer: try DEREncoding.encode(certificate.subject), model: CardManufacturer.virtualCardModel,
                                        serial: serial), certificate)
         }

@@ -7,7 +7,8 @@ import X509
 
 @testable import LicnaCardClient
 
-/// A throwaway country signing CA (P-384) and Document Signer (P-256), built in code, and a specimen eMRTD.
+/// A throwaway country signing CA (P-384) and Document Signer (P-256), built through `CertificateHierarchyBuilder`'s
+/// roles (ICAO 9303-12 §5): from `validFrom`, the CSCA valid for a year and the Document Signer for 90 days.
 struct EMRTDTestPKI: Sendable {
     let cscaKey: Certificate.PrivateKey
     let csca: Certificate
@@ -15,33 +16,16 @@ struct EMRTDTestPKI: Sendable {
     let documentSigner: Certificate
 
     init(country: String = "UT", validFrom: Date = Date(timeIntervalSinceNow: -3600)) throws {
-        // The hierarchy roles' key types (LicnaPKI); the extensions are written out as ICAO 9303-12 shows them.
-        let cscaKey = CertificateHierarchyBuilder.Role.csca.keyType.makePrivateKey()
-        self.cscaKey = cscaKey
-        let cscaName = try DistinguishedName { CountryName(country); OrganizationName("Licna Test"); CommonName("CSCA \(country)") }
-        csca = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: cscaKey.publicKey,
-            notValidBefore: validFrom, notValidAfter: validFrom.addingTimeInterval(86_400 * 365),
-            issuer: cscaName, subject: cscaName, signatureAlgorithm: .ecdsaWithSHA384,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
-                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-                SubjectKeyIdentifier(hash: cscaKey.publicKey)
-            },
-            issuerPrivateKey: cscaKey)
-        let dsKey = CertificateHierarchyBuilder.Role.documentSigner.keyType.makePrivateKey()
-        self.dsKey = dsKey
-        documentSigner = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: dsKey.publicKey,
-            notValidBefore: validFrom, notValidAfter: validFrom.addingTimeInterval(86_400 * 90),
-            issuer: cscaName,
+        let hierarchy = CertificateHierarchyBuilder(now: validFrom)
+        let csca = try hierarchy.selfSigned(
+            .csca.lasting(86_400 * 365),
+            subject: try DistinguishedName { CountryName(country); OrganizationName("Licna Test"); CommonName("CSCA \(country)") })
+        let documentSigner = try hierarchy.issue(
+            .documentSigner.lasting(86_400 * 90),
             subject: try DistinguishedName { CountryName(country); OrganizationName("Licna Test"); CommonName("Document Signer 1") },
-            signatureAlgorithm: .ecdsaWithSHA384,
-            extensions: try Certificate.Extensions {
-                Critical(KeyUsage(digitalSignature: true))
-                SubjectKeyIdentifier(hash: dsKey.publicKey)
-            },
-            issuerPrivateKey: cscaKey)
+            under: csca)
+        (self.csca, cscaKey) = (csca.certificate, csca.privateKey)
+        (self.documentSigner, dsKey) = (documentSigner.certificate, documentSigner.privateKey)
     }
 
     /// EF.SOD over `dataGroups`, signed by the Document Signer.

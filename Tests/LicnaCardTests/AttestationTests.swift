@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import LicnaBasics
 @testable import LicnaCard
+import LicnaCore
 import Testing
 
 /// ATTEST (`00 F9`, docs/card.md "Key attestation") on the card alone: the certificate is DER the card wrote
@@ -35,6 +36,18 @@ import Testing
         let parts = try BERTLV.parseAll(outer.value)
         try #require(parts.count == 3 && parts[2].tag == 0x03)
         return (parts[0].bytes, Array(parts[2].value.dropFirst()))
+    }
+
+    /// The typed card serial (`CardSerial`) is kept in the card image as the bare text it always was, and a fresh one
+    /// is eight decimal digits.
+    @Test func theCardSerialIsStoredAsItsBareText() throws {
+        let key = CardAttestationKey(key: try #require(CardKey.generate(.p256)), issuer: [0x30, 0x00], model: "test-model", serial: "00000042")
+        let encoded = try JSONEncoder().encode(key)
+        let object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        #expect(object["serial"] as? String == "00000042")
+        #expect(try JSONDecoder().decode(CardAttestationKey.self, from: encoded) == key)
+        let fresh = CardSerial.random().rawValue
+        #expect(fresh.count == 8 && fresh.allSatisfy { $0.isASCII && $0.isNumber })
     }
 
     @Test func aGeneratedKeyIsAttestedBySignatureOfTheAttestationKey() throws {

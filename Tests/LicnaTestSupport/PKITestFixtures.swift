@@ -1,11 +1,12 @@
-import Crypto
 import Foundation
 import LicnaPKI
-import SwiftASN1
 import Testing
 import X509
 
-/// A tiny PKI built in code: a P-384 root, a P-256 TSA (critical EKU timeStamping), two P-256 signers.
+/// A tiny PKI built in code through `CertificateHierarchyBuilder`'s roles: a P-384 root (no path length limit), a
+/// P-256 TSA (critical EKU timeStamping) and two P-256 signers of the document signer's profile (digitalSignature,
+/// no EKU and no QC statements, so that their signatures are advanced, not qualified), all valid from an hour ago
+/// for 30 days.
 public struct CMSTestPKI: Sendable {
     public let rootKey: Certificate.PrivateKey
     public let root: Certificate
@@ -17,49 +18,23 @@ public struct CMSTestPKI: Sendable {
     public let other: Certificate
 
     public init() throws {
-        // The hierarchy roles' key types (LicnaPKI); the extensions are written out here for the CMS tests.
-        let rootKey = CertificateHierarchyBuilder.Role.root.keyType.makePrivateKey()
-        self.rootKey = rootKey
-        let rootName = try DistinguishedName { CountryName("RS"); OrganizationName("Licna Test"); CommonName("Licna Test Root") }
-        root = try Self.issue(
-            subject: rootName, key: rootKey.publicKey, issuer: rootName, issuerKey: rootKey,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
-                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-                SubjectKeyIdentifier(hash: rootKey.publicKey)
-            })
-        tsaKey = CertificateHierarchyBuilder.Role.timestamping.keyType.makePrivateKey()
-        tsa = try Self.leaf("Licna Test TSA", tsaKey, rootName, rootKey, eku: [.timeStamping])
-        signerKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
-        signer = try Self.leaf("Signer One", signerKey, rootName, rootKey, eku: nil)
-        otherKey = Certificate.PrivateKey(P256.Signing.PrivateKey())
-        other = try Self.leaf("Signer Two", otherKey, rootName, rootKey, eku: nil)
-    }
-
-    public static func leaf(
-        _ name: String, _ key: Certificate.PrivateKey, _ issuer: DistinguishedName, _ issuerKey: Certificate.PrivateKey,
-        eku: [ExtendedKeyUsage.Usage]?
-    ) throws -> Certificate {
-        try issue(
-            subject: try DistinguishedName { CountryName("RS"); CommonName(name) }, key: key.publicKey,
-            issuer: issuer, issuerKey: issuerKey,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true, nonRepudiation: eku == nil))
-                SubjectKeyIdentifier(hash: key.publicKey)
-                if let eku { Critical(try ExtendedKeyUsage(eku)) }
-            })
-    }
-
-    public static func issue(
-        subject: DistinguishedName, key: Certificate.PublicKey, issuer: DistinguishedName,
-        issuerKey: Certificate.PrivateKey, extensions: Certificate.Extensions
-    ) throws -> Certificate {
-        try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key,
-            notValidBefore: Date(timeIntervalSinceNow: -3600), notValidAfter: Date(timeIntervalSinceNow: 86_400 * 30),
-            issuer: issuer, subject: subject, signatureAlgorithm: .preferred(for: issuerKey.publicKey),
-            extensions: extensions, issuerPrivateKey: issuerKey)
+        // Whole seconds: a certificate keeps its times to the second, and the end entities end with the root.
+        let hierarchy = CertificateHierarchyBuilder(now: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
+                                                    backdating: 3_600)
+        let lifetime: TimeInterval = 86_400 * 30
+        let root = try hierarchy.selfSigned(
+            .root.lasting(lifetime).pathLength(nil),
+            subject: try DistinguishedName { CountryName("RS"); OrganizationName("Licna Test"); CommonName("Licna Test Root") })
+        func endEntity(_ role: CertificateHierarchyBuilder.Role, _ name: String) throws -> SigningAuthority {
+            try hierarchy.issue(role.lasting(lifetime), subject: try DistinguishedName { CountryName("RS"); CommonName(name) }, under: root)
+        }
+        let tsa = try endEntity(.timestamping, "Licna Test TSA")
+        let signer = try endEntity(.documentSigner, "Signer One")
+        let other = try endEntity(.documentSigner, "Signer Two")
+        (self.root, rootKey) = (root.certificate, root.privateKey)
+        (self.tsa, tsaKey) = (tsa.certificate, tsa.privateKey)
+        (self.signer, signerKey) = (signer.certificate, signer.privateKey)
+        (self.other, otherKey) = (other.certificate, other.privateKey)
     }
 }
 

@@ -45,7 +45,7 @@ enum AttestationCertificate {
         let pinPolicy: UInt8 = slot == .signature ? 0x03 : 0x02
         let extensions = [
             fieldExtension(modelOID, utf8(attestation.model)),
-            fieldExtension(serialOID, utf8(attestation.serial)),
+            fieldExtension(serialOID, utf8(attestation.serial.rawValue)),
             fieldExtension(slotOID, tlv(0x04, [slot.rawValue])),
             fieldExtension(policyOID, tlv(0x04, [pinPolicy, 0x01])),
         ]

@@ -1,3 +1,5 @@
+import LicnaCore
+
 /// The card's attestation key (PIV slot `F9`, as YubiKey's), given at manufacture with a certificate from the card
 /// model's manufacturer root (PIV object `5FFF01`). With it the card certifies keys it generated itself
 /// (ATTEST, `00 F9`): the certificate names the slot, the card model, the card's serial and the slot's PIN policy.
@@ -9,9 +11,9 @@ public struct CardAttestationKey: Codable, Sendable, Equatable {
     /// The card model, as the manufacturer certified it (e.g. `licna-virtual`).
     public var model: String
     /// The card's serial number, unique per manufacturer.
-    public var serial: String
+    public var serial: CardSerial
 
-    public init(key: CardKey, issuer: [UInt8], model: String, serial: String) {
+    public init(key: CardKey, issuer: [UInt8], model: String, serial: CardSerial) {
         self.key = key
         self.issuer = issuer
         self.model = model

@@ -41,13 +41,14 @@ public struct IdentificationNumberPool: Sendable {
         guard count > 0 else { return [] }
         let sql = database.sql
         let lock = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        typealias Numbers = IdentificationNumbersTable
         let rows = try await sql.raw("""
-            UPDATE identification_numbers SET issued_at = \(bind: clock.now)
-            WHERE id IN (SELECT id FROM identification_numbers WHERE issued_at IS NULL ORDER BY id LIMIT \(bind: count)\(unsafeRaw: lock))
-            RETURNING id, number
+            UPDATE \(Numbers.table) SET \(Numbers.issuedAt) = \(bind: clock.now)
+            WHERE \(Numbers.id) IN (SELECT \(Numbers.id) FROM \(Numbers.table) WHERE \(Numbers.issuedAt) IS NULL ORDER BY \(Numbers.id) LIMIT \(bind: count)\(unsafeRaw: lock))
+            RETURNING \(Numbers.id), \(Numbers.number)
             """).all()
         return try rows
-            .map { (try $0.decode(column: "id", as: Int.self), try $0.decode(column: "number", as: String.self)) }
+            .map { (try $0.decode(column: Numbers.id.name, as: Int.self), try $0.decode(column: Numbers.number.name, as: String.self)) }
             .sorted { $0.0 < $1.0 }
             .map { try IdentificationNumber($0.1) }
     }
@@ -65,6 +66,7 @@ public struct IdentificationNumberPool: Sendable {
     /// numbers that went in.
     private func insertFresh(_ count: Int, issuedAt: Date?, on database: any Database) async throws -> [IdentificationNumber] {
         let sql = database.sql
+        typealias Numbers = IdentificationNumbersTable
         var generator = IdentificationNumberGenerator()
         var inserted: [IdentificationNumber] = []
         var remaining = count
@@ -72,14 +74,14 @@ public struct IdentificationNumberPool: Sendable {
             // Sorted, so that concurrent transactions that happen to draw the same number take the unique index's
             // locks in the same order: they wait for each other instead of deadlocking (PostgreSQL).
             let batch = generator.generate(count: min(remaining, Self.rowsPerStatement)).sorted()
-            let rows = try await sql.insert(into: IdentificationNumberModel.schema)
-                .columns("number", "issued_at")
+            let rows = try await sql.insert(into: Numbers.table)
+                .columns(Numbers.number, Numbers.issuedAt)
                 .rows(batch.map { [SQLBind($0.digits), SQLBind(issuedAt)] })
-                .ignoringConflicts(with: ["number"])
-                .returning("number")
+                .ignoringConflicts(with: [Numbers.number])
+                .returning(Numbers.number)
                 .all()
             // A loop, not `try rows.map`: the map inside this loop crashes Swift 6.3.1's optimizer (coroutine splitting).
-            for row in rows { inserted.append(try IdentificationNumber(row.decode(column: "number", as: String.self))) }
+            for row in rows { inserted.append(try IdentificationNumber(row.decode(column: Numbers.number.name, as: String.self))) }
             remaining -= batch.count
         }
         return inserted
@@ -90,11 +92,12 @@ public struct IdentificationNumberPool: Sendable {
         guard !numbers.isEmpty else { return }
         let sql = database.sql
         let now = clock.now
+        typealias Numbers = IdentificationNumbersTable
         for start in stride(from: 0, to: numbers.count, by: Self.rowsPerStatement) {
-            try await sql.insert(into: IdentificationNumberModel.schema)
-                .columns("number", "issued_at")
+            try await sql.insert(into: Numbers.table)
+                .columns(Numbers.number, Numbers.issuedAt)
                 .rows(numbers[start..<min(start + Self.rowsPerStatement, numbers.count)].map { [SQLBind($0.digits), SQLBind(now)] })
-                .onConflict(with: ["number"]) { $0.set(excludedValueOf: "issued_at") }
+                .onConflict(with: [Numbers.number]) { $0.set(excludedValueOf: Numbers.issuedAt) }
                 .run()
         }
     }

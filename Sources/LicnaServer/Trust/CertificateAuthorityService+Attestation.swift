@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LicnaCore
 import LicnaPKI
 import SQLKit
 import X509
@@ -41,7 +42,7 @@ extension CertificateAuthorityService {
     /// is "always": sole control for each signature, SP 800-73-4 §3.3.2); the attestation was signed by the card's
     /// attestation key, whose certificate chains to a root configured for the model the attestation names. The
     /// virtual card's model counts only on a development installation, with the installation's own root.
-    func attestedQSCD(_ request: CertificateRequest) async throws -> (model: String, serial: String)? {
+    func attestedQSCD(_ request: CertificateRequest) async throws -> (model: String, serial: CardSerial)? {
         guard let attestation = request.attestation, attestation.publicKey == request.csr.publicKey,
               attestation.slot == KeyAttestation.signatureSlot else { return nil }
         var models = configuration.qscdModels
@@ -53,7 +54,7 @@ extension CertificateAuthorityService {
             models[CardManufacturer.virtualCardModel] = [development.root.certificate]
         }
         guard let roots = models[attestation.model], await attestation.verify(roots: roots, at: now) else { return nil }
-        return (attestation.model, attestation.serial)
+        return (attestation.model, CardSerial(rawValue: attestation.serial))
     }
 }
 
@@ -61,11 +62,11 @@ extension CertificateAuthorityService {
     /// Manufactures a virtual card's attestation key remotely (`licna card create --server`): the installation's
     /// development root certifies `publicKey` as the attestation key of a `licna-virtual` card with a fresh serial.
     public func certifyVirtualCardAttestationKey(_ publicKey: Certificate.PublicKey, context: AuditContext) async throws -> Certificate {
-        let serial = (0..<8).map { _ in String(Int.random(in: 0...9)) }.joined()
+        let serial = CardSerial.random()
         let certificate = try await developmentCardManufacturer().certifyAttestationKey(
-            publicKey, model: CardManufacturer.virtualCardModel, serial: serial, now: now)
+            publicKey, model: CardManufacturer.virtualCardModel, serial: serial.rawValue, now: now)
         try await database.transaction { db in
-            try await audit.append([context.event(.caVirtualCard, .card, serial, detail: "attestation key certified by the development root")], on: db)
+            try await audit.append([context.event(.caVirtualCard, .card, serial.rawValue, detail: "attestation key certified by the development root")], on: db)
         }
         return certificate
     }

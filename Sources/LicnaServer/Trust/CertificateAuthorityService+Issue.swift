@@ -67,10 +67,10 @@ extension CertificateAuthorityService {
         } else {
             notAfter = min(now + configuration.defaultValidity, caEnd)
         }
-        var qscd: (model: String, serial: String)?
+        var qscd: (model: String, serial: CardSerial)?
         if request.profile == .signature { qscd = try await attestedQSCD(request) }
         let keyOnQSCD = qscd != nil
-        let detail = "\(request.profile.rawValue) by \(authorityName.rawValue)" + (qscd.map { ", key on QSCD \($0.model) \($0.serial) (attested)" } ?? "")
+        let detail = "\(request.profile.rawValue) by \(authorityName.rawValue)" + (qscd.map { ", key on QSCD \($0.model) \($0.serial.rawValue) (attested)" } ?? "")
         let configuration = self.configuration
         for attempt in 1...3 {
             do {

@@ -15,8 +15,9 @@ struct OCSPSQLStatusStore: OCSPStatusStore {
         -> [Certificate.SerialNumber: OCSPCertificateStatus] {
         var byHex: [String: Certificate.SerialNumber] = [:]
         for serial in serials { byHex[serial.hex] = serial }
-        let rows = try await database.sql.select().columns(CertificateRecord.columns.map { SQLColumn($0) }).from("pki_certificates")
-            .where("serial", .in, Array(byHex.keys)).where("authority_id", .equal, issuer).all()
+        typealias Certificates = PKICertificatesTable
+        let rows = try await database.sql.select().columns(CertificateRecord.columns).from(Certificates.table)
+            .where(Certificates.serial, .in, Array(byHex.keys)).where(Certificates.authorityID, .equal, issuer).all()
         var statuses: [Certificate.SerialNumber: OCSPCertificateStatus] = [:]
         for row in rows {
             let record = try CertificateRecord(row: row)
@@ -27,13 +28,16 @@ struct OCSPSQLStatusStore: OCSPStatusStore {
 
     /// Status changes with an id above `after`, oldest first, at most `limit`: (id, serial in lower-case hex).
     func changes(after: Int64, limit: Int) async throws -> [(id: Int64, serial: String)] {
-        let rows = try await database.sql.raw("SELECT id, serial FROM pki_status_changes WHERE id > \(bind: after) ORDER BY id LIMIT \(bind: limit)").all()
-        return try rows.map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "serial", as: String.self)) }
+        typealias Changes = PKIStatusChangesTable
+        let rows = try await database.sql.raw("""
+            SELECT \(Changes.id), \(Changes.serial) FROM \(Changes.table) WHERE \(Changes.id) > \(bind: after) ORDER BY \(Changes.id) LIMIT \(bind: limit)
+            """).all()
+        return try rows.map { (try $0.decode(column: Changes.id.name, as: Int64.self), try $0.decode(column: Changes.serial.name, as: String.self)) }
     }
 
     /// The id of the latest status change, 0 when there is none.
     func lastChange() async throws -> Int64 {
-        let row = try await database.sql.raw("SELECT MAX(id) AS last FROM pki_status_changes").first()
+        let row = try await database.sql.raw("SELECT MAX(\(PKIStatusChangesTable.id)) AS last FROM \(PKIStatusChangesTable.table)").first()
         return (try? row?.decode(column: "last", as: Int64?.self)) ?? 0
     }
 }

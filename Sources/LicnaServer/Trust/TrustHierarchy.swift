@@ -42,10 +42,10 @@ struct TrustHierarchy: Sendable {
         guard !rows.isEmpty else { return nil }
         var authorities: [AuthorityName: Authority] = [:]
         for row in rows {
-            guard let name = AuthorityName(rawValue: try row.decode(column: "id", as: String.self)) else { continue }
-            let der = [UInt8](try row.decode(column: "certificate", as: Data.self))
+            guard let name = AuthorityName(rawValue: try row.decode(column: PKIAuthoritiesTable.id.name, as: String.self)) else { continue }
+            let der = [UInt8](try row.decode(column: PKIAuthoritiesTable.certificate.name, as: Data.self))
             let certificate = try Certificate(derEncoded: der)
-            let sealed = [UInt8](try row.decode(column: "sealed_key", as: Data.self))
+            let sealed = [UInt8](try row.decode(column: PKIAuthoritiesTable.sealedKey.name, as: Data.self))
             let signer = name == .root ? nil : SigningAuthority(certificate: certificate, privateKey: try vault.open(sealed, at: .authority(name.rawValue)))
             authorities[name] = Authority(name: name, certificate: certificate, der: der, signer: signer, sealedKey: sealed)
         }
@@ -59,13 +59,13 @@ struct TrustHierarchy: Sendable {
             .from(Keys.table).all()
         for row in keys {
             let key = SigningAuthority(
-                certificate: try Certificate(derEncoded: [UInt8](try row.decode(column: "certificate", as: Data.self))),
-                privateKey: try vault.open([UInt8](try row.decode(column: "sealed_key", as: Data.self)),
-                                           at: .signingKey(try row.decode(column: "id", as: String.self))))
-            version = max(version, try row.decode(column: "updated_at", as: Int64.self))
-            switch try row.decode(column: "purpose", as: String.self) {
+                certificate: try Certificate(derEncoded: [UInt8](try row.decode(column: Keys.certificate.name, as: Data.self))),
+                privateKey: try vault.open([UInt8](try row.decode(column: Keys.sealedKey.name, as: Data.self)),
+                                           at: .signingKey(try row.decode(column: Keys.id.name, as: String.self))))
+            version = max(version, try row.decode(column: Keys.updatedAt.name, as: Int64.self))
+            switch try row.decode(column: Keys.purpose.name, as: String.self) {
             case CertificateProfile.ocspResponder.rawValue:
-                if let name = AuthorityName(rawValue: try row.decode(column: "authority_id", as: String.self)) { responders[name] = key }
+                if let name = AuthorityName(rawValue: try row.decode(column: Keys.authorityID.name, as: String.self)) { responders[name] = key }
             case CertificateProfile.timestamping.rawValue: timestamping = key
             case CertificateProfile.documentSigner.rawValue: documentSigner = key
             case CertificateProfile.eSeal.rawValue: eSeal = key

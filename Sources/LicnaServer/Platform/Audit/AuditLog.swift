@@ -18,13 +18,14 @@ public struct AuditLog: Sendable {
     public func append(_ events: [AuditEvent], on database: any Database) async throws {
         guard !events.isEmpty else { return }
         let sql = database.sql
+        typealias Head = AuditHeadTable
         guard let row = try await sql.raw("""
-            UPDATE audit_head SET sequence = sequence + \(unsafeRaw: String(events.count)) WHERE id = 1 RETURNING sequence, hash
+            UPDATE \(Head.table) SET \(Head.sequence) = \(Head.sequence) + \(unsafeRaw: String(events.count)) WHERE \(Head.id) = 1 RETURNING \(Head.sequence), \(Head.hash)
             """).first() else {
             throw AuditLogError.headMissing
         }
-        let newSequence = try row.decode(column: "sequence", as: Int.self)
-        var previous = (sequence: newSequence - events.count, hash: try row.decode(column: "hash", as: String.self))
+        let newSequence = try row.decode(column: Head.sequence.name, as: Int.self)
+        var previous = (sequence: newSequence - events.count, hash: try row.decode(column: Head.hash.name, as: String.self))
         let now = clock.now
         var records: [AuditRecord] = []
         for event in events {
@@ -36,9 +37,11 @@ public struct AuditLog: Sendable {
         }
         // Straight SQL, one statement per 500 entries: every audited read passes here, and Fluent's model
         // machinery cost more than the insert itself (BENCHMARKS.md).
+        typealias Entries = AuditEntriesTable
         for chunk in stride(from: 0, to: records.count, by: 500) {
-            var insert = sql.insert(into: AuditEntryModel.schema)
-                .columns("id", "time_ms", "actor", "purpose", "action", "object_type", "object_id", "detail", "previous_hash", "hash")
+            var insert = sql.insert(into: Entries.table)
+                .columns(Entries.id, Entries.timeMilliseconds, Entries.actor, Entries.purpose, Entries.action, Entries.objectType,
+                         Entries.objectID, Entries.detail, Entries.previousHash, Entries.hash)
             for record in records[chunk..<min(chunk + 500, records.count)] {
                 insert = insert.values(SQLBind(record.sequence), SQLBind(AuditEntryModel.milliseconds(record.time)), SQLBind(record.actor),
                                        SQLBind(record.purpose), SQLBind(record.action), SQLBind(record.objectType),
@@ -46,7 +49,7 @@ public struct AuditLog: Sendable {
             }
             try await insert.run()
         }
-        try await sql.update(AuditHeadModel.schema).set("hash", to: previous.hash).where("id", .equal, 1).run()
+        try await sql.update(Head.table).set(Head.hash, to: previous.hash).where(Head.id, .equal, 1).run()
     }
 
     /// Appends one event in a transaction of its own (for reads, which change nothing else).

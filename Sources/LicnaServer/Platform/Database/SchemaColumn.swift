@@ -59,4 +59,9 @@ extension SQLPredicateBuilder {
     func `where`(_ column: SchemaColumn, _ op: SQLBinaryOperator, _ value: some Encodable & Sendable) -> Self {
         self.where(SQLIdentifier(column.name), op, value)
     }
+
+    /// `column op (values…)`, each value bound on its own (`IN`).
+    func `where`(_ column: SchemaColumn, _ op: SQLBinaryOperator, _ values: [some Encodable & Sendable]) -> Self {
+        self.where(SQLIdentifier(column.name), op, values)
+    }
 }

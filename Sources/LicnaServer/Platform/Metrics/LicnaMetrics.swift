@@ -1,4 +1,5 @@
 import Fluent
+import LicnaCore
 import SQLKit
 import Prometheus
 
@@ -39,15 +40,18 @@ public struct LicnaMetrics: Sendable {
     /// Reads the gauges from the database and renders the exposition text.
     func render(database: any Database) async throws -> String {
         persons.set(Double(try await PersonModel.query(on: database).count()))
-        deceased.set(Double(try await PersonModel.query(on: database).filter(\.$status == "deceased").count()))
+        deceased.set(Double(try await PersonModel.query(on: database).filter(\.$status == PersonStatus.deceased.rawValue).count()))
         poolAvailable.set(Double(try await IdentificationNumberModel.query(on: database).filter(\.$issuedAt == nil).count()))
         auditEntries.set(Double(try await AuditHeadModel.find(1, on: database)?.sequence ?? 0))
-        let rows = try await database.sql.raw("SELECT status, COUNT(*) AS n FROM pki_certificates GROUP BY status").all()
+        typealias Certificates = PKICertificatesTable
+        let rows = try await database.sql.raw("""
+            SELECT \(Certificates.status), COUNT(*) AS n FROM \(Certificates.table) GROUP BY \(Certificates.status)
+            """).all()
         var counts: [String: Int] = [:]
-        for row in rows { counts[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self) }
-        certificatesGood.set(Double(counts["good"] ?? 0))
-        certificatesOnHold.set(Double(counts["hold"] ?? 0))
-        certificatesRevoked.set(Double(counts["revoked"] ?? 0))
+        for row in rows { counts[try row.decode(column: Certificates.status.name, as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        certificatesGood.set(Double(counts[CertificateRecord.Status.good.rawValue] ?? 0))
+        certificatesOnHold.set(Double(counts[CertificateRecord.Status.hold.rawValue] ?? 0))
+        certificatesRevoked.set(Double(counts[CertificateRecord.Status.revoked.rawValue] ?? 0))
         return registry.emitToString()
     }
 }

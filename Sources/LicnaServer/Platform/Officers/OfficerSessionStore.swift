@@ -11,7 +11,7 @@ import SQLKit
 /// `maximumLifetime` (8 h) whatever happens, after `idleTimeout` (30 min) without a request, at logout, and when
 /// the server starts with another admin token. Every server sharing the database sees the same sessions.
 struct OfficerSessionStore: Sendable {
-    static let schema = OfficerSessionsTable.table.name
+    private typealias Sessions = OfficerSessionsTable
     let key: SymmetricKey
     let clock: any WallClock
     var maximumLifetime: TimeInterval = 8 * 3600
@@ -41,8 +41,8 @@ struct OfficerSessionStore: Sendable {
         for index in secret.indices { secret[index] = UInt8.random(in: .min ... .max, using: &generator) }
         let cookie = Data(secret).base64URLEncoded
         let now = Int64(clock.now.timeIntervalSince1970)
-        try await database.sql.insert(into: Self.schema)
-            .columns("id", "actor", "token_fingerprint", "created_at", "last_seen_at", "expires_at")
+        try await database.sql.insert(into: Sessions.table)
+            .columns(Sessions.id, Sessions.actor, Sessions.tokenFingerprint, Sessions.createdAt, Sessions.lastSeenAt, Sessions.expiresAt)
             .values(SQLBind(storedID(cookie) ?? ""), SQLBind(actor), SQLBind(tokenFingerprint(tokenHash)), SQLBind(now), SQLBind(now),
                     SQLBind(now + Int64(maximumLifetime)))
             .run()
@@ -54,35 +54,37 @@ struct OfficerSessionStore: Sendable {
     func actor(cookie: String, tokenHash: [UInt8], on database: any Database) async throws -> String? {
         guard let id = storedID(cookie) else { return nil }
         let sql = database.sql
-        guard let row = try await sql.select().columns("actor", "token_fingerprint", "last_seen_at", "expires_at", "revoked_at")
-            .from(Self.schema).where("id", .equal, id).first() else { return nil }
+        guard let row = try await sql.select()
+            .columns(Sessions.actor, Sessions.tokenFingerprint, Sessions.lastSeenAt, Sessions.expiresAt, Sessions.revokedAt)
+            .from(Sessions.table).where(Sessions.id, .equal, id).first() else { return nil }
         let now = Int64(clock.now.timeIntervalSince1970)
-        let lastSeen = try row.decode(column: "last_seen_at", as: Int64.self)
-        guard try row.decode(column: "revoked_at", as: Int64?.self) == nil,
-              now < (try row.decode(column: "expires_at", as: Int64.self)),
+        let lastSeen = try row.decode(column: Sessions.lastSeenAt.name, as: Int64.self)
+        guard try row.decode(column: Sessions.revokedAt.name, as: Int64?.self) == nil,
+              now < (try row.decode(column: Sessions.expiresAt.name, as: Int64.self)),
               now - lastSeen < Int64(idleTimeout), now >= lastSeen - 300,
-              try row.decode(column: "token_fingerprint", as: String.self) == tokenFingerprint(tokenHash) else { return nil }
+              try row.decode(column: Sessions.tokenFingerprint.name, as: String.self) == tokenFingerprint(tokenHash) else { return nil }
         if now - lastSeen >= Int64(touchInterval) {
-            try await sql.update(Self.schema).set("last_seen_at", to: SQLBind(now)).where("id", .equal, id).run()
+            try await sql.update(Sessions.table).set(Sessions.lastSeenAt, to: SQLBind(now)).where(Sessions.id, .equal, id).run()
         }
-        return try row.decode(column: "actor", as: String.self)
+        return try row.decode(column: Sessions.actor.name, as: String.self)
     }
 
     /// Ends a session (logout); unknown cookies change nothing.
     func revoke(cookie: String, on database: any Database) async throws {
         guard let id = storedID(cookie) else { return }
-        try await database.sql.update(Self.schema).set("revoked_at", to: SQLBind(Int64(clock.now.timeIntervalSince1970)))
-            .where("id", .equal, id).where("revoked_at", .is, SQLLiteral.null).run()
+        try await database.sql.update(Sessions.table).set(Sessions.revokedAt, to: SQLBind(Int64(clock.now.timeIntervalSince1970)))
+            .where(Sessions.id, .equal, id).where(Sessions.revokedAt, .is, SQLLiteral.null).run()
     }
 
     /// At start: ends the sessions of any other admin token and forgets sessions that ended over a day ago.
     func revokeOtherTokens(than tokenHash: [UInt8]?, on database: any Database) async throws -> Int {
         let sql = database.sql
         let now = Int64(clock.now.timeIntervalSince1970)
-        try await sql.delete(from: Self.schema).where("expires_at", .lessThan, SQLBind(now - 86_400)).run()
+        try await sql.delete(from: Sessions.table).where(Sessions.expiresAt, .lessThan, SQLBind(now - 86_400)).run()
         let fingerprint = tokenHash.map(tokenFingerprint) ?? ""
         let rows = try await sql.raw("""
-            UPDATE officer_sessions SET revoked_at = \(bind: now) WHERE revoked_at IS NULL AND token_fingerprint <> \(bind: fingerprint) RETURNING id
+            UPDATE \(Sessions.table) SET \(Sessions.revokedAt) = \(bind: now)
+            WHERE \(Sessions.revokedAt) IS NULL AND \(Sessions.tokenFingerprint) <> \(bind: fingerprint) RETURNING \(Sessions.id)
             """).all()
         return rows.count
     }
