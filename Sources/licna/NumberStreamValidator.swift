@@ -43,7 +43,13 @@ struct NumberStreamValidator {
             if let reason = Self.reason(trimmed, scheme: scheme, today: today) {
                 allValid = false
                 out.append(contentsOf: invalidWord)
-                out.append(contentsOf: reasonBytes[reason, default: Array((reason + "\n").utf8)])
+                if let known = reasonBytes[reason] {
+                    out.append(contentsOf: known)
+                } else {
+                    let bytes = Array((reason + "\n").utf8)
+                    reasonBytes[reason] = bytes  // a handful of reasons: each is encoded once
+                    out.append(contentsOf: bytes)
+                }
             } else {
                 out.append(contentsOf: validWord)
             }
