@@ -54,6 +54,7 @@ extension ErrorCategory {
         case 404: self = .notFound
         case 409: self = .conflict
         case 413: self = .tooLarge
+        case 415: self = .unsupportedMediaType
         case 422: self = .refused
         case 429: self = .throttled
         case 500: self = .internal

@@ -9,7 +9,7 @@ extension ErrorCategory {
     public var exitStatus: Int32 {
         switch self {
         case .invalidInput, .refused, .notFound, .conflict: 1
-        case .usage, .tooLarge: 2
+        case .usage, .tooLarge, .unsupportedMediaType: 2
         case .unauthorized, .forbidden, .throttled, .unavailable, .internal: 3
         }
     }

@@ -16,7 +16,7 @@ struct NumberStreamValidator {
         case .jmbg:
             return JMBG.invalidity(of: bytes, today: today)?.rawValue
         case .identification:
-            do { _ = try IdentificationNumber(String(decoding: bytes, as: UTF8.self)); return nil } catch { return error.code }
+            do { _ = try IdentificationNumber(String(decoding: bytes, as: UTF8.self)); return nil } catch { return error.reason }
         }
     }
 

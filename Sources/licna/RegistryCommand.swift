@@ -52,7 +52,7 @@ struct Registry: AsyncParsableCommand {
                 }
             } catch let failure as ImportFailure {
                 display.finish()
-                throw explained(Exit.no, "cli.import.file-failure", ["line": "\(failure.line)", "reason": failure.reason])
+                throw failure.explained()
             }
             display.finish()
             for line in report.alreadyRegistered.prefix(100) { Terminal.print("line \(line): already-registered") }

@@ -89,9 +89,9 @@ struct Serve: AsyncParsableCommand {
         configuration.validationLimits.maximumDecodedBytes = max(1, validationMaxDecodedMib) * 1024 * 1024
         do {
             try await configureLicna(app, configuration, options: .init(http: true, demo: demo))
-        } catch let wrong as WrongMasterKey {
+        } catch let wrong as MasterKeyError {
             try? await app.asyncShutdown()
-            throw explained(Exit.usage, wrong.messageKey)
+            throw wrong.explained()
         } catch {
             try? await app.asyncShutdown()
             throw explained(Exit.failed, "cli.storage.unavailable", ["storage": storage.location.safeDescription, "error": "\(error)"])

@@ -40,13 +40,10 @@ struct StorageOptions: ParsableArguments {
 
     /// Loads the master key, explaining failures.
     func masterKey(announce: Bool = true) throws -> MasterKey {
-        do {
-            let loaded = try MasterKeySource(keyFile: masterKeyFile).load(for: location)
-            if loaded.created, announce { Terminal.say("cli.master-key.created", ["path": loaded.origin]) }
-            return loaded.key
-        } catch let failure as MasterKeySource.Failure {
-            throw explained(Exit.usage, failure.messageKey, failure.arguments)
-        }
+        // A MasterKeyError is reported by CommandLineMain (exit 2).
+        let loaded = try MasterKeySource(keyFile: masterKeyFile).load(for: location)
+        if loaded.created, announce { Terminal.say("cli.master-key.created", ["path": loaded.origin]) }
+        return loaded.key
     }
 
     func rejectServer() throws {
@@ -68,8 +65,8 @@ func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int =
         let configuration = LicnaConfiguration(storage: storage.location, masterKey: key, poolReserve: poolReserve, clock: SystemWallClock(), trust: trust)
         do {
             try await configureLicna(app, configuration, options: .init(http: false))
-        } catch let wrong as WrongMasterKey {
-            throw explained(Exit.usage, wrong.messageKey)
+        } catch let wrong as MasterKeyError {
+            throw wrong.explained()
         } catch {
             Terminal.say("cli.storage.unavailable", ["storage": storage.location.safeDescription, "error": "\(error)"])
             throw ExitCode(3)
@@ -78,8 +75,6 @@ func withInstallation<T: Sendable>(_ storage: StorageOptions, poolReserve: Int =
         do {
             result = try await body(app)
         } catch let error as ExitCode {
-            throw error
-        } catch let error as ImportFailure {
             throw error
         } catch let error as any LicnaError {
             // Reported by the commands' one mapping (`LicnaError.explained()`).

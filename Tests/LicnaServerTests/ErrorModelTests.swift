@@ -28,6 +28,9 @@ import VaporTesting
         errors += TrustError.allCodes.map { TrustError($0, "detail") }
         errors += RegistryError.allErrors
         errors += LicnaHTTPError.allErrors
+        errors += JMBGInvalidity.all + IdentificationNumber.Invalidity.all
+        errors += MasterKeyError.allErrors + [ImportFailure(line: 2, reason: "header"), RegistryError.poolExhausted]
+        errors += JMBGAllocator.Failure.all + PersonalNumberProtector.Failure.all
         errors += AuditLogError.allCodes.map { AuditLogError(code: $0, detail: "detail") }
         errors += BackupService.Failure.allCodes.map { BackupService.Failure(code: $0, arguments: ["detail": "detail", "actual": "00"]) }
         errors += [APIFailure(url: "https://eid.example.me/api/pki/certificates", status: 400, code: .caInvalidRequest, message: "no")]
@@ -57,8 +60,8 @@ import VaporTesting
         #expect(TrustError.alreadyOnHold.code.rawValue == "ca-already-on-hold")
         #expect(TrustError.timestampUnavailable("").code.rawValue == "ca-timestamp-unavailable")
         #expect(RegistryError.notFound.code.rawValue == "not-found")
-        #expect(LicnaHTTPError.jmbg(.checkDigit).code.rawValue == "jmbg-check-digit")
-        #expect(LicnaHTTPError.identificationNumber(.length).code.rawValue == "identification-number-length")
+        #expect(JMBGInvalidity.checkDigit.code.rawValue == "jmbg-check-digit")
+        #expect(IdentificationNumber.Invalidity.length.code.rawValue == "identification-number-length")
         #expect(LicnaHTTPError.badRequest.code.rawValue == "bad-request" && LicnaHTTPError.internalError.code.rawValue == "internal")
         #expect(RegistryCSV.RowError(line: 1, code: .jmbg(.date)).reason == "jmbg-date")
     }
@@ -68,7 +71,7 @@ import VaporTesting
             (.invalidInput, .badRequest, 1), (.usage, .badRequest, 2), (.refused, .unprocessableEntity, 1),
             (.notFound, .notFound, 1), (.conflict, .conflict, 1), (.unauthorized, .unauthorized, 3),
             (.forbidden, .forbidden, 3), (.tooLarge, .payloadTooLarge, 2), (.throttled, .tooManyRequests, 3),
-            (.unavailable, .serviceUnavailable, 3), (.internal, .internalServerError, 3),
+            (.unavailable, .serviceUnavailable, 3), (.internal, .internalServerError, 3), (.unsupportedMediaType, .unsupportedMediaType, 2),
         ]
         for (category, status, exit) in table {
             #expect(category.httpStatus == status, "\(category)")
@@ -88,9 +91,9 @@ import VaporTesting
             RegistryError.notFound, TrustError.alreadyRevoked, LicnaHTTPError.unauthorized,
             LicnaHTTPError(code: .noCheckpoint, category: .forbidden, messageKey: "error.audit.no-checkpoint"),
             PDFError(.fileTooLarge, "x"), LicnaHTTPError(code: .noCheckpoint, category: .throttled, messageKey: "error.audit.no-checkpoint"),
-            TrustError.notInitialized, TrustError.keyMismatch("x"),
+            TrustError.notInitialized, TrustError.keyMismatch("x"), LicnaHTTPError.sealNotPDF,
         ]
-        #expect(Set(errors.map(\.category)).count == 11)
+        #expect(Set(errors.map(\.category)).count == 12)
         try await TestInstallation.make(.sqlite).withApp { app in
             app.get("api", "error-model", ":index") { request -> String in
                 throw errors[request.parameters.get("index", as: Int.self) ?? 0]

@@ -51,6 +51,46 @@ import X509
         }
     }
 
+    /// The dedicated listener's synchronous read of an SQLite installation (`OCSPSQLiteStatusReader`): a nonce
+    /// answer from it is signed for that nonce and states the status committed at that moment — a hold made through
+    /// another connection shows at once, and so does its release; a serial never issued is unknown; a file that is
+    /// not the installation's is an error (the listener then takes the asynchronous path), never "good".
+    @Test func theSQLiteReaderSeesEveryCommittedChangeAtOnce() async throws {
+        let installation = try await TestInstallation.make(.sqlite)
+        try await installation.withApp(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let certificate = try await TrustFixtures.issue(app)
+            let authority = app.licna.trust.authority(on: app.db)
+            let ca = try await authority.hierarchy().authority(.citizen).certificate
+            let ocsp = app.licna.trust.ocsp
+            let reader = OCSPSQLiteStatusReader(path: try #require(installation.storage.sqliteFile))
+            func answer(serial: [UInt8], nonce: [UInt8]) throws -> OCSPResponse? {
+                let request = try TrustFixtures.ocspRequest(for: serial, issuer: ca, nonce: nonce)
+                guard case .needsStatus(let pending) = ocsp.prepare(request, client: ClientAddress("192.0.2.8")),
+                      let answer = ocsp.complete(pending, reader: reader) else { return nil }
+                #expect(answer.cacheableUntil == nil)
+                let response = try OCSPResponse(derEncoded: answer.bytes)
+                #expect(response.nonceValue.map { Array($0.suffix(nonce.count)) } == nonce)  // signed for this nonce
+                return response
+            }
+            let serial = Array(certificate.serialNumber.bytes)
+            #expect(try answer(serial: serial, nonce: [1, 1, 1, 1, 1, 1, 1, 1])?.responses.first?.status == .good)
+            try await authority.change(serial: certificate.serialNumber.hex, .hold, context: .test)  // no poll
+            guard case .revoked(_, .certificateHold) = try answer(serial: serial, nonce: [2, 2, 2, 2, 2, 2, 2, 2])?.responses.first?.status else {
+                Issue.record("the hold must show in the next nonce answer at once"); return
+            }
+            try await authority.change(serial: certificate.serialNumber.hex, .release, context: .test)
+            #expect(try answer(serial: serial, nonce: [3, 3, 3, 3, 3, 3, 3, 3])?.responses.first?.status == .good)
+            #expect(try answer(serial: [0x12, 0x34], nonce: [4, 4, 4, 4, 4, 4, 4, 4])?.responses.first?.status == .unknown)
+            let elsewhere = OCSPSQLiteStatusReader(path: installation.directory.appendingPathComponent("not-the-installation.sqlite").path)
+            let request = try TrustFixtures.ocspRequest(for: serial, issuer: ca, nonce: [5, 5, 5, 5, 5, 5, 5, 5])
+            guard case .needsStatus(let pending) = ocsp.prepare(request, client: ClientAddress("192.0.2.8")) else {
+                Issue.record("a nonce request needs a status read"); return
+            }
+            #expect(ocsp.complete(pending, reader: elsewhere) == nil)
+        }
+    }
+
     @Test func unknownSerialsAreAskedEveryTime() async throws {
         try await TestInstallation.make(.sqlite).withApp(http: false) { app in
             try await TrustFixtures.initialize(app)

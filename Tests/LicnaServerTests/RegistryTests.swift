@@ -109,7 +109,7 @@ import VaporTesting
         let installation = try await TestInstallation.make(engine)
         try await installation.withApp(http: false) { _ in }
         let other = TestInstallation(storage: installation.storage, directory: installation.directory, key: .generate())
-        await #expect(throws: WrongMasterKey.self) {
+        await #expect(throws: MasterKeyError.wrong) {
             try await other.withApp(http: false) { _ in }
         }
     }

@@ -400,6 +400,9 @@ def test_dedicated_swiftnio_ocsp_listener(installation, tmp_path):
         assert "OCSP - URI:" + server.ocsp_url in text
         assert ": good" in server.ocsp(cert) and "Response verify OK" in server.ocsp(cert, "-sha256", "-no_nonce")
         installation.run("ca", "hold", "--serial", serial, check=0)
+        # With a nonce the answer is signed from the status at that moment (read from the SQLite file on the event
+        # loop): the hold another process just made shows at once, with no poll awaited.
+        assert "Reason: certificateHold" in server.ocsp(cert)
         deadline = time.time() + 2
         while ": good" in server.ocsp(cert, "-no_nonce"):
             assert time.time() < deadline, "the hold did not reach the listener"

@@ -19,6 +19,9 @@ public enum ErrorCategory: Sendable, Hashable {
     case forbidden
     /// The input exceeds a configured limit. HTTP 413; exit 2.
     case tooLarge
+    /// The input is not of a kind the operation takes (a body that is not a PDF where a PDF is sealed). HTTP 415;
+    /// exit 2.
+    case unsupportedMediaType
     /// Too many requests. HTTP 429; exit 3.
     case throttled
     /// A service or resource is not available now (not initialized, unreachable, a card missing). HTTP 503; exit 3.

@@ -1,3 +1,5 @@
+import LicnaBasics
+
 /// Montenegro's identification number (identifikacioni broj): 9 digits that reveal nothing about the person,
 /// the last a Verhoeff check digit. It is what certificates and inter-agency exchange carry instead of the JMBG.
 public struct IdentificationNumber: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
@@ -5,14 +7,20 @@ public struct IdentificationNumber: Hashable, Sendable, Codable, CustomStringCon
     public let digits: String
 
     /// Why a string is not an identification number.
-    public struct Invalidity: Error, Hashable, Sendable, CustomStringConvertible {
-        public let code: String
-        public static let length = Invalidity(code: "length")
-        public static let nonDigit = Invalidity(code: "non-digit")
-        public static let checkDigit = Invalidity(code: "check-digit")
+    public struct Invalidity: LicnaError, Hashable {
+        public static let length = Invalidity(reason: "length")
+        public static let nonDigit = Invalidity(reason: "non-digit")
+        public static let checkDigit = Invalidity(reason: "check-digit")
         /// Every reason, in the order the checks run.
         public static let all: [Invalidity] = [.length, .nonDigit, .checkDigit]
-        public var description: String { code }
+        /// The reason (`length`, `non-digit`, `check-digit`).
+        public let reason: String
+        init(reason: String) { self.reason = reason }
+        public var description: String { reason }
+        /// `identification-number-<reason>`, the code the APIs answer with.
+        public var code: ErrorCode { .identificationNumber(self) }
+        public var category: ErrorCategory { .invalidInput }
+        public var messageKey: String { "error.identification-number.invalid" }
     }
 
     /// Checks length, digits and the Verhoeff check digit (not the generation filters: a number already

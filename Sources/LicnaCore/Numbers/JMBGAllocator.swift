@@ -8,14 +8,21 @@ public struct JMBGAllocator: Sendable {
     public init() {}
 
     /// An allocation that cannot be made.
-    public struct Failure: Error, Hashable, Sendable {
-        public let code: String
+    public struct Failure: LicnaError, Hashable {
+        public let code: ErrorCode
+        public let category: ErrorCategory
+        public let messageKey: String
         /// Every serial for that date, region and sex is taken (or unassignable).
-        public static let exhausted = Failure(code: "jmbg-range-exhausted")
+        public static let exhausted = Failure(code: ErrorCode("jmbg-range-exhausted"), category: .conflict,
+                                              messageKey: "error.registry.jmbg-exhausted")
         /// The region code is unassigned (60–69) or not two digits.
-        public static let region = Failure(code: "region")
+        public static let region = Failure(code: ErrorCode("jmbg-allocation-region"), category: .invalidInput,
+                                           messageKey: "error.registry.invalid-registration")
         /// The birth date lies outside the years a JMBG can encode (1800–2799).
-        public static let date = Failure(code: "date")
+        public static let date = Failure(code: ErrorCode("jmbg-allocation-date"), category: .invalidInput,
+                                         messageKey: "error.registry.invalid-registration")
+        /// Every failure.
+        public static let all: [Failure] = [exhausted, region, date]
     }
 
     /// The candidate numbers, in the order they should be tried.

@@ -1,7 +1,9 @@
+import LicnaBasics
+
 /// Why a string is not a valid JMBG. The raw value is the stable, untranslated reason code that scripts read
 /// (`<number> invalid: <reason-code>`, CONVENTIONS.md); the order of the static members is the order in which
 /// the checks run, so one number always gets the same single reason.
-public struct JMBGInvalidity: Error, Hashable, Sendable, RawRepresentable, CustomStringConvertible {
+public struct JMBGInvalidity: LicnaError, Hashable, RawRepresentable {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
 
@@ -22,4 +24,9 @@ public struct JMBGInvalidity: Error, Hashable, Sendable, RawRepresentable, Custo
     public static let all: [JMBGInvalidity] = [.length, .nonDigit, .date, .futureDate, .region, .checkDigit]
 
     public var description: String { rawValue }
+
+    /// `jmbg-<reason>` (`jmbg-check-digit`, …), the code the APIs answer with.
+    public var code: ErrorCode { .jmbg(self) }
+    public var category: ErrorCategory { .invalidInput }
+    public var messageKey: String { "error.jmbg." + rawValue }
 }

@@ -13,18 +13,22 @@ public struct PersonalNumberProtector: Sendable {
     private let indexHMAC: HMAC<SHA256>
 
     /// Why a sealed value could not be opened.
-    public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
-        public let code: String
-        public static let unknownKeyVersion = Failure(code: "unknown-key-version")
-        public static let authentication = Failure(code: "authentication-failed")
-        public static let content = Failure(code: "content")
-        public var description: String {
-            switch code {
-            case "unknown-key-version": return "the value was sealed with a key version this installation does not have"
-            case "authentication-failed": return "the value does not open with this master key (wrong key, or the row was tampered with)"
-            default: return "the opened value is not a valid personal number"
-            }
-        }
+    /// Each is the installation's state, not the caller's input (category `internal`): the message says to restore
+    /// the right master key or a backup; the detail never holds the number.
+    public struct Failure: LicnaError, Hashable {
+        public let code: ErrorCode
+        public let detail: String
+        public var category: ErrorCategory { .internal }
+        public var messageKey: String { "error.personal-number.sealed" }
+        public var arguments: [String: String] { ["detail": detail] }
+        public static let unknownKeyVersion = Failure(code: ErrorCode("personal-number-unknown-key-version"),
+                                                      detail: "the value was sealed with a key version this installation does not have")
+        public static let authentication = Failure(code: ErrorCode("personal-number-authentication-failed"),
+                                                   detail: "the value does not open with this master key (wrong key, or the row was tampered with)")
+        public static let content = Failure(code: ErrorCode("personal-number-content"), detail: "the opened value is not a valid personal number")
+        /// Every failure.
+        public static let all: [Failure] = [unknownKeyVersion, authentication, content]
+        public var description: String { detail }
     }
 
     public init(masterKey: MasterKey, currentVersion: Int = 1) {

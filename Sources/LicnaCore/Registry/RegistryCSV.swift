@@ -140,6 +140,6 @@ extension ErrorCode {
     public static func jmbg(_ invalidity: JMBGInvalidity) -> ErrorCode { ErrorCode("jmbg-" + invalidity.rawValue) }
     /// `identification-number-<reason>`: an identification number that is not valid.
     public static func identificationNumber(_ invalidity: IdentificationNumber.Invalidity) -> ErrorCode {
-        ErrorCode("identification-number-" + invalidity.code)
+        ErrorCode("identification-number-" + invalidity.reason)
     }
 }

@@ -21,7 +21,7 @@ struct GuardedFormDataDecoder: ContentDecoder {
         if let boundary = headers.contentType?.parameters["boundary"] {
             guard !boundary.isEmpty, boundary.utf8.count <= Self.maximumBoundaryLength,
                   Self.headerNamesAreASCII(Array(body.readableBytesView), delimiter: Array("--\(boundary)".utf8)) else {
-                throw Abort(.badRequest)
+                throw LicnaHTTPError.badRequest
             }
         }
         return try decoder.decode(D.self, from: body, headers: headers, userInfo: userInfo)

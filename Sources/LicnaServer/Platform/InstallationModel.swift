@@ -24,7 +24,7 @@ final class InstallationModel: Model, @unchecked Sendable {
     static func verify(_ key: MasterKey, at now: Date, on database: any Database) async throws {
         let expected = check(key)
         if let existing = try await InstallationModel.find(1, on: database) {
-            guard existing.masterKeyCheck == expected else { throw WrongMasterKey() }
+            guard existing.masterKeyCheck == expected else { throw MasterKeyError.wrong }
             return
         }
         let model = InstallationModel()
@@ -33,11 +33,6 @@ final class InstallationModel: Model, @unchecked Sendable {
         model.createdAt = now
         try await model.create(on: database)
     }
-}
-
-/// The master key given is not the one this installation's data is sealed under.
-public struct WrongMasterKey: Error, Sendable {
-    public let messageKey = "error.master-key.wrong"
 }
 
 struct CreateInstallation: AsyncMigration {

@@ -15,11 +15,6 @@ public struct MasterKeySource: Sendable {
         public let created: Bool
     }
 
-    public struct Failure: Error, Sendable {
-        public let messageKey: String
-        public let arguments: [String: String]
-    }
-
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, keyFile: String? = nil) {
         self.environmentValue = environment["LICNA_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         self.keyFile = keyFile
@@ -33,12 +28,12 @@ public struct MasterKeySource: Sendable {
     public func load(for storage: StorageLocation) throws -> Loaded {
         if let environmentValue {
             do { return Loaded(key: try MasterKey(text: environmentValue), origin: "LICNA_MASTER_KEY", created: false) } catch {
-                throw Failure(messageKey: "error.master-key.format", arguments: ["origin": "LICNA_MASTER_KEY"])
+                throw MasterKeyError.format(origin: "LICNA_MASTER_KEY")
             }
         }
         if let keyFile { return try read(keyFile) }
         if case .postgres = storage {
-            throw Failure(messageKey: "error.master-key.postgres-explicit", arguments: [:])
+            throw MasterKeyError.postgresExplicit
         }
         if FileManager.default.fileExists(atPath: defaultFile) { return try read(defaultFile) }
         let key = MasterKey.generate()
@@ -47,17 +42,17 @@ public struct MasterKeySource: Sendable {
                                                     attributes: [.posixPermissions: 0o700])
             try SecretFile.write(key.hexEncoded + "\n", to: defaultFile)
         } catch {
-            throw Failure(messageKey: "error.master-key.create", arguments: ["path": defaultFile])
+            throw MasterKeyError.create(path: defaultFile)
         }
         return Loaded(key: key, origin: defaultFile, created: true)
     }
 
     private func read(_ path: String) throws -> Loaded {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw Failure(messageKey: "error.master-key.unreadable", arguments: ["path": path])
+            throw MasterKeyError.unreadable(path: path)
         }
         do { return Loaded(key: try MasterKey(text: text), origin: path, created: false) } catch {
-            throw Failure(messageKey: "error.master-key.format", arguments: ["origin": path])
+            throw MasterKeyError.format(origin: path)
         }
     }
 }

@@ -21,9 +21,6 @@ public struct IdentificationNumberPool: Sendable {
         self.clock = clock
     }
 
-    /// The pool is empty and could not be refilled.
-    public struct Exhausted: Error {}
-
     /// Issues `count` numbers. When the pool holds fewer, the rest are drawn fresh and recorded as issued at
     /// once (a bulk import needs no round trip through the pool), and the pool is topped up for the next caller.
     public func allocate(_ count: Int, on database: any Database) async throws -> [IdentificationNumber] {
@@ -34,7 +31,7 @@ public struct IdentificationNumberPool: Sendable {
             numbers += try await insertFresh(count - numbers.count, issuedAt: clock.now, on: database)
             attempts += 1
         }
-        guard numbers.count == count else { throw Exhausted() }
+        guard numbers.count == count else { throw RegistryError.poolExhausted }
         // The pool ran dry: fill it again for the callers that allocate one number at a time.
         if count < reserve { try await refill(adding: reserve, on: database) }
         return numbers

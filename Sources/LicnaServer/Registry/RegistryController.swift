@@ -30,14 +30,11 @@ struct RegistryController: RouteCollection {
                 throw LicnaHTTPError.oneCriterion
             }
             if let jmbg = jmbg?.trimmingCharacters(in: .whitespaces), !jmbg.isEmpty {
-                do { return .jmbg(try JMBG(jmbg, today: today)) } catch {
-                    throw LicnaHTTPError.jmbg(error)
-                }
+                // A JMBGInvalidity answers 400 `jmbg-<reason>` through the error middleware.
+                return .jmbg(try JMBG(jmbg, today: today))
             }
             if let number = identificationNumber?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
-                do { return .identificationNumber(try IdentificationNumber(number)) } catch {
-                    throw LicnaHTTPError.identificationNumber(error)
-                }
+                return .identificationNumber(try IdentificationNumber(number))
             }
             if let text = bornBefore?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 guard let date = CivilDate(iso8601: text) else {

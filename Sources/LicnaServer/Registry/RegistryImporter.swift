@@ -256,8 +256,21 @@ public struct RegistryImporter: Sendable {
     }
 }
 
-/// The file itself cannot be imported (no header, wrong header, broken CSV syntax, unreadable).
-public struct ImportFailure: Error, Sendable {
+/// The file itself cannot be imported (no header, wrong header, broken CSV syntax, unreadable): nothing of it is
+/// imported (exit 1), and the message names the line and the reason.
+public struct ImportFailure: LicnaError, Hashable {
     public let line: Int
+    /// `unreadable`, `empty-file`, `header` or `csv-<reason>` (a `CSVReader.SyntaxError` code).
     public let reason: String
+
+    public var code: ErrorCode { .importFileUnusable }
+    public var category: ErrorCategory { .invalidInput }
+    public var messageKey: String { "error.import.file" }
+    public var arguments: [String: String] { ["line": String(line), "reason": reason] }
+    public var detail: String { "line \(line): \(reason)" }
+}
+
+extension ErrorCode {
+    /// The registry file cannot be imported at all.
+    public static let importFileUnusable = ErrorCode("import-file-unusable")
 }

@@ -27,7 +27,7 @@ struct SignatureController: RouteCollection {
     /// printout carries no seal.
     func seal(_ request: Request) async throws -> Response {
         guard let body = request.body.data, body.readableBytes > 0, Array(body.readableBytesView.prefix(4)) == Array("%PDF".utf8) else {
-            throw Abort(.unsupportedMediaType, reason: request.t("seal.error.pdf"))
+            throw LicnaHTTPError.sealNotPDF
         }
         let appearance = try stamp(for: request)
         let trust = request.application.licna.trust
@@ -81,10 +81,8 @@ struct SignatureController: RouteCollection {
             let reports = try await reports(file, detached: detached, on: request)
             body.results = VerifyPage.Results(reports: reports, request: request, fileName: try request.content.decode(Upload.self).file.filename,
                                               sha256: SHA256.hash(data: file).hexString)
-        } catch let error as SigningError {
-            body.error = error.message
-        } catch let error as Abort {
-            body.error = error.reason
+        } catch let error as any LicnaError where error.category != .internal {
+            body.error = request.t(error.messageKey, error.arguments)
         }
         return try await request.view.render("verify", LicnaPage(request, title: request.t("verify.title"), body: body))
     }
@@ -92,10 +90,10 @@ struct SignatureController: RouteCollection {
     private func upload(_ request: Request) throws -> ([UInt8], [UInt8]?) {
         let upload: Upload
         do { upload = try request.content.decode(Upload.self) } catch {
-            throw Abort(.badRequest, reason: request.t("verify.error.upload"))
+            throw LicnaHTTPError.verifyUpload
         }
         let file = Array(upload.file.data.readableBytesView)
-        guard !file.isEmpty else { throw Abort(.badRequest, reason: request.t("verify.error.upload")) }
+        guard !file.isEmpty else { throw LicnaHTTPError.verifyUpload }
         let detached = upload.detached.map { Array($0.data.readableBytesView) }.flatMap { $0.isEmpty ? nil : $0 }
         return (file, detached)
     }
@@ -108,7 +106,7 @@ struct SignatureController: RouteCollection {
         if let chain = try? await authority.export(.chain) {
             listed = (try? PEMDocument.parseMultiple(pemString: chain).map { try Certificate(pemDocument: $0) }) ?? []
         }
-        guard !anchors.isEmpty else { throw Abort(.serviceUnavailable, reason: request.t("verify.error.no-ca")) }
+        guard !anchors.isEmpty else { throw LicnaHTTPError.verifyNoCA }
         var hosts: Set<String> = []
         if let address = try? await authority.publicURL(), let host = URL(string: address)?.host { hosts.insert(host.lowercased()) }
         if let host = URL(string: request.application.licna.configuration.publicURL)?.host { hosts.insert(host.lowercased()) }
@@ -122,10 +120,10 @@ struct SignatureController: RouteCollection {
             do {
                 return try await PDFSignatureValidator(policy: policy).validate(file)
             } catch let error as SigningError {
-                throw Abort(.unprocessableEntity, reason: error.message)
+                throw LicnaHTTPError.notValidatable(error)
             }
         }
-        guard let detached else { throw Abort(.badRequest, reason: request.t("verify.error.detached")) }
+        guard let detached else { throw LicnaHTTPError.verifyDetached }
         var report = await CMSSignatureValidator(policy: policy).validate(contentInfoDER: file, content: .bytes(detached), format: "CAdES")
         report.signedContent = .init(of: detached)
         return [report]

@@ -70,6 +70,11 @@ struct CertificateRecord: Sendable, Codable {
 
     /// The status as OCSP states it (RFC 6960 §2.2): a hold is revoked with reason certificateHold.
     var ocspStatus: OCSPCertificateStatus {
+        Self.ocspStatus(status, revokedAt: revokedAt, reason: reason, notBefore: notBefore)
+    }
+
+    /// The OCSP status of a row's stored status, revocation time and reason.
+    static func ocspStatus(_ status: Status, revokedAt: Date?, reason: RevocationReason?, notBefore: Date) -> OCSPCertificateStatus {
         switch status {
         case .good: .good
         case .hold: .revoked(time: revokedAt ?? notBefore, reason: .certificateHold)

@@ -14,8 +14,11 @@ import NIOPosix
 final class OCSPListener: Sendable {
     private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
 
+    /// With `sqliteFile` (an SQLite installation), statuses are read synchronously on the event loop
+    /// (`OCSPSQLiteStatusReader`); otherwise, and whenever that read fails, through `database` in a task.
     func start(host: String, port: Int, group: any EventLoopGroup, service: OCSPResponderService, database: any Database,
-               metrics: LicnaMetrics, trustedProxies: [IPNetwork]) async throws -> SocketAddress? {
+               sqliteFile: String?, metrics: LicnaMetrics, trustedProxies: [IPNetwork]) async throws -> SocketAddress? {
+        let reader = sqliteFile.map(OCSPSQLiteStatusReader.init(path:))
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -24,7 +27,7 @@ final class OCSPListener: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(OCSPHTTPHandler(service: service, database: database, metrics: metrics,
+                    try channel.pipeline.syncOperations.addHandler(OCSPHTTPHandler(service: service, database: database, reader: reader, metrics: metrics,
                                                                                   trustedProxies: trustedProxies))
                 }
             }
@@ -50,6 +53,7 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let service: OCSPResponderService
     private let database: any Database
+    private let reader: OCSPSQLiteStatusReader?
     private let metrics: LicnaMetrics
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
@@ -58,7 +62,8 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let trustedProxies: [IPNetwork]
 
-    init(service: OCSPResponderService, database: any Database, metrics: LicnaMetrics, trustedProxies: [IPNetwork]) {
+    init(service: OCSPResponderService, database: any Database, reader: OCSPSQLiteStatusReader?, metrics: LicnaMetrics, trustedProxies: [IPNetwork]) {
+        self.reader = reader
         self.trustedProxies = trustedProxies
         self.service = service
         self.database = database
@@ -109,12 +114,16 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         let client = ClientAddress.resolve(peer: context.remoteAddress?.ipAddress, forwardedFor: head.headers["X-Forwarded-For"],
                                            trustedProxies: trustedProxies)
-        // Errors, and nonce requests whose statuses are cached, are answered here on the event loop: a signature
-        // costs less than the hop to a task and back. Only a status read takes a task.
+        // Errors, requests without a nonce whose statuses are cached, and — on SQLite — every status read are
+        // answered here on the event loop: a signature and an indexed read cost less than the hops to a task and to
+        // the driver's thread and back. Only a PostgreSQL read (or a failed SQLite one) takes a task.
         let pending: OCSPResponderService.PendingAnswer
         switch service.prepare(request, client: client) {
         case .answered(let answer): return write(answer, status: .ok, keepAlive: keepAlive, context: context)
         case .needsStatus(let waiting): pending = waiting
+        }
+        if let reader, let answer = service.complete(pending, reader: reader) {
+            return write(answer, status: .ok, keepAlive: keepAlive, context: context)
         }
         let boundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)

@@ -120,13 +120,27 @@ final class OCSPResponderService: Sendable {
     func complete(_ pending: PendingAnswer, store: some OCSPStatusStore) async -> Answer {
         do {
             let found = try await store.statuses(of: pending.serials, issuer: pending.issuer.name.rawValue, at: pending.thisUpdate)
-            let statuses = pending.serials.map { found[$0] ?? .unknown }
-            cache.store(statuses: statuses, of: pending.serialsHex, issuer: pending.issuer.name.rawValue,
-                        until: pending.thisUpdate + configuration.ocspCacheLifetime, epoch: pending.epoch)
-            return sign(pending, statuses: statuses)
+            return finish(pending, statuses: pending.serials.map { found[$0] ?? .unknown })
         } catch {
             return Self.error(.internalError)
         }
+    }
+
+    /// Reads the statuses `pending` needs synchronously from an SQLite installation's file and signs the answer;
+    /// nil when the read fails (the caller then takes the asynchronous path).
+    func complete(_ pending: PendingAnswer, reader: OCSPSQLiteStatusReader) -> Answer? {
+        guard let found = try? reader.statuses(of: pending.serialsHex, issuer: pending.issuer.name.rawValue) else { return nil }
+        return finish(pending, statuses: pending.serialsHex.map { found[$0] ?? .unknown })
+    }
+
+    /// Signs the answer from statuses just read. Only requests without a nonce use cached statuses, so only theirs
+    /// are kept.
+    private func finish(_ pending: PendingAnswer, statuses: [OCSPCertificateStatus]) -> Answer {
+        if pending.parsed.nonceExtension == nil {
+            cache.store(statuses: statuses, of: pending.serialsHex, issuer: pending.issuer.name.rawValue,
+                        until: pending.thisUpdate + configuration.ocspCacheLifetime, epoch: pending.epoch)
+        }
+        return sign(pending, statuses: statuses)
     }
 
     /// The signed answer; kept for its request bytes when it has no nonce and no unknown serial.

@@ -93,7 +93,7 @@ struct TrustController: RouteCollection {
     func crl(_ request: Request) async throws -> Response {
         guard let file = request.parameters.get("file"), let name = CRLName(fileName: file),
               let stored = try await request.application.licna.trust.crls(on: request.db).crl(name) else {
-            throw Abort(.notFound)
+            throw LicnaHTTPError.notFound
         }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "pkix-crl")
@@ -108,7 +108,7 @@ struct TrustController: RouteCollection {
 
     func caCertificate(_ request: Request) async throws -> Response {
         guard let file = request.parameters.get("file"), file.hasSuffix(".cer"),
-              let name = AuthorityName(rawValue: String(file.dropLast(4))) else { throw Abort(.notFound) }
+              let name = AuthorityName(rawValue: String(file.dropLast(4))) else { throw LicnaHTTPError.notFound }
         let der = try await request.application.licna.trust.authority(on: request.db).certificateDER(of: name)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "pkix-cert")

@@ -65,7 +65,8 @@ struct TrustBackgroundWork: LifecycleHandler {
         try await trust.reload(on: database)
         if let (host, port) = trust.configuration.ocspListener {
             let address = try await trust.ocspListener.start(host: host, port: port, group: app.eventLoopGroup, service: trust.ocsp,
-                                                             database: database, metrics: app.licna.metrics,
+                                                             database: database, sqliteFile: app.licna.configuration.storage.sqliteFile,
+                                                             metrics: app.licna.metrics,
                                                              trustedProxies: app.licna.configuration.trustedProxies)
             logger.notice("OCSP listener ready", metadata: ["address": "\(address.map { "\($0)" } ?? "?")"])
         }

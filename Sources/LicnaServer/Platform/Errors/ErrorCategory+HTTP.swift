@@ -12,6 +12,7 @@ extension ErrorCategory {
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .tooLarge: .payloadTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
         case .throttled: .tooManyRequests
         case .unavailable: .serviceUnavailable
         case .internal: .internalServerError

@@ -1,5 +1,6 @@
 import LicnaBasics
 import LicnaCore
+import LicnaDocuments
 
 /// An error a handler raises on purpose: a stable code for programs, a category for the status, and a translated
 /// message for people. Every one the server raises is a named value here, so `allErrors` lists them for the test
@@ -29,30 +30,40 @@ struct LicnaHTTPError: LicnaError {
     /// The seal's `visible` or `page` query parameter is not valid.
     static let sealParameters = LicnaHTTPError(code: .badRequest, category: .invalidInput, messageKey: "seal.error.visible")
 
+    /// The body of a seal request is not a PDF.
+    static let sealNotPDF = LicnaHTTPError(code: .notPDF, category: .unsupportedMediaType, messageKey: "seal.error.pdf")
+    /// A validation upload without a file, or one that does not decode as a form.
+    static let verifyUpload = LicnaHTTPError(code: .badRequest, category: .invalidInput, messageKey: "verify.error.upload")
+    /// A detached signature (.p7s) sent without the file it signs.
+    static let verifyDetached = LicnaHTTPError(code: .detachedContentMissing, category: .invalidInput, messageKey: "verify.error.detached")
+    /// The installation has no CA yet, so no signature can be checked.
+    static let verifyNoCA = LicnaHTTPError(code: .noCertificationAuthority, category: .unavailable, messageKey: "verify.error.no-ca")
+
+    /// A PDF that cannot be validated at all (not a PDF, encrypted, over a limit): the answer is "no" (422), with
+    /// the signer module's reason.
+    static func notValidatable(_ error: SigningError) -> LicnaHTTPError {
+        LicnaHTTPError(code: error.code, category: .refused, messageKey: error.messageKey, arguments: error.arguments)
+    }
+
     /// The server has no usable font for a visible seal.
     static func sealFontMissing(_ detail: String) -> LicnaHTTPError {
         LicnaHTTPError(code: .sealFontMissing, category: .internal, messageKey: "seal.error.font", arguments: ["detail": detail])
     }
 
-    /// A JMBG that is not valid, with its reason (`jmbg-check-digit`, …).
-    static func jmbg(_ invalidity: JMBGInvalidity) -> LicnaHTTPError {
-        LicnaHTTPError(code: .jmbg(invalidity), category: .invalidInput, messageKey: "error.jmbg.\(invalidity.rawValue)")
-    }
-
-    /// An identification number that is not valid, with its reason (`identification-number-check-digit`, …).
-    static func identificationNumber(_ invalidity: IdentificationNumber.Invalidity) -> LicnaHTTPError {
-        LicnaHTTPError(code: .identificationNumber(invalidity), category: .invalidInput, messageKey: "error.identification-number.invalid")
-    }
-
     /// Every error of this type the server raises.
     static var allErrors: [LicnaHTTPError] {
         [badRequest, notFound, tooLarge, internalError, unauthorized, oneCriterion, dateFormat, noCheckpoint, sealParameters,
-         sealFontMissing("")]
-            + JMBGInvalidity.all.map(jmbg) + IdentificationNumber.Invalidity.all.map(identificationNumber)
+         sealFontMissing(""), notValidatable(SigningError(.unsupportedDocument, "x")), sealNotPDF, verifyUpload, verifyDetached, verifyNoCA]
     }
 }
 
 extension ErrorCode {
+    /// A body that must be a PDF is not one.
+    static let notPDF = ErrorCode("not-pdf")
+    /// A detached signature came without its signed content.
+    static let detachedContentMissing = ErrorCode("detached-content-missing")
+    /// The installation has no certification authority yet.
+    static let noCertificationAuthority = ErrorCode("no-certification-authority")
     /// What was sent is larger than the address accepts.
     static let tooLarge = ErrorCode("too-large")
     /// The server failed; the client learns nothing more.
