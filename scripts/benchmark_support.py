@@ -96,3 +96,13 @@ def checked(results, label, args, expect=(), stdin=None, env=None, input=None, s
             results.fail(f"{label}: the output does not hold {pattern!r}")
         found.append(match.group(1) if match.groups() else match.group(0))
     return out, found
+
+
+if __name__ == "__main__":
+    # For the shell scripts: `scripts/benchmark_support.py start NAME [ARGUMENTS…]` writes a results file's header
+    # (the command and the machine) and prints its path on the last line; the script then appends its output to it.
+    if len(sys.argv) < 3 or sys.argv[1] != "start":
+        sys.exit("usage: scripts/benchmark_support.py start NAME [ARGUMENTS...]")
+    started = Results(sys.argv[2], sys.argv[3:])
+    started.file.close()
+    print(started.path)
