@@ -144,6 +144,8 @@ import VaporTesting
             }) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.body.string.contains("Kontrolna cifra se ne slaže"))
+                // Shown on the search form itself (the officer keeps the page), not on the generic error page.
+                #expect(response.body.string.contains("name=\"jmbg\""))
             }
         }
     }

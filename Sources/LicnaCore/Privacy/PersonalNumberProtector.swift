@@ -20,7 +20,6 @@ public struct PersonalNumberProtector: Sendable {
         public let detail: String
         public var category: ErrorCategory { .internal }
         public var messageKey: String { "error.personal-number.sealed" }
-        public var arguments: [String: String] { ["detail": detail] }
         public static let unknownKeyVersion = Failure(code: ErrorCode("personal-number-unknown-key-version"),
                                                       detail: "the value was sealed with a key version this installation does not have")
         public static let authentication = Failure(code: ErrorCode("personal-number-authentication-failed"),

@@ -79,7 +79,8 @@ struct RegistryController: RouteCollection {
             let query = try form.query(today: services.configuration.clock.today)
             persons = try await services.registry(on: request.db).find(query, context: context(request, form))
             services.metrics.searches.increment()
-        } catch let error as LicnaHTTPError {
+        } catch let error as any LicnaError where error.category == .invalidInput {
+            // A mistyped number or criterion is shown on the form, which keeps what the officer typed.
             message = request.t(error.messageKey, error.arguments)
         }
         let view = try await request.view.render("officer-registry", LicnaPage(request, title: request.t("registry.title"),
