@@ -96,6 +96,7 @@ struct Serve: AsyncParsableCommand {
             try? await app.asyncShutdown()
             throw explained(Exit.failed, "cli.storage.unavailable", ["storage": storage.location.safeDescription, "error": "\(error)"])
         }
+        if demo, try await DemoHierarchy.ensure(app, publicURL: publicURL) { Terminal.say("cli.serve.demo-hierarchy") }
         if token == nil { Terminal.say("cli.serve.no-admin-token") }
         if let metricsPort { Terminal.say("cli.serve.metrics", ["url": "http://\(metricsHost.contains(":") ? "[\(metricsHost)]" : metricsHost):\(metricsPort)/metrics"]) }
         if !configuration.secureCookies { Terminal.say("cli.serve.insecure-cookies") }
