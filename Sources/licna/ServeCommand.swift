@@ -87,8 +87,10 @@ struct Serve: AsyncParsableCommand {
         configuration.trustedProxies = trustedProxy.compactMap { IPNetwork(cidr: $0) }
         configuration.auditCheckpointInterval = auditCheckpointMinutes > 0 ? Double(auditCheckpointMinutes) * 60 : nil
         configuration.validationLimits.maximumDecodedBytes = max(1, validationMaxDecodedMib) * 1024 * 1024
+        var demoHierarchyCreated = false
         do {
             try await configureLicna(app, configuration, options: .init(http: true, demo: demo))
+            if demo { demoHierarchyCreated = try await DemoHierarchy.ensure(app, publicURL: publicURL) }
         } catch let wrong as MasterKeyError {
             try? await app.asyncShutdown()
             throw wrong.explained()
@@ -96,7 +98,7 @@ struct Serve: AsyncParsableCommand {
             try? await app.asyncShutdown()
             throw explained(Exit.failed, "cli.storage.unavailable", ["storage": storage.location.safeDescription, "error": "\(error)"])
         }
-        if demo, try await DemoHierarchy.ensure(app, publicURL: publicURL) { Terminal.say("cli.serve.demo-hierarchy") }
+        if demoHierarchyCreated { Terminal.say("cli.serve.demo-hierarchy") }
         if token == nil { Terminal.say("cli.serve.no-admin-token") }
         if let metricsPort { Terminal.say("cli.serve.metrics", ["url": "http://\(metricsHost.contains(":") ? "[\(metricsHost)]" : metricsHost):\(metricsPort)/metrics"]) }
         if !configuration.secureCookies { Terminal.say("cli.serve.insecure-cookies") }

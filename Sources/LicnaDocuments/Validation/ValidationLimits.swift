@@ -63,7 +63,7 @@ public struct ValidationLimitExceeded: LicnaError, Hashable, CustomStringConvert
 
     /// The finding a report carries: `validation-limit-reached` with the limit and its value.
     public var finding: ValidationFinding {
-        ValidationFinding(.validationLimitReached, ["limit": limit.rawValue, "value": value])
+        ValidationFinding(.validationLimitReached, arguments)
     }
 
     public var code: ErrorCode { .validationLimitReached }
