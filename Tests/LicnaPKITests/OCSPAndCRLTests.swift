@@ -62,6 +62,51 @@ private struct MiniHierarchy {
         }
     }
 
+    /// Generative: the concatenated encoding of random answers (every status, times from 1950 to 9999, nonces long
+    /// enough for two-octet lengths) parses back to the same answers, is canonical DER (SwiftASN1's strict parser
+    /// re-encodes it byte for byte) and carries the responder's signature.
+    @Test func builtResponsesOfRandomAnswersParseBackExactly() throws {
+        let mini = try MiniHierarchy()
+        let builder = try OCSPResponseBuilder(responder: mini.responder)
+        var random = SystemRandomNumberGenerator()
+        func time() -> Date { Date(timeIntervalSince1970: Double(Int64.random(in: -631_152_000...253_402_300_799, using: &random))) }
+        for _ in 0..<150 {
+            let answers = try (0..<Int.random(in: 1...4, using: &random)).map { _ -> OCSPSingleAnswer in
+                let serial = Certificate.SerialNumber(bytes: (0..<Int.random(in: 1...20, using: &random)).map { _ in UInt8.random(in: 1...255, using: &random) })
+                let certID = try OCSPCertID(hashAlgorithm: DigestAlgorithm.allCases.randomElement(using: &random)!, issuer: mini.ca.certificate,
+                                            serialNumber: serial)
+                let status: OCSPCertificateStatus = switch Int.random(in: 0..<4, using: &random) {
+                case 0: .good
+                case 1: .unknown
+                case 2: .revoked(time: time(), reason: nil)
+                default: .revoked(time: time(), reason: RevocationReason.allCases.randomElement(using: &random))
+                }
+                return OCSPSingleAnswer(certID: certID, status: status, thisUpdate: time(), nextUpdate: Bool.random(using: &random) ? time() : nil)
+            }
+            let nonceBytes = (0..<Int.random(in: 1...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let nonceValue = try DEREncoding.encode(ASN1OctetString(contentBytes: nonceBytes[...]))
+            let nonce: Certificate.Extension? = Bool.random(using: &random)
+                ? nil : Certificate.Extension(oid: .PKIXExtensions.ocspNonce, critical: false, value: nonceValue[...])
+            let producedAt = time()
+            let der = try builder.build(answers: answers, producedAt: producedAt, nonceExtension: nonce)
+            var reencoder = DER.Serializer()
+            reencoder.serialize(try DER.parse(der))
+            #expect(reencoder.serializedBytes == der)
+            let parsed = try OCSPResponse(derEncoded: der)
+            #expect(parsed.status == .successful && parsed.producedAt == producedAt)
+            #expect(parsed.isSigned(by: mini.responder.certificate))
+            #expect(parsed.certificates == [mini.responder.certificate])
+            #expect(parsed.nonceValue == nonce.map { Array($0.value) })
+            #expect(parsed.responses.map { $0.certID.encoded } == answers.map { $0.certID.encoded })
+            #expect(parsed.responses.map { $0.status } == answers.map { $0.status })
+            #expect(parsed.responses.map { $0.thisUpdate } == answers.map { $0.thisUpdate })
+            #expect(parsed.responses.map { $0.nextUpdate } == answers.map { $0.nextUpdate })
+        }
+        #expect(throws: PKIError.self) {
+            try builder.build(answers: [], producedAt: Date(timeIntervalSince1970: 253_402_300_800), nonceExtension: nil)
+        }
+    }
+
     @Test func errorStatusesAreTheFiveByteResponse() throws {
         #expect(OCSPResponseStatus.malformedRequest.unsignedResponse == [0x30, 0x03, 0x0A, 0x01, 0x01])
         #expect(try OCSPResponse(derEncoded: OCSPResponseStatus.unauthorized.unsignedResponse).status == .unauthorized)

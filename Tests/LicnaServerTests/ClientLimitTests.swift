@@ -3,6 +3,7 @@ import LicnaBasics
 import LicnaCore
 import LicnaPKI
 @testable import LicnaServer
+import NIOCore
 import Testing
 import VaporTesting
 #if canImport(FoundationNetworking)
@@ -55,13 +56,22 @@ import FoundationNetworking
         let proxies = [try #require(IPNetwork(cidr: "10.0.0.0/8")), try #require(IPNetwork(cidr: "::1"))]
         #expect(IPNetwork(cidr: "10.0.0.0/33") == nil && IPNetwork(cidr: "10.0.0.0/８") == nil && IPNetwork(cidr: "10.0.0.0/") == nil)
         // From a client, the header is ignored: it cannot choose its own identity.
-        #expect(ClientAddress.resolve(peer: "192.0.2.7", forwardedFor: ["198.51.100.1"], trustedProxies: proxies) == ClientAddress("192.0.2.7"))
+        #expect(ClientAddress.resolve(peer: ClientAddress("192.0.2.7"), forwardedFor: ["198.51.100.1"], trustedProxies: proxies) == ClientAddress("192.0.2.7"))
         // From a proxy, the rightmost address that is not a proxy; spoofed entries to its left do not count.
-        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwardedFor: ["6.6.6.6, 198.51.100.1", "10.9.9.9"], trustedProxies: proxies)
+        #expect(ClientAddress.resolve(peer: ClientAddress("10.1.2.3"), forwardedFor: ["6.6.6.6, 198.51.100.1", "10.9.9.9"], trustedProxies: proxies)
                 == ClientAddress("198.51.100.1"))
-        #expect(ClientAddress.resolve(peer: "::1", forwardedFor: ["2001:db8::5"], trustedProxies: proxies) == ClientAddress("2001:db8::5"))
+        #expect(ClientAddress.resolve(peer: ClientAddress("::1"), forwardedFor: ["2001:db8::5"], trustedProxies: proxies) == ClientAddress("2001:db8::5"))
         // Garbage in the header leaves the proxy itself as the client.
-        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwardedFor: ["not an address"], trustedProxies: proxies) == ClientAddress("10.1.2.3"))
+        #expect(ClientAddress.resolve(peer: ClientAddress("10.1.2.3"), forwardedFor: ["not an address"], trustedProxies: proxies) == ClientAddress("10.1.2.3"))
+    }
+
+    /// A socket's address is the same client as its text: an IPv4-mapped IPv6 peer is its IPv4 address.
+    @Test func socketAddressesAreTheSameClientsAsTheirText() throws {
+        for (socket, text) in [("192.0.2.7", "192.0.2.7"), ("::ffff:192.0.2.7", "192.0.2.7"), ("2001:db8::5", "2001:db8::5"), ("::1", "::1")] {
+            let address = try SocketAddress(ipAddress: socket, port: 443)
+            #expect(ClientAddress(socket: address) == ClientAddress(text), "\(socket)")
+        }
+        #expect(ClientAddress(socket: try SocketAddress(unixDomainSocketPath: "/tmp/licna.sock")) == nil)
     }
 
     @Test func theTSAIsLimitedPerClientBehindATrustedProxy() async throws {

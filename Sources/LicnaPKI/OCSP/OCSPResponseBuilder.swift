@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 import SwiftASN1
 import X509
 
@@ -17,89 +18,74 @@ import X509
 /// ```
 public struct OCSPResponseBuilder: Sendable {
     public let responder: SigningAuthority
-    private let responderKeyHash: [UInt8]
-    private let responderCertificateDER: [UInt8]
     private let signatureAlgorithm: Certificate.SignatureAlgorithm
-    private let algorithmIdentifier: AlgorithmIdentifier
+    /// The parts that are the same in every answer, encoded once: `responderID byKey [2] EXPLICIT KeyHash`, the
+    /// signature's AlgorithmIdentifier, `certs [0] EXPLICIT SEQUENCE OF Certificate` and the id-pkix-ocsp-basic OID.
+    private let responderID: [UInt8]
+    private let algorithmIdentifier: [UInt8]
+    private let certificates: [UInt8]
+    private let basicResponseType: [UInt8]
 
     public init(responder: SigningAuthority) throws {
+        typealias Tag = DERConcatenation.Tag
         self.responder = responder
-        responderKeyHash = Array(Insecure.SHA1.hash(data: Array(responder.certificate.publicKey.subjectPublicKeyInfoBytes)))
-        responderCertificateDER = try DEREncoding.encode(responder.certificate)
         signatureAlgorithm = responder.signatureAlgorithm
-        algorithmIdentifier = try signatureAlgorithm.algorithmIdentifier
+        let keyHash = Array(Insecure.SHA1.hash(data: Array(responder.certificate.publicKey.subjectPublicKeyInfoBytes)))
+        responderID = DERConcatenation.element(Tag.contextConstructed(2), DERConcatenation.element(Tag.octetString, keyHash))
+        algorithmIdentifier = try DEREncoding.encode(try signatureAlgorithm.algorithmIdentifier)
+        certificates = DERConcatenation.element(Tag.contextConstructed(0),
+                                                DERConcatenation.element(Tag.sequence, try DEREncoding.encode(responder.certificate)))
+        basicResponseType = try DEREncoding.encode(ASN1ObjectIdentifier.PKIXExtensions.ocspBasic)
     }
 
-    /// A complete, signed `OCSPResponse` with status successful.
+    /// A complete, signed `OCSPResponse` with status successful. Written by concatenation (`DERConcatenation`):
+    /// it is the responder's hot path, and only the answers, the times and the nonce change between responses.
     public func build(answers: [OCSPSingleAnswer], producedAt: Date, nonceExtension: Certificate.Extension?) throws -> [UInt8] {
-        let tbs = try DEREncoding.encode { coder in
-            try coder.appendConstructedNode(identifier: .sequence) { coder in
-                // ResponderID byKey [2] EXPLICIT KeyHash
-                try coder.serialize(explicitlyTaggedWithTagNumber: 2, tagClass: .contextSpecific) { coder in
-                    try coder.serialize(ASN1OctetString(contentBytes: responderKeyHash[...]))
-                }
-                try coder.serialize(try PKITime.generalizedTime(producedAt))
-                try coder.appendConstructedNode(identifier: .sequence) { coder in
-                    for answer in answers { try serialize(answer, into: &coder) }
-                }
-                if let nonceExtension {
-                    try coder.serialize(explicitlyTaggedWithTagNumber: 1, tagClass: .contextSpecific) { coder in
-                        try coder.serializeExtensions([nonceExtension])
-                    }
-                }
-            }
+        typealias Tag = DERConcatenation.Tag
+        var tbsParts = [responderID, try Self.generalizedTime(producedAt), DERConcatenation.element(Tag.sequence, try answers.map(Self.singleResponse))]
+        if let nonceExtension {
+            tbsParts.append(DERConcatenation.element(Tag.contextConstructed(1),
+                                                     DERConcatenation.element(Tag.sequence, try DEREncoding.encode(nonceExtension))))
         }
+        let tbs = DERConcatenation.element(Tag.sequence, tbsParts)
         let signature = try responder.privateKey.sign(bytes: tbs, signatureAlgorithm: signatureAlgorithm)
-        let basic = try DEREncoding.encode { coder in
-            try coder.appendConstructedNode(identifier: .sequence) { coder in
-                coder.serializeRawBytes(tbs)
-                try coder.serialize(algorithmIdentifier)
-                try coder.serialize(ASN1BitString(bytes: signature.rawRepresentation[...]))
-                coder.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { coder in
-                    coder.appendConstructedNode(identifier: .sequence) { $0.serializeRawBytes(responderCertificateDER) }
-                }
-            }
-        }
-        return try DEREncoding.encode { coder in
-            try coder.appendConstructedNode(identifier: .sequence) { coder in
-                coder.serializeEnumerated(OCSPResponseStatus.successful.rawValue)
-                try coder.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { coder in
-                    try coder.appendConstructedNode(identifier: .sequence) { coder in
-                        try coder.serialize(ASN1ObjectIdentifier.PKIXExtensions.ocspBasic)
-                        try coder.serialize(ASN1OctetString(contentBytes: basic[...]))
-                    }
-                }
-            }
-        }
+        let signatureBits = DERConcatenation.element(Tag.bitString, [0], Array(signature.rawRepresentation))  // no unused bits
+        let basic = DERConcatenation.element(Tag.sequence, tbs, algorithmIdentifier, signatureBits, certificates)
+        let responseBytes = DERConcatenation.element(Tag.sequence, basicResponseType, DERConcatenation.element(Tag.octetString, basic))
+        return DERConcatenation.element(Tag.sequence, [Tag.enumerated, 1, OCSPResponseStatus.successful.rawValue],
+                                        DERConcatenation.element(Tag.contextConstructed(0), responseBytes))
     }
 
     /// `SingleResponse ::= SEQUENCE { certID CertID, certStatus CertStatus, thisUpdate GeneralizedTime,
-    ///  nextUpdate [0] EXPLICIT GeneralizedTime OPTIONAL, singleExtensions [1] EXPLICIT Extensions OPTIONAL }`
-    private func serialize(_ answer: OCSPSingleAnswer, into coder: inout DER.Serializer) throws {
-        try coder.appendConstructedNode(identifier: .sequence) { coder in
-            coder.serializeRawBytes(answer.certID.encoded)
-            switch answer.status {
-            case .good:
-                coder.appendContextPrimitive(tag: 0, bytes: [UInt8]())
-            case .revoked(let time, let reason):
-                // RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
-                try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific)) { coder in
-                    try coder.serialize(try PKITime.generalizedTime(time))
-                    if let reason {
-                        coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) {
-                            $0.serializeEnumerated(UInt8(reason.rawValue))
-                        }
-                    }
-                }
-            case .unknown:
-                coder.appendContextPrimitive(tag: 2, bytes: [UInt8]())
+    ///  nextUpdate [0] EXPLICIT GeneralizedTime OPTIONAL, singleExtensions [1] EXPLICIT Extensions OPTIONAL }`, with
+    /// `CertStatus ::= CHOICE { good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT UnknownInfo }`.
+    private static func singleResponse(_ answer: OCSPSingleAnswer) throws -> [UInt8] {
+        typealias Tag = DERConcatenation.Tag
+        let status: [UInt8]
+        switch answer.status {
+        case .good:
+            status = [Tag.contextPrimitive(0), 0]
+        case .revoked(let time, let reason):
+            // RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
+            var info = [try Self.generalizedTime(time)]
+            if let reason {
+                info.append(DERConcatenation.element(Tag.contextConstructed(0), [Tag.enumerated, 1, UInt8(reason.rawValue)]))
             }
-            try coder.serialize(try PKITime.generalizedTime(answer.thisUpdate))
-            if let nextUpdate = answer.nextUpdate {
-                try coder.serialize(explicitlyTaggedWithTagNumber: 0, tagClass: .contextSpecific) { coder in
-                    try coder.serialize(try PKITime.generalizedTime(nextUpdate))
-                }
-            }
+            status = DERConcatenation.element(Tag.contextConstructed(1), info)
+        case .unknown:
+            status = [Tag.contextPrimitive(2), 0]
         }
+        var parts = [answer.certID.encoded, status, try Self.generalizedTime(answer.thisUpdate)]
+        if let nextUpdate = answer.nextUpdate {
+            parts.append(DERConcatenation.element(Tag.contextConstructed(0), try Self.generalizedTime(nextUpdate)))
+        }
+        return DERConcatenation.element(Tag.sequence, parts)
+    }
+
+    private static func generalizedTime(_ date: Date) throws -> [UInt8] {
+        guard let encoded = DERConcatenation.generalizedTime(UTCDateTime(date)) else {
+            throw PKIError(.profileViolation, "a time outside the years 0000-9999 cannot be a GeneralizedTime")
+        }
+        return encoded
     }
 }

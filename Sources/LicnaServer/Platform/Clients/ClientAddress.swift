@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// A client's IP address as its bytes: 4 for IPv4, 16 for IPv6 (an IPv4-mapped IPv6 address, `::ffff:a.b.c.d`, is
 /// folded to its 4 bytes, so one host is one client whichever way the socket reports it).
@@ -19,6 +20,22 @@ struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
             let all = withUnsafeBytes(of: &v6) { Array($0) }
             bytes = all.prefix(12) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF] ? Array(all.suffix(4)) : all
         } else {
+            return nil
+        }
+    }
+
+    /// The address of a connected socket, straight from its bytes (no text round trip: the OCSP listener takes
+    /// it for every freshly signed answer); nil for a Unix domain socket.
+    init?(socket: SocketAddress) {
+        switch socket {
+        case .v4(let address):
+            var raw = address.address.sin_addr
+            bytes = withUnsafeBytes(of: &raw) { Array($0) }
+        case .v6(let address):
+            var raw = address.address.sin6_addr
+            let all = withUnsafeBytes(of: &raw) { Array($0) }
+            bytes = all.prefix(12).elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]) ? Array(all.suffix(4)) : all
+        case .unixDomainSocket:
             return nil
         }
     }

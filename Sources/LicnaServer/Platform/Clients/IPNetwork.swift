@@ -36,8 +36,8 @@ extension ClientAddress {
     /// The client a request came from: the peer, unless the peer is a configured proxy, in which case the rightmost
     /// `X-Forwarded-For` entry that is not itself a configured proxy (entries to its left are the client's own claims
     /// and are not trusted). A header from anyone else is ignored, so clients cannot pick their own identity.
-    static func resolve(peer: String?, forwardedFor: [String], trustedProxies: [IPNetwork]) -> ClientAddress? {
-        guard let peerText = peer, let peer = ClientAddress(peerText) else { return nil }
+    static func resolve(peer: ClientAddress?, forwardedFor: [String], trustedProxies: [IPNetwork]) -> ClientAddress? {
+        guard let peer else { return nil }
         guard !trustedProxies.isEmpty, trustedProxies.contains(where: { $0.contains(peer) }) else { return peer }
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         var client = peer

@@ -4,7 +4,7 @@ extension Request {
     /// The client this request came from: the peer, or what a configured proxy says in `X-Forwarded-For`
     /// (`ClientAddress.resolve`). Rate limits and sign-in throttling count by it.
     var clientAddress: ClientAddress? {
-        ClientAddress.resolve(peer: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor],
+        ClientAddress.resolve(peer: remoteAddress.flatMap(ClientAddress.init(socket:)), forwardedFor: headers[.xForwardedFor],
                               trustedProxies: application.licna.configuration.trustedProxies)
     }
 }
