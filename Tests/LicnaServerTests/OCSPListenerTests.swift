@@ -1,0 +1,168 @@
+import Foundation
+import LicnaPKI
+@testable import LicnaServer
+import Testing
+import Vapor
+import X509
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The dedicated OCSP listener's HTTP/1.1 over a real socket: answers in the order of pipelined requests (also
+/// when an answer is made in a task), `Connection` as RFC 9112 §9 says for both versions, a request that is not
+/// HTTP answered 400 and closed, and a real nonce request answered with a signed response for that nonce.
+@Suite struct OCSPListenerTests {
+    /// A blocking TCP connection to the listener, with a 10-second read timeout.
+    final class RawConnection {
+        let socket: Int32
+
+        init(port: Int) throws {
+            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            try #require(connected == 0)
+        }
+
+        deinit { close(socket) }
+
+        func send(_ bytes: [UInt8]) {
+            _ = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, 0) }
+        }
+
+        /// Everything until the peer closes (or the timeout).
+        func readToEnd() -> [UInt8] {
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = recv(socket, &chunk, chunk.count, 0)
+                guard count > 0 else { return received }
+                received += chunk[..<count]
+            }
+        }
+
+        /// Exactly `count` responses, read as they come.
+        func read(responses count: Int) -> [Response] {
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while Response.parseAll(received).count < count {
+                let read = recv(socket, &chunk, chunk.count, 0)
+                guard read > 0 else { break }
+                received += chunk[..<read]
+            }
+            return Response.parseAll(received)
+        }
+    }
+
+    /// One HTTP response as the bytes on the wire say.
+    struct Response {
+        let statusLine: String
+        let headers: [String: String]
+        let body: [UInt8]
+
+        var status: Int { Int(statusLine.split(separator: " ")[1]) ?? 0 }
+
+        /// The complete responses at the start of `bytes` (each framed by its Content-Length).
+        static func parseAll(_ bytes: [UInt8]) -> [Response] {
+            var responses: [Response] = []
+            var rest = bytes[...]
+            while let end = rest.firstRange(of: Array("\r\n\r\n".utf8)) {
+                let lines = String(decoding: rest[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+                var headers: [String: String] = [:]
+                for line in lines.dropFirst() {
+                    let parts = line.split(separator: ":", maxSplits: 1)
+                    if parts.count == 2 { headers[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces) }
+                }
+                let length = Int(headers["content-length"] ?? "0") ?? 0
+                guard rest[end.upperBound...].count >= length else { break }
+                responses.append(Response(statusLine: lines[0], headers: headers, body: Array(rest[end.upperBound...].prefix(length))))
+                rest = rest[(end.upperBound + length)...]
+            }
+            return responses
+        }
+    }
+
+    static func post(_ body: [UInt8], contentType: String = "application/ocsp-request", extra: String = "", version: String = "1.1") -> [UInt8] {
+        Array("POST / HTTP/\(version)\r\nHost: ocsp\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n\(extra)\r\n".utf8) + body
+    }
+
+    /// Starts a listener on a free port for `body`; `sqlite` false takes the asynchronous (PostgreSQL) path.
+    static func withListener(sqlite: Bool, _ body: @escaping (Application, Int) async throws -> Void) async throws {
+        let installation = try await TestInstallation.make(.sqlite)
+        try await installation.withApp(http: false) { app in
+            let listener = OCSPListener()
+            let address = try await listener.start(host: "127.0.0.1", port: 0, group: app.eventLoopGroup, service: app.licna.trust.ocsp,
+                                                   database: app.db, sqliteFile: sqlite ? installation.storage.sqliteFile : nil,
+                                                   metrics: app.licna.metrics, trustedProxies: [])
+            do {
+                try await body(app, try #require(address?.port))
+            } catch {
+                await listener.stop()
+                throw error
+            }
+            await listener.stop()
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrderAndCloseIsHonoured() async throws {
+        try await Self.withListener(sqlite: true) { app, port in
+            try await TrustFixtures.initialize(app)
+            let connection = try RawConnection(port: port)
+            // Four requests in one write: not DER (200, malformedRequest), the wrong type (415), a GET without a
+            // request (200, malformedRequest) and one over 64 KB (413, and the connection closes).
+            connection.send(Self.post([1, 2, 3]) + Self.post([1], contentType: "text/plain")
+                            + Array("GET / HTTP/1.1\r\nHost: ocsp\r\n\r\n".utf8) + Self.post([UInt8](repeating: 0x30, count: 70_000)))
+            let responses = Response.parseAll(connection.readToEnd())
+            #expect(responses.map(\.status) == [200, 415, 200, 413])
+            #expect(responses.allSatisfy { $0.body == OCSPResponseStatus.malformedRequest.unsignedResponse })
+            #expect(responses.allSatisfy { $0.headers["content-type"] == "application/ocsp-response" && $0.headers["cache-control"] == "no-store" })
+            #expect(responses.map { $0.headers["connection"] } == [nil, nil, nil, "close"])
+        }
+    }
+
+    @Test func http10KeepsTheConnectionOnlyWhenAsked() async throws {
+        try await Self.withListener(sqlite: true) { _, port in
+            let kept = try RawConnection(port: port)
+            kept.send(Self.post([1], extra: "Connection: keep-alive\r\n", version: "1.0"))
+            let first = kept.read(responses: 1)
+            #expect(first.first?.statusLine == "HTTP/1.0 200 OK" && first.first?.headers["connection"] == "keep-alive")
+            kept.send(Self.post([2], version: "1.0"))  // no keep-alive: answered, then closed
+            let second = Response.parseAll(kept.readToEnd())
+            #expect(second.count == 1 && second.first?.headers["connection"] == "close")
+            let garbage = try RawConnection(port: port)
+            garbage.send(Array("\u{1}\u{2} not http\r\n\r\n".utf8))
+            let refused = Response.parseAll(garbage.readToEnd())
+            #expect(refused.map(\.status) == [400] && refused.first?.headers["connection"] == "close")
+        }
+    }
+
+    /// Nonce requests answered by a task (no SQLite reader, as on PostgreSQL), pipelined: each answer is signed for
+    /// its own request's nonce, in the order sent; then the same on the event loop from the SQLite file.
+    @Test(arguments: [false, true])
+    func nonceAnswersKeepTheirOrder(sqlite: Bool) async throws {
+        try await Self.withListener(sqlite: sqlite) { app, port in
+            try await TrustFixtures.initialize(app)
+            let certificate = try await TrustFixtures.issue(app)
+            let authority = app.licna.trust.authority(on: app.db)
+            let ca = try await authority.hierarchy().authority(.citizen).certificate
+            let responder = try #require(try await authority.hierarchy().responders[.citizen]).certificate
+            let nonces: [[UInt8]] = (1...5).map { [UInt8](repeating: UInt8($0), count: 16) }
+            let connection = try RawConnection(port: port)
+            connection.send(try nonces.flatMap { Self.post(try TrustFixtures.ocspRequest(for: Array(certificate.serialNumber.bytes), issuer: ca, nonce: $0)) })
+            let responses = connection.read(responses: nonces.count)
+            try #require(responses.count == nonces.count)
+            for (response, nonce) in zip(responses, nonces) {
+                let parsed = try OCSPResponse(derEncoded: response.body)
+                #expect(parsed.status == .successful && parsed.responses.first?.status == .good)
+                #expect(parsed.nonceValue.map { Array($0.suffix(nonce.count)) } == nonce)
+                #expect(parsed.isSigned(by: responder))
+            }
+        }
+    }
+}
