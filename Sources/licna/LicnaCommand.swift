@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LicnaCardCommands
 import LicnaCommandLine
+import LicnaServer
 
 /// `licna`: the operator's tool and the server.
 @main
@@ -16,6 +17,7 @@ struct LicnaCommand: AsyncParsableCommand {
     )
 
     static func main() async {
+        ConcurrencyExecutor.useEventLoops()
         await CommandLineMain.run(Self.self)
     }
 }
