@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LicnaBasics
 import LicnaCardCommands
 import LicnaCommandLine
 import LicnaCard
@@ -23,6 +24,12 @@ struct BenchPersonalize: AsyncParsableCommand {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
     }
 
+    /// The benchmark's holder: an adult (both keys and certificates), by the default card policy.
+    static let benchBirthDate = CivilDate(year: 1990, month: 1, day: 1)!
+    static func benchValidity() throws -> CardValidity {
+        try CardIssuancePolicy.montenegro.validity(birthDate: benchBirthDate, issuedOn: SystemWallClock().today)
+    }
+
     func run() async throws {
         let work = (folder as NSString).appendingPathComponent("licna-bench-personalize-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -44,7 +51,7 @@ struct BenchPersonalize: AsyncParsableCommand {
                     $0.installAttestation(attestation.key, certificate: attestationCertificate)
                 }
                 let personalizer = CardPersonalizer(channel: SmartCardChannel(card: created.card), transportKey: created.transportKey)
-                let result = try await personalizer.personalize(try Card.Create.holder("BENCH, Mark"), secrets: secrets,
+                let result = try await personalizer.personalize(try Card.Create.holder("BENCH, Mark", birthDate: Self.benchBirthDate, validity: try Self.benchValidity()), secrets: secrets,
                                                                 authority: authority, progress: { _ in })
                 guard result.dataGroups.count >= 2 else { throw ValidationError("personalization returned no data groups") }
                 times.append(Bench.seconds(start))

@@ -26,6 +26,8 @@ struct Card: AsyncParsableCommand {
             abstract: "Make a blank card image in the personalization state (transport key in FILE.transport-key); with --test-identity, personalize it for development.")
         @Option(name: .customLong("out"), help: "The card image file to create (never overwritten).") var out: String
         @Option(help: "Personalize for development: \"SURNAME, Given\". PIN 123456, PUK 12345678, CAN 123456.") var testIdentity: String?
+        @Option(help: "With --test-identity: the holder's birth date (YYYY-MM-DD, default 1990-01-01). The card, its travel document and its certificates last as the card policy says for that age (`licna cards policy`); under 18, no signature key.")
+        var birthDate: String?
         @OptionGroup var storage: StorageOptions
         @Option(help: "PIN tries before the PIN blocks (1–15).") var pinTries = 5
         @Option(help: "PUK tries before the card is blocked for good (1–15).") var pukTries = 5
@@ -34,6 +36,7 @@ struct Card: AsyncParsableCommand {
 
         func run() async throws {
             guard (1...15).contains(pinTries), (1...15).contains(pukTries) else { throw explained(Exit.usage, "cli.card.tries") }
+            _ = try holderBirthDate()
             if testIdentity == nil, storage.data != nil || storage.database != nil || storage.server != nil {
                 throw explained(Exit.usage, "cli.card.storage-needs-identity")
             }
@@ -79,24 +82,32 @@ struct Card: AsyncParsableCommand {
                 Terminal.say("cli.card.created", ["path": out, "key": out + ".transport-key"])
                 return
             }
-            let holder = try Self.holder(testIdentity)
+            let birth = try holderBirthDate()
+            let today = SystemWallClock().today
             let personalizer = CardPersonalizer(channel: SmartCardChannel(card: created.card), transportKey: created.transportKey)
             let secrets = CardPersonalizer.Secrets(pin: "123456", puk: "12345678", can: "123456", pinTries: pinTries, pukTries: pukTries)
             let progress: @Sendable (CardPersonalizer.Step) -> Void = { Terminal.say("cli.card.step." + $0.rawValue) }
+            let holder: CardHolder
             let result: CardPersonalizer.Result
             if storage.data != nil || storage.database != nil {
                 try storage.rejectServer()
-                result = try await withInstallation(storage, trust: TrustConfiguration(acceptsDevelopmentCards: dev)) { app in
+                (holder, result) = try await withInstallation(storage, trust: TrustConfiguration(acceptsDevelopmentCards: dev)) { app in
                     try await caOperation {
                         // `run` checked that this is a development hierarchy before the card was made.
-                        let authority = InstallationCardAuthority(service: app.licna.trust.authority(on: app.db))
-                        return try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
+                        let service = app.licna.trust.authority(on: app.db)
+                        let holder = try Self.holder(testIdentity, birthDate: birth,
+                                                     validity: try await service.cardPolicy().validity(birthDate: birth, issuedOn: today))
+                        let authority = InstallationCardAuthority(service: service)
+                        return (holder, try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress))
                     }
                 }
             } else if let server = try serverAuthority() {
+                // The server's CA applies its own policy's limits to what it certifies; the card follows the defaults.
+                holder = try Self.holder(testIdentity, birthDate: birth, validity: try CardIssuancePolicy.montenegro.validity(birthDate: birth, issuedOn: today))
                 // A refusal is an `APIFailure` with the server's message; the commands' one mapping reports it.
                 result = try await personalizer.personalize(holder, secrets: secrets, authority: server, progress: progress)
             } else {
+                holder = try Self.holder(testIdentity, birthDate: birth, validity: try CardIssuancePolicy.montenegro.validity(birthDate: birth, issuedOn: today))
                 let authority = try DevelopmentCertificateAuthority(clock: SystemWallClock())
                 result = try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
                 try writeOutput(try authority.chainPEM(), to: out + ".chain.pem", secret: false)
@@ -152,16 +163,26 @@ struct Card: AsyncParsableCommand {
         /// The files written beside the card image.
         static let companions = [".lock", ".transport-key", ".management-key", ".chain.pem", ".csca.pem"]
 
-        /// A development holder from "SURNAME, Given": fresh identification number and JMBG (born 1 January
-        /// 1990, Podgorica), a card number, ten years of validity.
-        static func holder(_ text: String) throws -> CardHolder {
+        /// The holder's birth date: --birth-date, or 1 January 1990; a usage error unless it is a past date.
+        private func holderBirthDate() throws -> CivilDate {
+            guard let text = birthDate else { return CivilDate(year: 1990, month: 1, day: 1)! }
+            guard let date = CivilDate(iso8601: text), date <= SystemWallClock().today else {
+                throw explained(Exit.usage, "cli.card.birth-date", ["value": String(text.prefix(40))])
+            }
+            return date
+        }
+
+        /// A development holder from "SURNAME, Given": fresh identification number and a JMBG of the birth date
+        /// (Podgorica), a card number, and the dates and signature key the card policy gives that age.
+        static func holder(_ text: String, birthDate: CivilDate, validity: CardValidity) throws -> CardHolder {
             let parts = text.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw explained(Exit.usage, "cli.card.identity-format") }
             var generator = IdentificationNumberGenerator()
             let identification = generator.next().description
+            let day = String(format: "%02d%02d%03d", birthDate.day, birthDate.month, birthDate.year % 1000)
             var jmbg = ""
             for serial in (0..<500).shuffled() {
-                let first = "0101990" + "21" + String(format: "%03d", serial)
+                let first = day + "21" + String(format: "%03d", serial)
                 let digits = first.compactMap { $0.wholeNumberValue }
                 let check = JMBG.checkDigit(forFirstTwelve: digits)
                 if check.assignable {
@@ -170,9 +191,12 @@ struct Card: AsyncParsableCommand {
                 }
             }
             let cardNumber = "LC" + String(format: "%07d", Int.random(in: 0..<10_000_000))
+            // The card is valid through its last day; its chip records that day, the MRZ the travel document's.
             return CardHolder(surname: parts[0], givenNames: parts[1], identificationNumber: identification, jmbg: jmbg,
-                              birthDate: "900101", sex: "M", cardNumber: cardNumber,
-                              cardExpiry: SystemWallClock().now.addingTimeInterval(10 * 365.25 * 86_400),
+                              birthDate: String(format: "%02d%02d%02d", birthDate.year % 100, birthDate.month, birthDate.day), sex: "M",
+                              cardNumber: cardNumber, cardExpiry: validity.cardExpires.startInUTC,
+                              travelDocumentExpiry: validity.travelDocumentExpires.startInUTC,
+                              certificatesNotAfter: validity.certificatesNotAfter, signatureCertificate: validity.signatureCertificate,
                               issuingAuthority: "Licna development")
         }
     }

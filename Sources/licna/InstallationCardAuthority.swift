@@ -1,3 +1,4 @@
+import Foundation
 import LicnaCardClient
 import LicnaCore
 import LicnaPKI
@@ -9,8 +10,9 @@ import X509
 struct InstallationCardAuthority: CardIssuingAuthority {
     let service: CertificateAuthorityService
 
-    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, attestation: KeyAttestation?) async throws -> Certificate {
-        try await service.issue(CertificateRequest(profile: profile, csr: csr, attestation: attestation),
+    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date,
+                          attestation: KeyAttestation?) async throws -> Certificate {
+        try await service.issue(CertificateRequest(profile: profile, csr: csr, notAfter: notAfter, attestation: attestation),
                                 context: AuditContext(actor: commandLineActor, purpose: .cardPersonalization))
     }
 

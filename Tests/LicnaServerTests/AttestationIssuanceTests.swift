@@ -23,8 +23,9 @@ import X509
     struct InstallationAuthority: CardIssuingAuthority {
         let service: CertificateAuthorityService
 
-        func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, attestation: KeyAttestation?) async throws -> Certificate {
-            try await service.issue(CertificateRequest(profile: profile, csr: csr, attestation: attestation), context: .test)
+        func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date,
+                              attestation: KeyAttestation?) async throws -> Certificate {
+            try await service.issue(CertificateRequest(profile: profile, csr: csr, notAfter: notAfter, attestation: attestation), context: .test)
         }
 
         func securityObject(dataGroups: [Int: [UInt8]]) async throws -> [UInt8] {
@@ -173,19 +174,19 @@ import X509
             let result = try await CardPersonalizer(channel: channel, transportKey: Self.transportKey)
                 .personalize(Self.holder(), secrets: .init(pin: "123456", puk: "12345678", can: "123456"),
                              authority: InstallationAuthority(service: service))
-            #expect(try Self.statesQcSSCD(result.signatureCertificate))
+            #expect(try Self.statesQcSSCD(try #require(result.signatureCertificate)))
             let entries = try await AuditEntryModel.query(on: app.db).filter(\.$action == "ca.issue").all()
             #expect(entries.contains { $0.detail?.contains("key on QSCD licna-virtual") == true })
 
             card.reset()
             let piv = PIVClient(channel: channel)
             _ = try piv.select()
-            let key = CardPrivateKey(client: piv, slot: .signature, algorithm: .p256, publicKey: result.signatureCertificate.publicKey) {
+            let key = CardPrivateKey(client: piv, slot: .signature, algorithm: .p256, publicKey: try #require(result.signatureCertificate).publicKey) {
                 try piv.verify(pin: "123456")
             }
             let hierarchy = try await service.hierarchy()
             let citizenCA = try hierarchy.authority(.citizen).certificate
-            let signed = try await PAdESSigner(certificate: result.signatureCertificate, chain: [citizenCA])
+            let signed = try await PAdESSigner(certificate: try #require(result.signatureCertificate), chain: [citizenCA])
                 .sign(PDFFixtures.classic(), with: SoftwareSignatureProducer(privateKey: Certificate.PrivateKey(key)), level: .basic, signingTime: Date())
             let policy = ValidationPolicy(trustAnchors: [try hierarchy.authority(.root).certificate], trustedListIssuers: [citizenCA],
                                           revocationSource: PublishedCRLs(crls: app.licna.trust.crls(on: app.db)), now: Date(), clock: ContinuousClock())

@@ -130,6 +130,7 @@ import VaporTesting
             "ca.init", "ca.issue", "ca.hold", "ca.release", "ca.revoke.unspecified", "ca.revoke.keyCompromise", "ca.revoke.cACompromise",
             "ca.revoke.affiliationChanged", "ca.revoke.superseded", "ca.revoke.cessationOfOperation", "ca.revoke.privilegeWithdrawn",
             "ca.revoke.aACompromise", "ca.renew-responder", "ca.sign-security-object", "ca.virtual-card", "documents.seal",
+            "cards.policy-set",
         ])
         // Revocations are named after RFC 5280's reason, as `ca revoke --reason` takes it.
         for reason in RevocationReason.revocationReasons {
@@ -137,7 +138,7 @@ import VaporTesting
         }
         #expect(AuditAction.revoke(.certificateHold) == nil && AuditAction.revoke(.removeFromCRL) == nil)
         #expect(AuditObjectType.allCases.map(\.rawValue)
-                == ["person", "registry", "import", "certificate", "certificate-authority", "document-signer", "document", "card"])
+                == ["person", "registry", "import", "certificate", "certificate-authority", "document-signer", "document", "card", "setting"])
         let purposes = AuditPurpose.named.map(\.rawValue)
         #expect(Set(purposes).count == purposes.count)
         #expect(AuditPurpose(rawValue: "birth-registration") == .birthRegistration)

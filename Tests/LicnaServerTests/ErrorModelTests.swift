@@ -31,6 +31,7 @@ import VaporTesting
         errors += JMBGInvalidity.all + IdentificationNumber.Invalidity.all
         errors += MasterKeyError.allErrors + [ImportFailure(line: 2, reason: "header"), RegistryError.poolExhausted]
         errors += JMBGAllocator.Failure.all + PersonalNumberProtector.Failure.all
+        errors += CardPolicyError.allCodes.map { CardPolicyError(code: $0, arguments: ["age": "1", "years": "0", "type": "x"]) }
         errors += AuditLogError.allCodes.map { AuditLogError(code: $0, detail: "detail") }
         errors += BackupService.Failure.allCodes.map { BackupService.Failure(code: $0, arguments: ["detail": "detail", "actual": "00"]) }
         errors += ValidationLimitExceeded.Limit.allCases.map { ValidationLimitExceeded($0, limits: ValidationLimits()) }

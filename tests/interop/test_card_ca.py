@@ -108,3 +108,61 @@ def test_passive_authentication_rejects_an_altered_dg1(installation, tmp_path):
     report = show(installation, card, "--can", "123456", "--csca", csca, check=1)
     assert report["passiveAuthentication"]["passed"] is False
     assert any("1" in failure for failure in report["passiveAuthentication"]["failures"])
+
+
+def add_years(day, years):
+    """The same day `years` later; 29 February becomes 28 February in a common year (as Licna's policy counts)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def test_the_card_policy_reaches_the_card(trust, tmp_path):
+    """Issue 12, item 1, checked with OpenSSL and the card as read: a 76-year-old's card lasts 50 years, its MRZ 10 and
+    its certificates 5; a 14-year-old's card lasts 5 years and has no signature certificate; a country's own policy
+    (`licna cards policy --set`) shortens the certificates of the next card; a policy that makes no sense is refused."""
+    import datetime
+    import zoneinfo
+    today = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Podgorica")).date()
+    installation = trust.installation
+    defaults = json.loads(installation.run("cards", "policy", "--json", check=0).stdout)
+    assert [(band["fromAge"], band["years"]) for band in defaults["cardValidity"]] == [(0, 5), (18, 10), (75, 50)]
+    assert defaults["certificateMaximumYears"] == 5 and defaults["signatureCertificateMinimumAge"] == 18
+
+    def card_for(birth, name):
+        card = str(tmp_path / name)
+        installation.run("card", "create", "--out", card, "--test-identity", f"{name.upper()}, Test", "--birth-date", birth.isoformat(),
+                         "--data", installation.data, data=False, check=0)
+        return show(installation, card, "--can", "123456", "--csca", trust.path("csca.pem"))
+
+    def not_after(report, slot):
+        pem = tmp_path / f"{slot}.pem"
+        pem.write_text(report["certificates"][slot]["pem"])
+        end = openssl("x509", "-in", str(pem), "-noout", "-enddate").stdout.decode().strip().split("=", 1)[1]
+        return datetime.datetime.strptime(end, "%b %d %H:%M:%S %Y %Z").date()
+
+    elder = card_for(datetime.date(today.year - 76, 1, 1), "elder")
+    assert elder["identity"]["cardExpiry"] == add_years(today, 50).strftime("%Y%m%d")
+    assert elder["mrz"][1][8:14] == add_years(today, 10).strftime("%y%m%d")  # TD1 line 2: the document's expiry
+    assert elder["passiveAuthentication"]["passed"] is True
+    for slot in ("9A", "9C"):
+        assert not_after(elder, slot) <= add_years(today, 5)
+    assert ": good" in trust.ocsp(str(tmp_path / "9C.pem"))
+
+    minor = card_for(datetime.date(today.year - 14, 1, 1), "minor")
+    assert minor["identity"]["cardExpiry"] == add_years(today, 5).strftime("%Y%m%d")
+    assert "9C" not in minor["certificates"] and "9A" in minor["certificates"]
+    assert not_after(minor, "9A") <= add_years(today, 5)
+
+    own = dict(defaults, certificateMaximumYears=3)
+    (tmp_path / "policy.json").write_text(json.dumps(own))
+    result = installation.run("cards", "policy", "--set", str(tmp_path / "policy.json"), check=0)
+    assert "Certificates: at most 3 years" in result.stdout
+    adult = card_for(datetime.date(today.year - 40, 1, 1), "adult")
+    assert not_after(adult, "9A") <= add_years(today, 3)
+    for broken in ({**own, "cardValidity": [{"fromAge": 18, "years": 10}]}, {**own, "certificateMaximumYears": 0}, {"cardValidity": 5}):
+        (tmp_path / "broken.json").write_text(json.dumps(broken))
+        result = installation.run("cards", "policy", "--set", str(tmp_path / "broken.json"))
+        assert result.returncode in (1, 2) and result.stderr.strip(), result
+    assert json.loads(installation.run("cards", "policy", "--json", check=0).stdout)["certificateMaximumYears"] == 3

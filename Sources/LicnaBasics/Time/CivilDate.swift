@@ -76,6 +76,16 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return years
     }
 
+    /// The same day `years` later (or earlier); 29 February becomes 28 February in a common year.
+    public func adding(years: Int) -> CivilDate {
+        let target = year + years
+        // The day exists in the target year's month (at most the 28th of February moves): never nil.
+        return CivilDate(year: target, month: month, day: min(day, Self.daysIn(month: month, year: target)))!
+    }
+
+    /// Midnight at the start of this day in UTC.
+    public var startInUTC: Date { UTCDateTime(year: year, month: month, day: day).date }
+
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)

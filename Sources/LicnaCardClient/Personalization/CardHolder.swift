@@ -18,12 +18,21 @@ public struct CardHolder: Sendable {
     public var country: String
     public var icaoState: String
     public var cardNumber: String
+    /// The card's last day (CHUID, identity application).
     public var cardExpiry: Date
+    /// The travel document's expiry (DG1, the printed MRZ, EF.SOD): never after the card's (the country's policy).
+    public var travelDocumentExpiry: Date
+    /// The latest `notAfter` the card's certificates may get: at most the policy's certificate period, never past
+    /// the card's expiry.
+    public var certificatesNotAfter: Date
+    /// Whether the card gets a signature key and certificate (slot 9C): adults only, by the country's policy.
+    public var signatureCertificate: Bool
     public var issuingAuthority: String
     public var portrait: (jpeg: [UInt8], width: Int, height: Int)
 
     public init(surname: String, givenNames: String, identificationNumber: String, jmbg: String, birthDate: String,
                 sex: Character, country: String = "ME", icaoState: String = "MNE", cardNumber: String, cardExpiry: Date,
+                travelDocumentExpiry: Date? = nil, certificatesNotAfter: Date? = nil, signatureCertificate: Bool = true,
                 issuingAuthority: String, portrait: (jpeg: [UInt8], width: Int, height: Int) = LDSFile.testPortrait) {
         self.surname = surname
         self.givenNames = givenNames
@@ -35,6 +44,10 @@ public struct CardHolder: Sendable {
         self.icaoState = icaoState
         self.cardNumber = cardNumber
         self.cardExpiry = cardExpiry
+        self.travelDocumentExpiry = min(travelDocumentExpiry ?? cardExpiry, cardExpiry)
+        // Whole seconds: certificates carry no fractions, and a time rounded to the second must not pass this one.
+        self.certificatesNotAfter = Date(timeIntervalSince1970: min(certificatesNotAfter ?? cardExpiry, cardExpiry).timeIntervalSince1970.rounded(.down))
+        self.signatureCertificate = signatureCertificate
         self.issuingAuthority = issuingAuthority
         self.portrait = portrait
     }
@@ -42,7 +55,8 @@ public struct CardHolder: Sendable {
     /// "Given SURNAME", the certificate's common name.
     public var commonName: String { "\(givenNames) \(surname)" }
 
-    /// The TD1 MRZ (ICAO 9303-5), names transliterated per ICAO 9303-3 §6; no personal number in it.
+    /// The TD1 MRZ (ICAO 9303-5), names transliterated per ICAO 9303-3 §6, the travel document's expiry; no personal
+    /// number in it.
     public func machineReadableZone() throws -> TD1MachineReadableZone {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -50,7 +64,7 @@ public struct CardHolder: Sendable {
         formatter.dateFormat = "yyMMdd"
         return try TD1MachineReadableZone(.init(
             issuingState: icaoState, documentNumber: cardNumber, birthDate: birthDate, sex: sex,
-            expiryDate: formatter.string(from: cardExpiry), nationality: icaoState,
+            expiryDate: formatter.string(from: travelDocumentExpiry), nationality: icaoState,
             surname: MRZTransliteration.mrzName(surname), givenNames: MRZTransliteration.mrzName(givenNames)))
     }
 }

@@ -32,7 +32,8 @@ public struct CardPersonalizer: Sendable {
         /// The card's own AES-256 management key (replaces the transport key).
         public var managementKey: [UInt8]
         public var authenticationCertificate: Certificate
-        public var signatureCertificate: Certificate
+        /// Nil for a card without a signature key (a minor's, by the country's policy).
+        public var signatureCertificate: Certificate?
         public var dataGroups: [Int: [UInt8]]
     }
 
@@ -66,7 +67,8 @@ public struct CardPersonalizer: Sendable {
                                                     surname: holder.surname, identificationNumber: holder.identificationNumber)
         let pin = secrets.pin
         var certificates: [Certificate] = []
-        for (slot, profile) in [(PIVSlot.authentication, CertificateProfile.authentication), (.signature, .signature)] {
+        let slots = [(PIVSlot.authentication, CertificateProfile.authentication)] + (holder.signatureCertificate ? [(.signature, .signature)] : [])
+        for (slot, profile) in slots {
             let point = try piv.generateKeyPair(slot: slot, algorithm: algorithm)
             let publicKey = algorithm == .p256
                 ? Certificate.PublicKey(try P256.Signing.PublicKey(x963Representation: point))
@@ -77,7 +79,11 @@ public struct CardPersonalizer: Sendable {
             let csr = try CertificateSigningRequest(version: .v1, subject: subject, privateKey: Certificate.PrivateKey(key),
                                                     attributes: CertificateSigningRequest.Attributes())
             progress(.certificates)
-            let certificate = try await authority.issueCertificate(profile: profile, csr: csr, attestation: try attestation(piv, slot))
+            let certificate = try await authority.issueCertificate(profile: profile, csr: csr, notAfter: holder.certificatesNotAfter,
+                                                                   attestation: try attestation(piv, slot))
+            guard certificate.notValidAfter <= holder.certificatesNotAfter else {
+                throw PIVError(.pivMalformedResponse, "the certificate authority certified the card's key past the card's policy")
+            }
             guard certificate.publicKey == publicKey else {
                 throw PIVError(.pivMalformedResponse, "the certificate authority certified another key than the card's")
             }
@@ -125,7 +131,7 @@ public struct CardPersonalizer: Sendable {
         try piv.setManagementKey(managementKey)
         try piv.activate()
         return Result(managementKey: managementKey.withUnsafeBytes { Array($0) }, authenticationCertificate: certificates[0],
-                      signatureCertificate: certificates[1], dataGroups: dataGroups)
+                      signatureCertificate: certificates.count > 1 ? certificates[1] : nil, dataGroups: dataGroups)
     }
 
     /// The card's attestation of the key it just generated in `slot`, or nil when the card cannot attest (a card

@@ -48,4 +48,6 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case caVirtualCard = "ca.virtual-card"
     /// A document was sealed with the institution's e-seal.
     case documentsSeal = "documents.seal"
+    /// The country's card policy (validity by age, certificate and travel-document periods, document types) was set.
+    case cardsPolicySet = "cards.policy-set"
 }

@@ -16,4 +16,6 @@ public enum AuditObjectType: String, Sendable, Hashable, Codable, CaseIterable {
     case document
     /// A card, named by its serial number.
     case card
+    /// The installation's settings, named by the setting.
+    case setting
 }

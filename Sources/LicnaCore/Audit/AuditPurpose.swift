@@ -35,6 +35,8 @@ public struct AuditPurpose: RawRepresentable, Sendable, Hashable, Codable {
     public static let responderRenewal = AuditPurpose(rawValue: "responder-renewal")
     /// Personalizing a card (its certificates and security object).
     public static let cardPersonalization = AuditPurpose(rawValue: "card-personalization")
+    /// Setting the country's card policy.
+    public static let cardPolicy = AuditPurpose(rawValue: "card-policy")
     /// Making a virtual card.
     public static let cardManufacture = AuditPurpose(rawValue: "card-manufacture")
     /// Sealing a document.

@@ -67,6 +67,18 @@ public struct SubjectRules: Sendable {
         }
     }
 
+    /// The identification number of a citizen subject's `serialNumber` (`PNO<country>-<digits>`, ETSI EN 319 412-1
+    /// §5.1.3), or nil when it carries none.
+    public static func identificationNumber(in subject: DistinguishedName, country: String) -> String? {
+        for rdn in subject {
+            for attribute in rdn where attribute.type == .NameAttributes.serialNumber {
+                let prefix = "PNO\(country)-"
+                if let text = String(attribute.value), text.hasPrefix(prefix) { return String(text.dropFirst(prefix.count)) }
+            }
+        }
+        return nil
+    }
+
     /// True when 13 or more digits follow each other, counting through spaces, dots, dashes and slashes, so that
     /// a JMBG written as `0101990 210006` or `010199-0210006` is caught too.
     private func containsThirteenDigitRun(_ text: String) -> Bool {

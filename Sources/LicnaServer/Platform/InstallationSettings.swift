@@ -15,6 +15,7 @@ struct InstallationSettings: Sendable, Equatable {
         case keySealing = "key-sealing"
         case developmentCardRootCertificate = "virtual-card-root-certificate"
         case developmentCardRootKey = "virtual-card-root-key"
+        case cardPolicy = "card-policy"
     }
 
     /// The public URL every certificate's AIA and CRL addresses are built from.
@@ -35,6 +36,8 @@ struct InstallationSettings: Sendable, Equatable {
     var developmentCardRootCertificate: String?
     /// The development card manufacturer's root key, sealed under the master key (base64).
     var developmentCardRootKey: String?
+    /// The country's card policy as JSON (`CardIssuancePolicy`), set with `licna cards policy --set`; nil: the defaults.
+    var cardPolicy: String?
 
     init() {}
 
@@ -52,6 +55,7 @@ struct InstallationSettings: Sendable, Equatable {
             case .keySealing: keySealing = Int(value)
             case .developmentCardRootCertificate: developmentCardRootCertificate = value
             case .developmentCardRootKey: developmentCardRootKey = value
+            case .cardPolicy: cardPolicy = value
             }
         }
     }
@@ -69,6 +73,7 @@ struct InstallationSettings: Sendable, Equatable {
             case .keySealing: keySealing.map(String.init)
             case .developmentCardRootCertificate: developmentCardRootCertificate
             case .developmentCardRootKey: developmentCardRootKey
+            case .cardPolicy: cardPolicy
             }
             return value.map { (key, $0) }
         }

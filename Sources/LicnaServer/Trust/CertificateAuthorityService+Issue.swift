@@ -57,15 +57,19 @@ extension CertificateAuthorityService {
         let urls = try await urls()
         let now = self.now
         let caEnd = authority.certificate.notValidAfter
+        // Citizen certificates follow the card policy: at most its period, signature certificates for adults only.
+        let policyEnd = request.profile.isCitizen ? try await checkCitizenCertificate(request, now: now) : caEnd
         let notAfter: Date
-        if let requested = request.notAfter {
+        if let asked = request.notAfter {
+            // Certificates carry whole seconds: a fraction would be rounded, perhaps past what was asked.
+            let requested = Date(timeIntervalSince1970: asked.timeIntervalSince1970.rounded(.down))
             guard requested > now else { throw TrustError.invalidRequest("--not-after must be in the future") }
             guard requested <= caEnd else {
                 throw TrustError.invalidRequest("the certificate may not outlast its CA, which expires \(Self.day(caEnd)); choose an earlier date")
             }
             notAfter = requested
         } else {
-            notAfter = min(now + configuration.defaultValidity, caEnd)
+            notAfter = min(now + configuration.defaultValidity, caEnd, policyEnd)
         }
         var qscd: (model: String, serial: CardSerial)?
         if request.profile == .signature { qscd = try await attestedQSCD(request) }
