@@ -224,7 +224,11 @@ struct Registry: AsyncParsableCommand {
                     guard let found = try await registry.find(.identificationNumber(number), context: context).first else {
                         throw RegistryError.notFound
                     }
-                    return try await registry.recordDeath(personID: found.id, date: date, context: context)
+                    let person = try await registry.recordDeath(personID: found.id, date: date, context: context)
+                    // The person's certificates are revoked now (a running server would do it within a minute).
+                    let revoked = try await app.licna.trust.authority(on: app.db).processDeaths(context: context)
+                    if revoked > 0 { Terminal.say("cli.death.certificates-revoked", ["count": "\(revoked)"]) }
+                    return person
                 }
                 Terminal.say("cli.death.done", ["id": person.identificationNumber, "date": person.deathDate ?? ""])
             } catch let error as RegistryError {

@@ -17,6 +17,9 @@ final class LifeEventModel: Model, @unchecked Sendable {
     /// Set by the consumer once it has reacted.
     @OptionalField(key: LifeEventsTable.processedAt.key) var processedAt: Date?
 
+    /// The kind of a recorded death, whose consumer revokes the person's certificates.
+    static let deathRecorded = "death-recorded"
+
     init() {}
 
     init(kind: String, personID: UUID, eventDate: String, createdAt: Date) {

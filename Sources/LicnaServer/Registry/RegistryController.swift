@@ -125,6 +125,9 @@ struct RegistryController: RouteCollection {
         let person = try await services.registry(on: request.db).recordDeath(
             personID: form.personId, date: form.date, context: AuditContext(actor: request.officerActor, purpose: .deathRegistration))
         services.metrics.deathsRecorded.increment()
+        // The person's certificates are revoked now; if that fails, the maintenance loop does it from the outbox.
+        _ = try? await services.trust.authority(on: request.db).processDeaths(
+            context: AuditContext(actor: request.officerActor, purpose: .deathRegistration))
         return person
     }
 

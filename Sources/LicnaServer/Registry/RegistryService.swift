@@ -83,7 +83,7 @@ public struct RegistryService: Sendable {
             person.deathDate = date.iso8601
             person.updatedAt = clock.now
             try await person.save(on: db)
-            try await LifeEventModel(kind: "death-recorded", personID: personID.rawValue, eventDate: date.iso8601, createdAt: clock.now).create(on: db)
+            try await LifeEventModel(kind: LifeEventModel.deathRecorded, personID: personID.rawValue, eventDate: date.iso8601, createdAt: clock.now).create(on: db)
             try await audit.append([context.event(.personDeathRecorded, .person, personID.rawValue.uuidString, detail: date.iso8601)], on: db)
             return try PersonView(person)
         }

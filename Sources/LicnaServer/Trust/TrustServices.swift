@@ -99,6 +99,8 @@ struct TrustBackgroundWork: LifecycleHandler {
                                    metadata: ["nextUpdate": "\(rootCRL.nextUpdate)"])
                 }
             }
+            // Deaths recorded by any process (the registry's outbox) revoke the person's certificates.
+            try await authority.processDeaths()
             let result = try await authority.renewResponders()
             if !result.waiting.isEmpty {
                 logger.warning("OCSP responder certificates are due for renewal but their CA key could not be used",
