@@ -12,8 +12,9 @@ import Glibc
 /// when an answer is made in a task), `Connection` as RFC 9112 §9 says for both versions, a request that is not
 /// HTTP answered 400 and closed, and a real nonce request answered with a signed response for that nonce.
 @Suite struct OCSPListenerTests {
-    /// A blocking TCP connection to the listener, with a 10-second read timeout.
-    final class RawConnection {
+    /// A blocking TCP connection to the listener, with a 10-second read timeout. Its reads run on a Dispatch thread,
+    /// never on one of Swift concurrency's few threads, which the listener's tasks need to answer.
+    final class RawConnection: @unchecked Sendable {
         let socket: Int32
 
         init(port: Int) throws {
@@ -37,7 +38,20 @@ import Glibc
         }
 
         /// Everything until the peer closes (or the timeout).
-        func readToEnd() -> [UInt8] {
+        func readToEnd() async -> [UInt8] {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: self.blockingReadToEnd()) }
+            }
+        }
+
+        /// Exactly `count` responses, read as they come.
+        func read(responses count: Int) async -> [Response] {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(returning: self.blockingRead(responses: count)) }
+            }
+        }
+
+        private func blockingReadToEnd() -> [UInt8] {
             var received: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 65_536)
             while true {
@@ -47,8 +61,7 @@ import Glibc
             }
         }
 
-        /// Exactly `count` responses, read as they come.
-        func read(responses count: Int) -> [Response] {
+        private func blockingRead(responses count: Int) -> [Response] {
             var received: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 65_536)
             while Response.parseAll(received).count < count {
@@ -118,7 +131,7 @@ import Glibc
             // request (200, malformedRequest) and one over 64 KB (413, and the connection closes).
             connection.send(Self.post([1, 2, 3]) + Self.post([1], contentType: "text/plain")
                             + Array("GET / HTTP/1.1\r\nHost: ocsp\r\n\r\n".utf8) + Self.post([UInt8](repeating: 0x30, count: 70_000)))
-            let responses = Response.parseAll(connection.readToEnd())
+            let responses = Response.parseAll(await connection.readToEnd())
             #expect(responses.map(\.status) == [200, 415, 200, 413])
             #expect(responses.allSatisfy { $0.body == OCSPResponseStatus.malformedRequest.unsignedResponse })
             #expect(responses.allSatisfy { $0.headers["content-type"] == "application/ocsp-response" && $0.headers["cache-control"] == "no-store" })
@@ -130,14 +143,14 @@ import Glibc
         try await Self.withListener(sqlite: true) { _, port in
             let kept = try RawConnection(port: port)
             kept.send(Self.post([1], extra: "Connection: keep-alive\r\n", version: "1.0"))
-            let first = kept.read(responses: 1)
+            let first = await kept.read(responses: 1)
             #expect(first.first?.statusLine == "HTTP/1.0 200 OK" && first.first?.headers["connection"] == "keep-alive")
             kept.send(Self.post([2], version: "1.0"))  // no keep-alive: answered, then closed
-            let second = Response.parseAll(kept.readToEnd())
+            let second = Response.parseAll(await kept.readToEnd())
             #expect(second.count == 1 && second.first?.headers["connection"] == "close")
             let garbage = try RawConnection(port: port)
             garbage.send(Array("\u{1}\u{2} not http\r\n\r\n".utf8))
-            let refused = Response.parseAll(garbage.readToEnd())
+            let refused = Response.parseAll(await garbage.readToEnd())
             #expect(refused.map(\.status) == [400] && refused.first?.headers["connection"] == "close")
         }
     }
@@ -155,7 +168,7 @@ import Glibc
             let nonces: [[UInt8]] = (1...5).map { [UInt8](repeating: UInt8($0), count: 16) }
             let connection = try RawConnection(port: port)
             connection.send(try nonces.flatMap { Self.post(try TrustFixtures.ocspRequest(for: Array(certificate.serialNumber.bytes), issuer: ca, nonce: $0)) })
-            let responses = connection.read(responses: nonces.count)
+            let responses = await connection.read(responses: nonces.count)
             try #require(responses.count == nonces.count)
             for (response, nonce) in zip(responses, nonces) {
                 let parsed = try OCSPResponse(derEncoded: response.body)

@@ -66,6 +66,8 @@ def test_operator_options_that_parse_numbers_serials_and_dates(ca_installation, 
         lambda v: ["registry", "register-birth", "--given-name", "Ana", "--surname", "Test", "--birth-date", "1990-01-01",
                    "--birth-place", "Podgorica", "--sex", "F", "--region", v, "--address", "Ulica 1", "--municipality", "Podgorica"],
         lambda v: ["audit", "show", "--person", v],
+        lambda v: ["cards", "policy", "--set", v],
+        lambda v: ["card", "create", "--out", str(tmp_path / "hostile-card"), "--test-identity", "A, B", "--birth-date", v],
     ]
     for value in hostile_values(seed, count=6):
         for command in commands:
