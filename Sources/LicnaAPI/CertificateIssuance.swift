@@ -6,17 +6,22 @@ public struct CertificateIssueRequest: Codable, Sendable, Hashable {
     public var profile: String
     /// The PKCS #10 request (RFC 2986), PEM.
     public var csr: String
-    /// The end of validity asked for; at most the CA's (ISO 8601).
+    /// The end of validity asked for; at most the CA's (ISO 8601). Refused when the CA or the card policy cannot give it.
     public var notAfter: Date?
+    /// The latest end of validity the caller accepts (ISO 8601): the certificate ends then, or earlier at the CA's end
+    /// or the card policy's certificate period (a card's personalization sends its card's limit here).
+    public var latestNotAfter: Date?
     /// Read for older clients; it no longer decides QcSSCD.
     public var cardModel: String?
     /// PEM: the card's attestation certificate for the key, then its attestation key's certificate.
     public var attestation: String?
 
-    public init(profile: String, csr: String, notAfter: Date? = nil, cardModel: String? = nil, attestation: String? = nil) {
+    public init(profile: String, csr: String, notAfter: Date? = nil, latestNotAfter: Date? = nil, cardModel: String? = nil,
+                attestation: String? = nil) {
         self.profile = profile
         self.csr = csr
         self.notAfter = notAfter
+        self.latestNotAfter = latestNotAfter
         self.cardModel = cardModel
         self.attestation = attestation
     }

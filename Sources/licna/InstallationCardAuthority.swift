@@ -10,9 +10,9 @@ import X509
 struct InstallationCardAuthority: CardIssuingAuthority {
     let service: CertificateAuthorityService
 
-    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date,
+    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, latestNotAfter: Date,
                           attestation: KeyAttestation?) async throws -> Certificate {
-        try await service.issue(CertificateRequest(profile: profile, csr: csr, notAfter: notAfter, attestation: attestation),
+        try await service.issue(CertificateRequest(profile: profile, csr: csr, latestNotAfter: latestNotAfter, attestation: attestation),
                                 context: AuditContext(actor: commandLineActor, purpose: .cardPersonalization))
     }
 

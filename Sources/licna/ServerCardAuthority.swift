@@ -17,9 +17,9 @@ struct ServerCardAuthority: CardIssuingAuthority {
     let server: URL
     let token: String
 
-    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date,
+    func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, latestNotAfter: Date,
                           attestation: KeyAttestation?) async throws -> Certificate {
-        let request = CertificateIssueRequest(profile: profile.rawValue, csr: try csr.serializeAsPEM().pemString, notAfter: notAfter,
+        let request = CertificateIssueRequest(profile: profile.rawValue, csr: try csr.serializeAsPEM().pemString, latestNotAfter: latestNotAfter,
                                               attestation: try attestation?.pemEncoded())
         let answer: IssuedCertificate = try await post("api/pki/certificates", request)
         return try Certificate(pemEncoded: answer.certificate)

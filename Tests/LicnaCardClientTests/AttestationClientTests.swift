@@ -17,10 +17,10 @@ import X509
 
         init() throws { inner = try DevelopmentCertificateAuthority(clock: SystemWallClock()) }
 
-        func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date,
+        func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, latestNotAfter: Date,
                               attestation: KeyAttestation?) async throws -> Certificate {
             if let attestation { received.withLock { $0[profile] = attestation } }
-            return try await inner.issueCertificate(profile: profile, csr: csr, notAfter: notAfter, attestation: attestation)
+            return try await inner.issueCertificate(profile: profile, csr: csr, latestNotAfter: latestNotAfter, attestation: attestation)
         }
 
         func securityObject(dataGroups: [Int: [UInt8]]) async throws -> [UInt8] {

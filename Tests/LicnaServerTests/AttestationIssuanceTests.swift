@@ -23,9 +23,10 @@ import X509
     struct InstallationAuthority: CardIssuingAuthority {
         let service: CertificateAuthorityService
 
-        func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date,
+        func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, latestNotAfter: Date,
                               attestation: KeyAttestation?) async throws -> Certificate {
-            try await service.issue(CertificateRequest(profile: profile, csr: csr, notAfter: notAfter, attestation: attestation), context: .test)
+            try await service.issue(CertificateRequest(profile: profile, csr: csr, latestNotAfter: latestNotAfter, attestation: attestation),
+                                    context: .test)
         }
 
         func securityObject(dataGroups: [Int: [UInt8]]) async throws -> [UInt8] {

@@ -56,4 +56,29 @@ import X509
             #expect(try await authority.cardPolicy() == own)
         }
     }
+
+    /// A card asks for certificates until its limit at the latest: when the citizen CA ends sooner, the certificate
+    /// ends with the CA instead of the personalization failing (an exact `notAfter` past the CA is still refused).
+    @Test func aCardsLatestEndIsCappedByTheCANotRefused() async throws {
+        var trust = TrustConfiguration()
+        trust.defaultValidity = 200 * 365.25 * 86_400
+        try await TestInstallation.make(.sqlite).withApp(http: false, trust: trust) { app in
+            try await TrustFixtures.initialize(app)
+            let authority = app.licna.trust.authority(on: app.db)
+            var long = CardIssuancePolicy.montenegro
+            long.certificateMaximumYears = 100
+            try await authority.setCardPolicy(long, context: .test)
+            let caEnd = try await authority.hierarchy().authority(.citizen).certificate.notValidAfter
+            let csr = try TrustFixtures.csr(subject: try TrustFixtures.citizenSubject())
+            let capped = try await authority.issue(CertificateRequest(profile: .authentication, csr: csr, latestNotAfter: caEnd + 86_400 * 365),
+                                                   context: .test)
+            #expect(capped.notValidAfter == caEnd)
+            await #expect(throws: TrustError.self) {
+                try await authority.issue(CertificateRequest(profile: .authentication, csr: csr, notAfter: caEnd + 86_400), context: .test)
+            }
+            await #expect(throws: TrustError.self) {
+                try await authority.issue(CertificateRequest(profile: .authentication, csr: csr, latestNotAfter: Date() - 60), context: .test)
+            }
+        }
+    }
 }

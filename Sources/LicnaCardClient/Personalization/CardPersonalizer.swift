@@ -79,7 +79,7 @@ public struct CardPersonalizer: Sendable {
             let csr = try CertificateSigningRequest(version: .v1, subject: subject, privateKey: Certificate.PrivateKey(key),
                                                     attributes: CertificateSigningRequest.Attributes())
             progress(.certificates)
-            let certificate = try await authority.issueCertificate(profile: profile, csr: csr, notAfter: holder.certificatesNotAfter,
+            let certificate = try await authority.issueCertificate(profile: profile, csr: csr, latestNotAfter: holder.certificatesNotAfter,
                                                                    attestation: try attestation(piv, slot))
             guard certificate.notValidAfter <= holder.certificatesNotAfter else {
                 throw PIVError(.pivMalformedResponse, "the certificate authority certified the card's key past the card's policy")

@@ -39,7 +39,7 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
     }
 
     /// The throwaway authority never states QcSSCD: the attestation is ignored.
-    public func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date,
+    public func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, latestNotAfter: Date,
                                  attestation: KeyAttestation?) async throws -> Certificate {
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw PKIError(.profileViolation, "the CSR's signature does not verify")
@@ -48,7 +48,7 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
         return try CertificateIssuer().issue(
             profile: profile, subject: csr.subject, publicKey: csr.publicKey,
             serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now - 60,
-            notAfter: Date(timeIntervalSince1970: min(notAfter, now + 5 * CertificateHierarchyBuilder.year,
+            notAfter: Date(timeIntervalSince1970: min(latestNotAfter, now + 5 * CertificateHierarchyBuilder.year,
                                                       citizenCA.certificate.notValidAfter).timeIntervalSince1970.rounded(.down)),
             authority: citizenCA,
             options: .init(locations: Self.nowhere))

@@ -10,6 +10,9 @@ public struct CertificateRequest: Sendable {
     public var profile: CertificateProfile
     public var csr: CertificateSigningRequest
     public var notAfter: Date?
+    /// The latest end the caller accepts: the certificate ends then, or earlier at the CA's end or the card policy's
+    /// period (a card's personalization: never past the card). `notAfter`, when given, wins.
+    public var latestNotAfter: Date?
     /// The card model the caller says the key lives on. Only a claim: it is still read (older clients send it) but
     /// never decides QcSSCD; `attestation` does.
     public var cardModel: String?
@@ -17,11 +20,12 @@ public struct CertificateRequest: Sendable {
     /// verifies for a certified model (`TrustConfiguration.qscdModels`) and attests the CSR's key.
     public var attestation: KeyAttestation?
 
-    public init(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date? = nil, cardModel: String? = nil,
-                attestation: KeyAttestation? = nil) {
+    public init(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date? = nil, latestNotAfter: Date? = nil,
+                cardModel: String? = nil, attestation: KeyAttestation? = nil) {
         self.profile = profile
         self.csr = csr
         self.notAfter = notAfter
+        self.latestNotAfter = latestNotAfter
         self.cardModel = cardModel
         self.attestation = attestation
     }
@@ -69,7 +73,9 @@ extension CertificateAuthorityService {
             }
             notAfter = requested
         } else {
-            notAfter = min(now + configuration.defaultValidity, caEnd, policyEnd)
+            let latest = request.latestNotAfter.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) } ?? caEnd
+            guard latest > now else { throw TrustError.invalidRequest("the latest end of validity asked for has passed") }
+            notAfter = min(now + configuration.defaultValidity, caEnd, policyEnd, latest)
         }
         var qscd: (model: String, serial: CardSerial)?
         if request.profile == .signature { qscd = try await attestedQSCD(request) }

@@ -28,7 +28,8 @@ extension TrustController {
             }
         }
         let certificate = try await request.application.licna.trust.authority(on: request.db).issue(
-            CertificateRequest(profile: profile, csr: csr, notAfter: body.notAfter, cardModel: body.cardModel, attestation: attestation),
+            CertificateRequest(profile: profile, csr: csr, notAfter: body.notAfter, latestNotAfter: body.latestNotAfter, cardModel: body.cardModel,
+                               attestation: attestation),
             context: AuditContext(actor: request.officerActor, purpose: .certificateIssuance))
         return IssuedBody(serial: certificate.serialNumber.hex, certificate: try certificate.serializeAsPEM().pemString)
     }
