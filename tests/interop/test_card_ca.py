@@ -166,3 +166,28 @@ def test_the_card_policy_reaches_the_card(trust, tmp_path):
         result = installation.run("cards", "policy", "--set", str(tmp_path / "broken.json"))
         assert result.returncode in (1, 2) and result.stderr.strip(), result
     assert json.loads(installation.run("cards", "policy", "--json", check=0).stdout)["certificateMaximumYears"] == 3
+
+
+def test_a_recorded_death_revokes_the_persons_certificates_in_ocsp(trust, tmp_path):
+    """Issue 12, item 6, checked with OpenSSL: after `licna registry record-death`, OCSP (a nonce request, answered from
+    the store at that moment) says both of the person's certificates are revoked with reason cessationOfOperation,
+    and another person's certificate stays good."""
+    import datetime
+    import zoneinfo
+    today = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Podgorica")).date()
+    installation = trust.installation
+    born = json.loads(installation.run("registry", "register-birth", "--given-name", "Petar", "--surname", "Vuković",
+                                       "--birth-date", "1950-03-02", "--birth-place", "Cetinje", "--sex", "M", "--region", "23",
+                                       "--address", "Baja Pivljanina 2", "--municipality", "Cetinje", check=0).stdout)
+    number = born["identificationNumber"]
+    subject = f"/C=ME/GN=Petar/SN=Vuković/CN=Petar Vuković/serialNumber=PNOME-{number}"
+    certificates = [trust.issue("deceased-auth", "authentication", subject)[0], trust.issue("deceased-sign", "signature", subject)[0]]
+    other, _ = trust.issue("living")
+    for certificate in certificates + [other]:
+        assert ": good" in trust.ocsp(certificate)
+    result = installation.run("registry", "record-death", "--id", number, "--date", today.isoformat(), check=0)
+    assert "(2)" in result.stderr  # the command says how many certificates it revoked
+    for certificate in certificates:
+        answer = trust.ocsp(certificate)
+        assert ": revoked" in answer and "Reason: cessationOfOperation" in answer, answer
+    assert ": good" in trust.ocsp(other)
