@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 import LicnaCard
 
 /// The person and the card being personalized: what goes into the certificates (names, identification number),
@@ -46,7 +47,7 @@ public struct CardHolder: Sendable {
         self.cardExpiry = cardExpiry
         self.travelDocumentExpiry = min(travelDocumentExpiry ?? cardExpiry, cardExpiry)
         // Whole seconds: certificates carry no fractions, and a time rounded to the second must not pass this one.
-        self.certificatesNotAfter = Date(timeIntervalSince1970: min(certificatesNotAfter ?? cardExpiry, cardExpiry).timeIntervalSince1970.rounded(.down))
+        self.certificatesNotAfter = min(certificatesNotAfter ?? cardExpiry, cardExpiry).wholeSeconds
         self.signatureCertificate = signatureCertificate
         self.issuingAuthority = issuingAuthority
         self.portrait = portrait

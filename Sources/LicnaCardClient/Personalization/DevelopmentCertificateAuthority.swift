@@ -48,8 +48,7 @@ public struct DevelopmentCertificateAuthority: CardIssuingAuthority {
         return try CertificateIssuer().issue(
             profile: profile, subject: csr.subject, publicKey: csr.publicKey,
             serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now - 60,
-            notAfter: Date(timeIntervalSince1970: min(latestNotAfter, now + 5 * CertificateHierarchyBuilder.year,
-                                                      citizenCA.certificate.notValidAfter).timeIntervalSince1970.rounded(.down)),
+            notAfter: min(latestNotAfter, now + 5 * CertificateHierarchyBuilder.year, citizenCA.certificate.notValidAfter).wholeSeconds,
             authority: citizenCA,
             options: .init(locations: Self.nowhere))
     }

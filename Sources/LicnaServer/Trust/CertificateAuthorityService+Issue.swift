@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LicnaBasics
 import LicnaCore
 import LicnaPKI
 import SQLKit
@@ -66,14 +67,14 @@ extension CertificateAuthorityService {
         let notAfter: Date
         if let asked = request.notAfter {
             // Certificates carry whole seconds: a fraction would be rounded, perhaps past what was asked.
-            let requested = Date(timeIntervalSince1970: asked.timeIntervalSince1970.rounded(.down))
+            let requested = asked.wholeSeconds
             guard requested > now else { throw TrustError.invalidRequest("--not-after must be in the future") }
             guard requested <= caEnd else {
                 throw TrustError.invalidRequest("the certificate may not outlast its CA, which expires \(Self.day(caEnd)); choose an earlier date")
             }
             notAfter = requested
         } else {
-            let latest = request.latestNotAfter.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) } ?? caEnd
+            let latest = request.latestNotAfter?.wholeSeconds ?? caEnd
             guard latest > now else { throw TrustError.invalidRequest("the latest end of validity asked for has passed") }
             notAfter = min(now + configuration.defaultValidity, caEnd, policyEnd, latest)
         }

@@ -61,5 +61,5 @@ public struct CertificateAuthorityService: Sendable {
         }
     }
 
-    var now: Date { Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down)) }
+    var now: Date { clock.now.wholeSeconds }
 }

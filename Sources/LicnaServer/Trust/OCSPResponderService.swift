@@ -106,7 +106,7 @@ final class OCSPResponderService: Sendable {
         guard limiter.allow(client, now: now) else { return .answered(Self.error(.tryLater)) }
         let serials = parsed.certIDs.map { Certificate.SerialNumber(bytes: $0.serialNumber) }
         let pending = PendingAnswer(request: request, parsed: parsed, issuer: issuer, serials: serials, serialsHex: serials.map(\.hex),
-                                    thisUpdate: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)), epoch: epoch)
+                                    thisUpdate: now.wholeSeconds, epoch: epoch)
         // A nonce asks for a freshly produced answer (RFC 6960 §4.4.1): its statuses come from the store, so a
         // revocation made a moment ago by another process shows at once; other misses may use the cached statuses,
         // which the poll drops within an interval, like the cached answers.
