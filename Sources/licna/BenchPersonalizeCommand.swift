@@ -24,12 +24,6 @@ struct BenchPersonalize: AsyncParsableCommand {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
     }
 
-    /// The benchmark's holder: an adult (both keys and certificates), by the default card policy.
-    static let benchBirthDate = CivilDate(year: 1990, month: 1, day: 1)!
-    static func benchValidity() throws -> CardValidity {
-        try CardIssuancePolicy.montenegro.validity(birthDate: benchBirthDate, issuedOn: SystemWallClock().today)
-    }
-
     func run() async throws {
         let work = (folder as NSString).appendingPathComponent("licna-bench-personalize-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -41,6 +35,8 @@ struct BenchPersonalize: AsyncParsableCommand {
             guard try await service.isDevelopmentHierarchy() else { throw explained(Exit.usage, "cli.card.test-identity-real-ca") }
             let manufacturer = try await service.developmentCardManufacturer()
             let authority = InstallationCardAuthority(service: service)
+            // An adult's card (both keys and certificates), by the installation's card policy, as `card create --data`.
+            let validity = try await service.cardPolicy().validity(birthDate: Card.Create.defaultBirthDate, issuedOn: app.licna.configuration.clock.today)
             var times: [Double] = []
             let all = ContinuousClock.now
             for index in 0..<count {
@@ -51,8 +47,8 @@ struct BenchPersonalize: AsyncParsableCommand {
                     $0.installAttestation(attestation.key, certificate: attestationCertificate)
                 }
                 let personalizer = CardPersonalizer(channel: SmartCardChannel(card: created.card), transportKey: created.transportKey)
-                let result = try await personalizer.personalize(try Card.Create.holder("BENCH, Mark", birthDate: Self.benchBirthDate, validity: try Self.benchValidity()), secrets: secrets,
-                                                                authority: authority, progress: { _ in })
+                let holder = try Card.Create.holder("BENCH, Mark", birthDate: Card.Create.defaultBirthDate, validity: validity)
+                let result = try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: { _ in })
                 guard result.dataGroups.count >= 2 else { throw ValidationError("personalization returned no data groups") }
                 times.append(Bench.seconds(start))
             }

@@ -89,25 +89,27 @@ struct Card: AsyncParsableCommand {
             let progress: @Sendable (CardPersonalizer.Step) -> Void = { Terminal.say("cli.card.step." + $0.rawValue) }
             let holder: CardHolder
             let result: CardPersonalizer.Result
+            @Sendable func makeHolder(by policy: CardIssuancePolicy) throws -> CardHolder {
+                try Self.holder(testIdentity, birthDate: birth, validity: try policy.validity(birthDate: birth, issuedOn: today))
+            }
             if storage.data != nil || storage.database != nil {
                 try storage.rejectServer()
                 (holder, result) = try await withInstallation(storage, trust: TrustConfiguration(acceptsDevelopmentCards: dev)) { app in
                     try await caOperation {
                         // `run` checked that this is a development hierarchy before the card was made.
                         let service = app.licna.trust.authority(on: app.db)
-                        let holder = try Self.holder(testIdentity, birthDate: birth,
-                                                     validity: try await service.cardPolicy().validity(birthDate: birth, issuedOn: today))
+                        let holder = try makeHolder(by: try await service.cardPolicy())
                         let authority = InstallationCardAuthority(service: service)
                         return (holder, try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress))
                     }
                 }
             } else if let server = try serverAuthority() {
                 // The server's CA applies its own policy's limits to what it certifies; the card follows the defaults.
-                holder = try Self.holder(testIdentity, birthDate: birth, validity: try CardIssuancePolicy.montenegro.validity(birthDate: birth, issuedOn: today))
+                holder = try makeHolder(by: .montenegro)
                 // A refusal is an `APIFailure` with the server's message; the commands' one mapping reports it.
                 result = try await personalizer.personalize(holder, secrets: secrets, authority: server, progress: progress)
             } else {
-                holder = try Self.holder(testIdentity, birthDate: birth, validity: try CardIssuancePolicy.montenegro.validity(birthDate: birth, issuedOn: today))
+                holder = try makeHolder(by: .montenegro)
                 let authority = try DevelopmentCertificateAuthority(clock: SystemWallClock())
                 result = try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: progress)
                 try writeOutput(try authority.chainPEM(), to: out + ".chain.pem", secret: false)
@@ -163,10 +165,14 @@ struct Card: AsyncParsableCommand {
         /// The files written beside the card image.
         static let companions = [".lock", ".transport-key", ".management-key", ".chain.pem", ".csca.pem"]
 
-        /// The holder's birth date: --birth-date, or 1 January 1990; a usage error unless it is a past date.
+        /// A development holder's birth date when none is given.
+        static let defaultBirthDate = CivilDate(year: 1990, month: 1, day: 1)!
+
+        /// The holder's birth date: --birth-date, or `defaultBirthDate`; a usage error unless it lies between 1800 and today.
         private func holderBirthDate() throws -> CivilDate {
-            guard let text = birthDate else { return CivilDate(year: 1990, month: 1, day: 1)! }
-            guard let date = CivilDate(iso8601: text), date <= SystemWallClock().today else {
+            guard let text = birthDate else { return Self.defaultBirthDate }
+            // JMBGs name birth years from 1800 on (their three year digits); nothing older is a living holder.
+            guard let date = CivilDate(iso8601: text), date.year >= 1800, date <= SystemWallClock().today else {
                 throw explained(Exit.usage, "cli.card.birth-date", ["value": String(text.prefix(40))])
             }
             return date
@@ -179,20 +185,13 @@ struct Card: AsyncParsableCommand {
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw explained(Exit.usage, "cli.card.identity-format") }
             var generator = IdentificationNumberGenerator()
             let identification = generator.next().description
-            let day = String(format: "%02d%02d%03d", birthDate.day, birthDate.month, birthDate.year % 1000)
-            var jmbg = ""
-            for serial in (0..<500).shuffled() {
-                let first = day + "21" + String(format: "%03d", serial)
-                let digits = first.compactMap { $0.wholeNumberValue }
-                let check = JMBG.checkDigit(forFirstTwelve: digits)
-                if check.assignable {
-                    jmbg = first + String(check.digit)
-                    break
-                }
+            // A JMBG of the birth date, Podgorica (region 21), male: one of those the registry would assign.
+            guard let jmbg = (try? JMBGAllocator().candidates(birthDate: birthDate, regionCode: 21, sex: .male))?.randomElement() else {
+                throw explained(Exit.usage, "cli.card.birth-date", ["value": birthDate.iso8601])
             }
             let cardNumber = "LC" + String(format: "%07d", Int.random(in: 0..<10_000_000))
             // The card is valid through its last day; its chip records that day, the MRZ the travel document's.
-            return CardHolder(surname: parts[0], givenNames: parts[1], identificationNumber: identification, jmbg: jmbg,
+            return CardHolder(surname: parts[0], givenNames: parts[1], identificationNumber: identification, jmbg: jmbg.digits,
                               birthDate: String(format: "%02d%02d%02d", birthDate.year % 100, birthDate.month, birthDate.day), sex: "M",
                               cardNumber: cardNumber, cardExpiry: validity.cardExpires.startInUTC,
                               travelDocumentExpiry: validity.travelDocumentExpires.startInUTC,
