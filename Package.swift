@@ -117,6 +117,7 @@ let package = Package(
             name: "LicnaCardCommands",
             dependencies: [
                 "LicnaBasics",
+                "LicnaAPI",
                 "LicnaCommandLine",
                 "LicnaTranslations",
                 "LicnaCard",

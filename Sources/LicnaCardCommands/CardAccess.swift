@@ -21,13 +21,13 @@ public func openCard(_ path: String) throws -> VirtualCard {
 
 /// `--card FILE` or `--reader NAME`: which card a command works on (exactly one of them).
 public struct CardSelection: ParsableArguments {
-    @Option(help: "A virtual card image.") var card: String?
-    @Option(help: "A PC/SC reader (name or unique part of it).") var reader: String?
+    @Option(help: "A virtual card image.") public var card: String?
+    @Option(help: "A PC/SC reader (name or unique part of it).") public var reader: String?
 
     public init() {}
 
     /// The chosen card's channel, or a translated usage error.
-    func channel() throws -> any CardChannel {
+    public func channel() throws -> any CardChannel {
         switch (card, reader) {
         case (let path?, nil):
             return SmartCardChannel(card: try openCard(path))

@@ -8,9 +8,9 @@ import LicnaCommandLine
 struct LicnaCardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "licna-card",
-        abstract: "Licna eID card: read the card, sign files with it, verify signatures, change or unblock the PIN.",
+        abstract: "Licna eID card: activate it, read it, sign files with it, verify signatures, change or unblock the PIN, suspend a lost card.",
         discussion: "Exit status: 0 success, 1 the answer is no (invalid, not verified, refused), 2 usage error, 3 the operation failed.",
-        subcommands: [CardStatus.self, CardSign.self, CardVerify.self, CardChangePIN.self, CardUnblockPIN.self, CardInsert.self, CardAPDU.self]
+        subcommands: [CardStatus.self, CardActivate.self, CardSuspend.self, CardResume.self, CardSign.self, CardVerify.self, CardChangePIN.self, CardUnblockPIN.self, CardInsert.self, CardAPDU.self]
     )
 
     static func main() async {

@@ -5,12 +5,13 @@ import LicnaCommandLine
 import LicnaCore
 import LicnaServer
 
-/// `licna cards`: the issuance of citizens' cards (docs/card.md). Today the country's card policy; applications,
-/// personalization from them, delivery and statistics follow (issue 12).
+/// `licna cards`: the issuance of citizens' cards (docs/card.md, "Life of a card"): the country's card policy,
+/// applications, personalization, delivery, suspension, replacement and statistics.
 struct Cards: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Citizens' cards: the country's card policy (validity by age, certificate and travel-document periods, document types).",
-        subcommands: [Policy.self])
+        abstract: "Citizens' cards: applications, personalization, delivery, suspension, replacement, statistics and the card policy.",
+        subcommands: [Apply.self, Approve.self, Personalize.self, Deliver.self, Suspend.self, Revoke.self, Replace.self, List.self, Show.self,
+                      Stats.self, Contract.self, Policy.self])
 
     struct Policy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -50,8 +50,15 @@ public struct CardPersonalizer: Sendable {
         self.transportKey = transportKey
     }
 
+    /// Personalizes the card for `holder`. `managementKey` is the card's own AES-256 management key (an issuing
+    /// installation derives it from its master secret and the card number); without one, a random key is installed
+    /// and returned.
     public func personalize(_ holder: CardHolder, secrets: Secrets, authority: some CardIssuingAuthority,
-                            algorithm: PIVAlgorithm = .p256, progress: @Sendable (Step) -> Void = { _ in }) async throws -> Result {
+                            algorithm: PIVAlgorithm = .p256, managementKey: [UInt8]? = nil,
+                            progress: @Sendable (Step) -> Void = { _ in }) async throws -> Result {
+        if let managementKey, managementKey.count != 32 {
+            throw PIVError(.pivInvalidArgument, "the card's management key must be 32 bytes (AES-256)")
+        }
         let piv = PIVClient(channel: channel)
         _ = try piv.select()
         try piv.authenticateManagementKey(SymmetricKey(data: transportKey))
@@ -127,7 +134,7 @@ public struct CardPersonalizer: Sendable {
 
         progress(.activation)
         _ = try piv.select()
-        let managementKey = SymmetricKey(size: .bits256)
+        let managementKey = managementKey.map { SymmetricKey(data: $0) } ?? SymmetricKey(size: .bits256)
         try piv.setManagementKey(managementKey)
         try piv.activate()
         return Result(managementKey: managementKey.withUnsafeBytes { Array($0) }, authenticationCertificate: certificates[0],

@@ -50,4 +50,32 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case documentsSeal = "documents.seal"
     /// The country's card policy (validity by age, certificate and travel-document periods, document types) was set.
     case cardsPolicySet = "cards.policy-set"
+    /// A card application was submitted, with the contract's version and hash.
+    case cardApply = "card.apply"
+    /// An officer approved a card application.
+    case cardApprove = "card.approve"
+    /// A card was personalized for an approved application (its certificates on hold until activation).
+    case cardPersonalize = "card.personalize"
+    /// A personalized card was handed to its holder.
+    case cardDeliver = "card.deliver"
+    /// The holder activated the card with the envelope's PIN (the certificates' holds were released).
+    case cardActivate = "card.activate"
+    /// An activation attempt was refused (the reason in the detail).
+    case cardActivationRefused = "card.activation-refused"
+    /// A card was suspended (lost): its certificates went on hold.
+    case cardSuspend = "card.suspend"
+    /// A suspension with the envelope's code was refused (a wrong code, or throttled).
+    case cardSuspensionRefused = "card.suspension-refused"
+    /// A suspension was lifted by the holder with the card and PIN.
+    case cardResume = "card.resume"
+    /// The holder reported the PIN and PUK exhausted (unverified: nothing is revoked on that word alone).
+    case cardBlockedReported = "card.blocked-reported"
+    /// A card was revoked (its certificates revoked).
+    case cardRevoke = "card.revoke"
+    /// A card was replaced; a new application was opened for it.
+    case cardReplace = "card.replace"
+    /// A card never activated within the window lost its certificates (cessationOfOperation).
+    case cardActivationWindowExpired = "card.activation-window-expired"
+    /// The application's fingerprint images were deleted after delivery.
+    case cardBiometricsDeleted = "card.biometrics-deleted"
 }

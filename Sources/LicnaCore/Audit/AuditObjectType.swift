@@ -16,6 +16,8 @@ public enum AuditObjectType: String, Sendable, Hashable, Codable, CaseIterable {
     case document
     /// A card, named by its serial number.
     case card
+    /// A card application and the card made for it, named by the application's id.
+    case cardApplication = "card-application"
     /// The installation's settings, named by the setting.
     case setting
 }

@@ -37,6 +37,12 @@ public struct AuditPurpose: RawRepresentable, Sendable, Hashable, Codable {
     public static let cardPersonalization = AuditPurpose(rawValue: "card-personalization")
     /// Setting the country's card policy.
     public static let cardPolicy = AuditPurpose(rawValue: "card-policy")
+    /// Card issuance: applications, approval, delivery, replacement.
+    public static let cardIssuance = AuditPurpose(rawValue: "card-issuance")
+    /// The holder's activation of a card.
+    public static let cardActivation = AuditPurpose(rawValue: "card-activation")
+    /// Suspending or lifting the suspension of a lost card.
+    public static let cardSuspension = AuditPurpose(rawValue: "card-suspension")
     /// Making a virtual card.
     public static let cardManufacture = AuditPurpose(rawValue: "card-manufacture")
     /// Sealing a document.
@@ -49,8 +55,8 @@ public struct AuditPurpose: RawRepresentable, Sendable, Hashable, Codable {
     /// Every purpose Licna gives itself.
     public static let named: [AuditPurpose] = [
         .birthRegistration, .deathRegistration, .officerSearch, .registryImport, .registryExport, .registryLookup, .importRollback,
-        .auditReview, .caInit, .certificateIssuance, .certificateStatus, .responderRenewal, .cardPersonalization, .cardManufacture,
-        .documentSeal, .demoData, .benchmark,
+        .auditReview, .caInit, .certificateIssuance, .certificateStatus, .responderRenewal, .cardPersonalization, .cardPolicy, .cardManufacture,
+        .cardIssuance, .cardActivation, .cardSuspension, .documentSeal, .demoData, .benchmark,
     ]
 
     public init(from decoder: any Decoder) throws {

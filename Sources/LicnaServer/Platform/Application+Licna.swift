@@ -43,6 +43,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateTrustServices())
     app.migrations.add(CreateOfficerSessions())
     app.migrations.add(CreateAuditCheckpoints())
+    app.migrations.add(CreateCardIssuance())
     app.licna = LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {
@@ -102,6 +103,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: OfficerLoginController())
     try app.register(collection: RegistryController())
     try app.register(collection: TrustController())
+    try app.register(collection: CardController())
     try app.register(collection: SignatureController())
     try app.register(collection: OpenAPIController())
     app.lifecycle.use(TrustBackgroundWork())

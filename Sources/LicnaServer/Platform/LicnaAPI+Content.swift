@@ -10,3 +10,11 @@ extension AttestationKeyRequest: Content {}
 extension AttestationKeyCertificate: Content {}
 extension SecurityObjectRequest: Content {}
 extension SecurityObjectResponse: Content {}
+extension CardView: Content {}
+extension CardNonce: Content {}
+extension CardNonceRequest: Content {}
+extension CardPresenceProof: Content {}
+extension CardSignedToken: Content {}
+extension CardSuspensionRequest: Content {}
+extension CardBlockedReport: Content {}
+extension CardStatistics: Content {}

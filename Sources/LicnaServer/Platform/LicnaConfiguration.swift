@@ -31,6 +31,8 @@ public struct LicnaConfiguration: Sendable {
     /// What one signature validation (`/verify`, `POST /api/signatures/validate`) may cost
     /// (`licna serve --validation-max-decoded-mib`).
     public var validationLimits = ValidationLimits()
+    /// Card issuance: the activation window, whether fingerprints are kept, the management keys' version.
+    public var cards = CardIssuanceConfiguration()
 
     public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",
                 isDevelopment: Bool = false, adminToken: String? = nil, poolReserve: Int = 10_000,

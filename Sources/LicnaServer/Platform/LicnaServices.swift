@@ -12,6 +12,8 @@ public struct LicnaServices: Sendable {
     public let trust: TrustServices
     let officerSessions: OfficerSessionStore
     let loginThrottle = LoginThrottle()
+    /// Wrong suspension codes per client (each card also keeps its own count, stored).
+    let suspensionThrottle = LoginThrottle()
     let metricsListener = MetricsListener()
 
     init(configuration: LicnaConfiguration) {
@@ -27,6 +29,11 @@ public struct LicnaServices: Sendable {
 
     /// Signed, timestamped checkpoints of the audit trail's head (`licna audit checkpoint`).
     public var auditCheckpoints: AuditCheckpointService { AuditCheckpointService(trust: trust, clock: configuration.clock) }
+
+    /// Card issuance on a database (the application's, or a request's).
+    public func cards(on database: any Database) -> CardIssuanceService {
+        CardIssuanceService(database: database, services: self)
+    }
 
     /// The registry on a database (the application's, or a request's).
     public func registry(on database: any Database) -> RegistryService {

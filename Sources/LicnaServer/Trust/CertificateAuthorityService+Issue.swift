@@ -20,9 +20,13 @@ public struct CertificateRequest: Sendable {
     /// The card's proof that it generated the key: QcSSCD is stated for a signature certificate only when it
     /// verifies for a certified model (`TrustConfiguration.qscdModels`) and attests the CSR's key.
     public var attestation: KeyAttestation?
+    /// Issue the certificate on hold (certificateHold from its first second): a card's certificates until the holder
+    /// activates the card with the envelope's PIN.
+    public var onHold = false
 
     public init(profile: CertificateProfile, csr: CertificateSigningRequest, notAfter: Date? = nil, latestNotAfter: Date? = nil,
-                cardModel: String? = nil, attestation: KeyAttestation? = nil) {
+                cardModel: String? = nil, attestation: KeyAttestation? = nil, onHold: Bool = false) {
+        self.onHold = onHold
         self.profile = profile
         self.csr = csr
         self.notAfter = notAfter
@@ -104,9 +108,15 @@ extension CertificateAuthorityService {
                                        disclosureStatements: [.init(url: urls.disclosureStatement, language: "en")],
                                        locations: locations))
                     try await CertificateRecord.insert(certificate, authority: authorityName, profile: request.profile,
-                                                       partition: partition, issuedAt: now, on: sql)
-                    try await audit.append([context.event(.caIssue, .certificate, certificate.serialNumber.hex,
-                                                          detail: detail)], on: db)
+                                                       partition: partition, issuedAt: now, status: request.onHold ? .hold : .good, on: sql)
+                    var events = [context.event(.caIssue, .certificate, certificate.serialNumber.hex, detail: detail)]
+                    if request.onHold {
+                        typealias Changes = PKIStatusChangesTable
+                        try await sql.insert(into: Changes.table).columns(Changes.serial, Changes.authorityID, Changes.changedAt)
+                            .values(SQLBind(certificate.serialNumber.hex), SQLBind(authorityName.rawValue), SQLBind(Int64(now.timeIntervalSince1970))).run()
+                        events.append(context.event(.caHold, .certificate, certificate.serialNumber.hex, detail: "on hold from issue"))
+                    }
+                    try await audit.append(events, on: db)
                     return certificate
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {

@@ -37,10 +37,26 @@ extension CertificateAuthorityService {
                     }
                 }
             }
+            try await closeCards(ofPerson: event.personID, context: context)
             event.processedAt = clock.now
             try await event.save(on: database)
         }
         return revoked
+    }
+
+    /// The person's cards still in use are closed (revoked, `closed_reason` death), each audited; their certificates
+    /// were revoked above.
+    func closeCards(ofPerson personID: UUID, context: AuditContext) async throws {
+        typealias Cards = CardApplicationsTable
+        let final = CardState.allCases.filter(\.isFinal).map(\.rawValue)
+        let rows = try await sql.update(Cards.table)
+            .set(Cards.state, to: CardState.revoked.rawValue).set(Cards.closedReason, to: "death")
+            .set(Cards.stateChangedAt, to: Int64(clock.now.timeIntervalSince1970))
+            .where(Cards.personID, .equal, personID.uuidString.lowercased())
+            .where(Cards.state, .notIn, final)
+            .returning(Cards.id).all()
+        let events = try rows.map { context.event(.cardRevoke, .cardApplication, try $0.decode(column: Cards.id.name, as: String.self), detail: "holder deceased") }
+        if !events.isEmpty { try await audit.append(events, on: database) }
     }
 
     /// The serials of the certificates not yet revoked whose subject names this identification number

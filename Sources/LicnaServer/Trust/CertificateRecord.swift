@@ -23,15 +23,18 @@ struct CertificateRecord: Sendable, Codable {
     var invalidityDate: Date?
 
     static func insert(_ certificate: Certificate, authority: AuthorityName, profile: CertificateProfile, partition: Int,
-                       issuedAt: Date, on sql: any SQLDatabase) async throws {
+                       issuedAt: Date, status: Status = .good, on sql: any SQLDatabase) async throws {
         typealias Columns = PKICertificatesTable
+        // A certificate issued on hold is held from the time of issue (RFC 5280 §5.3.1 certificateHold).
+        let held = status == .hold
         try await sql.insert(into: Columns.table)
             .columns(Columns.serial, Columns.authorityID, Columns.profile, Columns.subject, Columns.partitionNumber, Columns.notBefore,
-                     Columns.notAfter, Columns.status, Columns.certificate, Columns.issuedAt)
+                     Columns.notAfter, Columns.status, Columns.revokedAt, Columns.reason, Columns.certificate, Columns.issuedAt)
             .values(SQLBind(certificate.serialNumber.hex), SQLBind(authority.rawValue), SQLBind(profile.rawValue),
                     SQLBind(certificate.subject.description), SQLBind(partition),
                     SQLBind(Int64(certificate.notValidBefore.timeIntervalSince1970)),
-                    SQLBind(Int64(certificate.notValidAfter.timeIntervalSince1970)), SQLBind(Status.good.rawValue),
+                    SQLBind(Int64(certificate.notValidAfter.timeIntervalSince1970)), SQLBind(status.rawValue),
+                    SQLBind(held ? Int64(issuedAt.timeIntervalSince1970) : nil), SQLBind(held ? RevocationReason.certificateHold.rawValue : nil),
                     SQLBind(Data(try DEREncoding.encode(certificate))), SQLBind(Int64(issuedAt.timeIntervalSince1970)))
             .run()
     }

@@ -78,9 +78,14 @@ struct TrustBackgroundWork: LifecycleHandler {
                 try? await Task.sleep(for: .milliseconds(Int(trust.configuration.statusPollInterval * 1_000)))
             }
         })
+        let cards = app.licna.cards(on: database)
         tasks.tasks.append(Task {
             while !Task.isCancelled {
                 await Self.maintain(trust: trust, database: database, logger: logger)
+                // Cards never activated within the window lose their certificates.
+                do { try await cards.maintain() } catch {
+                    logger.error("card maintenance failed", metadata: ["error": "\(error)"])
+                }
                 try? await Task.sleep(for: .seconds(30))
             }
         })

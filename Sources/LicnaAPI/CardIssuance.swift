@@ -1,0 +1,174 @@
+import Foundation
+
+/// A card-signed token in Web eID 1.0's format (STANDARDS.md, "The card-signed token"): the card's certificate, the
+/// algorithm and the raw `r ‖ s` signature over `H(origin) ‖ H(nonce)`. The server takes neither origin nor nonce
+/// from it.
+public struct CardSignedToken: Codable, Sendable, Hashable {
+    /// The certificate of the key that signed, DER in base64; trusted for nothing until checked.
+    public var unverifiedCertificate: String
+    /// `ES256` or `ES384`.
+    public var algorithm: String
+    /// Raw `r ‖ s`, base64.
+    public var signature: String
+    /// `web-eid:1.0`.
+    public var format: String
+    public var appVersion: String
+
+    public static let currentFormat = "web-eid:1.0"
+
+    public init(unverifiedCertificate: String, algorithm: String, signature: String, format: String = CardSignedToken.currentFormat,
+                appVersion: String) {
+        self.unverifiedCertificate = unverifiedCertificate
+        self.algorithm = algorithm
+        self.signature = signature
+        self.format = format
+        self.appVersion = appVersion
+    }
+}
+
+/// `POST /api/cards/activation-nonces` (and `/api/cards/resumption-nonces`): a nonce for the card whose certificates
+/// have these serials (lowercase hex, as the card holds them).
+public struct CardNonceRequest: Codable, Sendable, Hashable {
+    public var authenticationSerial: String
+    /// Nil for a card without a signature key (a minor's).
+    public var signatureSerial: String?
+
+    public init(authenticationSerial: String, signatureSerial: String?) {
+        self.authenticationSerial = authenticationSerial
+        self.signatureSerial = signatureSerial
+    }
+}
+
+/// The answer: the nonce to sign (base64 text, signed as is) and when it expires.
+public struct CardNonce: Codable, Sendable, Hashable {
+    public var nonce: String
+    public var expiresAt: Date
+
+    public init(nonce: String, expiresAt: Date) {
+        self.nonce = nonce
+        self.expiresAt = expiresAt
+    }
+}
+
+/// `POST /api/cards/activations` (and `/api/cards/resumptions`): the authentication key's token and, for a card with
+/// a signature key, the signature key's token over the same nonce, each after its own PIN verification.
+public struct CardPresenceProof: Codable, Sendable, Hashable {
+    public var authentication: CardSignedToken
+    public var signature: CardSignedToken?
+
+    public init(authentication: CardSignedToken, signature: CardSignedToken?) {
+        self.authentication = authentication
+        self.signature = signature
+    }
+}
+
+/// A card as the issuance API shows it: never a personal number beyond the 9-digit identification number the
+/// officer works with, never PIN, PUK, CAN or suspension code.
+public struct CardView: Codable, Sendable, Hashable {
+    /// The application's id.
+    public var id: String
+    public var identificationNumber: String
+    public var state: String
+    public var cardNumber: String?
+    public var cardExpires: String?
+    public var authenticationSerial: String?
+    public var signatureSerial: String?
+    public var municipality: String
+    public var contractVersion: String
+    public var contractSHA256: String
+    public var submittedAt: Date
+    public var personalizedAt: Date?
+    public var deliveredAt: Date?
+    public var activatedAt: Date?
+    public var replaces: String?
+    public var replacementReason: String?
+    public var closedReason: String?
+
+    public init(id: String, identificationNumber: String, state: String, cardNumber: String?, cardExpires: String?,
+                authenticationSerial: String?, signatureSerial: String?, municipality: String, contractVersion: String,
+                contractSHA256: String, submittedAt: Date, personalizedAt: Date?, deliveredAt: Date?, activatedAt: Date?,
+                replaces: String?, replacementReason: String?, closedReason: String?) {
+        self.id = id
+        self.identificationNumber = identificationNumber
+        self.state = state
+        self.cardNumber = cardNumber
+        self.cardExpires = cardExpires
+        self.authenticationSerial = authenticationSerial
+        self.signatureSerial = signatureSerial
+        self.municipality = municipality
+        self.contractVersion = contractVersion
+        self.contractSHA256 = contractSHA256
+        self.submittedAt = submittedAt
+        self.personalizedAt = personalizedAt
+        self.deliveredAt = deliveredAt
+        self.activatedAt = activatedAt
+        self.replaces = replaces
+        self.replacementReason = replacementReason
+        self.closedReason = closedReason
+    }
+}
+
+/// `POST /api/cards/suspensions`: a lost card's number and the suspension code from its envelope (public, throttled).
+public struct CardSuspensionRequest: Codable, Sendable, Hashable {
+    public var cardNumber: String
+    public var code: String
+
+    public init(cardNumber: String, code: String) {
+        self.cardNumber = cardNumber
+        self.code = code
+    }
+}
+
+/// `POST /api/cards/blocked-reports`: the citizen's tool reports a card whose PIN and PUK are exhausted, naming it
+/// by its authentication certificate (base64 DER). Unverified: counted, nothing revoked.
+public struct CardBlockedReport: Codable, Sendable, Hashable {
+    public var authenticationCertificate: String
+
+    public init(authenticationCertificate: String) { self.authenticationCertificate = authenticationCertificate }
+}
+
+/// `GET /api/stats/cards`: what the ministry lacked. Counts of cards by where they are, and of replacements by reason.
+public struct CardStatistics: Codable, Sendable, Hashable {
+    public var applications: Int
+    public var issued: Int
+    public var delivered: Int
+    public var activated: Int
+    /// Delivered, not activated yet.
+    public var awaitingActivation: Int
+    /// Reported by citizens (PIN and PUK exhausted); unverified.
+    public var blocked: Int
+    public var suspended: Int
+    public var revoked: Int
+    /// Holds that turned into revocations because the card was never activated in the window.
+    public var activationWindowExpired: Int
+    public var replacedByReason: [String: Int]
+    /// Delivered cards awaiting activation, by whole weeks since delivery (`"0"`, `"1"`, …, `"52+"`).
+    public var awaitingActivationByWeeks: [String: Int]
+    /// Cards issued by month of personalization (`YYYY-MM`).
+    public var issuedByMonth: [String: Int]
+    public var activatedByMonth: [String: Int]
+    /// Cards issued, and activated, by the holder's municipality.
+    public var issuedByMunicipality: [String: Int]
+    public var activatedByMunicipality: [String: Int]
+
+    public init(applications: Int = 0, issued: Int = 0, delivered: Int = 0, activated: Int = 0, awaitingActivation: Int = 0,
+                blocked: Int = 0, suspended: Int = 0, revoked: Int = 0, activationWindowExpired: Int = 0,
+                replacedByReason: [String: Int] = [:], awaitingActivationByWeeks: [String: Int] = [:], issuedByMonth: [String: Int] = [:],
+                activatedByMonth: [String: Int] = [:], issuedByMunicipality: [String: Int] = [:], activatedByMunicipality: [String: Int] = [:]) {
+        self.applications = applications
+        self.issued = issued
+        self.delivered = delivered
+        self.activated = activated
+        self.awaitingActivation = awaitingActivation
+        self.blocked = blocked
+        self.suspended = suspended
+        self.revoked = revoked
+        self.activationWindowExpired = activationWindowExpired
+        self.replacedByReason = replacedByReason
+        self.awaitingActivationByWeeks = awaitingActivationByWeeks
+        self.issuedByMonth = issuedByMonth
+        self.activatedByMonth = activatedByMonth
+        self.issuedByMunicipality = issuedByMunicipality
+        self.activatedByMunicipality = activatedByMunicipality
+    }
+}

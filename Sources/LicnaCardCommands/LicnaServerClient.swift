@@ -1,0 +1,66 @@
+import Foundation
+import LicnaAPI
+import LicnaCommandLine
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The citizen's side of a Licna server's card API: JSON over HTTP, the server's refusals as `APIFailure` (its
+/// translated message, and an exit status by its HTTP status). Answers are read up to 1 MiB.
+public struct LicnaServerClient: Sendable {
+    public let base: URL
+
+    public init(base: URL) { self.base = base }
+
+    /// A client for `--server URL`: http or https with a host, else a usage error.
+    public init(server: String) throws {
+        guard let url = URL(string: server), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw explained(Exit.usage, "cli.server.url", ["value": String(server.prefix(200))])
+        }
+        base = url
+    }
+
+    /// The origin a card signs for this server (RFC 6454 §6.2): scheme, host and a port other than the default.
+    public var origin: String {
+        guard let components = URLComponents(url: base, resolvingAgainstBaseURL: false), let scheme = components.scheme?.lowercased(),
+              let host = components.host?.lowercased() else { return base.absoluteString }
+        let defaultPort = scheme == "https" ? 443 : 80
+        let port = components.port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? ""
+        return "\(scheme)://\(host)\(port)"
+    }
+
+    /// POSTs `body` as JSON to `path` and decodes the answer (any 2xx).
+    public func post<Body: Encodable, Answer: Decodable>(_ path: String, _ body: Body, as: Answer.Type = Answer.self) async throws -> Answer {
+        let data = try await send(path, body)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do { return try decoder.decode(Answer.self, from: data) } catch {
+            throw APIFailure(url: base.appendingPathComponent(path).absoluteString, status: 200, code: .apiUnexpectedAnswer, message: "\(error)")
+        }
+    }
+
+    /// POSTs `body` as JSON and returns the answer's bytes (any 2xx).
+    @discardableResult
+    public func send<Body: Encodable>(_ path: String, _ body: Body) async throws -> Data {
+        let url = base.appendingPathComponent(path)
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.timeoutInterval = 30
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(Terminal.language, forHTTPHeaderField: "Accept-Language")
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        request.httpBody = try encoder.encode(body)
+        let data: Data
+        let response: URLResponse
+        do { (data, response) = try await URLSession.shared.data(for: request) } catch {
+            throw explained(Exit.failed, "cli.server.unreachable", ["url": url.absoluteString, "detail": error.localizedDescription])
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard data.count <= 1 << 20 else {
+            throw APIFailure(url: url.absoluteString, status: status, code: .apiUnexpectedAnswer, message: "an answer of \(data.count) bytes")
+        }
+        guard (200..<300).contains(status) else { throw APIFailure(url: url.absoluteString, status: status, body: data) }
+        return data
+    }
+}

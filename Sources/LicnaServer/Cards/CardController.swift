@@ -1,0 +1,193 @@
+import Fluent
+import Foundation
+import LicnaAPI
+import LicnaCore
+import Vapor
+
+/// Card issuance over HTTP: the officers' API (applications to statistics), the citizen's tool's API (activation,
+/// lifting a suspension, reporting a blocked card) and the public suspension of a lost card, as JSON and as a page.
+struct CardController: RouteCollection {
+    /// The largest body: an application with its photo (2 MiB as base64, and fingerprints) stays under it.
+    static let maximumBody: ByteCount = "8mb"
+
+    func boot(routes: any RoutesBuilder) throws {
+        let officer = routes.grouped(OfficerGuardMiddleware()).grouped("api", "cards")
+        officer.on(.POST, "applications", body: .collect(maxSize: Self.maximumBody), use: apply)
+        officer.post("applications", ":id", "approve", use: approve)
+        officer.get(use: list)
+        officer.get(":id", use: show)
+        officer.post(":card", "deliver", use: deliver)
+        officer.post(":card", "suspend", use: officerSuspend)
+        officer.post(":card", "revoke", use: revoke)
+        officer.post(":card", "replace", use: replace)
+        routes.grouped(OfficerGuardMiddleware()).get("api", "stats", "cards", "awaiting-activation.csv", use: awaitingCSV)
+        routes.get("api", "stats", "cards", use: statistics)
+
+        let citizen = routes.grouped("api", "cards")
+        citizen.post("activation-nonces") { try await nonce($0, .activation) }
+        citizen.post("activations") { try await present($0, .activation) }
+        citizen.post("resumption-nonces") { try await nonce($0, .resumption) }
+        citizen.post("resumptions") { try await present($0, .resumption) }
+        citizen.post("blocked-reports", use: reportBlocked)
+        citizen.post("suspensions", use: suspendWithCode)
+        routes.get("cards", "suspend", use: suspendPage)
+        routes.post("cards", "suspend", use: suspendForm)
+    }
+
+    struct ApplicationBody: Content {
+        var identificationNumber: String
+        var language: String?
+        var acceptContract: Bool
+        /// JPEG, base64.
+        var photo: String?
+        var fingerprints: String?
+    }
+
+    func apply(_ request: Request) async throws -> CardView {
+        let body = try request.content.decode(ApplicationBody.self)
+        func bytes(_ text: String?) throws -> [UInt8]? {
+            guard let text else { return nil }
+            guard let data = Data(base64Encoded: text) else { throw CardIssuanceError(.cardPhoto, ["detail": "not base64"]) }
+            return Array(data)
+        }
+        return try await request.application.licna.cards(on: request.db).apply(
+            identificationNumber: body.identificationNumber, photo: try bytes(body.photo), fingerprints: try bytes(body.fingerprints),
+            language: body.language ?? request.language, contractAccepted: body.acceptContract,
+            context: AuditContext(actor: request.officerActor, purpose: .cardIssuance))
+    }
+
+    func approve(_ request: Request) async throws -> CardView {
+        try await request.application.licna.cards(on: request.db).approve(id: request.parameters.get("id") ?? "", context: officerContext(request))
+    }
+
+    func list(_ request: Request) async throws -> [CardView] {
+        let state = try request.query.get(String?.self, at: "state").map { text -> CardState in
+            guard let state = CardState(rawValue: text) else { throw CardIssuanceError.invalid("unknown state \(text.prefix(30))") }
+            return state
+        }
+        let limit = min(max(try request.query.get(Int?.self, at: "limit") ?? 100, 1), 10_000)
+        return try await request.application.licna.cards(on: request.db).list(state: state, limit: limit)
+    }
+
+    func show(_ request: Request) async throws -> CardView {
+        try await request.application.licna.cards(on: request.db).find(request.parameters.get("id") ?? "")
+    }
+
+    func deliver(_ request: Request) async throws -> CardView {
+        try await request.application.licna.cards(on: request.db).deliver(cardNumber: request.parameters.get("card") ?? "", context: officerContext(request))
+    }
+
+    func officerSuspend(_ request: Request) async throws -> CardView {
+        try await request.application.licna.cards(on: request.db).suspend(
+            cardNumber: request.parameters.get("card") ?? "", context: AuditContext(actor: request.officerActor, purpose: .cardSuspension))
+    }
+
+    func revoke(_ request: Request) async throws -> CardView {
+        try await request.application.licna.cards(on: request.db).revoke(cardNumber: request.parameters.get("card") ?? "", context: officerContext(request))
+    }
+
+    struct ReplaceBody: Content { var reason: String }
+
+    func replace(_ request: Request) async throws -> CardView {
+        let body = try request.content.decode(ReplaceBody.self)
+        guard let reason = CardReplacementReason(rawValue: body.reason) else {
+            throw CardIssuanceError.invalid("reason must be one of " + CardReplacementReason.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return try await request.application.licna.cards(on: request.db).replace(
+            cardNumber: request.parameters.get("card") ?? "", reason: reason, context: officerContext(request))
+    }
+
+    func statistics(_ request: Request) async throws -> CardStatistics {
+        try await request.application.licna.cards(on: request.db).statistics()
+    }
+
+    func awaitingCSV(_ request: Request) async throws -> Response {
+        let days = min(max(try request.query.get(Int?.self, at: "days") ?? 30, 0), 36_500)
+        let csv = try await request.application.licna.cards(on: request.db).awaitingActivationCSV(olderThanDays: days)
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.add(name: .contentDisposition, value: "attachment; filename=\"cards-awaiting-activation.csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: csv))
+    }
+
+    private func officerContext(_ request: Request) -> AuditContext {
+        AuditContext(actor: request.officerActor, purpose: .cardIssuance)
+    }
+
+    // MARK: The citizen's tool
+
+    func nonce(_ request: Request, _ purpose: CardIssuanceService.PresencePurpose) async throws -> CardNonce {
+        try await request.application.licna.cards(on: request.db).nonce(for: try request.content.decode(CardNonceRequest.self), purpose: purpose)
+    }
+
+    func present(_ request: Request, _ purpose: CardIssuanceService.PresencePurpose) async throws -> CardView {
+        try await request.application.licna.cards(on: request.db).present(
+            try request.content.decode(CardPresenceProof.self), purpose: purpose,
+            context: AuditContext(actor: "citizen", purpose: purpose == .activation ? .cardActivation : .cardSuspension))
+    }
+
+    func reportBlocked(_ request: Request) async throws -> HTTPStatus {
+        try await request.application.licna.cards(on: request.db).reportBlocked(
+            try request.content.decode(CardBlockedReport.self), context: AuditContext(actor: "citizen", purpose: .cardIssuance))
+        return .accepted
+    }
+
+    // MARK: Suspension of a lost card (public)
+
+    func suspendWithCode(_ request: Request) async throws -> CardView {
+        let body = try request.content.decode(CardSuspensionRequest.self)
+        return try await suspend(request, cardNumber: body.cardNumber, code: body.code)
+    }
+
+    /// Checks the client's throttle (wrong codes from one address wait longer and longer, as at the officers' sign-in),
+    /// then the card's own.
+    private func suspend(_ request: Request, cardNumber: String, code: String) async throws -> CardView {
+        let services = request.application.licna
+        let client = request.clientAddress?.limitKey ?? ClientKey(family: 0, prefix: 0)
+        let now = services.configuration.clock.now
+        let wait = services.suspensionThrottle.wait(for: client, now: now)
+        guard wait <= 0 else { throw CardIssuanceError(.cardThrottled, ["seconds": String(Int(wait.rounded(.up)))]) }
+        do {
+            let view = try await services.cards(on: request.db).suspend(
+                cardNumber: cardNumber, code: code, context: AuditContext(actor: "citizen", purpose: .cardSuspension))
+            services.suspensionThrottle.succeeded(client, now: now)
+            return view
+        } catch let error as CardIssuanceError where error.code == .cardSuspensionRefused {
+            services.suspensionThrottle.failed(client, now: now)
+            throw error
+        }
+    }
+
+    struct SuspendPage: Encodable, Sendable {
+        var done: Bool
+        var error: String?
+        var cardNumber: String
+    }
+
+    func suspendPage(_ request: Request) async throws -> View {
+        try await request.view.render("card-suspend", LicnaPage(request, title: request.t("suspend.title"),
+                                                                 body: SuspendPage(done: false, error: nil, cardNumber: "")))
+    }
+
+    struct SuspendForm: Content {
+        var cardNumber: String
+        var code: String
+    }
+
+    func suspendForm(_ request: Request) async throws -> Response {
+        let form = try request.content.decode(SuspendForm.self)
+        var page = SuspendPage(done: false, error: nil, cardNumber: String(form.cardNumber.prefix(20)))
+        var status = HTTPResponseStatus.ok
+        do {
+            _ = try await suspend(request, cardNumber: form.cardNumber, code: form.code)
+            page.done = true
+        } catch let error as CardIssuanceError {
+            page.error = request.t(error.messageKey, error.arguments)
+            status = error.code == .cardThrottled ? .tooManyRequests : .unprocessableEntity
+        }
+        let view = try await request.view.render("card-suspend", LicnaPage(request, title: request.t("suspend.title"), body: page))
+        let response = try await view.encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+}

@@ -1,0 +1,110 @@
+import Crypto
+import Fluent
+import Foundation
+import LicnaAPI
+import LicnaBasics
+import LicnaCore
+import LicnaPKI
+
+/// What a personalization station needs to personalize the card of one approved application: the holder's data
+/// from the registry, the card number, the dates the card policy gives the holder's age, and the card's own
+/// management key.
+public struct CardPersonalizationPlan: Sendable {
+    public var applicationID: String
+    public var cardNumber: String
+    public var surname: String
+    public var givenNames: String
+    public var identificationNumber: String
+    /// The JMBG: written only into the identity application, behind the PIN.
+    public var jmbg: String
+    public var birthDate: CivilDate
+    /// `M` or `F`.
+    public var sex: Character
+    public var country: String
+    public var validity: CardValidity
+    /// The photo (JPEG) for DG2, if the application has one.
+    public var photo: [UInt8]?
+    /// The citizen's language, for the envelope.
+    public var language: String
+    /// The card's AES-256 management key: derived from the installation's master secret of `managementKeyVersion`
+    /// and the card number, so that it is never stored and the server can derive it again for renewal.
+    public var managementKey: [UInt8]
+    public var managementKeyVersion: Int
+}
+
+extension CardIssuanceService {
+    /// The plan for personalizing the card of an approved application. Reads the holder's JMBG (audited as a
+    /// disclosure for card personalization) and draws a card number not used before.
+    public func personalizationPlan(applicationID id: String, context: AuditContext) async throws -> CardPersonalizationPlan {
+        guard let model = try await CardApplicationModel.find(id, on: database) else { throw CardIssuanceError(.cardUnknownApplication, ["id": id]) }
+        guard model.state == .approved else { throw CardIssuanceError.wrongState(model.state, needs: [.approved]) }
+        guard let personID = UUID(uuidString: model.personID), let person = try await PersonModel.find(personID, on: database),
+              person.status == PersonStatus.living.rawValue else {
+            throw CardIssuanceError(.cardUnknownPerson)
+        }
+        let authority = authority(on: database)
+        guard let country = try await authority.settings().country else { throw CardIssuanceError(.cardNoAuthority) }
+        let policy = try await authority.cardPolicy()
+        guard let birth = CivilDate(iso8601: person.birthDate) else { throw CardIssuanceError.invalid("the person's birth date is not a date") }
+        let validity = try policy.validity(birthDate: birth, issuedOn: clock.today)
+        let jmbg = try services.protector.open(SealedValue(keyVersion: person.jmbgKeyVersion, combined: person.jmbgSealed), owner: personID.uuidString)
+        var cardNumber = ""
+        repeat {
+            cardNumber = Self.newCardNumber()
+        } while try await CardApplicationModel.query(on: database).filter(\.$cardNumber == cardNumber).count() > 0
+        let photo = try model.photoSealed.map { try open($0, application: id, purpose: "photo") }
+        try await audit.append([context.event(.personJMBGRevealed, .person, personID.uuidString, detail: "card personalization, application \(id)")],
+                               on: database)
+        let version = configuration.managementKeyVersion
+        return CardPersonalizationPlan(applicationID: id, cardNumber: cardNumber, surname: person.surname, givenNames: person.givenName,
+                                       identificationNumber: person.identificationNumber, jmbg: jmbg.digits, birthDate: birth,
+                                       sex: person.sex == Sex.female.rawValue ? "F" : "M", country: country, validity: validity,
+                                       photo: photo, language: model.language,
+                                       managementKey: managementKey(cardNumber: cardNumber, version: version), managementKeyVersion: version)
+    }
+
+    /// A card number: two letters and seven digits (ICAO 9303-5 document number, 9 characters, no check digit in it).
+    static func newCardNumber() -> String {
+        "LC" + String(format: "%07d", Int.random(in: 0..<10_000_000))
+    }
+
+    /// The card's management key: HMAC-SHA256 of the card number under the key derived from the master key for card
+    /// management keys of `version`. Never stored; derived again when the server must manage the card.
+    public func managementKey(cardNumber: String, version: Int) -> [UInt8] {
+        let key = services.configuration.masterKey.derive(purpose: "card-management-keys", version: version)
+        return Array(HMAC<SHA256>.authenticationCode(for: Data(cardNumber.utf8), using: key))
+    }
+
+    /// Records the personalized card: its number and expiry, its certificates (issued on hold), the management key's
+    /// version and the suspension code's keyed hash. PIN, PUK and CAN are not given to this and are stored nowhere.
+    public func recordPersonalization(_ plan: CardPersonalizationPlan, authenticationSerial: String, signatureSerial: String?,
+                                      suspensionCode: SuspensionCode, context: AuditContext) async throws -> CardView {
+        try await database.transaction { db in
+            guard let model = try await CardApplicationModel.find(plan.applicationID, on: db) else {
+                throw CardIssuanceError(.cardUnknownApplication, ["id": plan.applicationID])
+            }
+            try self.move(model, to: .personalized)
+            model.cardNumber = plan.cardNumber
+            model.cardExpires = plan.validity.cardExpires.iso8601
+            model.authenticationSerial = authenticationSerial
+            model.signatureSerial = signatureSerial
+            model.managementKeyVersion = plan.managementKeyVersion
+            model.suspensionCodeHash = self.suspensionCodeHash(suspensionCode, cardNumber: plan.cardNumber)
+            model.personalizedAt = self.nowSeconds
+            try await model.save(on: db)
+            try await self.audit.append([context.event(.cardPersonalize, .cardApplication, model.id,
+                                                       detail: "card \(plan.cardNumber), certificates \(model.certificateSerials.joined(separator: " ")) on hold")], on: db)
+            return Self.view(model)
+        }
+    }
+
+    /// A personalization that failed after certificates were issued: they are revoked (cessationOfOperation), so
+    /// that no certificate of a card that does not exist stays on hold; the application stays approved.
+    public func abandonPersonalization(certificateSerials: [String], context: AuditContext) async {
+        let authority = authority(on: database)
+        for serial in certificateSerials {
+            _ = try? await authority.change(serial: CertificateSerial(rawValue: serial), .revoke(.cessationOfOperation, invalidityDate: nil),
+                                            context: context)
+        }
+    }
+}

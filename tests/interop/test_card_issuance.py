@@ -1,0 +1,169 @@
+"""Issue 12 end to end, through a real reader stack: register a person, apply, approve, personalize a blank virtual
+card, deliver; the envelope's text (poppler's pdftotext) holds PIN, PUK and suspension code; OpenSSL's OCSP client
+sees both certificates revoked with reason certificateHold; `licna-card activate` over PC/SC (pcscd + vpcd) with the
+envelope's PIN; OCSP good; OpenSC's pkcs11-tool signs with the new PIN; suspension with the envelope's code puts
+both on hold again; the statistics follow at every step. Also: the PIN and PUK appear nowhere in the data folder,
+the database or the server's log; refused activations change nothing.
+
+Shares the single virtual reader with test_card.py: pytest runs the modules one after the other."""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from test_card import READER, card_present, pkcs11_module, require, run, vpcd_listening, missing, wait_for_card
+from test_trust import TrustServer, openssl, split_chain  # noqa: F401
+
+LICNA_CARD = os.environ.get("LICNA_CARD_BIN", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "licna-card"))
+
+
+def envelope_text(path):
+    process = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True)
+    assert process.returncode == 0, process.stderr
+    return process.stdout
+
+
+def secrets_of(text):
+    pin = re.search(r"PIN \(6 digits\)\s+(\d{6})\b", text).group(1)
+    puk = re.search(r"PUK \(8 digits\)\s+(\d{8})\b", text).group(1)
+    code = re.search(r"Suspension code \(lost card\)\s+([0-9A-Z]{5}-[0-9A-Z]{5})", text).group(1)
+    return pin, puk, code
+
+
+def stats(trust):
+    with urllib.request.urlopen(trust.url + "/api/stats/cards", timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def ocsp_of(trust, certificate_pem):
+    return trust.ocsp(certificate_pem)
+
+
+@pytest.fixture
+def issuance(installation, tmp_path):
+    trust = TrustServer(installation, tmp_path)
+    split_chain(tmp_path)
+    yield trust
+    trust.stop()
+
+
+def register(installation, given="Jelena", surname="Šćekić", birth="1985-05-17"):
+    born = json.loads(installation.run("registry", "register-birth", "--given-name", given, "--surname", surname,
+                                       "--birth-date", birth, "--birth-place", "Podgorica", "--sex", "F", "--region", "21",
+                                       "--address", "Njegoševa 1", "--municipality", "Podgorica", check=0).stdout)
+    return born["identificationNumber"]
+
+
+def issue_card(installation, trust, tmp_path, name="card", **person):
+    """apply → approve → personalize a blank virtual card → deliver; returns (card file, card number, envelope text)."""
+    number = register(installation, **person)
+    application = json.loads(installation.run("cards", "apply", "--person", number, "--language", "en", "--accept-contract", "--json",
+                                              check=0).stdout)
+    assert application["state"] == "submitted"
+    installation.run("cards", "approve", application["id"], check=0)
+    card = tmp_path / name
+    installation.run("card", "create", "--out", str(card), data=False, check=0)
+    envelope = tmp_path / (name + "-envelope.pdf")
+    result = installation.run("cards", "personalize", "--application", application["id"], "--card", str(card),
+                              "--envelope", str(envelope), "--json", check=0)
+    view = json.loads(result.stdout)
+    assert view["state"] == "personalized" and view["cardNumber"]
+    assert oct(os.stat(envelope).st_mode & 0o777) == "0o600"
+    installation.run("cards", "deliver", "--card-number", view["cardNumber"], check=0)
+    return card, view, envelope_text(envelope)
+
+
+def card_certificates(installation, card, tmp_path):
+    report = json.loads(installation.run("card", "status", "--card", str(card), "--json", data=False, check=0).stdout)
+    paths = []
+    for slot in ("9A", "9C"):
+        pem = report["certificates"][slot]["pem"]
+        path = tmp_path / f"{card.name}-{slot}.pem"
+        path.write_text(pem)
+        paths.append(str(path))
+    return paths
+
+
+def test_the_whole_life_of_a_card_through_pcscd(installation, issuance, tmp_path):
+    require("opensc-tool", "pkcs11-tool", "openssl", "pdftotext")
+    if not vpcd_listening():
+        missing("pcscd with vsmartcard-vpcd is not listening on 127.0.0.1:35963: start `pcscd -f`")
+    trust = issuance
+    before = stats(trust)
+    card, view, text = issue_card(installation, trust, tmp_path)
+    pin, puk, code = secrets_of(text)
+    assert view["cardNumber"] in text
+    after_delivery = stats(trust)
+    assert after_delivery["issued"] == before["issued"] + 1 and after_delivery["awaitingActivation"] == before["awaitingActivation"] + 1
+
+    certificates = card_certificates(installation, card, tmp_path)
+    for certificate in certificates:
+        answer = ocsp_of(trust, certificate)
+        assert ": revoked" in answer and "Reason: certificateHold" in answer, answer
+
+    # The secrets are nowhere the installation keeps anything.
+    for root, _, files in os.walk(installation.data):
+        for name in files:
+            content = open(os.path.join(root, name), "rb").read()
+            for secret in (pin, puk, code, code.replace("-", "")):
+                assert secret.encode() not in content, f"{secret} found in {name}"
+    log = trust.log_path.read_bytes()
+    assert pin.encode() not in log and puk.encode() not in log
+
+    if card_present():
+        wait_for_card(False)
+    insert = subprocess.Popen([installation.binary, "card", "insert", "--card", str(card)], env=installation.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_card(True, insert)
+        activate = subprocess.run([LICNA_CARD, "activate", "--reader", READER, "--server", trust.url],
+                                  input=f"{pin}\n246810\n246810\n", capture_output=True, text=True,
+                                  env=dict(installation.env), timeout=120)
+        assert activate.returncode == 0, activate.stdout + activate.stderr
+        assert "activated" in activate.stderr
+        for certificate in certificates:
+            assert ": good" in ocsp_of(trust, certificate)
+        assert stats(trust)["activated"] == after_delivery["activated"] + 1
+
+        # OpenSC signs with the citizen's own PIN; the envelope's no longer works.
+        data = tmp_path / "data"
+        data.write_bytes(b"signed after activation\n")
+        code_, output = run("pkcs11-tool", "--module", pkcs11_module(), "--login", "--pin", "246810", "--sign", "--id", "02",
+                            "-m", "ECDSA-SHA256", "-i", str(data), "-o", str(tmp_path / "sig"), check=False)
+        assert code_ == 0, output
+        refused, _ = run("pkcs11-tool", "--module", pkcs11_module(), "--login", "--pin", pin, "--sign", "--id", "02",
+                         "-m", "ECDSA-SHA256", "-i", str(data), "-o", str(tmp_path / "sig2"), check=False)
+        assert refused != 0
+    finally:
+        insert.send_signal(signal.SIGTERM)
+        try:
+            insert.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            insert.kill()
+        wait_for_card(False)
+
+    # Lost: suspended with the envelope's code (a wrong code first, refused).
+    wrong = subprocess.run([LICNA_CARD, "suspend", "--card-number", view["cardNumber"], "--server", trust.url], input="AAAAA-AAAAA\n",
+                           capture_output=True, text=True, env=installation.env, timeout=60)
+    assert wrong.returncode == 1, wrong.stderr
+    time.sleep(1)  # a wrong code makes this client wait half a second before its next try
+    suspended = subprocess.run([LICNA_CARD, "suspend", "--card-number", view["cardNumber"], "--server", trust.url],
+                               input=code.lower() + "\n", capture_output=True, text=True, env=installation.env, timeout=60)
+    assert suspended.returncode == 0, suspended.stdout + suspended.stderr
+    for certificate in certificates:
+        answer = ocsp_of(trust, certificate)
+        assert "Reason: certificateHold" in answer, answer
+    final = stats(trust)
+    assert final["suspended"] == before["suspended"] + 1 and final["activated"] == before["activated"] + 1
+
+    # Found again: the holder lifts the suspension with the card and the PIN.
+    resumed = subprocess.run([LICNA_CARD, "resume", "--card", str(card), "--server", trust.url], input="246810\n",
+                             capture_output=True, text=True, env=installation.env, timeout=60)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    for certificate in certificates:
+        assert ": good" in ocsp_of(trust, certificate)
