@@ -130,7 +130,9 @@ import VaporTesting
             "ca.init", "ca.issue", "ca.hold", "ca.release", "ca.revoke.unspecified", "ca.revoke.keyCompromise", "ca.revoke.cACompromise",
             "ca.revoke.affiliationChanged", "ca.revoke.superseded", "ca.revoke.cessationOfOperation", "ca.revoke.privilegeWithdrawn",
             "ca.revoke.aACompromise", "ca.renew-responder", "ca.sign-security-object", "ca.virtual-card", "documents.seal",
-            "cards.policy-set",
+            "cards.policy-set", "card.apply", "card.approve", "card.personalize", "card.deliver", "card.activate",
+            "card.activation-refused", "card.suspend", "card.suspension-refused", "card.resume", "card.blocked-reported", "card.revoke",
+            "card.replace", "card.activation-window-expired", "card.biometrics-deleted",
         ])
         // Revocations are named after RFC 5280's reason, as `ca revoke --reason` takes it.
         for reason in RevocationReason.revocationReasons {
@@ -138,7 +140,8 @@ import VaporTesting
         }
         #expect(AuditAction.revoke(.certificateHold) == nil && AuditAction.revoke(.removeFromCRL) == nil)
         #expect(AuditObjectType.allCases.map(\.rawValue)
-                == ["person", "registry", "import", "certificate", "certificate-authority", "document-signer", "document", "card", "setting"])
+                == ["person", "registry", "import", "certificate", "certificate-authority", "document-signer", "document", "card", "card-application",
+                   "setting"])
         let purposes = AuditPurpose.named.map(\.rawValue)
         #expect(Set(purposes).count == purposes.count)
         #expect(AuditPurpose(rawValue: "birth-registration") == .birthRegistration)
