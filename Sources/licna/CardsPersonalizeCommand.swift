@@ -45,31 +45,12 @@ extension Cards {
             }
             let channel = try cardSelection.channel()
             let (applicationID, envelopePath) = (application, envelope)
-            let outcome: (view: CardView, pdf: Data)
+            let outcome: CardStation.Outcome
             do {
                 outcome = try await withInstallation(storage) { app in
                     try await caOperation {
-                        let cards = app.licna.cards(on: app.db)
-                        let context = AuditContext(actor: commandLineActor, purpose: .cardPersonalization)
-                        let plan = try await cards.personalizationPlan(applicationID: applicationID, context: context)
-                        let holder = try Self.holder(plan)
-                        let secrets = CardSecrets.random()
-                        let authority = InstallationCardAuthority(service: app.licna.trust.authority(on: app.db), onHold: true)
-                        let personalizer = CardPersonalizer(channel: channel, transportKey: key)
-                        do {
-                            let result = try await personalizer.personalize(
-                                holder, secrets: .init(pin: secrets.pin, puk: secrets.puk, can: secrets.can), authority: authority,
-                                managementKey: plan.managementKey, progress: { Terminal.say("cli.card.step." + $0.rawValue) })
-                            let pdf = try CardEnvelope(holderName: holder.commonName, cardNumber: plan.cardNumber, secrets: secrets,
-                                                       language: plan.language, publicURL: try await cards.publicAddress()).render()
-                            let view = try await cards.recordPersonalization(
-                                plan, authenticationSerial: result.authenticationCertificate.serialNumber.hex,
-                                signatureSerial: result.signatureCertificate?.serialNumber.hex, suspensionCode: secrets.suspensionCode, context: context)
-                            return (view, pdf)
-                        } catch {
-                            await cards.abandonPersonalization(certificateSerials: authority.issued.all, context: context)
-                            throw error
-                        }
+                        try await CardStation.personalize(app, applicationID: applicationID, channel: channel, transportKey: key,
+                                                          progress: { Terminal.say("cli.card.step." + $0.rawValue) })
                     }
                 }
             } catch {
@@ -78,36 +59,14 @@ extension Cards {
                 throw error
             }
             if let envelopeHandle {
-                do { try envelopeHandle.write(contentsOf: outcome.pdf) } catch {
+                do { try envelopeHandle.write(contentsOf: outcome.envelope) } catch {
                     throw explained(Exit.failed, "cli.cards.envelope-lost", ["path": envelopePath, "card": outcome.view.cardNumber ?? ""])
                 }
             } else {
-                FileHandle.standardOutput.write(outcome.pdf)
+                FileHandle.standardOutput.write(outcome.envelope)
             }
             if json { Terminal.print(try jsonText(outcome.view)) }
             Terminal.say("cli.cards.personalized", ["card": outcome.view.cardNumber ?? "", "path": envelopePath])
-        }
-
-        /// The card's holder from the plan: names as registered, the dates the card policy gave the holder's age.
-        static func holder(_ plan: CardPersonalizationPlan) throws -> CardHolder {
-            var portrait = LDSFile.testPortrait
-            if let photo = plan.photo {
-                let image = try JPEGImage(bytes: photo)
-                portrait = (photo, image.pixelWidth, image.pixelHeight)
-            }
-            let birth = plan.birthDate
-            return CardHolder(surname: plan.surname, givenNames: plan.givenNames, identificationNumber: plan.identificationNumber,
-                              jmbg: plan.jmbg, birthDate: String(format: "%02d%02d%02d", birth.year % 100, birth.month, birth.day),
-                              sex: plan.sex, country: plan.country, icaoState: Self.icaoState(plan.country), cardNumber: plan.cardNumber,
-                              cardExpiry: plan.validity.cardExpires.startInUTC,
-                              travelDocumentExpiry: plan.validity.travelDocumentExpires.startInUTC,
-                              certificatesNotAfter: plan.validity.certificatesNotAfter,
-                              signatureCertificate: plan.validity.signatureCertificate, issuingAuthority: "MUP \(plan.country)", portrait: portrait)
-        }
-
-        /// ICAO 9303-3 codes of the region's states.
-        static func icaoState(_ country: String) -> String {
-            ["ME": "MNE", "AL": "ALB", "MK": "MKD", "RS": "SRB", "XK": "RKS", "BA": "BIH", "HR": "HRV", "SI": "SVN"][country] ?? "MNE"
         }
     }
 }

@@ -88,9 +88,15 @@ struct Serve: AsyncParsableCommand {
         configuration.auditCheckpointInterval = auditCheckpointMinutes > 0 ? Double(auditCheckpointMinutes) * 60 : nil
         configuration.validationLimits.maximumDecodedBytes = max(1, validationMaxDecodedMib) * 1024 * 1024
         var demoHierarchyCreated = false
+        var demoCards: [String] = []
+        let demoCardFolder: String
+        if case .sqlite(let directory) = storage.location { demoCardFolder = directory + "/demo-cards" } else { demoCardFolder = "./licna-demo-cards" }
         do {
             try await configureLicna(app, configuration, options: .init(http: true, demo: demo))
-            if demo { demoHierarchyCreated = try await DemoHierarchy.ensure(app, publicURL: publicURL) }
+            if demo {
+                demoHierarchyCreated = try await DemoHierarchy.ensure(app, publicURL: publicURL)
+                demoCards = try await DemoCards.ensure(app, folder: demoCardFolder)
+            }
         } catch let wrong as MasterKeyError {
             try? await app.asyncShutdown()
             throw wrong.explained()
@@ -99,6 +105,12 @@ struct Serve: AsyncParsableCommand {
             throw explained(Exit.failed, "cli.storage.unavailable", ["storage": storage.location.safeDescription, "error": "\(error)"])
         }
         if demoHierarchyCreated { Terminal.say("cli.serve.demo-hierarchy") }
+        if let first = demoCards.first {
+            // The card commands trust an http server only with its root pinned: the demo says the fingerprint.
+            let root = (try? await app.licna.trust.authority(on: app.db).exportFingerprints().first?.split(separator: " ").last).map(String.init) ?? ""
+            Terminal.say("cli.serve.demo-cards", ["folder": demoCardFolder, "card": first, "url": publicURL, "count": String(demoCards.count),
+                                                  "root": root])
+        }
         if token == nil { Terminal.say("cli.serve.no-admin-token") }
         if let metricsPort { Terminal.say("cli.serve.metrics", ["url": "http://\(metricsHost.contains(":") ? "[\(metricsHost)]" : metricsHost):\(metricsPort)/metrics"]) }
         if !configuration.secureCookies { Terminal.say("cli.serve.insecure-cookies") }

@@ -167,3 +167,62 @@ def test_the_whole_life_of_a_card_through_pcscd(installation, issuance, tmp_path
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     for certificate in certificates:
         assert ": good" in ocsp_of(trust, certificate)
+
+
+def test_serve_demo_shows_cards_in_every_state(installation, tmp_path):
+    """Issue 12, item 9: `licna serve --demo` makes a development hierarchy and demo citizens' cards awaiting activation,
+    activated, blocked and suspended; the statistics count them, OpenSSL's OCSP client sees an activated card's
+    certificate good and a suspended one's on hold, and the first card activates with its envelope's PIN."""
+    from test_trust import free_port
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([installation.binary, "serve", "--demo", "--port", str(port), "--public-url", url, "--data", installation.data],
+                                   env=installation.env, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/health/live", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        said = log_path.read_text()
+        root = re.search(r"--root-sha256 ([0-9a-f]{64})", said).group(1)
+        with urllib.request.urlopen(url + "/api/stats/cards", timeout=10) as answer:
+            counts = json.loads(answer.read())
+        assert counts["issued"] == 6 and counts["activated"] == 3 and counts["suspended"] == 1 and counts["blocked"] == 1, counts
+        assert counts["awaitingActivation"] == 3, counts
+        folder = os.path.join(installation.data, "demo-cards")
+        for name in ("pki/ca/root.cer", "pki/ca/citizen.cer"):
+            with urllib.request.urlopen(f"{url}/{name}", timeout=10) as answer:
+                (tmp_path / os.path.basename(name)).write_bytes(answer.read())
+        openssl("x509", "-inform", "DER", "-in", str(tmp_path / "citizen.cer"), "-out", str(tmp_path / "citizen.pem"))
+        openssl("x509", "-inform", "DER", "-in", str(tmp_path / "root.cer"), "-out", str(tmp_path / "root.pem"))
+
+        def status_of(card):
+            report = json.loads(installation.run("card", "status", "--card", os.path.join(folder, card), "--json", data=False, check=0).stdout)
+            pem = tmp_path / (card + ".pem")
+            pem.write_text(report["certificates"]["9A"]["pem"])
+            result = openssl("ocsp", "-issuer", str(tmp_path / "citizen.pem"), "-cert", str(pem), "-url", url + "/pki/ocsp",
+                             "-CAfile", str(tmp_path / "root.pem"), "-verify_other", str(tmp_path / "citizen.pem"), check=False)
+            return result.stdout.decode() + result.stderr.decode()
+        assert ": good" in status_of("marko-petrovic")
+        assert "certificateHold" in status_of("arben-gjoka")
+        assert "certificateHold" in status_of("milica-vukovic")
+        pin, _, _ = secrets_of_any(envelope_text(os.path.join(folder, "milica-vukovic.envelope.pdf")))
+        activate = subprocess.run([LICNA_CARD, "activate", "--card", os.path.join(folder, "milica-vukovic"), "--server", url, "--root-sha256", root],
+                                  input=f"{pin}\n135790\n135790\n", capture_output=True, text=True, env=installation.env, timeout=120)
+        assert activate.returncode == 0, activate.stdout + activate.stderr
+        assert ": good" in status_of("milica-vukovic")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def secrets_of_any(text):
+    """PIN, PUK and suspension code from an envelope in any language: the table's values in order."""
+    pin = re.search(r"PIN \([^)]*\)\s+(\d{6})\b", text).group(1)
+    puk = re.search(r"PUK \([^)]*\)\s+(\d{8})\b", text).group(1)
+    code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", text).group(1)
+    return pin, puk, code

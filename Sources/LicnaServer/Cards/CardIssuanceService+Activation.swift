@@ -27,7 +27,7 @@ extension CardIssuanceService {
 
     /// The origin the cards sign (RFC 6454 §6.2 ASCII serialization of the installation's public address): the
     /// server's own, never one a client names.
-    func origin() async throws -> String { Self.origin(of: try await publicAddress()) }
+    public func origin() async throws -> String { Self.origin(of: try await publicAddress()) }
 
     static func origin(of url: String) -> String {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), let host = components.host?.lowercased() else {
@@ -126,10 +126,10 @@ extension CardIssuanceService {
     }
 
     /// The certificate must be the one this installation issued with that serial, byte for byte.
-    func requireIssued(_ certificate: Certificate, serial: String?) async throws {
+    func requireIssued(_ certificate: Certificate, serial: String?, on database: (any Database)? = nil) async throws {
         typealias Certificates = PKICertificatesTable
         guard let serial, certificate.serialNumber.hex == serial,
-              let row = try await database.sql.select().column(Certificates.certificate).from(Certificates.table)
+              let row = try await (database ?? self.database).sql.select().column(Certificates.certificate).from(Certificates.table)
                 .where(Certificates.serial, .equal, serial).first(),
               let stored = try? row.decode(column: Certificates.certificate.name, as: Data.self),
               Array(stored) == (try DEREncoding.encode(certificate)) else {
@@ -149,7 +149,7 @@ extension CardIssuanceService {
             guard let model = try await CardApplicationModel.query(on: db).filter(\.$authenticationSerial == serial).first() else {
                 throw CardIssuanceError(.cardUnknownCard, ["card": serial])
             }
-            try await self.requireIssued(certificate, serial: model.authenticationSerial)
+            try await self.requireIssued(certificate, serial: model.authenticationSerial, on: db)
             guard model.blockedReportedAt == nil else { return }
             model.blockedReportedAt = self.nowSeconds
             try await model.save(on: db)

@@ -2,11 +2,12 @@ import Fluent
 import Foundation
 import LicnaBasics
 import LicnaCore
+import Vapor
 
 /// The demo data of `licna serve --demo`: a dozen citizens from several municipalities, among them one aged 76
 /// (whose card follows the age policy) and one minor. Seeding is idempotent: each demo citizen has a fixed JMBG
 /// (the first serial for their date, region and sex) and is skipped when already registered.
-enum DemoCitizens {
+public enum DemoCitizens {
     struct Citizen {
         let given: String, surname: String, givenCyrillic: String?, surnameCyrillic: String?
         let birth: (Int, Int, Int), sex: Sex, region: Int, place: String, municipality: String, address: String
@@ -41,5 +42,22 @@ enum DemoCitizens {
                                         municipality: citizen.municipality))
         }
         return try await registry.add(records, context: context)
+    }
+}
+
+extension DemoCitizens {
+    /// The identification numbers of the registered demo citizens, by "Given Surname" (found by their fixed JMBGs'
+    /// blind index), for the demo's cards.
+    public static func identificationNumbers(_ app: Application) async throws -> [String: String] {
+        var numbers: [String: String] = [:]
+        for citizen in citizens {
+            let date = CivilDate(year: citizen.birth.0, month: citizen.birth.1, day: citizen.birth.2)!
+            let jmbg = try JMBGAllocator().candidates(birthDate: date, regionCode: citizen.region, sex: citizen.sex)[0]
+            let index = app.licna.protector.blindIndex(jmbg)
+            if let person = try await PersonModel.query(on: app.db).filter(\.$jmbgIndex == index).first() {
+                numbers["\(citizen.given) \(citizen.surname)"] = person.identificationNumber
+            }
+        }
+        return numbers
     }
 }
