@@ -172,3 +172,33 @@ public struct CardStatistics: Codable, Sendable, Hashable {
         self.activatedByMunicipality = activatedByMunicipality
     }
 }
+
+/// `POST /api/cards/applications`: an application for a registered person (officer API).
+public struct CardApplicationRequest: Codable, Sendable, Hashable {
+    /// The person's 9-digit identification number.
+    public var identificationNumber: String
+    /// The contract's and the envelope's language (cnr, sq, mk, sr, en); the request's language when absent.
+    public var language: String?
+    /// The citizen accepted the contract in that language.
+    public var acceptContract: Bool
+    /// JPEG, base64.
+    public var photo: String?
+    /// Fingerprint images, base64.
+    public var fingerprints: String?
+
+    public init(identificationNumber: String, language: String?, acceptContract: Bool, photo: String? = nil, fingerprints: String? = nil) {
+        self.identificationNumber = identificationNumber
+        self.language = language
+        self.acceptContract = acceptContract
+        self.photo = photo
+        self.fingerprints = fingerprints
+    }
+}
+
+/// `POST /api/cards/{card}/replace`.
+public struct CardReplacementRequest: Codable, Sendable, Hashable {
+    /// lost, stolen, damaged, lost-envelope or blocked.
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+}

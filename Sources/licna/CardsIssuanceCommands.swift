@@ -31,13 +31,44 @@ func jsonText(_ value: some Encodable) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
-/// Runs a card-issuance operation on the installation with the officer's context.
+/// Runs a card-issuance operation on the installation with the officer's context (`--data`, `--database`), or, with
+/// `--server`, `remote` through the officer API.
 func withCards<T: Sendable>(_ storage: StorageOptions, purpose: AuditPurpose = .cardIssuance,
+                            remote: (@Sendable (LicnaServerClient) async throws -> T)? = nil,
                             _ body: @escaping @Sendable (CardIssuanceService, AuditContext) async throws -> T) async throws -> T {
-    try await withInstallation(storage) { app in
+    if let client = try officerClient(storage) {
+        guard let remote else { throw explained(Exit.usage, "cli.server-not-supported") }
+        return try await remote(client)
+    }
+    return try await withInstallation(storage) { app in
         try await caOperation { try await body(app.licna.cards(on: app.db), AuditContext(actor: commandLineActor, purpose: purpose)) }
     }
 }
+
+/// The officer API of `--server`: https, or http on this machine; the admin token from LICNA_ADMIN_TOKEN travels
+/// in each request. Nil without --server.
+func officerClient(_ storage: StorageOptions) throws -> LicnaServerClient? {
+    guard let server = storage.server else { return nil }
+    guard let url = URL(string: server), let host = url.host,
+          url.scheme == "https" || (url.scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)) else {
+        throw explained(Exit.usage, "cli.card.server-url", ["value": String(server.prefix(200))])
+    }
+    guard let token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"], !token.isEmpty else {
+        throw explained(Exit.usage, "cli.card.admin-token")
+    }
+    return LicnaServerClient(base: url, bearerToken: token)
+}
+
+/// An application id or card number as a path segment: letters, digits and dashes only.
+func pathSegment(_ text: String) throws -> String {
+    guard !text.isEmpty, text.count <= 64, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+        throw explained(Exit.usage, "cli.cards.identifier", ["value": String(text.prefix(40))])
+    }
+    return text
+}
+
+/// An empty JSON body.
+struct NoBody: Codable, Sendable {}
 
 extension Cards {
     struct Apply: AsyncParsableCommand {
@@ -57,7 +88,10 @@ extension Cards {
             let photo = try self.photo.map { try Self.read($0) }
             let fingerprints = try self.fingerprints.map { try Self.read($0) }
             let (person, language, accepted) = (person, language, acceptContract)
-            let view = try await withCards(storage) { cards, context in
+            let request = CardApplicationRequest(identificationNumber: person, language: language, acceptContract: accepted,
+                                                 photo: photo.map { Data($0).base64EncodedString() },
+                                                 fingerprints: fingerprints.map { Data($0).base64EncodedString() })
+            let view = try await withCards(storage, remote: { try await $0.post("api/cards/applications", request) }) { cards, context in
                 try await cards.apply(identificationNumber: person, photo: photo, fingerprints: fingerprints, language: language,
                                       contractAccepted: accepted, context: context)
             }
@@ -83,8 +117,10 @@ extension Cards {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let id = id
-            try printCard(try await withCards(storage) { cards, context in try await cards.approve(id: id, context: context) }, json: json)
+            let id = try pathSegment(id)
+            try printCard(try await withCards(storage, remote: { try await $0.post("api/cards/applications/\(id)/approve", NoBody()) }) { cards, context in
+                try await cards.approve(id: id, context: context)
+            }, json: json)
         }
     }
 
@@ -95,8 +131,10 @@ extension Cards {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let number = cardNumber
-            try printCard(try await withCards(storage) { cards, context in try await cards.deliver(cardNumber: number, context: context) }, json: json)
+            let number = try pathSegment(cardNumber)
+            try printCard(try await withCards(storage, remote: { try await $0.post("api/cards/\(number)/deliver", NoBody()) }) { cards, context in
+                try await cards.deliver(cardNumber: number, context: context)
+            }, json: json)
         }
     }
 
@@ -107,8 +145,8 @@ extension Cards {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let number = cardNumber
-            try printCard(try await withCards(storage, purpose: .cardSuspension) { cards, context in
+            let number = try pathSegment(cardNumber)
+            try printCard(try await withCards(storage, purpose: .cardSuspension, remote: { try await $0.post("api/cards/\(number)/suspend", NoBody()) }) { cards, context in
                 try await cards.suspend(cardNumber: number, context: context)
             }, json: json)
         }
@@ -121,8 +159,10 @@ extension Cards {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let number = cardNumber
-            try printCard(try await withCards(storage) { cards, context in try await cards.revoke(cardNumber: number, context: context) }, json: json)
+            let number = try pathSegment(cardNumber)
+            try printCard(try await withCards(storage, remote: { try await $0.post("api/cards/\(number)/revoke", NoBody()) }) { cards, context in
+                try await cards.revoke(cardNumber: number, context: context)
+            }, json: json)
         }
     }
 
@@ -139,8 +179,9 @@ extension Cards {
             guard let reason = CardReplacementReason(rawValue: reason) else {
                 throw explained(Exit.usage, "cli.cards.reason", ["value": String(self.reason.prefix(30))])
             }
-            let number = cardNumber
-            try printCard(try await withCards(storage) { cards, context in
+            let number = try pathSegment(cardNumber)
+            let body = CardReplacementRequest(reason: reason.rawValue)
+            try printCard(try await withCards(storage, remote: { try await $0.post("api/cards/\(number)/replace", body) }) { cards, context in
                 try await cards.replace(cardNumber: number, reason: reason, context: context)
             }, json: json)
         }
@@ -162,7 +203,10 @@ extension Cards {
             }
             guard (1...100_000).contains(limit) else { throw explained(Exit.usage, "cli.cards.limit") }
             let (filter, limit) = (wanted, limit)
-            let views = try await withCards(storage) { cards, _ in try await cards.list(state: filter, limit: limit) }
+            let query = [URLQueryItem(name: "limit", value: String(limit))] + (filter.map { [URLQueryItem(name: "state", value: $0.rawValue)] } ?? [])
+            let views = try await withCards(storage, remote: { try await $0.get("api/cards", query: query, as: [CardView].self) }) { cards, _ in
+                try await cards.list(state: filter, limit: limit)
+            }
             if json { Terminal.print(try jsonText(views)) } else {
                 for view in views { try printCard(view, json: false) }
             }
@@ -176,8 +220,8 @@ extension Cards {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let id = id
-            try printCard(try await withCards(storage) { cards, _ in try await cards.find(id) }, json: json)
+            let id = try pathSegment(id)
+            try printCard(try await withCards(storage, remote: { try await $0.get("api/cards/\(id)") }) { cards, _ in try await cards.find(id) }, json: json)
         }
     }
 
@@ -192,11 +236,16 @@ extension Cards {
         func run() async throws {
             if let days = awaitingDays {
                 guard (0...36_500).contains(days) else { throw explained(Exit.usage, "cli.cards.days") }
-                let csv = try await withCards(storage) { cards, _ in try await cards.awaitingActivationCSV(olderThanDays: days) }
+                let csv = try await withCards(storage, remote: {
+                    String(decoding: try await $0.getData("api/stats/cards/awaiting-activation.csv", query: [URLQueryItem(name: "days", value: String(days))]),
+                           as: UTF8.self)
+                }) { cards, _ in try await cards.awaitingActivationCSV(olderThanDays: days) }
                 FileHandle.standardOutput.write(Data(csv.utf8))
                 return
             }
-            let statistics = try await withCards(storage) { cards, _ in try await cards.statistics() }
+            let statistics = try await withCards(storage, remote: { try await $0.get("api/stats/cards", as: CardStatistics.self) }) { cards, _ in
+                try await cards.statistics()
+            }
             if json {
                 Terminal.print(try jsonText(statistics))
                 return

@@ -226,3 +226,43 @@ def secrets_of_any(text):
     puk = re.search(r"PUK \([^)]*\)\s+(\d{8})\b", text).group(1)
     code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", text).group(1)
     return pin, puk, code
+
+
+def test_officer_commands_work_through_the_servers_api(installation, issuance, tmp_path):
+    """Issue 12, item 7: apply, approve, show, list, deliver, suspend, replace and stats with --server (the officer
+    API, admin token from LICNA_ADMIN_TOKEN) act on the same installation as --data; without the token they refuse."""
+    from test_trust import ADMIN_TOKEN
+    trust = issuance
+    server = ["--server", trust.url]
+    env = {"LICNA_ADMIN_TOKEN": ADMIN_TOKEN}
+    number = register(installation, given="Stefan", surname="Đurišić", birth="1979-02-03")
+    refused = installation.run("cards", "apply", "--person", number, "--accept-contract", *server, data=False)
+    assert refused.returncode == 2 and "LICNA_ADMIN_TOKEN" in refused.stderr
+    application = json.loads(installation.run("cards", "apply", "--person", number, "--accept-contract", "--json", *server, env=env,
+                                              data=False, check=0).stdout)
+    twice = installation.run("cards", "apply", "--person", number, "--accept-contract", *server, env=env, data=False)
+    assert twice.returncode == 1 and application["id"] in twice.stderr
+    installation.run("cards", "approve", application["id"], *server, env=env, data=False, check=0)
+    shown = json.loads(installation.run("cards", "show", application["id"], "--json", *server, env=env, data=False, check=0).stdout)
+    assert shown["state"] == "approved"
+    listed = json.loads(installation.run("cards", "list", "--state", "approved", "--json", *server, env=env, data=False, check=0).stdout)
+    assert [view["id"] for view in listed] == [application["id"]]
+    card = tmp_path / "server-card"
+    installation.run("card", "create", "--out", str(card), data=False, check=0)
+    view = json.loads(installation.run("cards", "personalize", "--application", application["id"], "--card", str(card), "--envelope",
+                                       str(tmp_path / "server-envelope.pdf"), "--json", check=0).stdout)
+    number = view["cardNumber"]
+    installation.run("cards", "deliver", "--card-number", number, *server, env=env, data=False, check=0)
+    installation.run("cards", "suspend", "--card-number", number, *server, env=env, data=False, check=0)
+    new = json.loads(installation.run("cards", "replace", "--card-number", number, "--reason", "stolen", "--json", *server, env=env,
+                                      data=False, check=0).stdout)
+    assert new["state"] == "submitted" and new["replaces"] == application["id"]
+    counts = json.loads(installation.run("cards", "stats", "--json", *server, env=env, data=False, check=0).stdout)
+    assert counts["replacedByReason"] == {"stolen": 1}
+    local = json.loads(installation.run("cards", "stats", "--json", check=0).stdout)
+    assert local == counts
+    for certificate in card_certificates(installation, card, tmp_path):
+        answer = trust.ocsp(certificate)
+        assert "Reason: keyCompromise" in answer, answer
+    bad = installation.run("cards", "show", "../../etc", *server, env=env, data=False)
+    assert bad.returncode == 2

@@ -34,17 +34,8 @@ struct CardController: RouteCollection {
         routes.post("cards", "suspend", use: suspendForm)
     }
 
-    struct ApplicationBody: Content {
-        var identificationNumber: String
-        var language: String?
-        var acceptContract: Bool
-        /// JPEG, base64.
-        var photo: String?
-        var fingerprints: String?
-    }
-
     func apply(_ request: Request) async throws -> CardView {
-        let body = try request.content.decode(ApplicationBody.self)
+        let body = try request.content.decode(CardApplicationRequest.self)
         func bytes(_ text: String?) throws -> [UInt8]? {
             guard let text else { return nil }
             guard let data = Data(base64Encoded: text) else { throw CardIssuanceError(.cardPhoto, ["detail": "not base64"]) }
@@ -86,10 +77,8 @@ struct CardController: RouteCollection {
         try await request.application.licna.cards(on: request.db).revoke(cardNumber: request.parameters.get("card") ?? "", context: officerContext(request))
     }
 
-    struct ReplaceBody: Content { var reason: String }
-
     func replace(_ request: Request) async throws -> CardView {
-        let body = try request.content.decode(ReplaceBody.self)
+        let body = try request.content.decode(CardReplacementRequest.self)
         guard let reason = CardReplacementReason(rawValue: body.reason) else {
             throw CardIssuanceError.invalid("reason must be one of " + CardReplacementReason.allCases.map(\.rawValue).joined(separator: ", "))
         }

@@ -18,3 +18,5 @@ extension CardSignedToken: Content {}
 extension CardSuspensionRequest: Content {}
 extension CardBlockedReport: Content {}
 extension CardStatistics: Content {}
+extension CardApplicationRequest: Content {}
+extension CardReplacementRequest: Content {}
