@@ -1,5 +1,7 @@
 """The pages as a browser shows them: headless Chromium renders `licna serve --demo` in every language."""
 import os
+import re
+import urllib.error
 import shutil
 import socket
 import struct
@@ -104,3 +106,40 @@ def test_stylesheet_applies_under_the_content_security_policy(server, tmp_path):
     # The header's 3-pixel red bottom border (licna.css, #b3261e) shows only if the stylesheet was allowed.
     colours = {png_pixel(str(shot), 400, y) for y in range(40, 80)}
     assert any(r > 150 and g < 80 and b < 80 for r, g, b in colours), colours
+
+
+def test_the_lost_card_page_works_in_chromium(server):
+    """Issue 12, item 6: the public suspension page, server-rendered, in every language."""
+    dom = browser("--dump-dom", f"{server}/cards/suspend?lang=sq").stdout
+    assert '<form method="post" action="/cards/suspend">' in dom and 'name="code"' in dom and 'type="password"' in dom
+    assert "Pezulloni një kartë të humbur" in dom
+
+
+def test_officer_statistics_are_svg_charts_that_chromium_draws(server, tmp_path):
+    """Issue 12, item 8: /officer/cards draws the demo's card statistics as SVG on the server; Python's XML parser reads
+    each chart, its bars say the counts, and Chromium paints the bars (blue pixels in a screenshot)."""
+    import xml.etree.ElementTree as ElementTree
+    request = urllib.request.Request(server + "/officer/cards?lang=en", headers={"Authorization": "Bearer page-test-" + "0" * 32})
+    html = urllib.request.urlopen(request, timeout=10).read().decode()
+    charts = re.findall(r"<svg .*?</svg>", html, re.DOTALL)
+    assert len(charts) >= 5, html[:2000]
+    namespace = "{http://www.w3.org/2000/svg}"
+    overview = ElementTree.fromstring(charts[0])
+    titles = [element.text for element in overview.iter(namespace + "title")]
+    assert "Issued: 6" in titles and "Activated: 3" in titles and "Suspended: 1" in titles, titles
+    assert "Blocked (PIN and PUK): 1" in titles, titles
+    replaced = ElementTree.fromstring(charts[2])
+    assert "Envelope lost: 0" in [element.text for element in replaced.iter(namespace + "title")]
+    page = tmp_path / "chart.html"
+    page.write_text('<!doctype html><meta charset="utf-8"><body style="margin:0">' + charts[0] + "</body>")
+    shot = tmp_path / "chart.png"
+    browser("--window-size=700,300", f"--screenshot={shot}", page.as_uri())
+    assert shot.exists()
+    blue = {png_pixel(str(shot), x, 14) for x in range(200, 540, 4)}
+    assert any(b > 120 and r < 80 for r, g, b in blue), blue
+    # Without an officer the page sends the browser to the sign-in form and shows no chart.
+    try:
+        answer = urllib.request.urlopen(server + "/officer/cards", timeout=10)
+        assert "/officer/login" in answer.geturl() and "<svg" not in answer.read().decode()
+    except urllib.error.HTTPError as error:
+        assert error.code == 401

@@ -22,6 +22,7 @@ struct CardController: RouteCollection {
         officer.post(":card", "replace", use: replace)
         routes.grouped(OfficerGuardMiddleware()).get("api", "stats", "cards", "awaiting-activation.csv", use: awaitingCSV)
         routes.get("api", "stats", "cards", use: statistics)
+        routes.grouped(OfficerGuardMiddleware()).get("officer", "cards", use: statisticsPage)
 
         let citizen = routes.grouped("api", "cards")
         citizen.post("activation-nonces") { try await nonce($0, .activation) }
