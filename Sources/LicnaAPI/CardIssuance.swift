@@ -202,3 +202,75 @@ public struct CardReplacementRequest: Codable, Sendable, Hashable {
 
     public init(reason: String) { self.reason = reason }
 }
+
+/// The answer to `POST /api/cards/applications/{id}/personalization-plan` (officer API): what a personalization station
+/// writes on the card of an approved application. It holds the holder's JMBG (for the identity application, behind the
+/// PIN) and the card's management key: only over https or on this machine.
+public struct CardPersonalizationPlanBody: Codable, Sendable, Hashable {
+    public var applicationID: String
+    public var cardNumber: String
+    public var surname: String
+    public var givenNames: String
+    public var identificationNumber: String
+    public var jmbg: String
+    /// ISO 8601 day.
+    public var birthDate: String
+    /// `M` or `F`.
+    public var sex: String
+    public var country: String
+    /// ISO 8601 days: the card's last day and the travel document's.
+    public var cardExpires: String
+    public var travelDocumentExpires: String
+    public var certificatesNotAfter: Date
+    public var signatureCertificate: Bool
+    /// JPEG, base64.
+    public var photo: String?
+    public var language: String
+    /// 64 hexadecimal digits.
+    public var managementKey: String
+    public var managementKeyVersion: Int
+    /// Where the envelope sends the citizen.
+    public var publicURL: String
+
+    public init(applicationID: String, cardNumber: String, surname: String, givenNames: String, identificationNumber: String, jmbg: String,
+                birthDate: String, sex: String, country: String, cardExpires: String, travelDocumentExpires: String,
+                certificatesNotAfter: Date, signatureCertificate: Bool, photo: String?, language: String, managementKey: String,
+                managementKeyVersion: Int, publicURL: String) {
+        self.applicationID = applicationID
+        self.cardNumber = cardNumber
+        self.surname = surname
+        self.givenNames = givenNames
+        self.identificationNumber = identificationNumber
+        self.jmbg = jmbg
+        self.birthDate = birthDate
+        self.sex = sex
+        self.country = country
+        self.cardExpires = cardExpires
+        self.travelDocumentExpires = travelDocumentExpires
+        self.certificatesNotAfter = certificatesNotAfter
+        self.signatureCertificate = signatureCertificate
+        self.photo = photo
+        self.language = language
+        self.managementKey = managementKey
+        self.managementKeyVersion = managementKeyVersion
+        self.publicURL = publicURL
+    }
+}
+
+/// `POST /api/cards/applications/{id}/personalization` (officer API): the station's record of a personalized card. The
+/// suspension code is sent so that the server keeps its keyed hash; PIN, PUK and CAN are never sent.
+public struct CardPersonalizationRecord: Codable, Sendable, Hashable {
+    public var cardNumber: String
+    public var authenticationSerial: String
+    public var signatureSerial: String?
+    public var suspensionCode: String
+    public var managementKeyVersion: Int
+
+    public init(cardNumber: String, authenticationSerial: String, signatureSerial: String?, suspensionCode: String, managementKeyVersion: Int) {
+        self.cardNumber = cardNumber
+        self.authenticationSerial = authenticationSerial
+        self.signatureSerial = signatureSerial
+        self.suspensionCode = suspensionCode
+        self.managementKeyVersion = managementKeyVersion
+    }
+}

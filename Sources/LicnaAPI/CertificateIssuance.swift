@@ -15,9 +15,12 @@ public struct CertificateIssueRequest: Codable, Sendable, Hashable {
     public var cardModel: String?
     /// PEM: the card's attestation certificate for the key, then its attestation key's certificate.
     public var attestation: String?
+    /// Issue on hold (certificateHold from the start): a card's certificates until its holder activates it.
+    public var onHold: Bool?
 
     public init(profile: String, csr: String, notAfter: Date? = nil, latestNotAfter: Date? = nil, cardModel: String? = nil,
-                attestation: String? = nil) {
+                attestation: String? = nil, onHold: Bool? = nil) {
+        self.onHold = onHold
         self.profile = profile
         self.csr = csr
         self.notAfter = notAfter

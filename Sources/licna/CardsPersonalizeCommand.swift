@@ -47,11 +47,17 @@ extension Cards {
             let (applicationID, envelopePath) = (application, envelope)
             let outcome: CardStation.Outcome
             do {
+                if let server = try officerClient(storage) {
+                    outcome = try await CardStation.personalize(server: server, token: server.bearerToken ?? "", applicationID: try pathSegment(applicationID),
+                                                                channel: channel, transportKey: key,
+                                                                progress: { Terminal.say("cli.card.step." + $0.rawValue) })
+                } else {
                 outcome = try await withInstallation(storage) { app in
                     try await caOperation {
                         try await CardStation.personalize(app, applicationID: applicationID, channel: channel, transportKey: key,
                                                           progress: { Terminal.say("cli.card.step." + $0.rawValue) })
                     }
+                }
                 }
             } catch {
                 if envelopePath != "-" { try? FileManager.default.removeItem(atPath: envelopePath) }

@@ -16,12 +16,17 @@ import X509
 struct ServerCardAuthority: CardIssuingAuthority {
     let server: URL
     let token: String
+    /// Certificates are issued on hold (a citizen's card until its activation).
+    var onHold = false
+    /// The serials issued so far, so that a personalization that fails later can revoke them.
+    let issued = IssuedSerials()
 
     func issueCertificate(profile: CertificateProfile, csr: CertificateSigningRequest, latestNotAfter: Date,
                           attestation: KeyAttestation?) async throws -> Certificate {
         let request = CertificateIssueRequest(profile: profile.rawValue, csr: try csr.serializeAsPEM().pemString, latestNotAfter: latestNotAfter,
-                                              attestation: try attestation?.pemEncoded())
+                                              attestation: try attestation?.pemEncoded(), onHold: onHold ? true : nil)
         let answer: IssuedCertificate = try await post("api/pki/certificates", request)
+        issued.append(answer.serial)
         return try Certificate(pemEncoded: answer.certificate)
     }
 

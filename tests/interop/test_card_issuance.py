@@ -250,7 +250,11 @@ def test_officer_commands_work_through_the_servers_api(installation, issuance, t
     card = tmp_path / "server-card"
     installation.run("card", "create", "--out", str(card), data=False, check=0)
     view = json.loads(installation.run("cards", "personalize", "--application", application["id"], "--card", str(card), "--envelope",
-                                       str(tmp_path / "server-envelope.pdf"), "--json", check=0).stdout)
+                                       str(tmp_path / "server-envelope.pdf"), "--json", *server, env=env, data=False, check=0).stdout)
+    pin, _, _ = secrets_of_any(envelope_text(tmp_path / "server-envelope.pdf"))
+    assert view["state"] == "personalized" and re.fullmatch(r"\d{6}", pin)
+    for certificate in card_certificates(installation, card, tmp_path):
+        assert "Reason: certificateHold" in trust.ocsp(certificate)
     number = view["cardNumber"]
     installation.run("cards", "deliver", "--card-number", number, *server, env=env, data=False, check=0)
     installation.run("cards", "suspend", "--card-number", number, *server, env=env, data=False, check=0)

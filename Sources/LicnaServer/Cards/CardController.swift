@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LicnaAPI
+import LicnaBasics
 import LicnaCore
 import Vapor
 
@@ -14,6 +15,8 @@ struct CardController: RouteCollection {
         let officer = routes.grouped(OfficerGuardMiddleware()).grouped("api", "cards")
         officer.on(.POST, "applications", body: .collect(maxSize: Self.maximumBody), use: apply)
         officer.post("applications", ":id", "approve", use: approve)
+        officer.post("applications", ":id", "personalization-plan", use: personalizationPlan)
+        officer.post("applications", ":id", "personalization", use: recordPersonalization)
         officer.get(use: list)
         officer.get(":id", use: show)
         officer.post(":card", "deliver", use: deliver)
@@ -52,12 +55,38 @@ struct CardController: RouteCollection {
         try await request.application.licna.cards(on: request.db).approve(id: request.parameters.get("id") ?? "", context: officerContext(request))
     }
 
+    /// What the station writes on the card: the holder's data (the JMBG among it, audited as a disclosure) and the
+    /// card's derived management key.
+    func personalizationPlan(_ request: Request) async throws -> CardPersonalizationPlanBody {
+        let cards = request.application.licna.cards(on: request.db)
+        let plan = try await cards.personalizationPlan(applicationID: request.parameters.get("id") ?? "",
+                                                       context: AuditContext(actor: request.officerActor, purpose: .cardPersonalization))
+        return CardPersonalizationPlanBody(
+            applicationID: plan.applicationID, cardNumber: plan.cardNumber, surname: plan.surname, givenNames: plan.givenNames,
+            identificationNumber: plan.identificationNumber, jmbg: plan.jmbg, birthDate: plan.birthDate.iso8601, sex: String(plan.sex),
+            country: plan.country, cardExpires: plan.validity.cardExpires.iso8601, travelDocumentExpires: plan.validity.travelDocumentExpires.iso8601,
+            certificatesNotAfter: plan.validity.certificatesNotAfter, signatureCertificate: plan.validity.signatureCertificate,
+            photo: plan.photo.map { Data($0).base64EncodedString() }, language: plan.language,
+            managementKey: plan.managementKey.hexString, managementKeyVersion: plan.managementKeyVersion,
+            publicURL: try await cards.publicAddress())
+    }
+
+    func recordPersonalization(_ request: Request) async throws -> CardView {
+        let body = try request.content.decode(CardPersonalizationRecord.self)
+        guard let code = SuspensionCode(body.suspensionCode) else { throw CardIssuanceError.invalid("the suspension code is not 10 characters of its alphabet") }
+        return try await request.application.licna.cards(on: request.db).recordPersonalization(
+            applicationID: request.parameters.get("id") ?? "", cardNumber: body.cardNumber, authenticationSerial: body.authenticationSerial,
+            signatureSerial: body.signatureSerial, suspensionCode: code, managementKeyVersion: body.managementKeyVersion,
+            context: AuditContext(actor: request.officerActor, purpose: .cardPersonalization))
+    }
+
     func list(_ request: Request) async throws -> [CardView] {
         let state = try request.query.get(String?.self, at: "state").map { text -> CardState in
             guard let state = CardState(rawValue: text) else { throw CardIssuanceError.invalid("unknown state \(text.prefix(30))") }
             return state
         }
-        let limit = min(max(try request.query.get(Int?.self, at: "limit") ?? 100, 1), 10_000)
+        let limit = try request.query.get(Int?.self, at: "limit") ?? 100
+        guard (1...10_000).contains(limit) else { throw CardIssuanceError.invalid("limit must be between 1 and 10000") }
         return try await request.application.licna.cards(on: request.db).list(state: state, limit: limit)
     }
 
@@ -92,7 +121,8 @@ struct CardController: RouteCollection {
     }
 
     func awaitingCSV(_ request: Request) async throws -> Response {
-        let days = min(max(try request.query.get(Int?.self, at: "days") ?? 30, 0), 36_500)
+        let days = try request.query.get(Int?.self, at: "days") ?? 30
+        guard (0...36_500).contains(days) else { throw CardIssuanceError.invalid("days must be between 0 and 36500") }
         let csv = try await request.application.licna.cards(on: request.db).awaitingActivationCSV(olderThanDays: days)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

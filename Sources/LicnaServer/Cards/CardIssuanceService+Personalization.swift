@@ -5,6 +5,8 @@ import LicnaAPI
 import LicnaBasics
 import LicnaCore
 import LicnaPKI
+import SQLKit
+import X509
 
 /// What a personalization station needs to personalize the card of one approved application: the holder's data
 /// from the registry, the card number, the dates the card policy gives the holder's age, and the card's own
@@ -79,22 +81,69 @@ extension CardIssuanceService {
     /// version and the suspension code's keyed hash. PIN, PUK and CAN are not given to this and are stored nowhere.
     public func recordPersonalization(_ plan: CardPersonalizationPlan, authenticationSerial: String, signatureSerial: String?,
                                       suspensionCode: SuspensionCode, context: AuditContext) async throws -> CardView {
-        try await database.transaction { db in
-            guard let model = try await CardApplicationModel.find(plan.applicationID, on: db) else {
-                throw CardIssuanceError(.cardUnknownApplication, ["id": plan.applicationID])
+        try await recordPersonalization(applicationID: plan.applicationID, cardNumber: plan.cardNumber, authenticationSerial: authenticationSerial,
+                                        signatureSerial: signatureSerial, suspensionCode: suspensionCode,
+                                        managementKeyVersion: plan.managementKeyVersion, context: context)
+    }
+
+    /// Records a personalized card as a station reports it (locally or through the officer API). The card number must
+    /// be new and well formed; each certificate must be one this installation issued on hold, of the right profile,
+    /// for this application's person, and bound to no other card; a signature certificate exactly when the card
+    /// policy gives the holder one.
+    public func recordPersonalization(applicationID id: String, cardNumber: String, authenticationSerial: String, signatureSerial: String?,
+                                      suspensionCode: SuspensionCode, managementKeyVersion: Int, context: AuditContext) async throws -> CardView {
+        guard cardNumber.utf8.count == 9, cardNumber.prefix(2).allSatisfy({ $0.isASCII && $0.isUppercase }),
+              cardNumber.dropFirst(2).allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw CardIssuanceError.invalid("a card number is two capital letters and seven digits")
+        }
+        guard (1...configuration.managementKeyVersion).contains(managementKeyVersion) else {
+            throw CardIssuanceError.invalid("unknown management key version \(managementKeyVersion)")
+        }
+        let authority = authority(on: database)
+        guard let country = try await authority.settings().country else { throw CardIssuanceError(.cardNoAuthority) }
+        let policy = try await authority.cardPolicy()
+        return try await database.transaction { db in
+            guard let model = try await CardApplicationModel.find(id, on: db) else { throw CardIssuanceError(.cardUnknownApplication, ["id": id]) }
+            guard model.state == .approved else { throw CardIssuanceError.wrongState(model.state, needs: [.approved]) }
+            guard let personID = UUID(uuidString: model.personID), let person = try await PersonModel.find(personID, on: db),
+                  let birth = CivilDate(iso8601: person.birthDate) else { throw CardIssuanceError(.cardUnknownPerson) }
+            let validity = try policy.validity(birthDate: birth, issuedOn: self.clock.today)
+            guard (signatureSerial != nil) == validity.signatureCertificate else {
+                throw CardIssuanceError.invalid(validity.signatureCertificate ? "an adult's card needs its signature certificate"
+                                                                               : "this holder's card carries no signature certificate")
+            }
+            try await Self.requireHeldCertificate(authenticationSerial, profile: .authentication, of: model.identificationNumber, country: country, on: db)
+            if let signatureSerial {
+                try await Self.requireHeldCertificate(signatureSerial, profile: .signature, of: model.identificationNumber, country: country, on: db)
             }
             try self.move(model, to: .personalized)
-            model.cardNumber = plan.cardNumber
-            model.cardExpires = plan.validity.cardExpires.iso8601
-            model.authenticationSerial = authenticationSerial
-            model.signatureSerial = signatureSerial
-            model.managementKeyVersion = plan.managementKeyVersion
-            model.suspensionCodeHash = self.suspensionCodeHash(suspensionCode, cardNumber: plan.cardNumber)
+            model.cardNumber = cardNumber
+            model.cardExpires = validity.cardExpires.iso8601
+            model.authenticationSerial = authenticationSerial.lowercased()
+            model.signatureSerial = signatureSerial?.lowercased()
+            model.managementKeyVersion = managementKeyVersion
+            model.suspensionCodeHash = self.suspensionCodeHash(suspensionCode, cardNumber: cardNumber)
             model.personalizedAt = self.nowSeconds
-            try await model.save(on: db)
+            do { try await model.save(on: db) } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw CardIssuanceError.invalid("the card number or a certificate already belongs to another card")
+            }
             try await self.audit.append([context.event(.cardPersonalize, .cardApplication, model.id,
-                                                       detail: "card \(plan.cardNumber), certificates \(model.certificateSerials.joined(separator: " ")) on hold")], on: db)
+                                                       detail: "card \(cardNumber), certificates \(model.certificateSerials.joined(separator: " ")) on hold")], on: db)
             return Self.view(model)
+        }
+    }
+
+    /// The certificate with this serial is one the installation issued, on hold, of `profile`, naming this person.
+    static func requireHeldCertificate(_ serial: String, profile: CertificateProfile, of identificationNumber: String, country: String,
+                                       on db: any Database) async throws {
+        typealias Certificates = PKICertificatesTable
+        let row = try await db.sql.select().columns(Certificates.status, Certificates.profile, Certificates.certificate).from(Certificates.table)
+            .where(Certificates.serial, .equal, serial.lowercased()).first()
+        guard let row, try row.decode(column: Certificates.status.name, as: String.self) == CertificateRecord.Status.hold.rawValue,
+              try row.decode(column: Certificates.profile.name, as: String.self) == profile.rawValue,
+              let certificate = try? Certificate(derEncoded: Array(try row.decode(column: Certificates.certificate.name, as: Data.self))),
+              SubjectRules.identificationNumber(in: certificate.subject, country: country) == identificationNumber else {
+            throw CardIssuanceError.invalid("certificate \(serial.prefix(40)) is not a \(profile.rawValue) certificate on hold for this person")
         }
     }
 

@@ -20,3 +20,5 @@ extension CardBlockedReport: Content {}
 extension CardStatistics: Content {}
 extension CardApplicationRequest: Content {}
 extension CardReplacementRequest: Content {}
+extension CardPersonalizationPlanBody: Content {}
+extension CardPersonalizationRecord: Content {}

@@ -29,7 +29,7 @@ extension TrustController {
         }
         let certificate = try await request.application.licna.trust.authority(on: request.db).issue(
             CertificateRequest(profile: profile, csr: csr, notAfter: body.notAfter, latestNotAfter: body.latestNotAfter, cardModel: body.cardModel,
-                               attestation: attestation),
+                               attestation: attestation, onHold: body.onHold ?? false),
             context: AuditContext(actor: request.officerActor, purpose: .certificateIssuance))
         return IssuedBody(serial: certificate.serialNumber.hex, certificate: try certificate.serializeAsPEM().pemString)
     }
