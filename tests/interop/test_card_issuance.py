@@ -78,6 +78,14 @@ def issue_card(installation, trust, tmp_path, name="card", **person):
     return card, view, envelope_text(envelope)
 
 
+def card_status(trust, card):
+    """`licna-card status --server` (the server's OCSP, checked under the pinned root) as JSON."""
+    process = subprocess.run([LICNA_CARD, "status", "--card", str(card), "--server", trust.url, "--root-sha256", trust.root_sha256, "--json"],
+                             capture_output=True, text=True, timeout=60)
+    assert process.returncode == 0, process.stderr
+    return json.loads(process.stdout)
+
+
 def card_certificates(installation, card, tmp_path):
     report = json.loads(installation.run("card", "status", "--card", str(card), "--json", data=False, check=0).stdout)
     paths = []
@@ -105,6 +113,9 @@ def test_the_whole_life_of_a_card_through_pcscd(installation, issuance, tmp_path
     for certificate in certificates:
         answer = ocsp_of(trust, certificate)
         assert ": revoked" in answer and "Reason: certificateHold" in answer, answer
+    held = card_status(trust, card)
+    assert held["activated"] is False and {c["ocsp"] for c in held["certificates"].values()} == {"certificateHold"}, held
+    assert held["cardExpires"] == view["cardExpires"] and held["pinTriesLeft"] == 5 and held["pukTriesLeft"] == 5
 
     # The secrets are nowhere the installation keeps anything.
     for root, _, files in os.walk(installation.data):
@@ -167,6 +178,7 @@ def test_the_whole_life_of_a_card_through_pcscd(installation, issuance, tmp_path
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     for certificate in certificates:
         assert ": good" in ocsp_of(trust, certificate)
+    assert card_status(trust, card)["activated"] is True
 
 
 def test_serve_demo_shows_cards_in_every_state(installation, tmp_path):

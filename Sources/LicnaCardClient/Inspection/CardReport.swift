@@ -18,6 +18,20 @@ public struct CardReport: Sendable {
     public var problems: [String] = []
     /// The eMRTD files read, by file identifier (`011D`…), for inspection with other tools.
     public var files: [String: [UInt8]] = [:]
+    /// Each certificate's OCSP status (`good`, `certificateHold`, `revoked: <reason>`, `unknown`), when asked of the
+    /// issuing server (`status --server`).
+    public var certificateStatus: [String: String] = [:]
+
+    /// The card's last day, ISO 8601 (from the identity application's `cardExpiry`).
+    public var cardExpires: String? {
+        guard let day = identity["cardExpiry"], day.count == 8, day.allSatisfy(\.isNumber) else { return nil }
+        return "\(day.prefix(4))-\(day.dropFirst(4).prefix(2))-\(day.suffix(2))"
+    }
+
+    /// Activated when the server says every certificate is good; nil when it was not asked.
+    public var activated: Bool? {
+        certificateStatus.isEmpty ? nil : certificates.keys.allSatisfy { certificateStatus[$0] == "good" }
+    }
 
     /// True when passive authentication ran and failed.
     public var passiveAuthenticationFailed: Bool { passiveAuthentication.map { !$0.passed } ?? false }
@@ -75,10 +89,13 @@ public struct CardReport: Sendable {
     public func lines() -> [String] {
         var lines: [String] = []
         for (key, value) in identity.sorted(by: { $0.key < $1.key }) { lines.append("\(key): \(value)") }
+        if let cardExpires { lines.append("cardExpires: \(cardExpires)") }
+        if let activated { lines.append("activated: \(activated)") }
         lines.append("pinTriesLeft: \(pinTriesLeft.map(String.init) ?? "verified")")
         lines.append("pukTriesLeft: \(pukTriesLeft.map(String.init) ?? "?")")
         for (slot, certificate) in certificates.sorted(by: { $0.key < $1.key }) {
-            lines.append("certificate \(slot): \(certificate.subject) (serial \(certificate.serialNumber.hex), until \(certificate.notValidAfter))")
+            lines.append("certificate \(slot): \(certificate.subject) (serial \(certificate.serialNumber.hex), until \(certificate.notValidAfter))"
+                         + (certificateStatus[slot].map { ", OCSP \($0)" } ?? ""))
         }
         if let mrz { lines.append(contentsOf: mrz.map { "mrz: \($0)" }) }
         lines.append("dataGroupsRead: \(dataGroupsRead.map(String.init).joined(separator: ","))")
@@ -97,11 +114,15 @@ public struct CardReport: Sendable {
                                      "problems": problems]
         object["pinTriesLeft"] = pinTriesLeft ?? NSNull()
         object["pukTriesLeft"] = pukTriesLeft ?? NSNull()
-        object["certificates"] = certificates.mapValues { certificate in
-            ["subject": "\(certificate.subject)", "serial": certificate.serialNumber.hex, "issuer": "\(certificate.issuer)",
-             "notAfter": ISO8601DateFormatter().string(from: certificate.notValidAfter),
-             "pem": (try? certificate.serializeAsPEM().pemString) ?? ""]
-        }
+        object["certificates"] = Dictionary(uniqueKeysWithValues: certificates.map { slot, certificate in
+            var entry: [String: Any] = ["subject": "\(certificate.subject)", "serial": certificate.serialNumber.hex, "issuer": "\(certificate.issuer)",
+                                        "notAfter": ISO8601DateFormatter().string(from: certificate.notValidAfter),
+                                        "pem": (try? certificate.serializeAsPEM().pemString) ?? ""]
+            if let status = certificateStatus[slot] { entry["ocsp"] = status }
+            return (slot, entry)
+        })
+        object["cardExpires"] = cardExpires ?? NSNull()
+        object["activated"] = activated ?? NSNull()
         object["mrz"] = mrz ?? NSNull()
         object["files"] = files.mapValues { Data($0).base64EncodedString() }
         if let passiveAuthentication {
