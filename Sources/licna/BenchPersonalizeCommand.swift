@@ -9,13 +9,15 @@ import LicnaCore
 import LicnaPKI
 import LicnaServer
 
-/// Whole personalizations in process against the installation's own CA (a development hierarchy, `ca init --dev`):
-/// a virtual card image on disk with its attestation key, the PIN, PUK and CAN, two key pairs made on the card, the
-/// authentication and signature certificates issued by the citizen CA (each a durable issuance with its audit
-/// entry), and the eMRTD security object signed by the document signer, written back to the card. What
-/// `licna card create --test-identity --data` does, without the process start. `scripts/benchmark` runs it.
+/// Whole personalizations in process, as the station makes them (`licna cards personalize`), against the
+/// installation's own CA (a development hierarchy, `ca init --dev`): for approved applications of registered persons
+/// (made before the clock starts), each timed run is a blank virtual card image on disk with its attestation key, the
+/// personalization plan (the holder read from the registry, the JMBG opened, a new card number, the derived management
+/// key), random PIN, PUK and CAN, two key pairs made on the card, the authentication and signature certificates issued
+/// on hold by the citizen CA (each a durable issuance with its audit entries), the eMRTD security object signed by the
+/// document signer, the PIN envelope rendered as PDF, and the card recorded. `scripts/benchmark` runs it.
 struct BenchPersonalize: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "personalize", abstract: "Card personalizations per second.")
+    static let configuration = CommandConfiguration(commandName: "personalize", abstract: "Card personalizations per second, end to end.")
     @OptionGroup var storage: StorageOptions
     @Option(help: "Cards to personalize.") var count = 50
     @Option(help: "Folder for the card images (removed afterwards).") var folder = NSTemporaryDirectory()
@@ -29,33 +31,47 @@ struct BenchPersonalize: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let count = self.count
-        let secrets = CardPersonalizer.Secrets(pin: "123456", puk: "12345678", can: "123456")
-        let (times, total) = try await withInstallation(storage, trust: TrustConfiguration(acceptsDevelopmentCards: true)) { app in
+        let (times, total, envelopeBytes) = try await withInstallation(storage, trust: TrustConfiguration(acceptsDevelopmentCards: true)) { app in
             let service = app.licna.trust.authority(on: app.db)
             guard try await service.isDevelopmentHierarchy() else { throw explained(Exit.usage, "cli.card.test-identity-real-ca") }
             let manufacturer = try await service.developmentCardManufacturer()
-            let authority = InstallationCardAuthority(service: service)
-            // An adult's card (both keys and certificates), by the installation's card policy, as `card create --data`.
-            let validity = try await service.cardPolicy().validity(birthDate: Card.Create.defaultBirthDate, issuedOn: app.licna.configuration.clock.today)
-            var times: [Double] = []
-            let all = ContinuousClock.now
+            let cards = app.licna.cards(on: app.db)
+            let context = AuditContext(actor: commandLineActor, purpose: .benchmark)
+            // Approved applications of adults (both keys and certificates), made before the clock starts.
+            var applications: [String] = []
+            let born = app.licna.configuration.clock.today.adding(years: -40)
             for index in 0..<count {
+                let birth = BirthRegistration(givenName: "Marko", surname: "Benčmarković", birthDate: born, birthPlace: "Podgorica", sex: .male,
+                                              regionCode: 21, address: "Njegoševa \(index + 1)", municipality: "Podgorica")
+                let person = try await app.licna.registry(on: app.db).registerBirth(birth, context: context).person
+                let application = try await cards.apply(identificationNumber: person.identificationNumber, photo: nil, language: "cnr",
+                                                        contractAccepted: true, context: context)
+                _ = try await cards.approve(id: application.id, context: context)
+                applications.append(application.id)
+            }
+            var times: [Double] = []
+            var envelopeBytes = 0
+            let all = ContinuousClock.now
+            for (index, application) in applications.enumerated() {
                 let start = ContinuousClock.now
                 let attestation = try manufacturer.makeAttestationKey(now: app.licna.configuration.clock.now)
                 let attestationCertificate = try DEREncoding.encode(attestation.certificate)
                 let created = try VirtualCard.create(at: (work as NSString).appendingPathComponent("card-\(index)")) {
                     $0.installAttestation(attestation.key, certificate: attestationCertificate)
                 }
-                let personalizer = CardPersonalizer(channel: SmartCardChannel(card: created.card), transportKey: created.transportKey)
-                let holder = try Card.Create.holder("BENCH, Mark", birthDate: Card.Create.defaultBirthDate, validity: validity)
-                let result = try await personalizer.personalize(holder, secrets: secrets, authority: authority, progress: { _ in })
-                guard result.dataGroups.count >= 2 else { throw ValidationError("personalization returned no data groups") }
+                let outcome = try await CardStation.personalize(app, applicationID: application, channel: SmartCardChannel(card: created.card),
+                                                                transportKey: created.transportKey)
+                guard outcome.view.state == "personalized", outcome.view.signatureSerial != nil else {
+                    throw ValidationError("personalization did not record a card with two certificates")
+                }
+                envelopeBytes += outcome.envelope.count
                 times.append(Bench.seconds(start))
             }
-            return (times, Bench.seconds(all))
+            return (times, Bench.seconds(all), envelopeBytes)
         }
         let sorted = times.sorted()
-        Terminal.print(String(format: "personalization (virtual card on disk, attestation key, PIN/PUK/CAN, two key pairs, two certificates, security object): %.1f cards/s; p50 %.1f ms, p99 %.1f ms over %d cards",
-                              Double(count) / total, Bench.percentile(sorted, 0.5) * 1000, Bench.percentile(sorted, 0.99) * 1000, count))
+        Terminal.print(String(format: "personalization end to end (virtual card on disk, attestation key, plan from the registry, PIN/PUK/CAN, two key pairs, two certificates on hold, security object, envelope PDF, record): %.1f cards/s; p50 %.1f ms, p99 %.1f ms over %d cards (envelopes %d bytes each)",
+                              Double(count) / total, Bench.percentile(sorted, 0.5) * 1000, Bench.percentile(sorted, 0.99) * 1000, count,
+                              envelopeBytes / max(count, 1)))
     }
 }
