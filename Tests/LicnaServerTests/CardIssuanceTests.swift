@@ -26,13 +26,14 @@ import X509
         var code: SuspensionCode
     }
 
-    static func issue(_ app: Application, born: CivilDate? = nil, deliver: Bool = true) async throws -> IssuedCard {
+    static func issue(_ app: Application, born: CivilDate? = nil, deliver: Bool = true, fingerprints: [UInt8]? = nil) async throws -> IssuedCard {
         let clock = app.licna.configuration.clock
         let birth = BirthRegistration(givenName: "Jelena", surname: "Šćekić", birthDate: born ?? clock.today.adding(years: -40),
                                       birthPlace: "Podgorica", sex: .female, regionCode: 21, address: "Njegoševa 1", municipality: "Podgorica")
         let number = try await app.licna.registry(on: app.db).registerBirth(birth, context: .test).person.identificationNumber
         let cards = app.licna.cards(on: app.db)
-        let application = try await cards.apply(identificationNumber: number, photo: nil, language: "en", contractAccepted: true, context: .test)
+        let application = try await cards.apply(identificationNumber: number, photo: nil, fingerprints: fingerprints, language: "en",
+                                                contractAccepted: true, context: .test)
         _ = try await cards.approve(id: application.id, context: .test)
         let plan = try await cards.personalizationPlan(applicationID: application.id, context: .test)
         let authority = app.licna.trust.authority(on: app.db)
@@ -80,8 +81,11 @@ import X509
         try await TestInstallation.make(.sqlite).withApp(http: false) { app in
             try await TrustFixtures.initialize(app)
             let cards = app.licna.cards(on: app.db)
-            let card = try await Self.issue(app)
+            let card = try await Self.issue(app, fingerprints: Array("fingerprint images".utf8))
             #expect(card.view.state == "delivered")
+            // Delivered: the fingerprint images are gone (the default law), and the deletion is audited.
+            #expect(try await CardApplicationModel.find(card.view.id, on: app.db)?.fingerprintsSealed == nil)
+            #expect(try await app.licna.audit.entries(touching: [card.view.id], on: app.db).map(\.action).contains(AuditAction.cardBiometricsDeleted.rawValue))
             #expect(try await Self.statuses(app, card) == ["hold", "hold"])
             // The contract's acceptance is recorded with the hash of the text accepted.
             #expect(card.view.contractSHA256 == CardContract(language: "en").sha256)
@@ -252,6 +256,85 @@ import X509
             _ = try await app.licna.trust.authority(on: app.db).processDeaths()
             let view = try await app.licna.cards(on: app.db).find(card.view.id)
             #expect(view.state == "revoked" && view.closedReason == "death")
+        }
+    }
+
+    /// Hostile proofs: random and mutated tokens (bytes of every kind in every field, certificates cut short, huge
+    /// values, non-ASCII digits in serials) are refused with a card error and never change the card; the nonce each
+    /// one consumed is gone.
+    @Test func hostileProofsAreRefusedCleanly() async throws {
+        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let cards = app.licna.cards(on: app.db)
+            let card = try await Self.issue(app)
+            var generator = SystemRandomNumberGenerator()
+            let good = try Self.proof(card, nonce: "x")
+            func randomText(_ length: Int) -> String {
+                String((0..<length).map { _ in Character(Unicode.Scalar(UInt8.random(in: 0...255, using: &generator))) })
+            }
+            let certificate = Data(base64Encoded: good.authentication.unverifiedCertificate)!
+            for round in 0..<60 {
+                _ = try await cards.nonce(for: Self.nonceRequest(card), purpose: .activation)
+                var proof = good
+                switch round % 6 {
+                case 0: proof.authentication.unverifiedCertificate = randomText(Int.random(in: 0...300, using: &generator))
+                case 1: proof.authentication.unverifiedCertificate = certificate.prefix(Int.random(in: 0..<certificate.count, using: &generator)).base64EncodedString()
+                case 2: proof.authentication.signature = Data((0..<Int.random(in: 0...200, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
+                case 3: proof.authentication.algorithm = ["ES512", "none", "", "es256", "RS256", randomText(8)].randomElement(using: &generator)!
+                case 4: proof.authentication.format = randomText(12)
+                default: proof.signature?.unverifiedCertificate = String(repeating: "A", count: 200_000)
+                }
+                await #expect(throws: (any Error).self) { try await cards.present(proof, purpose: .activation, context: .test) }
+                #expect(try await cards.find(card.view.id).state == "delivered")
+            }
+            for serial in ["", "٣٤٥", String(repeating: "f", count: 10_000), "'; DROP TABLE card_applications; --"] {
+                await #expect(throws: CardIssuanceError.self) {
+                    try await cards.nonce(for: CardNonceRequest(authenticationSerial: serial, signatureSerial: nil), purpose: .activation)
+                }
+            }
+            #expect(try await Self.statuses(app, card) == ["hold", "hold"])
+        }
+    }
+
+    /// A report that the PIN and PUK are exhausted is counted once and changes nothing else.
+    @Test func aBlockedReportIsCountedAndRevokesNothing() async throws {
+        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let cards = app.licna.cards(on: app.db)
+            let card = try await Self.issue(app)
+            let report = CardBlockedReport(authenticationCertificate: Data(try DEREncoding.encode(card.authentication)).base64EncodedString())
+            try await cards.reportBlocked(report, context: .test)
+            try await cards.reportBlocked(report, context: .test)
+            #expect(try await cards.statistics().blocked == 1)
+            #expect(try await cards.find(card.view.id).state == "delivered")
+            #expect(try await Self.statuses(app, card) == ["hold", "hold"])
+            let stranger = try Self.selfSigned(P256.Signing.PrivateKey(), serial: card.authentication.serialNumber)
+            await #expect(throws: CardIssuanceError.self) {
+                try await cards.reportBlocked(CardBlockedReport(authenticationCertificate: Data(try DEREncoding.encode(stranger)).base64EncodedString()),
+                                              context: .test)
+            }
+        }
+    }
+
+    /// Fingerprint images are sealed at rest (not in the row in clear) and deleted at delivery.
+    @Test func fingerprintsAreSealedAndDeletedAtDelivery() async throws {
+        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let birth = BirthRegistration(givenName: "Ana", surname: "Kovač", birthDate: CivilDate(year: 1980, month: 1, day: 2)!, birthPlace: "Bar",
+                                          sex: .female, regionCode: 21, address: "Obala 1", municipality: "Bar")
+            let number = try await app.licna.registry(on: app.db).registerBirth(birth, context: .test).person.identificationNumber
+            let cards = app.licna.cards(on: app.db)
+            let fingerprints = Array("FINGERPRINT-IMAGE-BYTES".utf8)
+            let view = try await cards.apply(identificationNumber: number, photo: nil, fingerprints: fingerprints, language: "sq",
+                                             contractAccepted: true, context: .test)
+            let stored = try #require(try await CardApplicationModel.find(view.id, on: app.db)?.fingerprintsSealed)
+            #expect(stored.range(of: Data(fingerprints)) == nil)
+            #expect(try cards.open(stored, application: view.id, purpose: "fingerprints") == fingerprints)
+            // Sealed to its row: the same bytes do not open for another application.
+            #expect(throws: (any Error).self) { try cards.open(stored, application: UUID().uuidString, purpose: "fingerprints") }
+            await #expect(throws: CardIssuanceError.self) {
+                try await cards.apply(identificationNumber: number, photo: Array("not a jpeg".utf8), language: "sq", contractAccepted: true, context: .test)
+            }
         }
     }
 
