@@ -352,14 +352,38 @@ import Testing
         _ = t.selectPIV()
         #expect(t.authenticate(key: key) == 0x9000)
         #expect(t.send(CardTerminal.apdu("00240180", CardTerminal.pin("123456"))).status == 0x9000)
+        #expect(t.send(CardTerminal.apdu("00240181", CardTerminal.pin("12345678"))).status == 0x9000)
+        let own = [UInt8](repeating: 0x42, count: 32)
+        #expect(t.send(CardTerminal.apdu("00FFFFFF", [0x0C, 0x9B, 0x20] + own)).status == 0x9000)
+        #expect(t.send("00440000").status == 0x9000)  // operational: every change is durable from here on
+        #expect(t.authenticate(key: own) == 0x9000)
         // The card's folder disappears (a pulled USB stick): no write can succeed, even as root.
         try FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
         #expect(t.verifyPIN("000000") == 0x6F00)
         #expect(t.verifyPIN("123456") == 0x6F00)  // not even the right PIN is compared without a durable try
         #expect(card.image.secrets.pinCounter.remaining == 5)
         #expect(t.send("00200080").status == 0x63C5)
-        #expect(t.generate(0x9A).status == 0x6F00)
         #expect(card.image.keys.isEmpty)
+    }
+
+    /// In personalization the card writes its image once, at ACTIVATE (or when it is reset or closed), not after every
+    /// command: a station that dies half-way leaves the card as it was last written, under its transport key.
+    @Test func personalizationIsWrittenAtActivation() throws {
+        let path = temporaryPath()
+        let (card, key) = try VirtualCard.create(at: path)
+        let t = CardTerminal(card)
+        _ = t.selectPIV()
+        #expect(t.authenticate(key: key) == 0x9000)
+        #expect(t.send(CardTerminal.apdu("00240180", CardTerminal.pin("123456"))).status == 0x9000)
+        #expect(t.generate(0x9A).status == 0x9000)
+        let onDisk = try JSONDecoder().decode(CardImage.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(onDisk.keys.isEmpty && onDisk.lifeCycle == .personalization)  // nothing written yet
+        #expect(t.send(CardTerminal.apdu("00240181", CardTerminal.pin("12345678"))).status == 0x9000)
+        let own = [UInt8](repeating: 0x42, count: 32)
+        #expect(t.send(CardTerminal.apdu("00FFFFFF", [0x0C, 0x9B, 0x20] + own)).status == 0x9000)
+        #expect(t.send("00440000").status == 0x9000)
+        let activated = try JSONDecoder().decode(CardImage.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(activated.lifeCycle == .operational && activated.keys["9A"] != nil)
     }
 
     @Test func unreadableImagesGiveAClearError() throws {

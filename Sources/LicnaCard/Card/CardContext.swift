@@ -1,9 +1,17 @@
 /// What an application works on: the card image, the session, and the store that makes a change durable.
 /// A change reaches `image` only after the store has written it, so a failed write leaves the card as it was.
+///
+/// Except in personalization: there changes stay in memory and are written together when the card is activated or
+/// released (`flush`). Personalization is then all or nothing on disk — a station that fails half-way leaves the
+/// card as it was last written, still in personalization under its transport key — and costs one durable write
+/// instead of one per command. Nothing a holder relies on is at stake before ACTIVATE: the PIN's tries protect
+/// nothing while the transport key can set it.
 public struct CardContext: Sendable {
     public private(set) var image: CardImage
     public var session = CardSession()
     let store: CardImageStore?
+    /// Whether `image` holds personalization changes not written yet.
+    public private(set) var unwritten = false
 
     public init(image: CardImage, store: CardImageStore?) {
         self.image = image
@@ -15,6 +23,11 @@ public struct CardContext: Sendable {
     mutating func commit(_ change: (inout CardImage) -> Void) -> StatusWord {
         var changed = image
         change(&changed)
+        if deferring, changed.lifeCycle == .personalization {
+            image = changed
+            unwritten = true
+            return .success
+        }
         do {
             try store?.write(changed)
         } catch {
@@ -22,7 +35,18 @@ public struct CardContext: Sendable {
             return .noPreciseDiagnosis
         }
         image = changed
+        unwritten = false
         return .success
+    }
+
+    /// Writes are deferred while a stored card is in personalization.
+    private var deferring: Bool { store != nil && image.lifeCycle == .personalization }
+
+    /// Writes the personalization changes kept in memory, if any.
+    public mutating func flush() throws {
+        guard unwritten, let store else { return }
+        try store.write(image)
+        unwritten = false
     }
 
     /// After a failed write the file may hold the new state anyway (the rename happened, the folder's fsync
@@ -36,7 +60,8 @@ public struct CardContext: Sendable {
     mutating func withSecrets(_ operation: (inout PINStore, (PINStore) throws -> Void) throws -> StatusWord) -> StatusWord {
         var secrets = image.secrets
         let base = image
-        let store = store
+        let store = deferring ? nil : store
+        if deferring { unwritten = true }
         let status: StatusWord
         do {
             status = try operation(&secrets) { candidate in

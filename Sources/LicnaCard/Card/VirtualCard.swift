@@ -58,9 +58,20 @@ public final class VirtualCard: SmartCard {
 
     public func reset() {
         state.withLock {
+            try? $0.os.flush()
             $0.os.reset()
             $0.transport = APDUTransport()
         }
+    }
+
+    /// Writes what personalization kept in memory (changes in the personalization state are written together at
+    /// ACTIVATE, at a reset, or here; `CardContext`).
+    public func flush() throws {
+        try state.withLock { try $0.os.flush() }
+    }
+
+    deinit {
+        try? state.withLock { try $0.os.flush() }
     }
 
     public func powerOff() {

@@ -15,6 +15,9 @@ public struct CardOS: Sendable {
     public var image: CardImage { context.image }
 
     /// A reset or power cycle: the session's verifications are forgotten, nothing is selected.
+    /// Writes personalization changes kept in memory (`CardContext.flush`).
+    public mutating func flush() throws { try context.flush() }
+
     public mutating func reset() {
         context.session = CardSession()
         selectedIndex = nil
