@@ -30,7 +30,9 @@ public struct CardEnvelope: Sendable {
         configuration.title = text("title")
         configuration.language = language
         configuration.pageNumberLabel = nil
-        let writer = try PDFDocumentWriter.withSystemFonts(fontPath: fontPath, boldFontPath: boldFontPath, configuration: configuration)
+        let writer = PDFDocumentWriter(font: try Self.fonts.font(fontPath),
+                                       boldFont: try boldFontPath.flatMap { FileManager.default.fileExists(atPath: $0) ? try Self.fonts.font($0) : nil },
+                                       configuration: configuration)
         let server = publicURL
         let blocks: [DocumentBlock] = [
             .heading(text("title")),
@@ -54,5 +56,22 @@ public struct CardEnvelope: Sendable {
         let document = try writer.render(blocks)
         guard document.pageCount == 1 else { throw CardIssuanceError.invalid("the envelope does not fit on one page") }
         return document.data
+    }
+}
+
+extension CardEnvelope {
+    /// Fonts read once per process: a station renders an envelope per card.
+    static let fonts = FontCache()
+
+    final class FontCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var loaded: [String: TrueTypeFont] = [:]
+
+        func font(_ path: String) throws -> TrueTypeFont {
+            if let font = lock.withLock({ loaded[path] }) { return font }
+            let font = try TrueTypeFont.load(path: path)
+            lock.withLock { loaded[path] = font }
+            return font
+        }
     }
 }
