@@ -185,8 +185,12 @@ public struct CardApplicationRequest: Codable, Sendable, Hashable {
     public var photo: String?
     /// Fingerprint images, base64.
     public var fingerprints: String?
+    /// The type of identity document the citizen presented (the card policy's `documentTypes`), checked for acceptance.
+    public var identityDocument: String?
 
-    public init(identificationNumber: String, language: String?, acceptContract: Bool, photo: String? = nil, fingerprints: String? = nil) {
+    public init(identificationNumber: String, language: String?, acceptContract: Bool, photo: String? = nil, fingerprints: String? = nil,
+                identityDocument: String? = nil) {
+        self.identityDocument = identityDocument
         self.identificationNumber = identificationNumber
         self.language = language
         self.acceptContract = acceptContract

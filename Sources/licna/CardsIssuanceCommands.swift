@@ -81,19 +81,21 @@ extension Cards {
         @Option(help: "Fingerprint images (one file), kept sealed and deleted at delivery.") var fingerprints: String?
         @Option(help: "The citizen's language (cnr, sq, mk, sr, en) for the contract and the envelope.") var language = "cnr"
         @Flag(help: "The citizen accepted the contract in that language (required).") var acceptContract = false
+        @Option(help: "The identity document the citizen presented (a type of `licna cards policy`, e.g. licna-id-card); refused when its acceptance ended.")
+        var identityDocument: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             guard Translations.languages.contains(language) else { throw explained(Exit.usage, "cli.cards.language", ["value": String(language.prefix(10))]) }
             let photo = try self.photo.map { try Self.read($0) }
             let fingerprints = try self.fingerprints.map { try Self.read($0) }
-            let (person, language, accepted) = (person, language, acceptContract)
+            let (person, language, accepted, document) = (person, language, acceptContract, identityDocument)
             let request = CardApplicationRequest(identificationNumber: person, language: language, acceptContract: accepted,
                                                  photo: photo.map { Data($0).base64EncodedString() },
-                                                 fingerprints: fingerprints.map { Data($0).base64EncodedString() })
+                                                 fingerprints: fingerprints.map { Data($0).base64EncodedString() }, identityDocument: document)
             let view = try await withCards(storage, remote: { try await $0.post("api/cards/applications", request) }) { cards, context in
                 try await cards.apply(identificationNumber: person, photo: photo, fingerprints: fingerprints, language: language,
-                                      contractAccepted: accepted, context: context)
+                                      contractAccepted: accepted, identityDocument: document, context: context)
             }
             if json { Terminal.print(try jsonText(view)) } else {
                 Terminal.print(view.id)

@@ -335,6 +335,15 @@ import X509
             await #expect(throws: CardIssuanceError.self) {
                 try await cards.apply(identificationNumber: number, photo: Array("not a jpeg".utf8), language: "sq", contractAccepted: true, context: .test)
             }
+            // The identity document presented is consulted against the policy: an old ID card after 30 March 2023 is refused.
+            await #expect(throws: CardIssuanceError(.cardDocumentNotAccepted, ["type": "legacy-id-card", "date": "2023-03-30"])) {
+                try await cards.apply(identificationNumber: number, photo: nil, language: "sq", contractAccepted: true, identityDocument: "legacy-id-card",
+                                      context: .test)
+            }
+            await #expect(throws: CardIssuanceError.self) {
+                try await cards.apply(identificationNumber: number, photo: nil, language: "sq", contractAccepted: true, identityDocument: "library-card",
+                                      context: .test)
+            }
         }
     }
 

@@ -32,7 +32,8 @@ import VaporTesting
         errors += MasterKeyError.allErrors + [ImportFailure(line: 2, reason: "header"), RegistryError.poolExhausted]
         errors += JMBGAllocator.Failure.all + PersonalNumberProtector.Failure.all
         errors += CardIssuanceError.allCodes.map {
-            CardIssuanceError($0, ["detail": "d", "id": "i", "state": "s", "expected": "e", "card": "c", "seconds": "1"])
+            CardIssuanceError($0, ["detail": "d", "id": "i", "state": "s", "expected": "e", "card": "c", "seconds": "1", "type": "t", "date": "d",
+                                   "types": "t"])
         }
         errors += CardPolicyError.allCodes.map { CardPolicyError(code: $0, arguments: ["age": "1", "years": "0", "type": "x"]) }
         errors += AuditLogError.allCodes.map { AuditLogError(code: $0, detail: "detail") }

@@ -47,7 +47,7 @@ struct CardController: RouteCollection {
         }
         return try await request.application.licna.cards(on: request.db).apply(
             identificationNumber: body.identificationNumber, photo: try bytes(body.photo), fingerprints: try bytes(body.fingerprints),
-            language: body.language ?? request.language, contractAccepted: body.acceptContract,
+            language: body.language ?? request.language, contractAccepted: body.acceptContract, identityDocument: body.identityDocument,
             context: AuditContext(actor: request.officerActor, purpose: .cardIssuance))
     }
 

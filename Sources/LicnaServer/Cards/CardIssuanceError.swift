@@ -17,6 +17,7 @@ public struct CardIssuanceError: LicnaError, Hashable {
     public var category: ErrorCategory {
         switch code {
         case .cardUnknownPerson, .cardUnknownApplication, .cardUnknownCard: .notFound
+        case .cardDocumentNotAccepted: .refused
         case .cardOpenApplication, .cardWrongState: .conflict
         case .cardContractNotAccepted: .usage
         case .cardNonce, .cardToken, .cardSuspensionRefused: .refused
@@ -29,6 +30,7 @@ public struct CardIssuanceError: LicnaError, Hashable {
     public static let allCodes: [ErrorCode] = [
         .cardUnknownPerson, .cardOpenApplication, .cardContractNotAccepted, .cardPhoto, .cardUnknownApplication, .cardUnknownCard,
         .cardWrongState, .cardNonce, .cardToken, .cardSuspensionRefused, .cardThrottled, .cardNoAuthority, .cardInvalidRequest,
+        .cardDocumentNotAccepted, .cardUnknownDocumentType,
     ]
 
     static func wrongState(_ state: CardState, needs expected: [CardState]) -> CardIssuanceError {
@@ -62,4 +64,8 @@ extension ErrorCode {
     /// The installation has no certification authority yet.
     public static let cardNoAuthority = ErrorCode("card-no-authority")
     public static let cardInvalidRequest = ErrorCode("card-invalid-request")
+    /// The identity document presented is of a type whose acceptance ended.
+    public static let cardDocumentNotAccepted = ErrorCode("card-document-not-accepted")
+    /// The identity document's type is not one of the card policy's.
+    public static let cardUnknownDocumentType = ErrorCode("card-unknown-document-type")
 }

@@ -35,9 +35,21 @@ public struct CardIssuanceService: Sendable {
     /// An application for the living person with this identification number. The officer confirms that the citizen
     /// accepted the contract in `language` (its version, the time, the officer and the text's SHA-256 are recorded).
     /// A person has one application or card in use at a time: a lost or broken card is replaced (`replace`).
+    /// `identityDocument` is the type of the document the citizen identified with at the counter (the card policy's
+    /// `documentTypes`): a type the policy does not know, or whose acceptance ended (Montenegro's old ID cards after
+    /// 30 March 2023), is refused.
     public func apply(identificationNumber: String, photo: [UInt8]?, fingerprints: [UInt8]? = nil, language: String,
-                      contractAccepted: Bool, context: AuditContext) async throws -> CardView {
+                      contractAccepted: Bool, identityDocument: String? = nil, context: AuditContext) async throws -> CardView {
         guard contractAccepted else { throw CardIssuanceError(.cardContractNotAccepted) }
+        if let identityDocument {
+            let policy = try await authority(on: database).cardPolicy()
+            switch policy.acceptance(of: DocumentType.ID(rawValue: identityDocument), on: clock.today) {
+            case .accepted: break
+            case .ended(let day): throw CardIssuanceError(.cardDocumentNotAccepted, ["type": String(identityDocument.prefix(40)), "date": day.iso8601])
+            case .unknownType: throw CardIssuanceError(.cardUnknownDocumentType, ["type": String(identityDocument.prefix(40)),
+                                                                                 "types": policy.documentTypes.map(\.id.rawValue).joined(separator: ", ")])
+            }
+        }
         guard (try? IdentificationNumber(identificationNumber)) != nil else { throw CardIssuanceError(.cardUnknownPerson) }
         if let photo { try Self.checkPhoto(photo) }
         let contract = CardContract(language: language)
@@ -52,7 +64,8 @@ public struct CardIssuanceService: Sendable {
             if let fingerprints { model.fingerprintsSealed = try self.seal(fingerprints, application: model.id!, purpose: "fingerprints") }
             try await model.create(on: db)
             try await self.audit.append([context.event(.cardApply, .cardApplication, model.id,
-                                                       detail: "contract \(contract.version) sha256:\(contract.sha256) (\(contract.language))")], on: db)
+                                                       detail: "contract \(contract.version) sha256:\(contract.sha256) (\(contract.language))"
+                                                           + (identityDocument.map { ", identified with \($0)" } ?? ""))], on: db)
             return Self.view(model)
         }
     }
