@@ -21,9 +21,11 @@ struct BenchPersonalize: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Option(help: "Cards to personalize.") var count = 50
     @Option(help: "Folder for the card images (removed afterwards).") var folder = NSTemporaryDirectory()
+    @Option(help: "Stations working at once (each personalizes its share of the cards one after the other).") var parallel = 1
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be between 1 and 64") }
     }
 
     func run() async throws {
@@ -31,6 +33,7 @@ struct BenchPersonalize: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let count = self.count
+        let parallel = self.parallel
         let (times, total, envelopeBytes) = try await withInstallation(storage, trust: TrustConfiguration(acceptsDevelopmentCards: true)) { app in
             let service = app.licna.trust.authority(on: app.db)
             guard try await service.isDevelopmentHierarchy() else { throw explained(Exit.usage, "cli.card.test-identity-real-ca") }
@@ -49,29 +52,39 @@ struct BenchPersonalize: AsyncParsableCommand {
                 _ = try await cards.approve(id: application.id, context: context)
                 applications.append(application.id)
             }
-            var times: [Double] = []
-            var envelopeBytes = 0
+            let queue = applications
             let all = ContinuousClock.now
-            for (index, application) in applications.enumerated() {
-                let start = ContinuousClock.now
-                let attestation = try manufacturer.makeAttestationKey(now: app.licna.configuration.clock.now)
-                let attestationCertificate = try DEREncoding.encode(attestation.certificate)
-                let created = try VirtualCard.create(at: (work as NSString).appendingPathComponent("card-\(index)")) {
-                    $0.installAttestation(attestation.key, certificate: attestationCertificate)
+            // Each station takes every `parallel`-th application.
+            let results = try await withThrowingTaskGroup(of: [(Double, Int)].self) { group in
+                for station in 0..<parallel {
+                    group.addTask {
+                        var results: [(Double, Int)] = []
+                        for index in stride(from: station, to: queue.count, by: parallel) {
+                            let start = ContinuousClock.now
+                            let attestation = try manufacturer.makeAttestationKey(now: app.licna.configuration.clock.now)
+                            let attestationCertificate = try DEREncoding.encode(attestation.certificate)
+                            let created = try VirtualCard.create(at: (work as NSString).appendingPathComponent("card-\(index)")) {
+                                $0.installAttestation(attestation.key, certificate: attestationCertificate)
+                            }
+                            let outcome = try await CardStation.personalize(app, applicationID: queue[index],
+                                                                            channel: SmartCardChannel(card: created.card), transportKey: created.transportKey)
+                            guard outcome.view.state == "personalized", outcome.view.signatureSerial != nil else {
+                                throw ValidationError("personalization did not record a card with two certificates")
+                            }
+                            results.append((Bench.seconds(start), outcome.envelope.count))
+                        }
+                        return results
+                    }
                 }
-                let outcome = try await CardStation.personalize(app, applicationID: application, channel: SmartCardChannel(card: created.card),
-                                                                transportKey: created.transportKey)
-                guard outcome.view.state == "personalized", outcome.view.signatureSerial != nil else {
-                    throw ValidationError("personalization did not record a card with two certificates")
-                }
-                envelopeBytes += outcome.envelope.count
-                times.append(Bench.seconds(start))
+                return try await group.reduce(into: []) { $0 += $1 }
             }
+            let times = results.map(\.0)
+            let envelopeBytes = results.map(\.1).reduce(0, +)
             return (times, Bench.seconds(all), envelopeBytes)
         }
         let sorted = times.sorted()
-        Terminal.print(String(format: "personalization end to end (virtual card on disk, attestation key, plan from the registry, PIN/PUK/CAN, two key pairs, two certificates on hold, security object, envelope PDF, record): %.1f cards/s; p50 %.1f ms, p99 %.1f ms over %d cards (envelopes %d bytes each)",
+        Terminal.print(String(format: "personalization end to end (virtual card on disk, attestation key, plan from the registry, PIN/PUK/CAN, two key pairs, two certificates on hold, security object, envelope PDF, record): %.1f cards/s; p50 %.1f ms, p99 %.1f ms over %d cards, %d station(s) at once (envelopes %d bytes each)",
                               Double(count) / total, Bench.percentile(sorted, 0.5) * 1000, Bench.percentile(sorted, 0.99) * 1000, count,
-                              envelopeBytes / max(count, 1)))
+                              parallel, envelopeBytes / max(count, 1)))
     }
 }
