@@ -42,8 +42,10 @@ struct BenchPersonalize: AsyncParsableCommand {
             let context = AuditContext(actor: commandLineActor, purpose: .benchmark)
             // Approved applications of adults (both keys and certificates), made before the clock starts.
             var applications: [String] = []
-            let born = app.licna.configuration.clock.today.adding(years: -40)
+            // Adults born on different days (a date, region and sex has 500 JMBG serials at most), so that runs repeat.
+            let run = Int.random(in: 0..<3_000)
             for index in 0..<count {
+                let born = CivilDate(app.licna.configuration.clock.today.adding(years: -40).startInUTC - Double((run + index) % 6_000) * 86_400, in: .gmt)
                 let birth = BirthRegistration(givenName: "Marko", surname: "Benčmarković", birthDate: born, birthPlace: "Podgorica", sex: .male,
                                               regionCode: 21, address: "Njegoševa \(index + 1)", municipality: "Podgorica")
                 let person = try await app.licna.registry(on: app.db).registerBirth(birth, context: context).person
