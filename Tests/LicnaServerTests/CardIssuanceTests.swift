@@ -77,8 +77,9 @@ import X509
         return try await [card.authentication, card.signature].compactMap { $0 }.asyncMap { try await authority.status(serial: $0.serialNumber.hex).status }
     }
 
-    @Test func theWorkflowFromApplicationToActivation() async throws {
-        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+    @Test(arguments: TestEngine.available)
+    func theWorkflowFromApplicationToActivation(engine: TestEngine) async throws {
+        try await TestInstallation.make(engine).withApp(http: false) { app in
             try await TrustFixtures.initialize(app)
             let cards = app.licna.cards(on: app.db)
             let card = try await Self.issue(app, fingerprints: Array("fingerprint images".utf8))
@@ -105,9 +106,10 @@ import X509
 
     /// Issue 12's acceptance: an unknown card, a card not yet delivered, a replayed or expired nonce, a sign-in nonce,
     /// only one of the two signatures, or a certificate from another CA fails with a clear message and changes nothing.
-    @Test func refusedActivationsChangeNothing() async throws {
+    @Test(arguments: TestEngine.available)
+    func refusedActivationsChangeNothing(engine: TestEngine) async throws {
         let clock = AdjustableWallClock()
-        try await TestInstallation.make(.sqlite).withApp(clock: clock, http: false) { app in
+        try await TestInstallation.make(engine).withApp(clock: clock, http: false) { app in
             try await TrustFixtures.initialize(app)
             let cards = app.licna.cards(on: app.db)
             let card = try await Self.issue(app)
@@ -186,9 +188,10 @@ import X509
         }
     }
 
-    @Test func suspensionWithTheEnvelopesCodeIsThrottledPerCardAndStored() async throws {
+    @Test(arguments: TestEngine.available)
+    func suspensionWithTheEnvelopesCodeIsThrottledPerCardAndStored(engine: TestEngine) async throws {
         let clock = AdjustableWallClock()
-        try await TestInstallation.make(.sqlite).withApp(clock: clock, http: false) { app in
+        try await TestInstallation.make(engine).withApp(clock: clock, http: false) { app in
             try await TrustFixtures.initialize(app)
             let cards = app.licna.cards(on: app.db)
             let card = try await Self.issue(app)
@@ -214,8 +217,9 @@ import X509
         }
     }
 
-    @Test func replacementRevokesAndOpensAPrefilledApplication() async throws {
-        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+    @Test(arguments: TestEngine.available)
+    func replacementRevokesAndOpensAPrefilledApplication(engine: TestEngine) async throws {
+        try await TestInstallation.make(engine).withApp(http: false) { app in
             try await TrustFixtures.initialize(app)
             let cards = app.licna.cards(on: app.db)
             let card = try await Self.issue(app)
@@ -246,8 +250,9 @@ import X509
         }
     }
 
-    @Test func aRecordedDeathClosesTheCard() async throws {
-        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+    @Test(arguments: TestEngine.available)
+    func aRecordedDeathClosesTheCard(engine: TestEngine) async throws {
+        try await TestInstallation.make(engine).withApp(http: false) { app in
             try await TrustFixtures.initialize(app)
             let card = try await Self.issue(app)
             let registry = app.licna.registry(on: app.db)
