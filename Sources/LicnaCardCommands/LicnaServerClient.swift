@@ -1,5 +1,6 @@
 import Foundation
 import LicnaAPI
+import LicnaBasics
 import LicnaCommandLine
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -26,13 +27,7 @@ public struct LicnaServerClient: Sendable {
     }
 
     /// The origin a card signs for this server (RFC 6454 §6.2): scheme, host and a port other than the default.
-    public var origin: String {
-        guard let components = URLComponents(url: base, resolvingAgainstBaseURL: false), let scheme = components.scheme?.lowercased(),
-              let host = components.host?.lowercased() else { return base.absoluteString }
-        let defaultPort = scheme == "https" ? 443 : 80
-        let port = components.port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? ""
-        return "\(scheme)://\(host)\(port)"
-    }
+    public var origin: String { WebOrigin.serialization(of: base.absoluteString) ?? base.absoluteString }
 
     /// POSTs `body` as JSON to `path` and decodes the answer (any 2xx).
     public func post<Body: Encodable, Answer: Decodable>(_ path: String, _ body: Body, as: Answer.Type = Answer.self) async throws -> Answer {

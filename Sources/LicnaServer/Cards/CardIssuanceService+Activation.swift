@@ -27,15 +27,9 @@ extension CardIssuanceService {
 
     /// The origin the cards sign (RFC 6454 §6.2 ASCII serialization of the installation's public address): the
     /// server's own, never one a client names.
-    public func origin() async throws -> String { Self.origin(of: try await publicAddress()) }
-
-    static func origin(of url: String) -> String {
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), let host = components.host?.lowercased() else {
-            return url
-        }
-        let defaultPort = scheme == "https" ? 443 : 80
-        let port = components.port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? ""
-        return "\(scheme)://\(host)\(port)"
+    public func origin() async throws -> String {
+        let address = try await publicAddress()
+        return WebOrigin.serialization(of: address) ?? address
     }
 
     /// A nonce for the card whose certificates have these serials, if it is in the state the purpose starts from.
