@@ -101,6 +101,17 @@ import X509
             await #expect(throws: CardIssuanceError.self) {
                 try await cards.apply(identificationNumber: view.identificationNumber, photo: nil, language: "en", contractAccepted: true, context: .test)
             }
+            // Also when two officers apply at once for someone without a card: one application wins.
+            let birth = BirthRegistration(givenName: "Ivo", surname: "Jovanović", birthDate: CivilDate(year: 1970, month: 3, day: 4)!, birthPlace: "Bar",
+                                          sex: .male, regionCode: 21, address: "Obala 2", municipality: "Bar")
+            let number = try await app.licna.registry(on: app.db).registerBirth(birth, context: .test).person.identificationNumber
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { (try? await cards.apply(identificationNumber: number, photo: nil, language: "en", contractAccepted: true, context: .test)) != nil }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
         }
     }
 

@@ -64,6 +64,11 @@ struct CreateCardIssuance: AsyncMigration {
         try await database.sql.raw("""
             CREATE INDEX card_applications_state ON \(CardApplicationsTable.table) (\(CardApplicationsTable.state))
             """).run()
+        // One application or card in use per person, even when two officers apply at the same moment.
+        try await database.sql.raw("""
+            CREATE UNIQUE INDEX card_applications_one_in_use ON \(CardApplicationsTable.table) (\(CardApplicationsTable.personID))
+            WHERE \(CardApplicationsTable.state) NOT IN ('revoked', 'expired', 'replaced')
+            """).run()
         try await AuthNoncesTable.table.create(on: database)
     }
 

@@ -62,7 +62,9 @@ public struct CardIssuanceService: Sendable {
             let model = try self.newApplication(person: person, personID: personID, contract: contract, officer: context.actor)
             if let photo { model.photoSealed = try self.seal(photo, application: model.id!, purpose: "photo") }
             if let fingerprints { model.fingerprintsSealed = try self.seal(fingerprints, application: model.id!, purpose: "fingerprints") }
-            try await model.create(on: db)
+            do { try await model.create(on: db) } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw CardIssuanceError(.cardOpenApplication, ["id": "-", "state": "-"])  // another officer's application won the race
+            }
             try await self.audit.append([context.event(.cardApply, .cardApplication, model.id,
                                                        detail: "contract \(contract.version) sha256:\(contract.sha256) (\(contract.language))"
                                                            + (identityDocument.map { ", identified with \($0)" } ?? ""))], on: db)
