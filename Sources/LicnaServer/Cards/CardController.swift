@@ -136,17 +136,29 @@ struct CardController: RouteCollection {
 
     // MARK: The citizen's tool
 
+    /// Refuses a client that sends card-holder requests faster than any citizen's tool does.
+    private func limit(_ request: Request) throws {
+        let services = request.application.licna
+        let client = request.clientAddress?.limitKey ?? ClientKey(family: 0, prefix: 0)
+        guard services.cardHolderLimiter.allow(client, now: services.configuration.clock.now) else {
+            throw CardIssuanceError(.cardThrottled, ["seconds": "1"])
+        }
+    }
+
     func nonce(_ request: Request, _ purpose: CardIssuanceService.PresencePurpose) async throws -> CardNonce {
-        try await request.application.licna.cards(on: request.db).nonce(for: try request.content.decode(CardNonceRequest.self), purpose: purpose)
+        try limit(request)
+        return try await request.application.licna.cards(on: request.db).nonce(for: try request.content.decode(CardNonceRequest.self), purpose: purpose)
     }
 
     func present(_ request: Request, _ purpose: CardIssuanceService.PresencePurpose) async throws -> CardView {
-        try await request.application.licna.cards(on: request.db).present(
+        try limit(request)
+        return try await request.application.licna.cards(on: request.db).present(
             try request.content.decode(CardPresenceProof.self), purpose: purpose,
             context: AuditContext(actor: "citizen", purpose: purpose == .activation ? .cardActivation : .cardSuspension))
     }
 
     func reportBlocked(_ request: Request) async throws -> HTTPStatus {
+        try limit(request)
         try await request.application.licna.cards(on: request.db).reportBlocked(
             try request.content.decode(CardBlockedReport.self), context: AuditContext(actor: "citizen", purpose: .cardIssuance))
         return .accepted

@@ -14,6 +14,9 @@ public struct LicnaServices: Sendable {
     let loginThrottle = LoginThrottle()
     /// Wrong suspension codes per client (each card also keeps its own count, stored).
     let suspensionThrottle = LoginThrottle()
+    /// Card-holder requests that make the server work or keep state (nonces, proofs, blocked reports), per client:
+    /// two a second with bursts of ten, far above what one citizen's tool sends.
+    let cardHolderLimiter = ClientRateLimiter(rate: 2, burst: 10)
     let metricsListener = MetricsListener()
 
     init(configuration: LicnaConfiguration) {
