@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import LicnaAPI
 import LicnaBasics
+import LicnaCard
 import LicnaCore
 import LicnaPKI
 import LicnaTranslations
@@ -351,6 +352,15 @@ import X509
             await #expect(throws: CardIssuanceError.self) {
                 try await cards.apply(identificationNumber: number, photo: Array("not a jpeg".utf8), language: "sq", contractAccepted: true, context: .test)
             }
+            // A photo is sealed with the application and given to the station for DG2.
+            let photo = LDSFile.testPortrait.jpeg
+            let other = BirthRegistration(givenName: "Besa", surname: "Krasniqi", birthDate: CivilDate(year: 1982, month: 5, day: 6)!, birthPlace: "Ulcinj",
+                                          sex: .female, regionCode: 22, address: "Rruga 1", municipality: "Ulcinj")
+            let otherNumber = try await app.licna.registry(on: app.db).registerBirth(other, context: .test).person.identificationNumber
+            let withPhoto = try await cards.apply(identificationNumber: otherNumber, photo: photo, language: "sq", contractAccepted: true, context: .test)
+            #expect(try #require(try await CardApplicationModel.find(withPhoto.id, on: app.db)?.photoSealed).range(of: Data(photo)) == nil)
+            _ = try await cards.approve(id: withPhoto.id, context: .test)
+            #expect(try await cards.personalizationPlan(applicationID: withPhoto.id, context: .test).photo == photo)
             // The identity document presented is consulted against the policy: an old ID card after 30 March 2023 is refused.
             await #expect(throws: CardIssuanceError(.cardDocumentNotAccepted, ["type": "legacy-id-card", "date": "2023-03-30"])) {
                 try await cards.apply(identificationNumber: number, photo: nil, language: "sq", contractAccepted: true, identityDocument: "legacy-id-card",

@@ -252,6 +252,14 @@ def test_officer_commands_work_through_the_servers_api(installation, issuance, t
     assert refused.returncode == 2 and "LICNA_ADMIN_TOKEN" in refused.stderr
     application = json.loads(installation.run("cards", "apply", "--person", number, "--accept-contract", "--json", *server, env=env,
                                               data=False, check=0).stdout)
+    # The contract the citizen signed is the one whose hash the application recorded (cnr, the default language).
+    contract = tmp_path / "contract.pdf"
+    printed = installation.run("cards", "contract", "--language", "cnr", "--out", str(contract), data=False, check=0)
+    assert application["contractSHA256"] in printed.stderr
+    assert "Ugovor o elektronskoj ličnoj karti" in envelope_text(contract)
+    cyrillic = tmp_path / "contract-sr.pdf"
+    installation.run("cards", "contract", "--language", "sr", "--out", str(cyrillic), data=False, check=0)
+    assert "Уговор о електронској личној карти" in envelope_text(cyrillic)
     twice = installation.run("cards", "apply", "--person", number, "--accept-contract", *server, env=env, data=False)
     assert twice.returncode == 1 and application["id"] in twice.stderr
     installation.run("cards", "approve", application["id"], *server, env=env, data=False, check=0)
