@@ -68,6 +68,20 @@ def test_operator_options_that_parse_numbers_serials_and_dates(ca_installation, 
         lambda v: ["audit", "show", "--person", v],
         lambda v: ["cards", "policy", "--set", v],
         lambda v: ["card", "create", "--out", str(tmp_path / "hostile-card"), "--test-identity", "A, B", "--birth-date", v],
+        # Card issuance (issue 12).
+        lambda v: ["cards", "apply", "--person", v, "--accept-contract"],
+        lambda v: ["cards", "apply", "--person", "123456789", "--accept-contract", "--language", v],
+        lambda v: ["cards", "apply", "--person", "123456789", "--accept-contract", "--identity-document", v],
+        lambda v: ["cards", "approve", v],
+        lambda v: ["cards", "show", v],
+        lambda v: ["cards", "deliver", "--card-number", v],
+        lambda v: ["cards", "suspend", "--card-number", v],
+        lambda v: ["cards", "replace", "--card-number", v, "--reason", "lost"],
+        lambda v: ["cards", "replace", "--card-number", "LC0000001", "--reason", v],
+        lambda v: ["cards", "list", "--limit", v],
+        lambda v: ["cards", "list", "--state", v],
+        lambda v: ["cards", "stats", "--awaiting-days", v],
+        lambda v: ["cards", "personalize", "--application", v, "--card", str(tmp_path / "none"), "--envelope", str(tmp_path / "e.pdf")],
     ]
     for value in hostile_values(seed, count=6):
         for command in commands:
@@ -96,6 +110,9 @@ def test_commands_without_storage(licna_bin, tmp_path, seed):
         [card_bin, "status", "--card", str(image), "--can", "{}"],
         [card_bin, "verify", str(pdf), "--extract-signed", "{}", "-o", str(tmp_path / "x.pdf")],
         [card_bin, "verify", str(pdf), "--root-sha256", "{}", "--server", "http://127.0.0.1:9"],
+        [card_bin, "suspend", "--card-number", "{}", "--server", "http://127.0.0.1:9", "--root-sha256", "{}"],
+        [card_bin, "activate", "--card", str(image), "--server", "{}"],
+        [card_bin, "status", "--card", str(image), "--server", "http://127.0.0.1:9", "--root-sha256", "{}"],
     ]
     for value in hostile_values(seed, count=8):
         for command in commands:
