@@ -147,13 +147,13 @@ func trustedClient(server: String, rootSHA256: String?) async throws -> LicnaSer
 }
 
 /// The card in the reader: its PIV application, its certificates and number.
-struct CardOnHand {
-    let piv: PIVClient
-    let authentication: Certificate
-    let signature: Certificate?
-    let cardNumber: String?
+public struct CardOnHand {
+    public let piv: PIVClient
+    public let authentication: Certificate
+    public let signature: Certificate?
+    public let cardNumber: String?
 
-    init(channel: any CardChannel) throws {
+    public init(channel: any CardChannel) throws {
         piv = PIVClient(channel: channel)
         do {
             _ = try piv.select()
@@ -166,16 +166,16 @@ struct CardOnHand {
         _ = try? piv.select()
     }
 
-    var nonceRequest: CardNonceRequest {
+    public var nonceRequest: CardNonceRequest {
         CardNonceRequest(authenticationSerial: authentication.serialNumber.hex, signatureSerial: signature?.serialNumber.hex)
     }
 
-    var blockedReport: CardBlockedReport {
+    public var blockedReport: CardBlockedReport {
         CardBlockedReport(authenticationCertificate: Data((try? DEREncoding.encode(authentication)) ?? []).base64EncodedString())
     }
 
     /// Both keys' tokens over the same nonce, each after its own PIN verification.
-    func proof(pin: String, origin: String, nonce: String) throws -> CardPresenceProof {
+    public func proof(pin: String, origin: String, nonce: String) throws -> CardPresenceProof {
         func token(_ slot: PIVSlot, _ certificate: Certificate) throws -> CardSignedToken {
             let signed = try CardPresence.sign(piv, slot: slot, certificate: certificate, pin: pin, origin: origin, nonce: nonce)
             return CardSignedToken(unverifiedCertificate: Data(try DEREncoding.encode(certificate)).base64EncodedString(),

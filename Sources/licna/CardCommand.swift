@@ -151,15 +151,7 @@ struct Card: AsyncParsableCommand {
         /// The officer API of `--server`, or nil without it. The admin token travels in the requests: in clear only
         /// to this machine.
         private func serverAuthority() throws -> ServerCardAuthority? {
-            guard let server = storage.server else { return nil }
-            guard let url = URL(string: server), let host = url.host,
-                  url.scheme == "https" || (url.scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)) else {
-                throw explained(Exit.usage, "cli.card.server-url", ["value": server])
-            }
-            guard let token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"], !token.isEmpty else {
-                throw explained(Exit.usage, "cli.card.admin-token")
-            }
-            return ServerCardAuthority(server: url, token: token)
+            try officerClient(storage).map { ServerCardAuthority(server: $0.base, token: $0.bearerToken ?? "") }
         }
 
         /// The files written beside the card image.

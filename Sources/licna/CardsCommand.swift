@@ -48,9 +48,7 @@ struct Cards: AsyncParsableCommand {
             }
             if replacement != nil { Terminal.say("cli.cards.policy-set") }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                Terminal.print(String(decoding: try encoder.encode(policy), as: UTF8.self))
+                Terminal.print(try jsonText(policy))
                 return
             }
             for band in policy.cardValidity {

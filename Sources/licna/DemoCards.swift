@@ -3,11 +3,10 @@ import LicnaAPI
 import LicnaBasics
 import LicnaCard
 import LicnaCardClient
+import LicnaCardCommands
 import LicnaCore
-import LicnaPKI
 import LicnaServer
 import Vapor
-import X509
 
 /// `licna serve --demo`'s cards: virtual cards for six demo citizens in the states a newcomer should see — awaiting
 /// activation (also a minor's, without a signature key), activated (also a 76-year-old's 50-year card), PIN and PUK
@@ -53,32 +52,19 @@ enum DemoCards {
                 break
             case .activated, .suspended:
                 // As `licna-card activate` does it, keeping the envelope's PIN as the holder's own.
-                let piv = PIVClient(channel: channel)
-                _ = try piv.select()
-                let authentication = try Certificate(derEncoded: try piv.readCertificate(slot: .authentication))
-                let signature = try? Certificate(derEncoded: try piv.readCertificate(slot: .signature))
-                let nonce = try await cards.nonce(for: CardNonceRequest(authenticationSerial: authentication.serialNumber.hex,
-                                                                        signatureSerial: signature?.serialNumber.hex), purpose: .activation)
-                let origin = try await cards.origin()
-                func token(_ slot: PIVSlot, _ certificate: Certificate) throws -> CardSignedToken {
-                    let signed = try CardPresence.sign(piv, slot: slot, certificate: certificate, pin: outcome.secrets.pin, origin: origin, nonce: nonce.nonce)
-                    return CardSignedToken(unverifiedCertificate: Data(try DEREncoding.encode(certificate)).base64EncodedString(),
-                                           algorithm: signed.algorithm.rawValue, signature: Data(signed.signature).base64EncodedString(), appVersion: "demo")
-                }
-                let proof = CardPresenceProof(authentication: try token(.authentication, authentication),
-                                              signature: try signature.map { try token(.signature, $0) })
-                _ = try await cards.present(proof, purpose: .activation, context: context)
+                let card = try CardOnHand(channel: channel)
+                let nonce = try await cards.nonce(for: card.nonceRequest, purpose: .activation)
+                _ = try await cards.present(try card.proof(pin: outcome.secrets.pin, origin: try await cards.origin(), nonce: nonce.nonce),
+                                            purpose: .activation, context: context)
                 if fate == .suspended {
                     _ = try await cards.suspend(cardNumber: cardNumber, code: outcome.secrets.suspensionCode.description, context: context)
                 }
             case .blocked:
                 // Five wrong PINs, five wrong PUKs: blocked for good, and reported as the citizen's tool reports it.
-                let piv = PIVClient(channel: channel)
-                _ = try piv.select()
-                for _ in 0..<5 { _ = try? piv.verify(pin: outcome.secrets.pin == "000000" ? "111111" : "000000") }
-                for _ in 0..<5 { _ = try? piv.unblockPIN(puk: outcome.secrets.puk == "00000000" ? "11111111" : "00000000", newPIN: "123456") }
-                let authentication = try piv.readCertificate(slot: .authentication)
-                try await cards.reportBlocked(CardBlockedReport(authenticationCertificate: Data(authentication).base64EncodedString()), context: context)
+                let card = try CardOnHand(channel: channel)
+                for _ in 0..<5 { _ = try? card.piv.verify(pin: outcome.secrets.pin == "000000" ? "111111" : "000000") }
+                for _ in 0..<5 { _ = try? card.piv.unblockPIN(puk: outcome.secrets.puk == "00000000" ? "11111111" : "00000000", newPIN: "123456") }
+                try await cards.reportBlocked(card.blockedReport, context: context)
             }
             made.append(file)
         }

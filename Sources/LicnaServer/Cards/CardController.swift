@@ -139,7 +139,7 @@ struct CardController: RouteCollection {
     /// Refuses a client that sends card-holder requests faster than any citizen's tool does.
     private func limit(_ request: Request) throws {
         let services = request.application.licna
-        let client = request.clientAddress?.limitKey ?? ClientKey(family: 0, prefix: 0)
+        let client = request.clientLimitKey
         guard services.cardHolderLimiter.allow(client, now: services.configuration.clock.now) else {
             throw CardIssuanceError(.cardThrottled, ["seconds": "1"])
         }
@@ -175,7 +175,7 @@ struct CardController: RouteCollection {
     /// then the card's own.
     private func suspend(_ request: Request, cardNumber: String, code: String) async throws -> CardView {
         let services = request.application.licna
-        let client = request.clientAddress?.limitKey ?? ClientKey(family: 0, prefix: 0)
+        let client = request.clientLimitKey
         let now = services.configuration.clock.now
         let wait = services.suspensionThrottle.wait(for: client, now: now)
         guard wait <= 0 else { throw CardIssuanceError(.cardThrottled, ["seconds": String(Int(wait.rounded(.up)))]) }

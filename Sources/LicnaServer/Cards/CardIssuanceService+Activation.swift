@@ -22,7 +22,7 @@ extension CardIssuanceService {
     /// The installation's public address: the one fixed at `licna ca init` (in certificates and envelopes), else the
     /// server's `--public-url`.
     public func publicAddress() async throws -> String {
-        try await authority(on: database).settings().publicURL ?? services.configuration.publicURL
+        try await authority(on: database).publicURL() ?? services.configuration.publicURL
     }
 
     /// The origin the cards sign (RFC 6454 §6.2 ASCII serialization of the installation's public address): the

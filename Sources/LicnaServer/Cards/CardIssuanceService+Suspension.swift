@@ -30,11 +30,7 @@ extension CardIssuanceService {
             }
             let now = self.nowSeconds
             if let next = model.suspensionNextAttempt, next > now { return .throttled(Int(next - now)) }
-            let matches = parsed.map { candidate in
-                guard let stored = model.suspensionCodeHash else { return false }
-                // Compared as MACs of equal length in constant time.
-                return Self.constantTimeEqual(Array(self.suspensionCodeHash(candidate, cardNumber: number).utf8), Array(stored.utf8))
-            } ?? false
+            let matches = parsed.map { self.suspensionCode($0, cardNumber: number, matches: model.suspensionCodeHash) } ?? false
             guard matches else {
                 model.suspensionFailures += 1
                 let delay = Self.suspensionDelay(afterFailures: model.suspensionFailures)
@@ -73,12 +69,5 @@ extension CardIssuanceService {
             try await self.audit.append([context.event(.cardSuspend, .cardApplication, model.id, detail: "card \(cardNumber), by an officer")], on: db)
             return Self.view(model)
         }
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 }

@@ -278,9 +278,18 @@ public struct CardIssuanceService: Sendable {
     /// The keyed hash the server keeps of a suspension code (HMAC-SHA256 under a key derived from the master key):
     /// a copy of the database without the master key gives no way to test codes offline.
     func suspensionCodeHash(_ code: SuspensionCode, cardNumber: String) -> String {
-        let key = services.configuration.masterKey.derive(purpose: "card-suspension-codes", version: 1)
-        return Array(HMAC<SHA256>.authenticationCode(for: Data("\(cardNumber)/\(code.canonical)".utf8), using: key)).hexString
+        Array(HMAC<SHA256>.authenticationCode(for: Self.suspensionCodeMessage(code, cardNumber), using: suspensionCodeKey)).hexString
     }
+
+    /// Whether `code` is the card's code: its MAC checked against the stored one by CryptoKit's constant-time comparison.
+    func suspensionCode(_ code: SuspensionCode, cardNumber: String, matches stored: String?) -> Bool {
+        guard let stored, let mac = ASCIIHex.decode(stored) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Self.suspensionCodeMessage(code, cardNumber), using: suspensionCodeKey)
+    }
+
+    private var suspensionCodeKey: SymmetricKey { services.configuration.masterKey.derive(purpose: "card-suspension-codes", version: 1) }
+
+    private static func suspensionCodeMessage(_ code: SuspensionCode, _ cardNumber: String) -> Data { Data("\(cardNumber)/\(code.canonical)".utf8) }
 }
 
 /// What card issuance is configured with (`LicnaConfiguration.cards`).

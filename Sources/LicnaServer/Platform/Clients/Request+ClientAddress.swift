@@ -7,4 +7,7 @@ extension Request {
         ClientAddress.resolve(peer: remoteAddress.flatMap(ClientAddress.init(socket:)), forwardedFor: headers[.xForwardedFor],
                               trustedProxies: application.licna.configuration.trustedProxies)
     }
+
+    /// The key rate limits and throttles count this request's client by; one shared key when the address is unknown.
+    var clientLimitKey: ClientKey { clientAddress?.limitKey ?? ClientKey(family: 0, prefix: 0) }
 }

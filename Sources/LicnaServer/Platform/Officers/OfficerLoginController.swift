@@ -23,7 +23,7 @@ struct OfficerLoginController: RouteCollection {
     func login(request: Request) async throws -> Response {
         let services = request.application.licna
         let now = services.configuration.clock.now
-        let client = request.clientAddress?.limitKey ?? ClientKey(family: 0, prefix: 0)
+        let client = request.clientLimitKey
         let wait = services.loginThrottle.wait(for: client, now: now)
         guard wait <= 0 else {
             // Not even checked: a guess made during the delay costs the guesser nothing but tells nothing either.
