@@ -139,6 +139,8 @@ let package = Package(
             dependencies: [
                 "LicnaBasics",
                 "LicnaAPI",
+                "LicnaCard",
+                "LicnaCardClient",
                 "LicnaTranslations",
                 "LicnaCore",
                 "LicnaPKI",

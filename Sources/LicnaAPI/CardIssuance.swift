@@ -269,8 +269,13 @@ public struct CardPersonalizationRecord: Codable, Sendable, Hashable {
     public var signatureSerial: String?
     public var suspensionCode: String
     public var managementKeyVersion: Int
+    /// The card's attestation of its authentication key (PEM: the attestation, then the card's attestation key's
+    /// certificate), naming the chip a renewal will accept; absent for a card that cannot attest.
+    public var attestation: String?
 
-    public init(cardNumber: String, authenticationSerial: String, signatureSerial: String?, suspensionCode: String, managementKeyVersion: Int) {
+    public init(cardNumber: String, authenticationSerial: String, signatureSerial: String?, suspensionCode: String, managementKeyVersion: Int,
+                attestation: String? = nil) {
+        self.attestation = attestation
         self.cardNumber = cardNumber
         self.authenticationSerial = authenticationSerial
         self.signatureSerial = signatureSerial

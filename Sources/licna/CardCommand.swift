@@ -19,7 +19,7 @@ import FoundationNetworking
 struct Card: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Virtual eID cards: make one, personalize it for development, plug it into pcscd, read it.",
-        subcommands: [Create.self, CardInsert.self, CardStatus.self, CardActivate.self, CardSuspend.self, CardResume.self, CardSign.self, CardChangePIN.self, CardUnblockPIN.self, CardAPDU.self])
+        subcommands: [Create.self, CardInsert.self, CardStatus.self, CardActivate.self, CardSuspend.self, CardResume.self, CardRenewCertificates.self, CardSign.self, CardChangePIN.self, CardUnblockPIN.self, CardAPDU.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -37,7 +37,8 @@ enum CardStation {
                                        language: plan.language, publicURL: try await cards.publicAddress()).render()
             let view = try await cards.recordPersonalization(
                 plan, authenticationSerial: result.authenticationCertificate.serialNumber.hex,
-                signatureSerial: result.signatureCertificate?.serialNumber.hex, suspensionCode: secrets.suspensionCode, context: context)
+                signatureSerial: result.signatureCertificate?.serialNumber.hex, suspensionCode: secrets.suspensionCode,
+                attestation: result.authenticationAttestation, context: context)
             return Outcome(view: view, secrets: secrets, envelope: pdf)
         } catch {
             await cards.abandonPersonalization(certificateSerials: authority.issued.all, context: context)
@@ -76,7 +77,8 @@ enum CardStation {
                                        publicURL: body.publicURL).render()
             let record = CardPersonalizationRecord(cardNumber: body.cardNumber, authenticationSerial: result.authenticationCertificate.serialNumber.hex,
                                                    signatureSerial: result.signatureCertificate?.serialNumber.hex,
-                                                   suspensionCode: secrets.suspensionCode.description, managementKeyVersion: body.managementKeyVersion)
+                                                   suspensionCode: secrets.suspensionCode.description, managementKeyVersion: body.managementKeyVersion,
+                                                   attestation: try result.authenticationAttestation?.pemEncoded())
             let view: CardView = try await server.post("api/cards/applications/\(applicationID)/personalization", record)
             return Outcome(view: view, secrets: secrets, envelope: pdf)
         } catch {

@@ -35,6 +35,8 @@ public struct CardPersonalizer: Sendable {
         /// Nil for a card without a signature key (a minor's, by the country's policy).
         public var signatureCertificate: Certificate?
         public var dataGroups: [Int: [UInt8]]
+        /// The card's attestation of its authentication key, naming the chip; nil for a card that cannot attest.
+        public var authenticationAttestation: KeyAttestation?
     }
 
     /// A step, for progress display.
@@ -74,6 +76,7 @@ public struct CardPersonalizer: Sendable {
                                                     surname: holder.surname, identificationNumber: holder.identificationNumber)
         let pin = secrets.pin
         var certificates: [Certificate] = []
+        var authenticationAttestation: KeyAttestation?
         let slots = [(PIVSlot.authentication, CertificateProfile.authentication)] + (holder.signatureCertificate ? [(.signature, .signature)] : [])
         for (slot, profile) in slots {
             let point = try piv.generateKeyPair(slot: slot, algorithm: algorithm)
@@ -86,8 +89,10 @@ public struct CardPersonalizer: Sendable {
             let csr = try CertificateSigningRequest(version: .v1, subject: subject, privateKey: Certificate.PrivateKey(key),
                                                     attributes: CertificateSigningRequest.Attributes())
             progress(.certificates)
+            let attested = try attestation(piv, slot)
+            if slot == .authentication { authenticationAttestation = attested }
             let certificate = try await authority.issueCertificate(profile: profile, csr: csr, latestNotAfter: holder.certificatesNotAfter,
-                                                                   attestation: try attestation(piv, slot))
+                                                                   attestation: attested)
             guard certificate.notValidAfter <= holder.certificatesNotAfter else {
                 throw PIVError(.pivMalformedResponse, "the certificate authority certified the card's key past the card's policy")
             }
@@ -138,7 +143,8 @@ public struct CardPersonalizer: Sendable {
         try piv.setManagementKey(managementKey)
         try piv.activate()
         return Result(managementKey: managementKey.withUnsafeBytes { Array($0) }, authenticationCertificate: certificates[0],
-                      signatureCertificate: certificates.count > 1 ? certificates[1] : nil, dataGroups: dataGroups)
+                      signatureCertificate: certificates.count > 1 ? certificates[1] : nil, dataGroups: dataGroups,
+                      authenticationAttestation: authenticationAttestation)
     }
 
     /// The card's attestation of the key it just generated in `slot`, or nil when the card cannot attest (a card

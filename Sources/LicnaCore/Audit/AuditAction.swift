@@ -78,4 +78,10 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case cardActivationWindowExpired = "card.activation-window-expired"
     /// The application's fingerprint images were deleted after delivery.
     case cardBiometricsDeleted = "card.biometrics-deleted"
+    /// The holder renewed the card's keys and certificates on line (new keys attested by the chip; old certificates
+    /// revoked as superseded).
+    case cardRenew = "card.renew"
+    /// A renewal was refused for what the card answered (another chip's attestation, a key not attested, a wrong
+    /// management key): the new certificates, if any, were revoked.
+    case cardRenewalRefused = "card.renewal-refused"
 }

@@ -43,6 +43,8 @@ public struct AuditPurpose: RawRepresentable, Sendable, Hashable, Codable {
     public static let cardActivation = AuditPurpose(rawValue: "card-activation")
     /// Suspending or lifting the suspension of a lost card.
     public static let cardSuspension = AuditPurpose(rawValue: "card-suspension")
+    /// Renewing a card's keys and certificates.
+    public static let cardRenewal = AuditPurpose(rawValue: "card-renewal")
     /// Making a virtual card.
     public static let cardManufacture = AuditPurpose(rawValue: "card-manufacture")
     /// Sealing a document.
@@ -56,7 +58,7 @@ public struct AuditPurpose: RawRepresentable, Sendable, Hashable, Codable {
     public static let named: [AuditPurpose] = [
         .birthRegistration, .deathRegistration, .officerSearch, .registryImport, .registryExport, .registryLookup, .importRollback,
         .auditReview, .caInit, .certificateIssuance, .certificateStatus, .responderRenewal, .cardPersonalization, .cardPolicy, .cardManufacture,
-        .cardIssuance, .cardActivation, .cardSuspension, .documentSeal, .demoData, .benchmark,
+        .cardIssuance, .cardActivation, .cardSuspension, .cardRenewal, .documentSeal, .demoData, .benchmark,
     ]
 
     public init(from decoder: any Decoder) throws {

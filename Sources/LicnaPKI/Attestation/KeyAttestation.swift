@@ -21,6 +21,8 @@ public struct KeyAttestation: Sendable, Hashable {
     /// The PIV slot of the attested key (`9A`, `9C`).
     public let slot: UInt8
 
+    /// PIV's authentication slot (`9A`, SP 800-73-4): the PIN once per session.
+    public static let authenticationSlot: UInt8 = 0x9A
     /// PIV's digital signature slot (`9C`, SP 800-73-4): the PIN before each use.
     public static let signatureSlot: UInt8 = 0x9C
 

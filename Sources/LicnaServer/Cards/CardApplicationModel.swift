@@ -77,3 +77,14 @@ struct CreateCardIssuance: AsyncMigration {
         try await CardApplicationsTable.table.delete(on: database)
     }
 }
+
+/// The chips cards were personalized on (`CardChipsTable`), for renewal; added after `CreateCardIssuance`.
+struct CreateCardChips: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await CardChipsTable.table.create(on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await CardChipsTable.table.delete(on: database)
+    }
+}

@@ -3,6 +3,7 @@ import Foundation
 import LicnaAPI
 import LicnaBasics
 import LicnaCore
+import LicnaPKI
 import Vapor
 
 /// Card issuance over HTTP: the officers' API (applications to statistics), the citizen's tool's API (activation,
@@ -33,6 +34,8 @@ struct CardController: RouteCollection {
         citizen.post("resumption-nonces") { try await nonce($0, .resumption) }
         citizen.post("resumptions") { try await present($0, .resumption) }
         citizen.post("blocked-reports", use: reportBlocked)
+        citizen.post("renewals", use: startRenewal)
+        citizen.post("renewals", ":session", use: continueRenewal)
         citizen.post("suspensions", use: suspendWithCode)
         routes.get("cards", "suspend", use: suspendPage)
         routes.post("cards", "suspend", use: suspendForm)
@@ -74,9 +77,15 @@ struct CardController: RouteCollection {
     func recordPersonalization(_ request: Request) async throws -> CardView {
         let body = try request.content.decode(CardPersonalizationRecord.self)
         guard let code = SuspensionCode(body.suspensionCode) else { throw CardIssuanceError.invalid("the suspension code is not 10 characters of its alphabet") }
+        let attestation = try body.attestation.map { text in
+            guard text.utf8.count <= 16_384, let attestation = try? KeyAttestation(pemEncoded: text) else {
+                throw CardIssuanceError.invalid("the attestation is not two PEM certificates (the attestation, then the card's attestation key's)")
+            }
+            return attestation
+        }
         return try await request.application.licna.cards(on: request.db).recordPersonalization(
             applicationID: request.parameters.get("id") ?? "", cardNumber: body.cardNumber, authenticationSerial: body.authenticationSerial,
-            signatureSerial: body.signatureSerial, suspensionCode: code, managementKeyVersion: body.managementKeyVersion,
+            signatureSerial: body.signatureSerial, suspensionCode: code, managementKeyVersion: body.managementKeyVersion, attestation: attestation,
             context: AuditContext(actor: request.officerActor, purpose: .cardPersonalization))
     }
 
@@ -155,6 +164,21 @@ struct CardController: RouteCollection {
         return try await request.application.licna.cards(on: request.db).present(
             try request.content.decode(CardPresenceProof.self), purpose: purpose,
             context: AuditContext(actor: "citizen", purpose: purpose == .activation ? .cardActivation : .cardSuspension))
+    }
+
+    func startRenewal(_ request: Request) async throws -> CardRenewalStep {
+        try limit(request)
+        let body = try request.content.decode(CardRenewalStart.self)
+        return try await request.application.licna.cards(on: request.db).startRenewal(
+            cardNumber: body.cardNumber, context: AuditContext(actor: "citizen", purpose: .cardRenewal))
+    }
+
+    /// Each answer of the card: not limited like the other holder requests (a renewal is a dozen quick steps), but
+    /// only a live session's holder, who knows its 256-bit identifier, gets past the lookup.
+    func continueRenewal(_ request: Request) async throws -> CardRenewalStep {
+        let body = try request.content.decode(CardRenewalAnswer.self)
+        return try await request.application.licna.cards(on: request.db).continueRenewal(
+            session: request.parameters.get("session") ?? "", response: body.response, context: AuditContext(actor: "citizen", purpose: .cardRenewal))
     }
 
     func reportBlocked(_ request: Request) async throws -> HTTPStatus {

@@ -21,6 +21,8 @@ public struct CardIssuanceError: LicnaError, Hashable {
         case .cardOpenApplication, .cardWrongState: .conflict
         case .cardContractNotAccepted: .usage
         case .cardNonce, .cardToken, .cardSuspensionRefused: .refused
+        case .cardRenewalRefused, .cardRenewalUnavailable: .refused
+        case .cardRenewalSession: .notFound
         case .cardThrottled: .throttled
         case .cardNoAuthority: .unavailable
         default: .invalidInput
@@ -30,7 +32,7 @@ public struct CardIssuanceError: LicnaError, Hashable {
     public static let allCodes: [ErrorCode] = [
         .cardUnknownPerson, .cardOpenApplication, .cardContractNotAccepted, .cardPhoto, .cardUnknownApplication, .cardUnknownCard,
         .cardWrongState, .cardNonce, .cardToken, .cardSuspensionRefused, .cardThrottled, .cardNoAuthority, .cardInvalidRequest,
-        .cardDocumentNotAccepted, .cardUnknownDocumentType,
+        .cardDocumentNotAccepted, .cardUnknownDocumentType, .cardRenewalSession, .cardRenewalRefused, .cardRenewalUnavailable,
     ]
 
     static func wrongState(_ state: CardState, needs expected: [CardState]) -> CardIssuanceError {
@@ -68,4 +70,10 @@ extension ErrorCode {
     public static let cardDocumentNotAccepted = ErrorCode("card-document-not-accepted")
     /// The identity document's type is not one of the card policy's.
     public static let cardUnknownDocumentType = ErrorCode("card-unknown-document-type")
+    /// No renewal in progress under that session (never started, finished, failed or older than five minutes).
+    public static let cardRenewalSession = ErrorCode("card-renewal-session")
+    /// The card's answers in a renewal were refused (another card, a key not attested by this chip, a refusal).
+    public static let cardRenewalRefused = ErrorCode("card-renewal-refused")
+    /// This card cannot be renewed on line (its chip could not attest its keys at personalization).
+    public static let cardRenewalUnavailable = ErrorCode("card-renewal-unavailable")
 }

@@ -80,18 +80,23 @@ extension CardIssuanceService {
     /// Records the personalized card: its number and expiry, its certificates (issued on hold), the management key's
     /// version and the suspension code's keyed hash. PIN, PUK and CAN are not given to this and are stored nowhere.
     public func recordPersonalization(_ plan: CardPersonalizationPlan, authenticationSerial: String, signatureSerial: String?,
-                                      suspensionCode: SuspensionCode, context: AuditContext) async throws -> CardView {
+                                      suspensionCode: SuspensionCode, attestation: KeyAttestation? = nil, context: AuditContext) async throws -> CardView {
         try await recordPersonalization(applicationID: plan.applicationID, cardNumber: plan.cardNumber, authenticationSerial: authenticationSerial,
                                         signatureSerial: signatureSerial, suspensionCode: suspensionCode,
-                                        managementKeyVersion: plan.managementKeyVersion, context: context)
+                                        managementKeyVersion: plan.managementKeyVersion, attestation: attestation, context: context)
     }
 
     /// Records a personalized card as a station reports it (locally or through the officer API). The card number must
     /// be new and well formed; each certificate must be one this installation issued on hold, of the right profile,
     /// for this application's person, and bound to no other card; a signature certificate exactly when the card
     /// policy gives the holder one.
+    ///
+    /// `attestation` is the card's attestation of its authentication key: when given it must attest that certificate's
+    /// key under the manufacturer root of the model it names, and the chip (model and serial) is recorded, the one a
+    /// renewal will accept. A card that cannot attest is recorded without a chip and cannot be renewed.
     public func recordPersonalization(applicationID id: String, cardNumber: String, authenticationSerial: String, signatureSerial: String?,
-                                      suspensionCode: SuspensionCode, managementKeyVersion: Int, context: AuditContext) async throws -> CardView {
+                                      suspensionCode: SuspensionCode, managementKeyVersion: Int, attestation: KeyAttestation? = nil,
+                                      context: AuditContext) async throws -> CardView {
         guard cardNumber.utf8.count == 9, cardNumber.prefix(2).allSatisfy({ $0.isASCII && $0.isUppercase }),
               cardNumber.dropFirst(2).allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw CardIssuanceError.invalid("a card number is two capital letters and seven digits")
@@ -102,6 +107,16 @@ extension CardIssuanceService {
         let authority = authority(on: database)
         guard let country = try await authority.settings().country else { throw CardIssuanceError(.cardNoAuthority) }
         let policy = try await authority.cardPolicy()
+        // The chip, from its attestation (checked before the transaction: it reads the manufacturer roots).
+        var chip: (model: String, serial: String)?
+        let attested = attestation
+        if let attestation {
+            chip = attestation.slot == KeyAttestation.authenticationSlot ? try await authority.verifiedChip(attestation, publicKey: attestation.publicKey) : nil
+            guard chip != nil else {
+                throw CardIssuanceError.invalid("the card's attestation does not chain to its manufacturer's root; is it a genuine card?")
+            }
+        }
+        let recordedChip = chip
         return try await database.transaction { db in
             guard let model = try await CardApplicationModel.find(id, on: db) else { throw CardIssuanceError(.cardUnknownApplication, ["id": id]) }
             guard model.state == .approved else { throw CardIssuanceError.wrongState(model.state, needs: [.approved]) }
@@ -112,7 +127,11 @@ extension CardIssuanceService {
                 throw CardIssuanceError.invalid(validity.signatureCertificate ? "an adult's card needs its signature certificate"
                                                                                : "this holder's card carries no signature certificate")
             }
-            try await Self.requireHeldCertificate(authenticationSerial, profile: .authentication, of: model.identificationNumber, country: country, on: db)
+            let authentication = try await Self.requireHeldCertificate(authenticationSerial, profile: .authentication, of: model.identificationNumber,
+                                                                       country: country, on: db)
+            if let attested, authentication.publicKey != attested.publicKey {
+                throw CardIssuanceError.invalid("the card's attestation is for another key than its authentication certificate's")
+            }
             if let signatureSerial {
                 try await Self.requireHeldCertificate(signatureSerial, profile: .signature, of: model.identificationNumber, country: country, on: db)
             }
@@ -127,15 +146,26 @@ extension CardIssuanceService {
             do { try await model.save(on: db) } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw CardIssuanceError.invalid("the card number or a certificate already belongs to another card")
             }
+            if let chip = recordedChip {
+                typealias Chips = CardChipsTable
+                do {
+                    try await db.sql.insert(into: Chips.table).columns(Chips.cardNumber, Chips.model, Chips.serial, Chips.recordedAt)
+                        .values(SQLBind(cardNumber), SQLBind(chip.model), SQLBind(chip.serial), SQLBind(self.nowSeconds)).run()
+                } catch let error as any DatabaseError where error.isConstraintFailure {
+                    throw CardIssuanceError.invalid("chip \(chip.model) \(chip.serial) was already personalized as another card")
+                }
+            }
             try await self.audit.append([context.event(.cardPersonalize, .cardApplication, model.id,
-                                                       detail: "card \(cardNumber), certificates \(model.certificateSerials.joined(separator: " ")) on hold")], on: db)
+                                                       detail: "card \(cardNumber), certificates \(model.certificateSerials.joined(separator: " ")) on hold"
+                                                           + (recordedChip.map { ", chip \($0.model) \($0.serial)" } ?? ", chip not attested"))], on: db)
             return Self.view(model)
         }
     }
 
     /// The certificate with this serial is one the installation issued, on hold, of `profile`, naming this person.
+    @discardableResult
     static func requireHeldCertificate(_ serial: String, profile: CertificateProfile, of identificationNumber: String, country: String,
-                                       on db: any Database) async throws {
+                                       on db: any Database) async throws -> Certificate {
         typealias Certificates = PKICertificatesTable
         let row = try await db.sql.select().columns(Certificates.status, Certificates.profile, Certificates.certificate).from(Certificates.table)
             .where(Certificates.serial, .equal, serial.lowercased()).first()
@@ -145,6 +175,7 @@ extension CardIssuanceService {
               SubjectRules.identificationNumber(in: certificate.subject, country: country) == identificationNumber else {
             throw CardIssuanceError.invalid("certificate \(serial.prefix(40)) is not a \(profile.rawValue) certificate on hold for this person")
         }
+        return certificate
     }
 
     /// A personalization that failed after certificates were issued: they are revoked (cessationOfOperation), so

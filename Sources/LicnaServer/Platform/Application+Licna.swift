@@ -44,6 +44,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateOfficerSessions())
     app.migrations.add(CreateAuditCheckpoints())
     app.migrations.add(CreateCardIssuance())
+    app.migrations.add(CreateCardChips())
     app.licna = LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {

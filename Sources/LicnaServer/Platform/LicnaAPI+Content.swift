@@ -12,6 +12,7 @@ extension SecurityObjectRequest: Content {}
 extension SecurityObjectResponse: Content {}
 extension CardView: Content {}
 extension CardNonce: Content {}
+extension CardRenewalStep: Content {}
 extension CardNonceRequest: Content {}
 extension CardPresenceProof: Content {}
 extension CardSignedToken: Content {}

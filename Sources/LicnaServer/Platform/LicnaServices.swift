@@ -18,6 +18,8 @@ public struct LicnaServices: Sendable {
     /// two a second with bursts of ten, far above what one citizen's tool sends.
     let cardHolderLimiter = ClientRateLimiter(rate: 2, burst: 10)
     let metricsListener = MetricsListener()
+    /// Card renewals in progress (five minutes each, in this process).
+    let cardRenewals = CardRenewalSessions()
 
     init(configuration: LicnaConfiguration) {
         self.configuration = configuration

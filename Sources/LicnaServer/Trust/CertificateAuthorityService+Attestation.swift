@@ -43,7 +43,7 @@ extension CertificateAuthorityService {
     /// attestation key, whose certificate chains to a root configured for the model the attestation names. The
     /// virtual card's model counts only on a development installation, with the installation's own root.
     func attestedQSCD(_ request: CertificateRequest) async throws -> (model: String, serial: CardSerial)? {
-        guard let attestation = request.attestation, attestation.publicKey == request.csr.publicKey,
+        guard let attestation = request.attestation, attestation.publicKey == request.publicKey,
               attestation.slot == KeyAttestation.signatureSlot else { return nil }
         var models = configuration.qscdModels
         models[CardManufacturer.virtualCardModel] = nil
@@ -55,6 +55,27 @@ extension CertificateAuthorityService {
         }
         guard let roots = models[attestation.model], await attestation.verify(roots: roots, at: now) else { return nil }
         return (attestation.model, CardSerial(rawValue: attestation.serial))
+    }
+}
+
+extension CertificateAuthorityService {
+    /// The manufacturer roots an attestation naming `model` must chain to, to prove only that a key was made on a
+    /// genuine card of that model (not that the model is a certified QSCD): the configured roots of the model, and for
+    /// the virtual card the installation's own development root, which certified every virtual card it personalizes.
+    public func manufacturerRoots(model: String) async throws -> [Certificate] {
+        if model == CardManufacturer.virtualCardModel {
+            return try await storedDevelopmentCardManufacturer().map { [$0.root.certificate] } ?? []
+        }
+        return configuration.qscdModels[model] ?? []
+    }
+
+    /// Checks a card's attestation as proof that the key was made on a genuine chip: it chains to the roots of the
+    /// model it names (at this moment) and attests `publicKey`. Returns the model and chip serial it names.
+    public func verifiedChip(_ attestation: KeyAttestation, publicKey: Certificate.PublicKey) async throws -> (model: String, serial: String)? {
+        guard attestation.publicKey == publicKey else { return nil }
+        let roots = try await manufacturerRoots(model: attestation.model)
+        guard await attestation.verify(roots: roots, at: now) else { return nil }
+        return (attestation.model, attestation.serial)
     }
 }
 

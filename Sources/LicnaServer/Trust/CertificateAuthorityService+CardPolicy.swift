@@ -44,7 +44,7 @@ extension CertificateAuthorityService {
             throw TrustError.invalidRequest("citizen certificates last at most \(policy.certificateMaximumYears) years by the card policy; choose a date until \(Self.day(latest))")
         }
         guard request.profile == .signature,
-              let number = SubjectRules.identificationNumber(in: request.csr.subject, country: try await country()) else { return latest }
+              let number = SubjectRules.identificationNumber(in: request.subject, country: try await country()) else { return latest }
         typealias Persons = PersonsTable
         let row = try await sql.select().column(Persons.birthDate).from(Persons.table)
             .where(Persons.identificationNumber, .equal, number).first()

@@ -9,7 +9,13 @@ import X509
 /// What an operator or the card-issuance flow asks for.
 public struct CertificateRequest: Sendable {
     public var profile: CertificateProfile
-    public var csr: CertificateSigningRequest
+    /// The subject to certify (the CSR's, or for an attested key the name it is renewed under).
+    public var subject: DistinguishedName
+    /// The key to certify.
+    public var publicKey: Certificate.PublicKey
+    /// Proof of possession: the CSR, signed with the key; nil for a key the card attested (`attestedKey`), whose
+    /// attestation is then the proof.
+    public var csr: CertificateSigningRequest?
     public var notAfter: Date?
     /// The latest end the caller accepts: the certificate ends then, or earlier at the CA's end or the card policy's
     /// period (a card's personalization: never past the card). `notAfter`, when given, wins.
@@ -29,10 +35,26 @@ public struct CertificateRequest: Sendable {
         self.onHold = onHold
         self.profile = profile
         self.csr = csr
+        self.subject = csr.subject
+        self.publicKey = csr.publicKey
         self.notAfter = notAfter
         self.latestNotAfter = latestNotAfter
         self.cardModel = cardModel
         self.attestation = attestation
+    }
+
+    /// A request for a key generated on a card, whose attestation proves possession (a renewal, where the card
+    /// signs nothing before its certificates exist): `issue` checks that the attestation chains to the roots of the
+    /// model it names and attests this key.
+    public init(profile: CertificateProfile, subject: DistinguishedName, attestedKey attestation: KeyAttestation, latestNotAfter: Date?,
+                onHold: Bool) {
+        self.profile = profile
+        self.subject = subject
+        self.publicKey = attestation.publicKey
+        self.csr = nil
+        self.latestNotAfter = latestNotAfter
+        self.attestation = attestation
+        self.onHold = onHold
     }
 
     /// Reads a CSR in PEM or DER.
@@ -52,12 +74,18 @@ extension CertificateAuthorityService {
         guard CertificateProfile.requestable.contains(request.profile) else {
             throw TrustError.invalidRequest("profile \(request.profile.rawValue) cannot be requested; use authentication, signature or e-seal")
         }
-        guard request.csr.publicKey.isValidSignature(request.csr.signature, for: request.csr) else {
-            throw TrustError.invalidRequest("the CSR's signature does not verify: it was not made with the key it contains")
+        if let csr = request.csr {
+            guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
+                throw TrustError.invalidRequest("the CSR's signature does not verify: it was not made with the key it contains")
+            }
+        } else {
+            guard let attestation = request.attestation, try await verifiedChip(attestation, publicKey: request.publicKey) != nil else {
+                throw TrustError.invalidRequest("a key without a CSR needs the card's attestation of it, under its manufacturer's root")
+            }
         }
-        try checkKey(request.csr.publicKey)
+        try checkKey(request.publicKey)
         let rules = SubjectRules(country: try await country()) { (try? IdentificationNumber($0)) != nil }
-        do { try rules.check(request.csr.subject, for: request.profile) } catch let error as PKIError {
+        do { try rules.check(request.subject, for: request.profile) } catch let error as PKIError {
             throw TrustError.invalidRequest(error.detail)
         }
         let hierarchy = try await hierarchy()
@@ -101,7 +129,7 @@ extension CertificateAuthorityService {
                     let locations = TrustServiceLocations(ocsp: urls.ocsp, caIssuers: urls.caIssuers(authorityName),
                                                           crl: urls.crl(authorityName, partition: partition))
                     let certificate = try CertificateIssuer().issue(
-                        profile: request.profile, subject: request.csr.subject, publicKey: request.csr.publicKey,
+                        profile: request.profile, subject: request.subject, publicKey: request.publicKey,
                         serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now, notAfter: notAfter,
                         authority: authority,
                         options: .init(keyOnQSCD: keyOnQSCD,

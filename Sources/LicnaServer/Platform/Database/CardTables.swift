@@ -57,3 +57,15 @@ enum AuthNoncesTable {
     static let table = SchemaTable("auth_nonces", columns: [nonce, purpose, binding, expiresAt],
                                    backup: .excluded(reason: "nonces live five minutes; a restored one would be stale"))
 }
+
+/// `card_chips`: the chip a card was personalized on, as its attestation of the authentication key named it (model
+/// and serial from the manufacturer-certified attestation key). A renewal accepts only attestations of this chip.
+enum CardChipsTable {
+    static let cardNumber = SchemaColumn("card_number", .text, .identifier(generated: false))
+    static let model = SchemaColumn("model", .text)
+    static let serial = SchemaColumn("serial", .text)
+    static let recordedAt = SchemaColumn("recorded_at", .bigInteger)
+
+    static let table = SchemaTable("card_chips", columns: [cardNumber, model, serial, recordedAt], uniques: [[model, serial]],
+                                   backup: .columns(orderedBy: cardNumber))
+}

@@ -9,7 +9,7 @@ enum StoredTables {
         PKISettingsTable.table, PKIAuthoritiesTable.table, PKISigningKeysTable.table, PKICertificatesTable.table,
         PKIStatusChangesTable.table, PKICRLsTable.table, PKICountersTable.table,
         OfficerSessionsTable.table,
-        CardApplicationsTable.table, AuthNoncesTable.table,
+        CardApplicationsTable.table, AuthNoncesTable.table, CardChipsTable.table,
     ]
 
     /// Tables that belong to the database's tools, not to Licna: Fluent's record of the migrations it ran.
