@@ -37,9 +37,6 @@ struct Card: AsyncParsableCommand {
         func run() async throws {
             guard (1...15).contains(pinTries), (1...15).contains(pukTries) else { throw explained(Exit.usage, "cli.card.tries") }
             _ = try holderBirthDate()
-            if testIdentity == nil, storage.data != nil || storage.database != nil || storage.server != nil {
-                throw explained(Exit.usage, "cli.card.storage-needs-identity")
-            }
             // Everything this command writes is new: nothing of another card is overwritten, or removed on failure.
             for suffix in Self.companions where FileManager.default.fileExists(atPath: out + suffix) {
                 throw explained(Exit.usage, "cli.card.image", ["detail": CardImageStore.Failure.exists(out + suffix).description])
@@ -132,7 +129,9 @@ struct Card: AsyncParsableCommand {
         /// attestations then count nowhere).
         private func manufactureAttestationKey() async throws -> (key: CardAttestationKey, certificate: Certificate) {
             let now = SystemWallClock().now
-            guard testIdentity != nil else { return try CardManufacturer.development(now: now).makeAttestationKey(now: now) }
+            // A blank card for an installation (`--data`, `--database`, `--server`) is made by its development
+            // manufacturer, whose root the installation knows: its chip's attestations name it at personalization, and
+            // it can renew on line. Without one, a throwaway manufacturer.
             if storage.data != nil || storage.database != nil {
                 let manufacturer = try await withInstallation(storage) { app in
                     try await app.licna.trust.authority(on: app.db).developmentCardManufacturer()

@@ -5,6 +5,7 @@ import LicnaCard
 import LicnaCardClient
 import LicnaCardCommands
 import LicnaCore
+import LicnaPKI
 import LicnaServer
 import Vapor
 
@@ -32,6 +33,9 @@ enum DemoCards {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let numbers = try await DemoCitizens.identificationNumbers(app)
         let context = AuditContext(actor: "demo", purpose: .demoData)
+        // Blank cards as the installation's (development) manufacturer makes them: their chips attest their keys, so
+        // the demo cards can renew on line.
+        let manufacturer = try await app.licna.trust.authority(on: app.db).developmentCardManufacturer()
         var made: [String] = []
         for (name, language, fate) in plan {
             guard let number = numbers[name] else { continue }
@@ -39,7 +43,9 @@ enum DemoCards {
             for suffix in ["", ".lock", ".transport-key", ".envelope.pdf"] { try? FileManager.default.removeItem(atPath: file + suffix) }
             let application = try await cards.apply(identificationNumber: number, photo: nil, language: language, contractAccepted: true, context: context)
             _ = try await cards.approve(id: application.id, context: context)
-            let created = try VirtualCard.create(at: file) { _ in }
+            let attestation = try manufacturer.makeAttestationKey(now: app.licna.configuration.clock.now)
+            let attestationCertificate = try DEREncoding.encode(attestation.certificate)
+            let created = try VirtualCard.create(at: file) { $0.installAttestation(attestation.key, certificate: attestationCertificate) }
             let channel = SmartCardChannel(card: created.card)
             let outcome = try await CardStation.personalize(app, applicationID: application.id, channel: channel, transportKey: created.transportKey)
             guard FileManager.default.createFile(atPath: file + ".envelope.pdf", contents: outcome.envelope, attributes: [.posixPermissions: 0o600]) else {

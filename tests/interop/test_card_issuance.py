@@ -67,7 +67,9 @@ def issue_card(installation, trust, tmp_path, name="card", **person):
     assert application["state"] == "submitted"
     installation.run("cards", "approve", application["id"], check=0)
     card = tmp_path / name
-    installation.run("card", "create", "--out", str(card), data=False, check=0)
+    # Made by the installation's (development) manufacturer, as a ministry's blank cards come from a known one: the chip
+    # attests its keys, and the card can renew on line.
+    installation.run("card", "create", "--out", str(card), check=0)
     envelope = tmp_path / (name + "-envelope.pdf")
     result = installation.run("cards", "personalize", "--application", application["id"], "--card", str(card),
                               "--envelope", str(envelope), "--json", check=0)
@@ -268,7 +270,9 @@ def test_officer_commands_work_through_the_servers_api(installation, issuance, t
     listed = json.loads(installation.run("cards", "list", "--state", "approved", "--json", *server, env=env, data=False, check=0).stdout)
     assert [view["id"] for view in listed] == [application["id"]]
     card = tmp_path / "server-card"
-    installation.run("card", "create", "--out", str(card), data=False, check=0)
+    # Made by the installation's (development) manufacturer, as a ministry's blank cards come from a known one: the chip
+    # attests its keys, and the card can renew on line.
+    installation.run("card", "create", "--out", str(card), check=0)
     view = json.loads(installation.run("cards", "personalize", "--application", application["id"], "--card", str(card), "--envelope",
                                        str(tmp_path / "server-envelope.pdf"), "--json", *server, env=env, data=False, check=0).stdout)
     pin, _, _ = secrets_of_any(envelope_text(tmp_path / "server-envelope.pdf"))
@@ -290,3 +294,77 @@ def test_officer_commands_work_through_the_servers_api(installation, issuance, t
         assert "Reason: keyCompromise" in answer, answer
     bad = installation.run("cards", "show", "../../etc", *server, env=env, data=False)
     assert bad.returncode == 2
+
+
+def test_a_76_year_olds_card_renews_its_keys_through_pcscd(installation, issuance, tmp_path):
+    """A 76-year-old's card is valid 50 years with 5-year certificates; `licna-card renew-certificates` over PC/SC makes
+    new keys on the card (attested by its chip), and the server issues new certificates and revokes the old ones
+    (OpenSSL's OCSP: superseded). OpenSC signs with the new key, and OpenSSL verifies it under the new certificate."""
+    require("pkcs11-tool", "openssl", "pdftotext")
+    if not vpcd_listening():
+        missing("pcscd with vsmartcard-vpcd is not listening on 127.0.0.1:35963: start `pcscd -f`")
+    trust = issuance
+    today = time.gmtime()
+    birth = f"{today.tm_year - 76:04d}-01-15" if (today.tm_mon, today.tm_mday) > (1, 15) else f"{today.tm_year - 77:04d}-01-15"
+    card, view, text = issue_card(installation, trust, tmp_path, name="elder", given="Milica", surname="Vukčević", birth=birth)
+    pin, _, _ = secrets_of(text)
+    assert int(view["cardExpires"][:4]) - today.tm_year == 50, view
+    old = card_certificates(installation, card, tmp_path)
+    for certificate in old:
+        not_after = openssl("x509", "-in", certificate, "-noout", "-enddate").stdout.decode()
+        assert int(re.search(r"(\d{4}) GMT", not_after).group(1)) - today.tm_year == 5, not_after
+
+    # Renewal over plain http without a pinned root is refused before anything reaches the card.
+    unpinned = {k: v for k, v in installation.env.items() if k != "LICNA_ROOT_SHA256"}
+    refused = subprocess.run([LICNA_CARD, "renew-certificates", "--card", str(card), "--server", trust.url], input=pin + "\n",
+                             capture_output=True, text=True, env=unpinned, timeout=60)
+    assert refused.returncode == 2 and "--root-sha256" in refused.stderr, refused.stderr
+
+    if card_present():
+        wait_for_card(False)
+    insert = subprocess.Popen([installation.binary, "card", "insert", "--card", str(card)], env=installation.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_card(True, insert)
+        activate = subprocess.run([LICNA_CARD, "activate", "--reader", READER, "--server", trust.url],
+                                  input=f"{pin}\n135790\n135790\n", capture_output=True, text=True, env=installation.env, timeout=120)
+        assert activate.returncode == 0, activate.stdout + activate.stderr
+        # A wrong PIN stops the renewal before the server is asked anything, with the tries left.
+        wrong = subprocess.run([LICNA_CARD, "renew-certificates", "--reader", READER, "--server", trust.url,
+                                "--root-sha256", trust.root_sha256], input="000000\n", capture_output=True, text=True,
+                               env=installation.env, timeout=120)
+        assert wrong.returncode != 0 and "4" in wrong.stderr, wrong.stderr
+        renew = subprocess.run([LICNA_CARD, "renew-certificates", "--reader", READER, "--server", trust.url,
+                                "--root-sha256", trust.root_sha256, "--json"], input="135790\n", capture_output=True, text=True,
+                               env=installation.env, timeout=120)
+        assert renew.returncode == 0, renew.stdout + renew.stderr
+        renewed = json.loads(renew.stdout)
+        assert renewed["state"] == "activated" and renewed["authenticationSerial"] != view["authenticationSerial"]
+        assert renewed["signatureSerial"] != view["signatureSerial"]
+        data = tmp_path / "renewed-data"
+        data.write_bytes(b"signed with the renewed key\n")
+        code_, output = run("pkcs11-tool", "--module", pkcs11_module(), "--login", "--pin", "135790", "--sign", "--id", "02",
+                            "-m", "ECDSA-SHA256", "--signature-format", "openssl", "-i", str(data), "-o", str(tmp_path / "renewed.sig"),
+                            check=False)
+        assert code_ == 0, output
+    finally:
+        insert.send_signal(signal.SIGTERM)
+        try:
+            insert.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            insert.kill()
+        wait_for_card(False)
+
+    for certificate in old:
+        answer = ocsp_of(trust, certificate)
+        assert ": revoked" in answer and "Reason: superseded" in answer, answer
+    (tmp_path / "renewed").mkdir()
+    new = card_certificates(installation, card, tmp_path / "renewed")
+    for certificate in new:
+        assert ": good" in ocsp_of(trust, certificate)
+        serial = openssl("x509", "-in", certificate, "-noout", "-serial").stdout.decode().split("=")[1].strip().lower().lstrip("0")
+        assert serial in (renewed["authenticationSerial"].lstrip("0"), renewed["signatureSerial"].lstrip("0"))
+    public = tmp_path / "renewed-9C.pub"
+    public.write_bytes(openssl("x509", "-in", new[1], "-noout", "-pubkey").stdout)
+    verified = openssl("dgst", "-sha256", "-verify", str(public), "-signature", str(tmp_path / "renewed.sig"), str(data), check=False)
+    assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -91,9 +91,10 @@ extension CardIssuanceService {
     /// for this application's person, and bound to no other card; a signature certificate exactly when the card
     /// policy gives the holder one.
     ///
-    /// `attestation` is the card's attestation of its authentication key: when given it must attest that certificate's
-    /// key under the manufacturer root of the model it names, and the chip (model and serial) is recorded, the one a
-    /// renewal will accept. A card that cannot attest is recorded without a chip and cannot be renewed.
+    /// `attestation` is the card's attestation of its authentication key: when given it must be for that certificate's
+    /// key; when it chains to the manufacturer root of the model it names, the chip (model and serial) is recorded, the
+    /// one a renewal will accept. A card that cannot attest, or whose manufacturer is unknown here, is recorded without
+    /// a chip: it works, but cannot renew on line.
     public func recordPersonalization(applicationID id: String, cardNumber: String, authenticationSerial: String, signatureSerial: String?,
                                       suspensionCode: SuspensionCode, managementKeyVersion: Int, attestation: KeyAttestation? = nil,
                                       context: AuditContext) async throws -> CardView {
@@ -107,14 +108,12 @@ extension CardIssuanceService {
         let authority = authority(on: database)
         guard let country = try await authority.settings().country else { throw CardIssuanceError(.cardNoAuthority) }
         let policy = try await authority.cardPolicy()
-        // The chip, from its attestation (checked before the transaction: it reads the manufacturer roots).
+        // The chip, from its attestation (checked before the transaction: it reads the manufacturer roots). One that
+        // does not chain to a known manufacturer's root names no chip: the card works, but cannot renew on line.
         var chip: (model: String, serial: String)?
         let attested = attestation
-        if let attestation {
-            chip = attestation.slot == KeyAttestation.authenticationSlot ? try await authority.verifiedChip(attestation, publicKey: attestation.publicKey) : nil
-            guard chip != nil else {
-                throw CardIssuanceError.invalid("the card's attestation does not chain to its manufacturer's root; is it a genuine card?")
-            }
+        if let attestation, attestation.slot == KeyAttestation.authenticationSlot {
+            chip = try await authority.verifiedChip(attestation, publicKey: attestation.publicKey)
         }
         let recordedChip = chip
         return try await database.transaction { db in
@@ -157,7 +156,8 @@ extension CardIssuanceService {
             }
             try await self.audit.append([context.event(.cardPersonalize, .cardApplication, model.id,
                                                        detail: "card \(cardNumber), certificates \(model.certificateSerials.joined(separator: " ")) on hold"
-                                                           + (recordedChip.map { ", chip \($0.model) \($0.serial)" } ?? ", chip not attested"))], on: db)
+                                                           + (recordedChip.map { ", chip \($0.model) \($0.serial)" } ?? (attestation == nil ? ", chip not attested" : ", chip not attested (its attestation does not chain to a known manufacturer's root)")))],
+                                        on: db)
             return Self.view(model)
         }
     }
