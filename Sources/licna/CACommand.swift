@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import LicnaCommandLine
 import LicnaPKI
@@ -15,7 +16,7 @@ struct CA: AsyncParsableCommand {
             prompt) inside the master-key encryption; the other CA keys need only the master key. Serial numbers are \
             printed as lowercase hex. Reasons: \(RevocationReason.revocationReasons.map(\.name).joined(separator: ", ")).
             """,
-        subcommands: [Init.self, Export.self, Issue.self, Revoke.self, Hold.self, Release.self, Status.self, CRL.self])
+        subcommands: [Init.self, Export.self, Issue.self, Revoke.self, Hold.self, Release.self, Status.self, CRL.self, Rollover.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -185,6 +186,51 @@ struct CA: AsyncParsableCommand {
                 try await caOperation { try await app.licna.trust.authority(on: app.db).produceCRLs(rootPassphrase: passphrase) }
             }
             for line in lines { Terminal.print(line) }
+        }
+    }
+}
+
+extension CA {
+    /// `licna ca rollover`: the citizen CA's next generation, certified by the offline root (docs/card.md "Policies").
+    struct Rollover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rollover",
+            abstract: "Make the next citizen CA under the root, before the current one can no longer cover full-length certificates.",
+            discussion: "Needs the root passphrase (LICNA_ROOT_PASSPHRASE, --root-passphrase-file, or asked). New certificates then come from the new CA; the older ones keep answering OCSP and publishing CRLs until their certificates expire. --check only prints where the current CA stands (exit 0), as JSON with --json.")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "File holding the root key's passphrase.") var rootPassphraseFile: String?
+        @Flag(help: "Only print the current citizen CA, its end, and whether a rollover is due.") var check = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try storage.rejectServer()
+            if check {
+                let state = try await withInstallation(storage) { app in
+                    try await caOperation { try await app.licna.trust.authority(on: app.db).citizenCAState() }
+                }
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.dateEncodingStrategy = .iso8601
+                    encoder.outputFormatting = [.sortedKeys]
+                    Terminal.print(String(decoding: try encoder.encode(state), as: UTF8.self))
+                } else {
+                    let formatter = ISO8601DateFormatter()
+                    Terminal.say(state.rolloverDue ? "cli.ca.rollover-due" : "cli.ca.rollover-not-due",
+                                 ["current": state.current, "notAfter": formatter.string(from: state.notAfter),
+                                  "until": formatter.string(from: state.fullPeriodUntil), "generations": state.generations.joined(separator: ", ")])
+                }
+                return
+            }
+            let passphrase = try RootPassphrase.read(file: rootPassphraseFile, confirm: false)
+            let made = try await withInstallation(storage) { app in
+                try await caOperation {
+                    try await app.licna.trust.authority(on: app.db).rollOverCitizenCA(
+                        rootPassphrase: passphrase, context: AuditContext(actor: commandLineActor, purpose: .caInit))
+                }
+            }
+            let sha256 = SHA256.hash(data: try DEREncoding.encode(made.certificate)).hexString
+            Terminal.say("cli.ca.rolled-over", ["name": made.name.rawValue, "serial": made.certificate.serialNumber.hex,
+                                                "notAfter": ISO8601DateFormatter().string(from: made.certificate.notValidAfter), "sha256": sha256])
         }
     }
 }

@@ -132,7 +132,7 @@ import VaporTesting
             "ca.revoke.aACompromise", "ca.renew-responder", "ca.sign-security-object", "ca.virtual-card", "documents.seal",
             "cards.policy-set", "card.apply", "card.approve", "card.personalize", "card.deliver", "card.activate",
             "card.activation-refused", "card.suspend", "card.suspension-refused", "card.resume", "card.blocked-reported", "card.revoke",
-            "card.replace", "card.activation-window-expired", "card.biometrics-deleted", "card.renew", "card.renewal-refused",
+            "card.replace", "card.activation-window-expired", "card.biometrics-deleted", "card.renew", "card.renewal-refused", "ca.rollover",
         ])
         // Revocations are named after RFC 5280's reason, as `ca revoke --reason` takes it.
         for reason in RevocationReason.revocationReasons {

@@ -103,11 +103,7 @@ struct PublishedCRLs: RevocationSource {
     }
 
     func crl(url: String) async -> [UInt8]? {
-        for authority in AuthorityName.allCases {
-            for partition in 0..<4 where CRLName(authority: authority, partition: partition).fileName == url.split(separator: "/").last.map(String.init) {
-                return try? await crls.crl(CRLName(authority: authority, partition: partition))?.der
-            }
-        }
-        return nil
+        guard let name = url.split(separator: "/").last.flatMap({ CRLName(fileName: String($0)) }) else { return nil }
+        return try? await crls.crl(name)?.der
     }
 }

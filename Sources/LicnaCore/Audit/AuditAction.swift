@@ -84,4 +84,6 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     /// A renewal was refused for what the card answered (another chip's attestation, a key not attested, a wrong
     /// management key): the new certificates, if any, were revoked.
     case cardRenewalRefused = "card.renewal-refused"
+    /// A new citizen CA generation was certified by the root (the rollover); the older ones keep answering.
+    case caRollover = "ca.rollover"
 }

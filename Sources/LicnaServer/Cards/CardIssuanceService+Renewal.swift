@@ -84,11 +84,8 @@ extension CardIssuanceService {
 
     /// The step to send: the script's command, with the issuing CA's certificate once certificates are written.
     private func step(_ session: CardRenewalSessions.Session) async throws -> CardRenewalStep {
-        var issuer: String?
-        if case .write = session.script.stage {
-            issuer = try Certificate(derEncoded: try await authority(on: database).certificateDER(of: .citizen)).serializeAsPEM().pemString
-        }
-        return CardRenewalStep(session: session.id, command: session.script.command?.bytes.hexString, issuer: issuer, expiresAt: session.expiresAt)
+        return CardRenewalStep(session: session.id, command: session.script.command?.bytes.hexString, issuer: session.issuer,
+                               expiresAt: session.expiresAt)
     }
 
     /// Checks every attestation against the recorded chip and its manufacturer's root, then issues the new
@@ -122,6 +119,8 @@ extension CardIssuanceService {
                                    latestNotAfter: expires.startInUTC, onHold: true),
                 context: context)
             session.issued.append(certificate.serialNumber.hex)
+            // The CA that issued it (the newest citizen CA generation), for the tool's chain check.
+            session.issuer = try await authority.hierarchy().issuer(of: certificate).map { try $0.certificate.serializeAsPEM().pemString }
             issued.append(certificate)
         }
         try session.script.provide(certificates: issued)

@@ -14,6 +14,8 @@ actor CardRenewalSessions {
         let expiresAt: Date
         /// Serials of certificates issued (on hold) for this session's keys, revoked if it never finishes.
         var issued: [String] = []
+        /// The issuing CA's certificate (PEM) of the new certificates.
+        var issuer: String?
     }
 
     static let lifetime: TimeInterval = 300

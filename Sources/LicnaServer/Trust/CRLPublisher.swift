@@ -18,9 +18,11 @@ struct CRLPublisher: Sendable {
         let number: Int64
     }
 
-    /// Every online CA's CRLs; the root's too when its key is unlocked.
+    /// Every online CA's CRLs (every citizen CA generation until its end, when its last certificate has expired);
+    /// the root's too when its key is unlocked.
     func publishAll(root: SigningAuthority? = nil) async throws {
-        for name in [AuthorityName.citizen, .institution, .csca] { try await publish(name) }
+        let hierarchy = try await authorityService.hierarchy()
+        for name in hierarchy.publishingCRLs(at: authorityService.now) { try await publish(name) }
         if let root { try await publish(.root, root: root) }
     }
 

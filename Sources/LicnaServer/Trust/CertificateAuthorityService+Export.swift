@@ -24,7 +24,7 @@ extension CertificateAuthorityService {
         let names: [AuthorityName] = switch what {
         case .root: [.root]
         case .csca: [.csca]
-        case .chain: [.citizen, .institution]
+        case .chain: hierarchy.citizenGenerations + [.institution]
         case .virtualCardRoot: []
         }
         var pem = ""

@@ -89,7 +89,7 @@ extension CertificateAuthorityService {
             throw TrustError.invalidRequest(error.detail)
         }
         let hierarchy = try await hierarchy()
-        let authorityName: AuthorityName = request.profile == .eSeal ? .institution : .citizen
+        let authorityName: AuthorityName = request.profile == .eSeal ? .institution : hierarchy.currentCitizen
         guard let authority = try hierarchy.authority(authorityName).signer else { throw TrustError.notInitialized }
         let urls = try await urls()
         let now = self.now

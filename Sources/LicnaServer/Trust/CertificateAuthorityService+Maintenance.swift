@@ -20,6 +20,8 @@ extension CertificateAuthorityService {
                 waiting.append(name.rawValue)
                 continue
             }
+            // A CA past its end (an old citizen CA generation) has no certificate left to answer for.
+            guard authority.certificate.notValidAfter > now else { continue }
             let fresh = try makeResponder(for: name, authority: authority, organization: organization, now: now)
             let old = Int64(responder.certificate.notValidAfter.timeIntervalSince1970)
             let sealed = try vault.seal(fresh.privateKey, at: .signingKey("responder-" + name.rawValue))
@@ -45,12 +47,14 @@ extension CertificateAuthorityService {
         return (renewed, waiting)
     }
 
-    /// True when the online CAs' CRLs are older than the production interval (or missing).
+    /// True when the CRLs of the online CAs that still publish (`TrustHierarchy.publishingCRLs`) are older than the
+    /// production interval (or missing).
     func crlsAreDue() async throws -> Bool {
         typealias CRLs = PKICRLsTable
-        let row = try await sql.raw("""
-            SELECT MIN(\(CRLs.thisUpdate)) AS oldest, COUNT(*) AS n FROM \(CRLs.table) WHERE \(CRLs.authorityID) <> \(literal: AuthorityName.root.rawValue)
-            """).first()
+        let publishing = try await hierarchy().publishingCRLs(at: now).map(\.rawValue)
+        let row = try await sql.select().column(SQLFunction("MIN", args: SQLColumn(CRLs.thisUpdate.name)), as: "oldest")
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(CRLs.table)
+            .where(SQLColumn(CRLs.authorityID.name), .in, SQLBind.group(publishing)).first()
         guard let row, try row.decode(column: "n", as: Int.self) > 0,
               let oldest = try row.decode(column: "oldest", as: Int64?.self) else { return true }
         return Double(oldest) + configuration.crlInterval <= now.timeIntervalSince1970

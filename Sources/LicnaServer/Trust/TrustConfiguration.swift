@@ -101,12 +101,48 @@ struct TrustURLs: Sendable {
     var disclosureStatement: String { base + "/pki/pds" }
 }
 
-/// The CAs of a Licna hierarchy (`licna ca init`).
-public enum AuthorityName: String, Sendable, CaseIterable, Codable {
-    case root, citizen, institution, csca
+/// The CAs of a Licna hierarchy (`licna ca init`): the root, the citizen CA, the institution CA and the CSCA; and,
+/// after a rollover (`licna ca rollover`), later generations of the citizen CA, `citizen2`, `citizen3`, … Each
+/// generation keeps its own key, responder, counters and CRLs for as long as its certificates live.
+public struct AuthorityName: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    /// 1 for the CAs made at `ca init`; 2, 3, … for the citizen CAs of later rollovers.
+    public let generation: Int
+
+    public static let root = AuthorityName(known: "root")
+    public static let citizen = AuthorityName(known: "citizen")
+    public static let institution = AuthorityName(known: "institution")
+    public static let csca = AuthorityName(known: "csca")
+
+    private init(known name: String, generation: Int = 1) {
+        rawValue = name
+        self.generation = generation
+    }
+
+    /// A known name, or `citizen<N>` with N from 2, written without leading zeros.
+    public init?(rawValue: String) {
+        if ["root", "citizen", "institution", "csca"].contains(rawValue) {
+            self.init(known: rawValue)
+            return
+        }
+        let digits = rawValue.dropFirst("citizen".count)
+        guard rawValue.hasPrefix("citizen"), !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }), digits.first != "0",
+              digits.count <= 4, let generation = Int(digits), generation >= 2 else { return nil }
+        self.init(known: rawValue, generation: generation)
+    }
+
+    /// The citizen CA of `generation` (1 is `citizen`).
+    public static func citizen(generation: Int) -> AuthorityName {
+        generation <= 1 ? .citizen : AuthorityName(rawValue: "citizen\(generation)")!
+    }
+
+    /// True for every generation of the citizen CA.
+    public var isCitizen: Bool { rawValue.hasPrefix("citizen") }
 
     /// CAs whose end-entity CRLs are partitioned.
-    var isPartitioned: Bool { self == .citizen || self == .institution }
+    var isPartitioned: Bool { isCitizen || self == .institution }
+
+    public var description: String { rawValue }
 }
 
 /// The file name of a CRL: `root.crl`, `csca.crl`, `citizen-0.crl`, …

@@ -34,6 +34,25 @@ struct TrustHierarchy: Sendable {
         return authority
     }
 
+    /// The citizen CAs, newest generation first: the first issues, all answer OCSP and publish CRLs.
+    var citizenGenerations: [AuthorityName] {
+        authorities.keys.filter(\.isCitizen).sorted { $0.generation > $1.generation }
+    }
+
+    /// The citizen CA that issues now: the newest generation (`licna ca rollover`).
+    var currentCitizen: AuthorityName { citizenGenerations.first ?? .citizen }
+
+    /// The online CAs that publish CRLs at `time`: every citizen CA generation until its own end (none of its
+    /// certificates outlives it), the institution CA and the CSCA.
+    func publishingCRLs(at time: Date) -> [AuthorityName] {
+        citizenGenerations.reversed().filter { authorities[$0].map { $0.certificate.notValidAfter > time } ?? false } + [.institution, .csca]
+    }
+
+    /// The CA whose certificate issued `certificate`, if it is one of this hierarchy's.
+    func issuer(of certificate: Certificate) -> Authority? {
+        authorities.values.first { $0.certificate.subject == certificate.issuer && $0.certificate.publicKey.isValidSignature(certificate.signature, for: certificate) }
+    }
+
     /// Loads the hierarchy; nil when `licna ca init` has not been run.
     static func load(on database: any Database, vault: TrustKeyVault) async throws -> TrustHierarchy? {
         let sql = database.sql
@@ -97,7 +116,7 @@ struct TrustHierarchy: Sendable {
         guard root.certificate.isSelfSigned else {
             throw TrustError.keyMismatch("the root certificate is not self-signed")
         }
-        for name in [AuthorityName.citizen, .institution] {
+        for name in citizenGenerations + [.institution] {
             guard let ca = authorities[name] else { continue }
             guard ca.certificate.isIssued(by: root.certificate) else {
                 throw TrustError.keyMismatch("the \(name.rawValue) CA certificate is not signed by the stored root")

@@ -103,6 +103,12 @@ struct TrustBackgroundWork: LifecycleHandler {
                     logger.warning("the root CRL expires soon and needs the offline root key: run `licna ca crl --with-root`",
                                    metadata: ["nextUpdate": "\(rootCRL.nextUpdate)"])
                 }
+                // Said each time the CRLs are produced, until an operator rolls the citizen CA over.
+                let citizen = try await authority.citizenCAState()
+                if citizen.rolloverDue {
+                    logger.warning("the citizen CA can soon no longer cover full-length certificates: run `licna ca rollover` with the root passphrase",
+                                   metadata: ["current": "\(citizen.current)", "fullPeriodUntil": "\(citizen.fullPeriodUntil)"])
+                }
             }
             // Deaths recorded by any process (the registry's outbox) revoke the person's certificates.
             try await authority.processDeaths()
