@@ -54,6 +54,7 @@ def test_operator_options_that_parse_numbers_serials_and_dates(ca_installation, 
         lambda v: ["ca", "revoke", "--serial", v, "--reason", "superseded"],
         lambda v: ["ca", "revoke", "--serial", "01", "--reason", "keyCompromise", "--invalidity-date", v],
         lambda v: ["ca", "hold", "--serial", v],
+        lambda v: ["ca", "rollover", "--root-passphrase-file", v],
         lambda v: ["ca", "release", "--serial", v],
         lambda v: ["ca", "issue", "--profile", "signature", "--csr", str(csr), "--not-after", v],
         lambda v: ["registry", "find", "--id", v, "--purpose", "test"],
@@ -112,6 +113,8 @@ def test_commands_without_storage(licna_bin, tmp_path, seed):
         [card_bin, "verify", str(pdf), "--root-sha256", "{}", "--server", "http://127.0.0.1:9"],
         [card_bin, "suspend", "--card-number", "{}", "--server", "http://127.0.0.1:9", "--root-sha256", "{}"],
         [card_bin, "activate", "--card", str(image), "--server", "{}"],
+        [card_bin, "renew-certificates", "--card", str(image), "--server", "{}"],
+        [card_bin, "renew-certificates", "--card", str(image), "--server", "http://127.0.0.1:9", "--root-sha256", "{}"],
         [card_bin, "status", "--card", str(image), "--server", "http://127.0.0.1:9", "--root-sha256", "{}"],
     ]
     for value in hostile_values(seed, count=8):
