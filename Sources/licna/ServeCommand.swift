@@ -108,8 +108,10 @@ struct Serve: AsyncParsableCommand {
         if let first = demoCards.first {
             // The card commands trust an http server only with its root pinned: the demo says the fingerprint.
             let root = (try? await app.licna.trust.authority(on: app.db).exportFingerprints().first?.split(separator: " ").last).map(String.init) ?? ""
+            // The 76-year-old's activated card (a 50-year card) shows renewal; its PIN is still the envelope's.
+            let renewable = demoCards.first { $0.hasSuffix("/vesna-radulovic") } ?? first
             Terminal.say("cli.serve.demo-cards", ["folder": demoCardFolder, "card": first, "url": publicURL, "count": String(demoCards.count),
-                                                  "root": root])
+                                                  "root": root, "renewable": renewable])
         }
         if token == nil { Terminal.say("cli.serve.no-admin-token") }
         if let metricsPort { Terminal.say("cli.serve.metrics", ["url": "http://\(metricsHost.contains(":") ? "[\(metricsHost)]" : metricsHost):\(metricsPort)/metrics"]) }

@@ -229,6 +229,22 @@ def test_serve_demo_shows_cards_in_every_state(installation, tmp_path):
                                   input=f"{pin}\n135790\n135790\n", capture_output=True, text=True, env=installation.env, timeout=120)
         assert activate.returncode == 0, activate.stdout + activate.stderr
         assert ": good" in status_of("milica-vukovic")
+        # The 76-year-old's activated card renews on line, as the start-up message says; OCSP then says its old
+        # authentication certificate is superseded and its new one good.
+        elder = os.path.join(folder, "vesna-radulovic")
+        assert "renew-certificates --card " + elder in said, said
+        assert ": good" in status_of("vesna-radulovic")
+        old_pem = (tmp_path / "vesna-radulovic.pem").read_text()
+        (tmp_path / "vesna-old.pem").write_text(old_pem)
+        pin, _, _ = secrets_of_any(envelope_text(elder + ".envelope.pdf"))
+        renew = subprocess.run([LICNA_CARD, "renew-certificates", "--card", elder, "--server", url, "--root-sha256", root, "--json"],
+                               input=f"{pin}\n", capture_output=True, text=True, env=installation.env, timeout=120)
+        assert renew.returncode == 0, renew.stdout + renew.stderr
+        assert ": good" in status_of("vesna-radulovic")
+        assert (tmp_path / "vesna-radulovic.pem").read_text() != old_pem
+        superseded = openssl("ocsp", "-issuer", str(tmp_path / "citizen.pem"), "-cert", str(tmp_path / "vesna-old.pem"), "-url", url + "/pki/ocsp",
+                             "-CAfile", str(tmp_path / "root.pem"), "-verify_other", str(tmp_path / "citizen.pem"), check=False)
+        assert "Reason: superseded" in superseded.stdout.decode(), superseded.stdout.decode()
     finally:
         process.terminate()
         process.wait(timeout=30)
