@@ -20,13 +20,12 @@ public struct CardActivate: AsyncParsableCommand {
         commandName: "activate",
         abstract: "Activate a delivered card with the PIN from the envelope and choose your own PIN (Linux, macOS; --card anywhere).")
     @OptionGroup var cardSelection: CardSelection
-    @Option(help: "The Licna server that issued the card (https, or http with --root-sha256).") var server: String
-    @Option(help: "SHA-256 of the server's root certificate, as `licna ca init` printed it (for an http server).") var rootSHA256: String?
+    @OptionGroup var issuingServer: IssuingServer
 
     public init() {}
 
     public func run() async throws {
-        let client = try await trustedClient(server: server, rootSHA256: rootSHA256)
+        let client = try await issuingServer.trustedClient().client
         let card = try CardOnHand(channel: try cardSelection.channel())
         Terminal.say("cli.activate.card", ["card": card.cardNumber ?? "?"])
         let nonce: CardNonce = try await client.post("api/cards/activation-nonces", card.nonceRequest)
@@ -93,13 +92,12 @@ public struct CardResume: AsyncParsableCommand {
         commandName: "resume",
         abstract: "Lift the suspension of your card (you found it) with the card and your PIN.")
     @OptionGroup var cardSelection: CardSelection
-    @Option(help: "The Licna server that issued the card (https, or http with --root-sha256).") var server: String
-    @Option(help: "SHA-256 of the server's root certificate (for an http server).") var rootSHA256: String?
+    @OptionGroup var issuingServer: IssuingServer
 
     public init() {}
 
     public func run() async throws {
-        let client = try await trustedClient(server: server, rootSHA256: rootSHA256)
+        let client = try await issuingServer.trustedClient().client
         let card = try CardOnHand(channel: try cardSelection.channel())
         let nonce: CardNonce = try await client.post("api/cards/resumption-nonces", card.nonceRequest)
         let pin = Terminal.readSecret(Terminal.text("cli.resume.pin-prompt"))
@@ -117,13 +115,12 @@ public struct CardSuspend: AsyncParsableCommand {
         commandName: "suspend",
         abstract: "Suspend a lost or stolen card with the suspension code from its envelope (asks for the code).")
     @Option(help: "The card number (on the envelope and the card).") var cardNumber: String
-    @Option(help: "The Licna server that issued the card (https, or http with --root-sha256).") var server: String
-    @Option(help: "SHA-256 of the server's root certificate (for an http server).") var rootSHA256: String?
+    @OptionGroup var issuingServer: IssuingServer
 
     public init() {}
 
     public func run() async throws {
-        let client = try await trustedClient(server: server, rootSHA256: rootSHA256)
+        let client = try await issuingServer.trustedClient().client
         let code = Terminal.readSecret(Terminal.text("cli.suspend.code-prompt"))
         guard SuspensionCodeText.isPlausible(code) else { throw explained(Exit.usage, "cli.suspend.code-format") }
         let view: CardView = try await client.post("api/cards/suspensions", CardSuspensionRequest(cardNumber: cardNumber, code: code))
@@ -139,11 +136,16 @@ enum SuspensionCodeText {
     }
 }
 
-/// The server, trusted as `verify` trusts one: https, or its root's pinned fingerprint checked.
-func trustedClient(server: String, rootSHA256: String?) async throws -> LicnaServerClient {
-    let client = try LicnaServerClient(server: server)
-    _ = try await ServerTrustAnchor(option: rootSHA256).root(of: server)
-    return client
+/// The server that issued the card (`--server`, `--root-sha256`), for the citizen's commands that talk to it.
+struct IssuingServer: ParsableArguments {
+    @Option(help: "The Licna server that issued the card (https, or http with --root-sha256).") var server: String
+    @Option(help: "SHA-256 of the server's root certificate, as `licna ca init` printed it (for an http server).") var rootSHA256: String?
+
+    /// The server, trusted as `verify` trusts one: https, or its root's pinned fingerprint checked; and that root.
+    func trustedClient() async throws -> (client: LicnaServerClient, root: Certificate) {
+        let client = try LicnaServerClient(server: server)
+        return (client, try await ServerTrustAnchor(option: rootSHA256).root(of: server))
+    }
 }
 
 /// The card in the reader: its PIV application, its certificates and number.

@@ -23,8 +23,7 @@ public struct CardRenewCertificates: AsyncParsableCommand {
         commandName: "renew-certificates",
         abstract: "Make new keys on your card and get new certificates for them (asks for your PIN).")
     @OptionGroup var cardSelection: CardSelection
-    @Option(help: "The Licna server that issued the card (https, or http with --root-sha256).") var server: String
-    @Option(help: "SHA-256 of the server's root certificate (for an http server).") var rootSHA256: String?
+    @OptionGroup var issuingServer: IssuingServer
     @Flag(help: "Print the renewed card as JSON.") var json = false
 
     public init() {}
@@ -33,8 +32,7 @@ public struct CardRenewCertificates: AsyncParsableCommand {
     static let maximumSteps = 16
 
     public func run() async throws {
-        let client = try LicnaServerClient(server: server)
-        let root = try await ServerTrustAnchor(option: rootSHA256).root(of: server)
+        let (client, root) = try await issuingServer.trustedClient()
         let channel = try cardSelection.channel()
         let card = try CardOnHand(channel: channel)
         guard let cardNumber = card.cardNumber else { throw explained(Exit.failed, "cli.renew.no-card-number") }

@@ -209,10 +209,7 @@ extension CA {
                     try await caOperation { try await app.licna.trust.authority(on: app.db).citizenCAState() }
                 }
                 if json {
-                    let encoder = JSONEncoder()
-                    encoder.dateEncodingStrategy = .iso8601
-                    encoder.outputFormatting = [.sortedKeys]
-                    Terminal.print(String(decoding: try encoder.encode(state), as: UTF8.self))
+                    Terminal.print(try jsonText(state))
                 } else {
                     let formatter = ISO8601DateFormatter()
                     Terminal.say(state.rolloverDue ? "cli.ca.rollover-due" : "cli.ca.rollover-not-due",

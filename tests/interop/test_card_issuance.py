@@ -6,6 +6,7 @@ both on hold again; the statistics follow at every step. Also: the PIN and PUK a
 the database or the server's log; refused activations change nothing.
 
 Shares the single virtual reader with test_card.py: pytest runs the modules one after the other."""
+import contextlib
 import json
 import os
 import re
@@ -99,6 +100,34 @@ def card_certificates(installation, card, tmp_path):
     return paths
 
 
+@contextlib.contextmanager
+def card_in_reader(installation, card):
+    """The card file inserted into vpcd's reader (`licna card insert`) for the block's duration, removed after."""
+    if card_present():
+        wait_for_card(False)
+    insert = subprocess.Popen([installation.binary, "card", "insert", "--card", str(card)], env=installation.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_card(True, insert)
+        yield
+    finally:
+        insert.send_signal(signal.SIGTERM)
+        try:
+            insert.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            insert.kill()
+        wait_for_card(False)
+
+
+def activate_in_reader(installation, trust, envelope_pin, new_pin):
+    """`licna-card activate` over PC/SC with the envelope's PIN, setting `new_pin`."""
+    activate = subprocess.run([LICNA_CARD, "activate", "--reader", READER, "--server", trust.url],
+                              input=f"{envelope_pin}\n{new_pin}\n{new_pin}\n", capture_output=True, text=True,
+                              env=dict(installation.env), timeout=120)
+    assert activate.returncode == 0, activate.stdout + activate.stderr
+    return activate
+
+
 def test_the_whole_life_of_a_card_through_pcscd(installation, issuance, tmp_path):
     require("opensc-tool", "pkcs11-tool", "openssl", "pdftotext")
     if not vpcd_listening():
@@ -128,16 +157,8 @@ def test_the_whole_life_of_a_card_through_pcscd(installation, issuance, tmp_path
     log = trust.log_path.read_bytes()
     assert pin.encode() not in log and puk.encode() not in log
 
-    if card_present():
-        wait_for_card(False)
-    insert = subprocess.Popen([installation.binary, "card", "insert", "--card", str(card)], env=installation.env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for_card(True, insert)
-        activate = subprocess.run([LICNA_CARD, "activate", "--reader", READER, "--server", trust.url],
-                                  input=f"{pin}\n246810\n246810\n", capture_output=True, text=True,
-                                  env=dict(installation.env), timeout=120)
-        assert activate.returncode == 0, activate.stdout + activate.stderr
+    with card_in_reader(installation, card):
+        activate = activate_in_reader(installation, trust, pin, "246810")
         assert "activated" in activate.stderr
         for certificate in certificates:
             assert ": good" in ocsp_of(trust, certificate)
@@ -152,13 +173,6 @@ def test_the_whole_life_of_a_card_through_pcscd(installation, issuance, tmp_path
         refused, _ = run("pkcs11-tool", "--module", pkcs11_module(), "--login", "--pin", pin, "--sign", "--id", "02",
                          "-m", "ECDSA-SHA256", "-i", str(data), "-o", str(tmp_path / "sig2"), check=False)
         assert refused != 0
-    finally:
-        insert.send_signal(signal.SIGTERM)
-        try:
-            insert.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            insert.kill()
-        wait_for_card(False)
 
     # Lost: suspended with the envelope's code (a wrong code first, refused).
     wrong = subprocess.run([LICNA_CARD, "suspend", "--card-number", view["cardNumber"], "--server", trust.url], input="AAAAA-AAAAA\n",
@@ -336,15 +350,8 @@ def test_a_76_year_olds_card_renews_its_keys_through_pcscd(installation, issuanc
                              capture_output=True, text=True, env=unpinned, timeout=60)
     assert refused.returncode == 2 and "--root-sha256" in refused.stderr, refused.stderr
 
-    if card_present():
-        wait_for_card(False)
-    insert = subprocess.Popen([installation.binary, "card", "insert", "--card", str(card)], env=installation.env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for_card(True, insert)
-        activate = subprocess.run([LICNA_CARD, "activate", "--reader", READER, "--server", trust.url],
-                                  input=f"{pin}\n135790\n135790\n", capture_output=True, text=True, env=installation.env, timeout=120)
-        assert activate.returncode == 0, activate.stdout + activate.stderr
+    with card_in_reader(installation, card):
+        activate_in_reader(installation, trust, pin, "135790")
         # A wrong PIN stops the renewal before the server is asked anything, with the tries left.
         wrong = subprocess.run([LICNA_CARD, "renew-certificates", "--reader", READER, "--server", trust.url,
                                 "--root-sha256", trust.root_sha256], input="000000\n", capture_output=True, text=True,
@@ -363,13 +370,6 @@ def test_a_76_year_olds_card_renews_its_keys_through_pcscd(installation, issuanc
                             "-m", "ECDSA-SHA256", "--signature-format", "openssl", "-i", str(data), "-o", str(tmp_path / "renewed.sig"),
                             check=False)
         assert code_ == 0, output
-    finally:
-        insert.send_signal(signal.SIGTERM)
-        try:
-            insert.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            insert.kill()
-        wait_for_card(False)
 
     for certificate in old:
         answer = ocsp_of(trust, certificate)
