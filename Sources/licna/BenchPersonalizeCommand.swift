@@ -59,7 +59,11 @@ struct BenchPersonalize: AsyncParsableCommand {
             // Each station takes every `parallel`-th application.
             let results = try await withThrowingTaskGroup(of: [(Double, Int)].self) { group in
                 for station in 0..<parallel {
-                    group.addTask {
+                    // Each station on an event loop of its own, as separate station processes would run: a task
+                    // started on a loop stays there (NIO's executor keeps jobs on the loop they come from), and so do
+                    // its database connections (`app.db` takes the current loop's pool).
+                    let loop = app.eventLoopGroup.next()
+                    group.addTask { try await loop.flatSubmit { loop.makeFutureWithTask {
                         var results: [(Double, Int)] = []
                         for index in stride(from: station, to: queue.count, by: parallel) {
                             let start = ContinuousClock.now
@@ -76,7 +80,7 @@ struct BenchPersonalize: AsyncParsableCommand {
                             results.append((Bench.seconds(start), outcome.envelope.count))
                         }
                         return results
-                    }
+                    } }.get() }
                 }
                 return try await group.reduce(into: []) { $0 += $1 }
             }
