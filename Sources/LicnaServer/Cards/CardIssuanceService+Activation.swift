@@ -82,7 +82,7 @@ extension CardIssuanceService {
         case (nil, _?):
             throw CardIssuanceError.token("this card has no signature key, but a signature token was sent")
         }
-        return try await database.transaction { db in
+        return try await database.retryingTransaction { db in
             guard let current = try await CardApplicationModel.find(model.id, on: db), current.state == purpose.from else {
                 throw CardIssuanceError.wrongState(model.state, needs: [purpose.from])
             }
@@ -139,7 +139,7 @@ extension CardIssuanceService {
             throw CardIssuanceError.token("the report's certificate is not a DER certificate in base64")
         }
         let serial = certificate.serialNumber.hex
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             guard let model = try await CardApplicationModel.query(on: db).filter(\.$authenticationSerial == serial).first() else {
                 throw CardIssuanceError(.cardUnknownCard, ["card": serial])
             }

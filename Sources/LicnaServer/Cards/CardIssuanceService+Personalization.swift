@@ -116,7 +116,7 @@ extension CardIssuanceService {
             chip = try await authority.verifiedChip(attestation, publicKey: attestation.publicKey)
         }
         let recordedChip = chip
-        return try await database.transaction { db in
+        return try await database.retryingTransaction { db in
             guard let model = try await CardApplicationModel.find(id, on: db) else { throw CardIssuanceError(.cardUnknownApplication, ["id": id]) }
             guard model.state == .approved else { throw CardIssuanceError.wrongState(model.state, needs: [.approved]) }
             guard let personID = UUID(uuidString: model.personID), let person = try await PersonModel.find(personID, on: db),

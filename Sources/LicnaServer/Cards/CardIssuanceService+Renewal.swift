@@ -107,7 +107,7 @@ extension CardIssuanceService {
             } else { nil }
             if let refusal {
                 let (id, cardNumber) = (session.applicationID, session.cardNumber)
-                try await database.transaction { db in
+                try await database.retryingTransaction { db in
                     try await self.audit.append([context.event(.cardRenewalRefused, .cardApplication, id,
                                                                detail: "card \(cardNumber): \(refusal)")], on: db)
                 }
@@ -129,7 +129,7 @@ extension CardIssuanceService {
     /// The card stored its new certificates: they are released, the old ones revoked (superseded), and the card
     /// names the new serials, in one transaction with the audit entry.
     private func complete(_ session: CardRenewalSessions.Session, context: AuditContext) async throws -> CardView {
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             guard let model = try await CardApplicationModel.find(session.applicationID, on: db), model.state == .activated else {
                 throw CardIssuanceError(.cardRenewalRefused, ["detail": "the card is no longer activated"])
             }

@@ -96,7 +96,7 @@ extension CardIssuanceService {
             .filter(\.$personalizedAt < cutoff).all()
         var closed = 0
         for model in stale {
-            let didClose: Bool = try await database.transaction { db in
+            let didClose: Bool = try await database.retryingTransaction { db in
                 guard let current = try await CardApplicationModel.find(model.id, on: db), [.personalized, .delivered].contains(current.state) else { return false }
                 try await self.revokeCertificates(of: current, reason: .cessationOfOperation, context: context, on: db)
                 try self.move(current, to: .revoked)

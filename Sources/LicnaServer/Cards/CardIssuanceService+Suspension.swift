@@ -24,7 +24,7 @@ extension CardIssuanceService {
         let number = String(cardNumber.trimmingCharacters(in: .whitespaces).uppercased().prefix(20))
         let parsed = SuspensionCode(code)
         enum Outcome: Sendable { case suspended(CardView), refused, throttled(Int) }
-        let outcome: Outcome = try await database.transaction { db in
+        let outcome: Outcome = try await database.retryingTransaction { db in
             guard let model = try await CardApplicationModel.query(on: db).filter(\.$cardNumber == number).first() else {
                 return .refused
             }
@@ -61,7 +61,7 @@ extension CardIssuanceService {
 
     /// An officer suspends a card (the holder called, or the card was found): its certificates go on hold.
     public func suspend(cardNumber: String, context: AuditContext) async throws -> CardView {
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             let model = try await Self.card(number: cardNumber, on: db)
             try self.move(model, to: .suspended)
             try await self.setHold(true, of: model, context: context, on: db)

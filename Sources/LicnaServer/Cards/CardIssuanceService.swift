@@ -53,7 +53,7 @@ public struct CardIssuanceService: Sendable {
         guard (try? IdentificationNumber(identificationNumber)) != nil else { throw CardIssuanceError(.cardUnknownPerson) }
         if let photo { try Self.checkPhoto(photo) }
         let contract = CardContract(language: language)
-        return try await database.transaction { db in
+        return try await database.retryingTransaction { db in
             guard let person = try await PersonModel.query(on: db).filter(\.$identificationNumber == identificationNumber).first(),
                   person.status == PersonStatus.living.rawValue, let personID = person.id?.uuidString.lowercased() else {
                 throw CardIssuanceError(.cardUnknownPerson)
@@ -115,7 +115,7 @@ public struct CardIssuanceService: Sendable {
     /// The personalized card was handed to its holder: it now waits for activation. The fingerprint images are
     /// deleted unless the installation keeps them (`CardIssuanceConfiguration.keepFingerprints`).
     public func deliver(cardNumber: String, context: AuditContext) async throws -> CardView {
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             let model = try await Self.card(number: cardNumber, on: db)
             try self.move(model, to: .delivered)
             model.deliveredAt = self.nowSeconds
@@ -133,7 +133,7 @@ public struct CardIssuanceService: Sendable {
     /// Moves an application through `transition`, with its audit entry, in one transaction.
     func transition(id: String, to state: CardState, action: AuditAction, context: AuditContext,
                     _ update: @escaping @Sendable (CardApplicationModel, Int64) -> Void = { _, _ in }) async throws -> CardView {
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             guard let model = try await CardApplicationModel.find(id, on: db) else { throw CardIssuanceError(.cardUnknownApplication, ["id": id]) }
             try self.move(model, to: state)
             update(model, self.nowSeconds)
@@ -189,7 +189,7 @@ public struct CardIssuanceService: Sendable {
     /// it is marked replaced with the reason, and a new application for the same person is opened, pre-filled with
     /// the old one's photo and contract acceptance, waiting for approval.
     public func replace(cardNumber: String, reason: CardReplacementReason, context: AuditContext) async throws -> CardView {
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             let old = try await Self.card(number: cardNumber, on: db)
             guard !old.state.isFinal else { throw CardIssuanceError.wrongState(old.state, needs: CardState.allCases.filter { !$0.isFinal }) }
             let revocation: RevocationReason = [.lost, .stolen].contains(reason) ? .keyCompromise : .superseded
@@ -224,7 +224,7 @@ public struct CardIssuanceService: Sendable {
 
     /// An officer revokes a card for good (its certificates revoked with `reason`).
     public func revoke(cardNumber: String, reason: RevocationReason = .privilegeWithdrawn, context: AuditContext) async throws -> CardView {
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             let model = try await Self.card(number: cardNumber, on: db)
             try self.move(model, to: .revoked)
             try await self.revokeCertificates(of: model, reason: reason, context: context, on: db)

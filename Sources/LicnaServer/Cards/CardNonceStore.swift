@@ -24,7 +24,7 @@ struct CardNonceStore: Sendable {
         let nonce = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
         let expires = clock.now.addingTimeInterval(Self.lifetime)
         typealias Nonces = AuthNoncesTable
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             let sql = db.sql
             try await sql.delete(from: Nonces.table).where(Nonces.purpose, .equal, purpose.rawValue)
                 .where(Nonces.binding, .equal, binding).run()

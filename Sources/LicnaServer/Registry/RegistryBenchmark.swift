@@ -46,7 +46,7 @@ public struct RegistryBenchmark: Sendable {
             let events = [context.event(.registrySearch, .registry, nil, detail: "by identificationNumber, 1 found"),
                           context.event(.personRead, .person, id.uuidString)]
             start = ContinuousClock.now
-            let work = try await database.transaction { db in
+            let work = try await database.retryingTransaction { db in
                 let inner = ContinuousClock.now
                 try await services.audit.append(events, on: db)
                 return Self.seconds(since: inner)
@@ -81,7 +81,7 @@ public struct RegistryBenchmark: Sendable {
             _ = try await registry.registerBirth(birth, context: context)
             registration.append(Self.seconds(since: start))
             start = ContinuousClock.now
-            statement.append(try await database.transaction { db in
+            statement.append(try await database.retryingTransaction { db in
                 let inner = ContinuousClock.now
                 _ = try await services.pool.allocate(1, on: db)
                 return Self.seconds(since: inner)

@@ -137,7 +137,7 @@ public struct RegistryImporter: Sendable {
             inFlight = nil
             progress(.init(phase: "writing", rowsDone: written, rowsTotal: good, elapsedSeconds: Self.seconds(since: start)))
             let total = written
-            try await database.transaction { db in
+            try await database.retryingTransaction { db in
                 importModel.state = "committed"
                 importModel.finishedAt = clock.now
                 try await importModel.save(on: db)
@@ -203,7 +203,7 @@ public struct RegistryImporter: Sendable {
     /// Inserts prepared rows in one transaction, with numbers from the pool for the rows that have none.
     func insert(_ batch: [PreparedRow], importID: UUID) async throws {
         guard !batch.isEmpty else { return }
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             let sql = db.sql
             if sql.dialect.name == "sqlite" {
                 // Random keys (blind indexes, numbers, birth dates) touch pages all over their indexes: a 96 MiB
@@ -232,7 +232,7 @@ public struct RegistryImporter: Sendable {
 
     /// Deletes the rows of an import that did not commit, and says so in the audit trail.
     static func rollBack(importID: UUID, on database: any Database, audit: AuditLog, actor: String) async throws {
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             try await PersonModel.query(on: db).filter(\.$importID == importID).delete()
             try await RegistryImportModel.query(on: db).filter(\.$id == importID).set(\.$state, to: "rolled-back").update()
             try await audit.append([AuditEvent(actor: actor, purpose: .importRollback, action: .registryImportRolledBack,

@@ -10,7 +10,7 @@ extension RegistryService {
             .filter(\.$jmbgIndex ~~ records.map { protector.blindIndex($0.jmbg) }).all(\.$jmbgIndex))
         let missing = records.filter { !existing.contains(protector.blindIndex($0.jmbg)) }
         guard !missing.isEmpty else { return 0 }
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             var numbers = try await pool.allocate(missing.count, on: db).makeIterator()
             var events: [AuditEvent] = []
             for record in missing {

@@ -53,7 +53,7 @@ public struct RegistryService: Sendable {
                                       citizenship: registration.citizenship.uppercased(), address: registration.address,
                                       municipality: registration.municipality)
             do {
-                let model = try await database.transaction { db in
+                let model = try await database.retryingTransaction { db in
                     // The pool's UPDATE comes first: it takes the write lock before anything is read.
                     let number = try await pool.allocate(1, on: db)[0]
                     let model = PersonModel(id: TimeOrderedUUID.make(at: clock.now), record: record, identificationNumber: number, protector: protector, createdAt: clock.now)
@@ -73,7 +73,7 @@ public struct RegistryService: Sendable {
     /// Records a death: the status changes, and a `death-recorded` life event lets other parts react (the card
     /// register revokes the person's certificates).
     public func recordDeath(personID: PersonID, date: CivilDate, context: AuditContext) async throws -> PersonView {
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             guard let person = try await PersonModel.find(personID.rawValue, on: db) else { throw RegistryError.notFound }
             guard person.status == PersonStatus.living.rawValue else { throw RegistryError.alreadyDeceased }
             guard let birth = CivilDate(iso8601: person.birthDate), date >= birth, date <= clock.today else {
@@ -144,7 +144,7 @@ public struct RegistryService: Sendable {
             events.append(context.event(revealJMBG ? .personJMBGRevealed : .personRead, .person, view.id.rawValue.uuidString))
         }
         let auditEvents = events
-        try await database.transaction { try await audit.append(auditEvents, on: $0) }
+        try await database.retryingTransaction { try await audit.append(auditEvents, on: $0) }
         return views
     }
 

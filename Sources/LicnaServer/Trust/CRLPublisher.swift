@@ -36,7 +36,7 @@ struct CRLPublisher: Sendable {
         guard let signer = name == .root ? root : try hierarchy.authority(name).signer else { throw TrustError.rootLocked }
         let urls = try await service.urls()
         let now = service.now
-        let (number, issued): (Int64, Int64) = try await service.database.transaction { db in
+        let (number, issued): (Int64, Int64) = try await service.database.retryingTransaction { db in
             let sql = db.sql
             typealias Authorities = PKIAuthoritiesTable
             guard let row = try await sql.raw("""
@@ -77,7 +77,7 @@ struct CRLPublisher: Sendable {
         }
         let crls = signed
         typealias CRLs = PKICRLsTable
-        try await service.database.transaction { db in
+        try await service.database.retryingTransaction { db in
             let sql = db.sql
             for (partition, der) in crls {
                 // A slower run that drew an older number never replaces a newer CRL.

@@ -17,7 +17,7 @@ extension CertificateAuthorityService {
         let pem = try made.root.certificate.serializeAsPEM().pemString
         let sealed = Data(try vault.seal(made.root.privateKey, at: .developmentCardRoot)).base64EncodedString()
         do {
-            try await database.transaction { db in
+            try await database.retryingTransaction { db in
                 let sql = db.sql
                 try await InstallationSettings.insert(.developmentCardRootCertificate, pem, on: sql)
                 try await InstallationSettings.insert(.developmentCardRootKey, sealed, on: sql)
@@ -86,7 +86,7 @@ extension CertificateAuthorityService {
         let serial = CardSerial.random()
         let certificate = try await developmentCardManufacturer().certifyAttestationKey(
             publicKey, model: CardManufacturer.virtualCardModel, serial: serial.rawValue, now: now)
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             try await audit.append([context.event(.caVirtualCard, .card, serial.rawValue, detail: "attestation key certified by the development root")], on: db)
         }
         return certificate

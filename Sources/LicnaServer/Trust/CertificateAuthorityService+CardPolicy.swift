@@ -24,7 +24,7 @@ extension CertificateAuthorityService {
         encoder.outputFormatting = [.sortedKeys]
         let text = String(decoding: try encoder.encode(policy), as: UTF8.self)
         let digest = ASCIIHex.encode(Array(SHA256.hash(data: Array(text.utf8))))
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             try await InstallationSettings.replace(.cardPolicy, text, on: db.sql)
             try await audit.append([context.event(.cardsPolicySet, .setting, InstallationSettings.Key.cardPolicy.rawValue,
                                                   detail: "SHA-256 \(digest)")], on: db)

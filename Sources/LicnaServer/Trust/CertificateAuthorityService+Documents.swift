@@ -11,7 +11,7 @@ extension CertificateAuthorityService {
         let securityObject = try await DocumentSecurityObject.build(dataGroups: dataGroups, documentSigner: signer.certificate,
                                                                     signer: SoftwareSignatureProducer(privateKey: signer.privateKey))
         let groups = dataGroups.keys.sorted().map(String.init).joined(separator: ",")
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             try await audit.append([context.event(.caSignSecurityObject, .documentSigner, AuthorityName.csca.rawValue, detail: "data groups \(groups)")], on: db)
         }
         return securityObject

@@ -117,7 +117,7 @@ extension CertificateAuthorityService {
         let configuration = self.configuration
         for attempt in 1...3 {
             do {
-                return try await database.transaction { db in
+                return try await database.retryingTransaction { db in
                     let sql = db.sql
                     typealias Authorities = PKIAuthoritiesTable
                     guard let row = try await sql.raw("""

@@ -25,7 +25,7 @@ extension CertificateAuthorityService {
             let fresh = try makeResponder(for: name, authority: authority, organization: organization, now: now)
             let old = Int64(responder.certificate.notValidAfter.timeIntervalSince1970)
             let sealed = try vault.seal(fresh.privateKey, at: .signingKey("responder-" + name.rawValue))
-            let replaced: Bool = try await database.transaction { db in
+            let replaced: Bool = try await database.retryingTransaction { db in
                 let sql = db.sql
                 // Conditional on the old expiry: when two servers renew at once, only one replaces the key.
                 typealias Keys = PKISigningKeysTable

@@ -73,7 +73,7 @@ extension CertificateAuthorityService {
         let responder = try makeResponder(for: next, authority: authority, organization: organization, now: now)
         let sealed = try vault.seal(authority.privateKey, at: .authority(next.rawValue))
         do {
-            try await database.transaction { db in
+            try await database.retryingTransaction { db in
                 let sql = db.sql
                 typealias Authorities = PKIAuthoritiesTable
                 try await sql.insert(into: Authorities.table)

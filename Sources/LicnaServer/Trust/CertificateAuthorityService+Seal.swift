@@ -31,7 +31,7 @@ extension CertificateAuthorityService {
             throw TrustError.invalidRequest(error.message)
         }
         let digest = SHA256.hash(data: sealed).hexString
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             try await audit.append([context.event(.documentsSeal, .document, digest, detail: "sealed with \(key.certificate.serialNumber.hex)")], on: db)
         }
         return sealed
@@ -57,7 +57,7 @@ extension CertificateAuthorityService {
         let certificate = try await issue(CertificateRequest(profile: .eSeal, csr: csr), context: context)
         let key = SigningAuthority(certificate: certificate, privateKey: privateKey)
         do {
-            try await database.transaction { db in
+            try await database.retryingTransaction { db in
                 try await insertSigningKey(id: "e-seal", authority: .institution, profile: .eSeal, key: key, now: now, on: db.sql)
             }
             return key

@@ -125,7 +125,7 @@ extension CertificateAuthorityService {
 
         let (authorityList, keyList, issuedList) = (authorities, signingKeys, issued)
         let protectedRoot = try PassphraseProtectedKey(sealing: rootKey, passphrase: setup.rootPassphrase, costLog2: setup.rootKeyCostLog2)
-        try await database.transaction { db in
+        try await database.retryingTransaction { db in
             let sql = db.sql
             var settings = InstallationSettings()
             settings.publicURL = urls.base

@@ -37,7 +37,7 @@ extension CertificateAuthorityService {
     private struct ConcurrentStatusChange: Error {}
 
     private func apply(_ change: CertificateStatusChange, to hex: String, now: Date, context: AuditContext) async throws -> CertificateRecordView {
-        let record: CertificateRecord = try await database.transaction { db in
+        let record: CertificateRecord = try await database.retryingTransaction { db in
             let sql = db.sql
             guard var record = try await CertificateRecord.find(serial: hex, on: sql) else { throw TrustError.unknownSerial }
             let previous = record.status

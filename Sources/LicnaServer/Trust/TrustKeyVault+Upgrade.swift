@@ -15,7 +15,7 @@ extension TrustKeyVault {
         if try await InstallationSettings.read(on: sql).keySealing == Self.currentSealing { return 0 }
         let authorities = try await sql.select().column(PKIAuthoritiesTable.id).from(PKIAuthoritiesTable.table).all()
         guard !authorities.isEmpty else { return 0 }
-        return try await database.transaction { db in
+        return try await database.retryingTransaction { db in
             let sql = db.sql
             var count = 0
             // Both tables name their key columns alike.

@@ -54,7 +54,7 @@ public struct AuditLog: Sendable {
 
     /// Appends one event in a transaction of its own (for reads, which change nothing else).
     public func append(_ event: AuditEvent, on database: any Database) async throws {
-        try await database.transaction { try await append([event], on: $0) }
+        try await database.retryingTransaction { try await append([event], on: $0) }
     }
 
     /// The result of checking the whole chain.

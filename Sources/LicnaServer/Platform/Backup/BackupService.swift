@@ -110,7 +110,7 @@ public struct BackupService: Sendable {
         let header = Header(createdAt: clock.now, backupId: id.hexString, masterKeyCheck: masterKeyCheck,
                             tables: Self.tables.map { $0.schema })
         try macWrite(try encoder.encode(header) + Data("\n".utf8))
-        return try await database.transaction { db in
+        return try await database.retryingTransaction { db in
             if db.sql.dialect.name == "postgresql" {
                 _ = try await db.sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").all()
             }
@@ -139,7 +139,7 @@ public struct BackupService: Sendable {
         _ = nextLine()  // the header, checked above
         let byName = Dictionary(uniqueKeysWithValues: Self.tables.map { ($0.schema, $0) })
         let vault = TrustKeyVault(masterKey: masterKey)
-        return try await database.transaction { db in
+        return try await database.retryingTransaction { db in
             for table in Self.tables.reversed() { try await table.deleteAll(on: db) }
             var restored = 0
             var batch: [String: [Data]] = [:]
