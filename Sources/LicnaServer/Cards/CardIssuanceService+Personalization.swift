@@ -55,7 +55,8 @@ extension CardIssuanceService {
             cardNumber = Self.newCardNumber()
         } while try await CardApplicationModel.query(on: database).filter(\.$cardNumber == cardNumber).count() > 0
         let photo = try model.photoSealed.map { try open($0, application: id, purpose: "photo") }
-        try await audit.append([context.event(.personJMBGRevealed, .person, personID.uuidString, detail: "card personalization, application \(id)")],
+        // One transaction (`append(_:on:)` of one event): the head's sequence, the entry and the head's hash together.
+        try await audit.append(context.event(.personJMBGRevealed, .person, personID.uuidString, detail: "card personalization, application \(id)"),
                                on: database)
         let version = configuration.managementKeyVersion
         return CardPersonalizationPlan(applicationID: id, cardNumber: cardNumber, surname: person.surname, givenNames: person.givenName,
