@@ -1,23 +1,90 @@
 import Fluent
 import FluentSQLiteDriver
+import Foundation
 
 extension Database {
-    /// Fluent's transaction, run again when SQLite answers "busy": a transaction that read before writing, while
-    /// another connection (another event loop's, or another process's: a station beside the server) committed, cannot
-    /// wait for the lock — its snapshot is stale (SQLITE_BUSY_SNAPSHOT) — and SQLite refuses it at once whatever the
-    /// busy handler. The attempt was rolled back whole, so it is simply made again on a fresh snapshot, up to eight
-    /// times with a short random wait. Inside a transaction it runs once (the outer one is retried instead); on
-    /// PostgreSQL it is Fluent's transaction.
+    /// Fluent's transaction, made to work with SQLite's single writer when several event loops (or processes) write:
+    ///
+    /// - In this process, SQLite transactions take turns (`SQLiteWriteGate`): a task waits, suspended, for the one
+    ///   before it, instead of SQLite's busy handler spinning on a core while the lock is held.
+    /// - A transaction that read before writing while another connection (another process's: a station beside the
+    ///   server) committed cannot wait for the lock — its snapshot is stale (SQLITE_BUSY_SNAPSHOT) — and SQLite refuses
+    ///   it at once. The attempt was rolled back whole, so it is made again on a fresh snapshot, up to eight times
+    ///   with a short random wait.
+    ///
+    /// Inside a transaction it runs once, in it (the outer one is gated and retried); on PostgreSQL it is Fluent's
+    /// transaction.
     func retryingTransaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard !inTransaction else { return try await transaction(closure) }
+        guard (self as? any SQLDatabase)?.dialect.name == "sqlite" else { return try await transaction(closure) }
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await transaction(closure)
+                return try await SQLiteWriteGate.shared.passing { try await self.transaction(closure) }
             } catch let error as SQLiteError where error.isBusy && attempt < 8 {
                 try await Task.sleep(for: .microseconds(Int.random(in: 100...(500 << attempt))))
             }
+        }
+    }
+}
+
+/// Lets this process's SQLite write transactions through one at a time, in arrival order. A task already inside
+/// (a transaction opened while another is open, on another connection) passes at once, and a wait longer than
+/// `patience` passes anyway, to SQLite's own locking: the gate can delay, never deadlock.
+actor SQLiteWriteGate {
+    static let shared = SQLiteWriteGate()
+    static let patience: Duration = .seconds(10)
+    @TaskLocal static var inside = false
+
+    private var holder: UInt64?
+    private var next: UInt64 = 0
+    private var waiters: [(ticket: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+
+    nonisolated func passing<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if Self.inside { return try await body() }
+        let ticket = await enter()
+        do {
+            let result = try await Self.$inside.withValue(true) { try await body() }
+            await leave(ticket)
+            return result
+        } catch {
+            await leave(ticket)
+            throw error
+        }
+    }
+
+    private func enter() async -> UInt64 {
+        next += 1
+        let ticket = next
+        guard holder != nil else {
+            holder = ticket
+            return ticket
+        }
+        await withCheckedContinuation { continuation in
+            waiters.append((ticket, continuation))
+            Task {
+                try? await Task.sleep(for: Self.patience)
+                self.giveUp(ticket)
+            }
+        }
+        return ticket
+    }
+
+    /// The waiter stops waiting (its patience ran out) and goes ahead beside the holder.
+    private func giveUp(_ ticket: UInt64) {
+        guard let index = waiters.firstIndex(where: { $0.ticket == ticket }) else { return }
+        waiters.remove(at: index).continuation.resume()
+    }
+
+    private func leave(_ ticket: UInt64) {
+        guard holder == ticket else { return }  // one that gave up leaves nothing to hand on
+        if waiters.isEmpty {
+            holder = nil
+        } else {
+            let waiter = waiters.removeFirst()
+            holder = waiter.ticket
+            waiter.continuation.resume()
         }
     }
 }
