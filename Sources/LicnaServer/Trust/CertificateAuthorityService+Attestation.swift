@@ -30,6 +30,11 @@ extension CertificateAuthorityService {
         }
     }
 
+    /// The development root's certificate alone (its key stays sealed): what checking an attestation needs.
+    private func storedDevelopmentCardRoot() async throws -> Certificate? {
+        try await settings().developmentCardRootCertificate.map { try Certificate(pemEncoded: $0) }
+    }
+
     private func storedDevelopmentCardManufacturer() async throws -> CardManufacturer? {
         let settings = try await settings()
         guard let pem = settings.developmentCardRootCertificate,
@@ -50,8 +55,8 @@ extension CertificateAuthorityService {
         // Both: the process runs with --dev and the hierarchy itself was made with `ca init --dev` (its names say TEST),
         // so production data started with --dev still never gives a virtual card QcSSCD.
         if configuration.acceptsDevelopmentCards, try await isDevelopmentHierarchy(),
-           let development = try await storedDevelopmentCardManufacturer() {
-            models[CardManufacturer.virtualCardModel] = [development.root.certificate]
+           let development = try await storedDevelopmentCardRoot() {
+            models[CardManufacturer.virtualCardModel] = [development]
         }
         guard let roots = models[attestation.model], await attestation.verify(roots: roots, at: now) else { return nil }
         return (attestation.model, CardSerial(rawValue: attestation.serial))
@@ -64,7 +69,7 @@ extension CertificateAuthorityService {
     /// the virtual card the installation's own development root, which certified every virtual card it personalizes.
     public func manufacturerRoots(model: String) async throws -> [Certificate] {
         if model == CardManufacturer.virtualCardModel {
-            return try await storedDevelopmentCardManufacturer().map { [$0.root.certificate] } ?? []
+            return try await storedDevelopmentCardRoot().map { [$0] } ?? []
         }
         return configuration.qscdModels[model] ?? []
     }

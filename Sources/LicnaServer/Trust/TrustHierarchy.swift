@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import LicnaPKI
@@ -53,46 +54,74 @@ struct TrustHierarchy: Sendable {
         authorities.values.first { $0.certificate.subject == certificate.issuer && $0.certificate.publicKey.isValidSignature(certificate.signature, for: certificate) }
     }
 
-    /// Loads the hierarchy; nil when `licna ca init` has not been run.
+    /// Loads the hierarchy; nil when `licna ca init` has not been run. Opening the sealed keys (AES-GCM, then each
+    /// private key parsed and its public key derived) costs more than reading the rows, and every issuance needs the
+    /// hierarchy: a hierarchy opened from exactly these rows under this master key is kept (`TrustHierarchyCache`),
+    /// and any change of a row — a renewed responder, a rollover, a restore — opens it afresh.
     static func load(on database: any Database, vault: TrustKeyVault) async throws -> TrustHierarchy? {
         let sql = database.sql
         let rows = try await sql.select().columns(PKIAuthoritiesTable.id, PKIAuthoritiesTable.certificate, PKIAuthoritiesTable.sealedKey)
             .from(PKIAuthoritiesTable.table).all()
         guard !rows.isEmpty else { return nil }
+        typealias Keys = PKISigningKeysTable
+        let keys = try await sql.select().columns(Keys.id, Keys.purpose, Keys.authorityID, Keys.certificate, Keys.sealedKey, Keys.updatedAt)
+            .from(Keys.table).all()
+        struct AuthorityRow { let id: String; let der: [UInt8]; let sealed: [UInt8] }
+        struct KeyRow { let id: String; let purpose: String; let authority: String; let der: [UInt8]; let sealed: [UInt8]; let updatedAt: Int64 }
+        let authorityRows = try rows.map { row in
+            AuthorityRow(id: try row.decode(column: PKIAuthoritiesTable.id.name, as: String.self),
+                         der: [UInt8](try row.decode(column: PKIAuthoritiesTable.certificate.name, as: Data.self)),
+                         sealed: [UInt8](try row.decode(column: PKIAuthoritiesTable.sealedKey.name, as: Data.self)))
+        }
+        let keyRows = try keys.map { row in
+            KeyRow(id: try row.decode(column: Keys.id.name, as: String.self), purpose: try row.decode(column: Keys.purpose.name, as: String.self),
+                   authority: try row.decode(column: Keys.authorityID.name, as: String.self),
+                   der: [UInt8](try row.decode(column: Keys.certificate.name, as: Data.self)),
+                   sealed: [UInt8](try row.decode(column: Keys.sealedKey.name, as: Data.self)),
+                   updatedAt: try row.decode(column: Keys.updatedAt.name, as: Int64.self))
+        }
+        var digest = SHA256()
+        digest.update(data: vault.cacheIdentity)
+        func add(_ field: some Collection<UInt8>) {
+            withUnsafeBytes(of: UInt64(field.count).bigEndian) { digest.update(bufferPointer: $0) }
+            digest.update(data: Array(field))
+        }
+        for row in authorityRows { add(Array(row.id.utf8)); add(row.der); add(row.sealed) }
+        for row in keyRows {
+            add(Array(row.id.utf8)); add(Array(row.purpose.utf8)); add(Array(row.authority.utf8)); add(row.der); add(row.sealed)
+            add(Array(String(row.updatedAt).utf8))
+        }
+        let fingerprint = Array(digest.finalize())
+        if let cached = TrustHierarchyCache.shared.hierarchy(for: fingerprint) { return cached }
+
         var authorities: [AuthorityName: Authority] = [:]
-        for row in rows {
-            guard let name = AuthorityName(rawValue: try row.decode(column: PKIAuthoritiesTable.id.name, as: String.self)) else { continue }
-            let der = [UInt8](try row.decode(column: PKIAuthoritiesTable.certificate.name, as: Data.self))
-            let certificate = try Certificate(derEncoded: der)
-            let sealed = [UInt8](try row.decode(column: PKIAuthoritiesTable.sealedKey.name, as: Data.self))
-            let signer = name == .root ? nil : SigningAuthority(certificate: certificate, privateKey: try vault.open(sealed, at: .authority(name.rawValue)))
-            authorities[name] = Authority(name: name, certificate: certificate, der: der, signer: signer, sealedKey: sealed)
+        for row in authorityRows {
+            guard let name = AuthorityName(rawValue: row.id) else { continue }
+            let certificate = try Certificate(derEncoded: row.der)
+            let signer = name == .root ? nil : SigningAuthority(certificate: certificate, privateKey: try vault.open(row.sealed, at: .authority(name.rawValue)))
+            authorities[name] = Authority(name: name, certificate: certificate, der: row.der, signer: signer, sealedKey: row.sealed)
         }
         var responders: [AuthorityName: SigningAuthority] = [:]
         var timestamping: SigningAuthority?
         var documentSigner: SigningAuthority?
         var eSeal: SigningAuthority?
         var version: Int64 = 0
-        typealias Keys = PKISigningKeysTable
-        let keys = try await sql.select().columns(Keys.id, Keys.purpose, Keys.authorityID, Keys.certificate, Keys.sealedKey, Keys.updatedAt)
-            .from(Keys.table).all()
-        for row in keys {
-            let key = SigningAuthority(
-                certificate: try Certificate(derEncoded: [UInt8](try row.decode(column: Keys.certificate.name, as: Data.self))),
-                privateKey: try vault.open([UInt8](try row.decode(column: Keys.sealedKey.name, as: Data.self)),
-                                           at: .signingKey(try row.decode(column: Keys.id.name, as: String.self))))
-            version = max(version, try row.decode(column: Keys.updatedAt.name, as: Int64.self))
-            switch try row.decode(column: Keys.purpose.name, as: String.self) {
+        for row in keyRows {
+            let key = SigningAuthority(certificate: try Certificate(derEncoded: row.der), privateKey: try vault.open(row.sealed, at: .signingKey(row.id)))
+            version = max(version, row.updatedAt)
+            switch row.purpose {
             case CertificateProfile.ocspResponder.rawValue:
-                if let name = AuthorityName(rawValue: try row.decode(column: Keys.authorityID.name, as: String.self)) { responders[name] = key }
+                if let name = AuthorityName(rawValue: row.authority) { responders[name] = key }
             case CertificateProfile.timestamping.rawValue: timestamping = key
             case CertificateProfile.documentSigner.rawValue: documentSigner = key
             case CertificateProfile.eSeal.rawValue: eSeal = key
             default: break
             }
         }
-        return TrustHierarchy(authorities: authorities, responders: responders, timestamping: timestamping,
-                              documentSigner: documentSigner, eSeal: eSeal, keysVersion: version)
+        let hierarchy = TrustHierarchy(authorities: authorities, responders: responders, timestamping: timestamping,
+                                       documentSigner: documentSigner, eSeal: eSeal, keysVersion: version)
+        TrustHierarchyCache.shared.keep(hierarchy, for: fingerprint)
+        return hierarchy
     }
 
     /// Every online key belongs to its certificate, and every CA certificate is signed by the root (the CSCA by
@@ -128,5 +157,27 @@ struct TrustHierarchy: Sendable {
         let sql = database.sql
         let row = try await sql.raw("SELECT MAX(\(PKISigningKeysTable.updatedAt)) AS version FROM \(PKISigningKeysTable.table)").first()
         return (try? row?.decode(column: "version", as: Int64?.self)) ?? 0
+    }
+}
+
+/// Hierarchies opened from their rows, by a SHA-256 of the master key's identity and every row's bytes: the same
+/// rows under the same key open to the same keys, so the work is done once per change. A handful are kept (tests
+/// run several installations in one process).
+final class TrustHierarchyCache: @unchecked Sendable {
+    static let shared = TrustHierarchyCache()
+    private let lock = NSLock()
+    private var entries: [(fingerprint: [UInt8], hierarchy: TrustHierarchy)] = []
+    private static let capacity = 8
+
+    func hierarchy(for fingerprint: [UInt8]) -> TrustHierarchy? {
+        lock.withLock { entries.first { $0.fingerprint == fingerprint }?.hierarchy }
+    }
+
+    func keep(_ hierarchy: TrustHierarchy, for fingerprint: [UInt8]) {
+        lock.withLock {
+            entries.removeAll { $0.fingerprint == fingerprint }
+            entries.insert((fingerprint, hierarchy), at: 0)
+            if entries.count > Self.capacity { entries.removeLast() }
+        }
     }
 }

@@ -18,6 +18,12 @@ struct TrustKeyVault: Sendable {
         key = masterKey.derive(purpose: "trust-service-keys", version: 1)
     }
 
+    /// A fingerprint of the master key (an HMAC under it of a fixed label): tells cached hierarchies of different
+    /// installations apart without revealing anything of the key.
+    var cacheIdentity: [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Data("licna trust hierarchy cache".utf8), using: key))
+    }
+
     func seal(_ privateKey: Certificate.PrivateKey, at location: SealedKeyLocation) throws -> [UInt8] {
         try seal(bytes: privateKey.serializeAsPEM().derBytes, at: location)
     }
