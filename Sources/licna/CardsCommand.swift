@@ -19,7 +19,8 @@ struct Cards: AsyncParsableCommand {
             discussion: """
                 The defaults are Montenegro's: cards valid 5 years under 18, 10 years from 18 and 50 years from 75; certificates \
                 at most 5 years and never past the card; the travel document (MRZ, DG1, EF.SOD) at most 10 years; signature \
-                certificates from 18; legacy ID cards accepted until 2023-03-30. FILE is JSON of the shape --json prints \
+                certificates from 18; legacy ID cards accepted until 2023-03-30; fingerprint images deleted at delivery (\
+                "keepFingerprints": true where a law keeps them). FILE is JSON of the shape --json prints \
                 (docs/card.md, "Policies"); it is checked before it is stored, and setting it is audited.
                 """)
 
@@ -57,6 +58,7 @@ struct Cards: AsyncParsableCommand {
             Terminal.print(Terminal.text("cli.cards.policy-certificates", ["years": String(policy.certificateMaximumYears)]))
             Terminal.print(Terminal.text("cli.cards.policy-travel-document", ["years": String(policy.travelDocumentMaximumYears)]))
             Terminal.print(Terminal.text("cli.cards.policy-signature", ["age": String(policy.signatureCertificateMinimumAge)]))
+            Terminal.print(Terminal.text(policy.keepFingerprints ? "cli.cards.policy-fingerprints-kept" : "cli.cards.policy-fingerprints-deleted"))
             for type in policy.documentTypes {
                 Terminal.print(type.acceptedUntil.map {
                     Terminal.text("cli.cards.policy-document-until", ["type": type.id.rawValue, "date": $0.iso8601])

@@ -373,6 +373,29 @@ import X509
         }
     }
 
+    /// Fingerprint images go at delivery, unless the country's law (the card policy's `keepFingerprints`) keeps them;
+    /// a policy file without the field keeps the default.
+    @Test func theLawDecidesWhetherFingerprintsStayAfterDelivery() async throws {
+        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let authority = app.licna.trust.authority(on: app.db)
+            let fingerprints = Array("fingerprint images".utf8)
+            let deleted = try await Self.issue(app, fingerprints: fingerprints)
+            #expect(try await CardApplicationModel.find(deleted.view.id, on: app.db)?.fingerprintsSealed == nil)
+            var policy = CardIssuancePolicy.montenegro
+            policy.keepFingerprints = true
+            try await authority.setCardPolicy(policy, context: .test)
+            let kept = try await Self.issue(app, born: CivilDate(year: 1970, month: 3, day: 4)!, fingerprints: fingerprints)
+            let sealed = try #require(try await CardApplicationModel.find(kept.view.id, on: app.db)?.fingerprintsSealed)
+            #expect(try app.licna.cards(on: app.db).open(sealed, application: kept.view.id, purpose: "fingerprints") == fingerprints)
+            let older = try JSONEncoder().encode(CardIssuancePolicy.montenegro)
+            var fields = try #require(try JSONSerialization.jsonObject(with: older) as? [String: Any])
+            fields["keepFingerprints"] = nil
+            let decoded = try JSONDecoder().decode(CardIssuancePolicy.self, from: try JSONSerialization.data(withJSONObject: fields))
+            #expect(decoded == .montenegro && !decoded.keepFingerprints)
+        }
+    }
+
     @Test func theEnvelopeAndTheContractRenderInEveryLanguage() throws {
         let secrets = CardSecrets.random()
         for language in Translations.languages {

@@ -29,14 +29,32 @@ public struct CardIssuancePolicy: Codable, Sendable, Equatable {
     public var travelDocumentMaximumYears: Int
     public var signatureCertificateMinimumAge: Int
     public var documentTypes: [DocumentType]
+    /// Whether a card's fingerprint images stay (sealed) after delivery, where the country's law requires it; by
+    /// default they are deleted at delivery. Absent from a policy file: false.
+    public var keepFingerprints: Bool
 
     public init(cardValidity: [ValidityBand], certificateMaximumYears: Int, travelDocumentMaximumYears: Int,
-                signatureCertificateMinimumAge: Int, documentTypes: [DocumentType]) {
+                signatureCertificateMinimumAge: Int, documentTypes: [DocumentType], keepFingerprints: Bool = false) {
+        self.keepFingerprints = keepFingerprints
         self.cardValidity = cardValidity
         self.certificateMaximumYears = certificateMaximumYears
         self.travelDocumentMaximumYears = travelDocumentMaximumYears
         self.signatureCertificateMinimumAge = signatureCertificateMinimumAge
         self.documentTypes = documentTypes
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case cardValidity, certificateMaximumYears, travelDocumentMaximumYears, signatureCertificateMinimumAge, documentTypes, keepFingerprints
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(cardValidity: container.decode([ValidityBand].self, forKey: .cardValidity),
+                      certificateMaximumYears: container.decode(Int.self, forKey: .certificateMaximumYears),
+                      travelDocumentMaximumYears: container.decode(Int.self, forKey: .travelDocumentMaximumYears),
+                      signatureCertificateMinimumAge: container.decode(Int.self, forKey: .signatureCertificateMinimumAge),
+                      documentTypes: container.decode([DocumentType].self, forKey: .documentTypes),
+                      keepFingerprints: container.decodeIfPresent(Bool.self, forKey: .keepFingerprints) ?? false)
     }
 
     /// Montenegro's rules: the defaults.

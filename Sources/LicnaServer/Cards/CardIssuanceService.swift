@@ -113,14 +113,16 @@ public struct CardIssuanceService: Sendable {
     }
 
     /// The personalized card was handed to its holder: it now waits for activation. The fingerprint images are
-    /// deleted unless the installation keeps them (`CardIssuanceConfiguration.keepFingerprints`).
+    /// deleted unless the country's law keeps them (the card policy's `keepFingerprints`, or
+    /// `CardIssuanceConfiguration.keepFingerprints` for this server).
     public func deliver(cardNumber: String, context: AuditContext) async throws -> CardView {
-        try await database.retryingTransaction { db in
+        let keep = try await authority(on: database).cardPolicy().keepFingerprints || configuration.keepFingerprints
+        return try await database.retryingTransaction { db in
             let model = try await Self.card(number: cardNumber, on: db)
             try self.move(model, to: .delivered)
             model.deliveredAt = self.nowSeconds
             var events = [context.event(.cardDeliver, .cardApplication, model.id, detail: "card \(cardNumber)")]
-            if !self.configuration.keepFingerprints, model.fingerprintsSealed != nil {
+            if !keep, model.fingerprintsSealed != nil {
                 model.fingerprintsSealed = nil
                 events.append(context.event(.cardBiometricsDeleted, .cardApplication, model.id))
             }

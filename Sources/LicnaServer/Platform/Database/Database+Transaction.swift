@@ -39,7 +39,7 @@ actor SQLiteWriteGate {
 
     private var holder: UInt64?
     private var next: UInt64 = 0
-    private var waiters: [(ticket: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+    private var waiters: [(ticket: UInt64, continuation: CheckedContinuation<Void, Never>, timer: Task<Void, Never>)] = []
 
     nonisolated func passing<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         if Self.inside { return try await body() }
@@ -62,11 +62,11 @@ actor SQLiteWriteGate {
             return ticket
         }
         await withCheckedContinuation { continuation in
-            waiters.append((ticket, continuation))
-            Task {
+            let timer = Task {
                 try? await Task.sleep(for: Self.patience)
-                self.giveUp(ticket)
+                if !Task.isCancelled { self.giveUp(ticket) }
             }
+            waiters.append((ticket, continuation, timer))
         }
         return ticket
     }
@@ -83,6 +83,7 @@ actor SQLiteWriteGate {
             holder = nil
         } else {
             let waiter = waiters.removeFirst()
+            waiter.timer.cancel()
             holder = waiter.ticket
             waiter.continuation.resume()
         }
