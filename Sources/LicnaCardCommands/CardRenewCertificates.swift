@@ -54,6 +54,10 @@ public struct CardRenewCertificates: AsyncParsableCommand {
             lastProgress = progress
             let response = try channel.send(command)
             relay.record(command, response: response)
+            // The session names a path on the server: 64 hex digits, nothing a server could smuggle a path into.
+            guard step.session.utf8.count == 64, ASCIIHex.decode(step.session) != nil else {
+                throw explained(Exit.failed, "cli.renew.refused-command", ["detail": "the server's session is not 64 hex digits"])
+            }
             step = try await client.post("api/cards/renewals/\(step.session)", CardRenewalAnswer(response: response.bytes.hexString))
         }
         guard let view = step.card else { throw explained(Exit.failed, "cli.renew.refused-command", ["detail": "the server ended without the card"]) }
