@@ -117,6 +117,7 @@ let package = Package(
             name: "LicnaCardCommands",
             dependencies: [
                 "LicnaBasics",
+                "LicnaCore",
                 "LicnaAPI",
                 "LicnaCommandLine",
                 "LicnaTranslations",

@@ -4,6 +4,7 @@ import LicnaAPI
 import LicnaCard
 import LicnaCardClient
 import LicnaCommandLine
+import LicnaCore
 import LicnaPKI
 import X509
 
@@ -122,17 +123,11 @@ public struct CardSuspend: AsyncParsableCommand {
     public func run() async throws {
         let client = try await issuingServer.trustedClient().client
         let code = Terminal.readSecret(Terminal.text("cli.suspend.code-prompt"))
-        guard SuspensionCodeText.isPlausible(code) else { throw explained(Exit.usage, "cli.suspend.code-format") }
-        let view: CardView = try await client.post("api/cards/suspensions", CardSuspensionRequest(cardNumber: cardNumber, code: code))
+        // Checked here as the server reads it (Crockford's alphabet, any case, dashes and spaces ignored), so a typo is
+        // said at once and costs no try against the card's throttle.
+        guard let parsed = SuspensionCode(code) else { throw explained(Exit.usage, "cli.suspend.code-format") }
+        let view: CardView = try await client.post("api/cards/suspensions", CardSuspensionRequest(cardNumber: cardNumber, code: parsed.description))
         Terminal.say("cli.suspend.done", ["card": view.cardNumber ?? cardNumber])
-    }
-}
-
-/// A code as typed: 10 characters of the envelope's alphabet, with any dashes and spaces.
-enum SuspensionCodeText {
-    static func isPlausible(_ text: String) -> Bool {
-        let characters = text.filter { $0 != "-" && $0 != " " }
-        return characters.count == 10 && characters.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
     }
 }
 

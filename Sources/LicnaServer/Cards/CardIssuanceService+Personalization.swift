@@ -53,7 +53,8 @@ extension CardIssuanceService {
         var cardNumber = ""
         repeat {
             cardNumber = Self.newCardNumber()
-        } while try await CardApplicationModel.query(on: database).filter(\.$cardNumber == cardNumber).count() > 0
+        } while try await database.sql.select().column(CardApplicationsTable.cardNumber).from(CardApplicationsTable.table)
+            .where(CardApplicationsTable.cardNumber, .equal, cardNumber).limit(1).first() != nil
         let photo = try model.photoSealed.map { try open($0, application: id, purpose: "photo") }
         // One transaction (`append(_:on:)` of one event): the head's sequence, the entry and the head's hash together.
         try await audit.append(context.event(.personJMBGRevealed, .person, personID.uuidString, detail: "card personalization, application \(id)"),
