@@ -45,8 +45,9 @@ extension CardIssuanceService {
             throw CardIssuanceError(.cardUnknownPerson)
         }
         let authority = authority(on: database)
-        guard let country = try await authority.settings().country else { throw CardIssuanceError(.cardNoAuthority) }
-        let policy = try await authority.cardPolicy()
+        let settings = try await authority.settings()
+        guard let country = settings.country else { throw CardIssuanceError(.cardNoAuthority) }
+        let policy = try CertificateAuthorityService.cardPolicy(in: settings)
         guard let birth = CivilDate(iso8601: person.birthDate) else { throw CardIssuanceError.invalid("the person's birth date is not a date") }
         let validity = try policy.validity(birthDate: birth, issuedOn: clock.today)
         let jmbg = try services.protector.open(SealedValue(keyVersion: person.jmbgKeyVersion, combined: person.jmbgSealed), owner: personID.uuidString)
@@ -108,8 +109,9 @@ extension CardIssuanceService {
             throw CardIssuanceError.invalid("unknown management key version \(managementKeyVersion)")
         }
         let authority = authority(on: database)
-        guard let country = try await authority.settings().country else { throw CardIssuanceError(.cardNoAuthority) }
-        let policy = try await authority.cardPolicy()
+        let settings = try await authority.settings()
+        guard let country = settings.country else { throw CardIssuanceError(.cardNoAuthority) }
+        let policy = try CertificateAuthorityService.cardPolicy(in: settings)
         // The chip, from its attestation (checked before the transaction: it reads the manufacturer roots). One that
         // does not chain to a known manufacturer's root names no chip: the card works, but cannot renew on line.
         var chip: (model: String, serial: String)?

@@ -47,15 +47,15 @@ extension CertificateAuthorityService {
     /// is "always": sole control for each signature, SP 800-73-4 §3.3.2); the attestation was signed by the card's
     /// attestation key, whose certificate chains to a root configured for the model the attestation names. The
     /// virtual card's model counts only on a development installation, with the installation's own root.
-    func attestedQSCD(_ request: CertificateRequest) async throws -> (model: String, serial: CardSerial)? {
+    func attestedQSCD(_ request: CertificateRequest, settings: InstallationSettings) async throws -> (model: String, serial: CardSerial)? {
         guard let attestation = request.attestation, attestation.publicKey == request.publicKey,
               attestation.slot == KeyAttestation.signatureSlot else { return nil }
         var models = configuration.qscdModels
         models[CardManufacturer.virtualCardModel] = nil
         // Both: the process runs with --dev and the hierarchy itself was made with `ca init --dev` (its names say TEST),
         // so production data started with --dev still never gives a virtual card QcSSCD.
-        if configuration.acceptsDevelopmentCards, try await isDevelopmentHierarchy(),
-           let development = try await storedDevelopmentCardRoot() {
+        if configuration.acceptsDevelopmentCards, settings.development,
+           let development = try settings.developmentCardRootCertificate.map({ try Certificate(pemEncoded: $0) }) {
             models[CardManufacturer.virtualCardModel] = [development]
         }
         guard let roots = models[attestation.model], await attestation.verify(roots: roots, at: now) else { return nil }

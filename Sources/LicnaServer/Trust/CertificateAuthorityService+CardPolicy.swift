@@ -10,7 +10,12 @@ import X509
 extension CertificateAuthorityService {
     /// The country's card policy: the one set with `licna cards policy --set`, or Montenegro's (the defaults).
     public func cardPolicy() async throws -> CardIssuancePolicy {
-        guard let text = try await settings().cardPolicy else { return .montenegro }
+        try Self.cardPolicy(in: try await settings())
+    }
+
+    /// The card policy stored in `settings` (read once by a caller that needs more of them).
+    static func cardPolicy(in settings: InstallationSettings) throws -> CardIssuancePolicy {
+        guard let text = settings.cardPolicy else { return .montenegro }
         guard let policy = try? JSONDecoder().decode(CardIssuancePolicy.self, from: Data(text.utf8)), (try? policy.validate()) != nil else {
             throw TrustError.corruptRecord("the stored card policy cannot be read; set it again with `licna cards policy --set FILE`")
         }
@@ -34,8 +39,8 @@ extension CertificateAuthorityService {
     /// The card policy's rules for a citizen certificate (`authentication` or `signature`), checked before it is
     /// issued: it lasts at most the policy's certificate period, and a signature certificate needs a holder of
     /// the policy's age when the registry knows them. Returns the latest `notAfter` the policy allows.
-    func checkCitizenCertificate(_ request: CertificateRequest, now: Date) async throws -> Date {
-        let policy = try await cardPolicy()
+    func checkCitizenCertificate(_ request: CertificateRequest, now: Date, settings: InstallationSettings) async throws -> Date {
+        let policy = try Self.cardPolicy(in: settings)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
         // Adding whole years to a representable instant always gives one.
@@ -44,7 +49,7 @@ extension CertificateAuthorityService {
             throw TrustError.invalidRequest("citizen certificates last at most \(policy.certificateMaximumYears) years by the card policy; choose a date until \(Self.day(latest))")
         }
         guard request.profile == .signature,
-              let number = SubjectRules.identificationNumber(in: request.subject, country: try await country()) else { return latest }
+              let country = settings.country, let number = SubjectRules.identificationNumber(in: request.subject, country: country) else { return latest }
         typealias Persons = PersonsTable
         let row = try await sql.select().column(Persons.birthDate).from(Persons.table)
             .where(Persons.identificationNumber, .equal, number).first()

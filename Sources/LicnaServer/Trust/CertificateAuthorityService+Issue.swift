@@ -84,18 +84,21 @@ extension CertificateAuthorityService {
             }
         }
         try checkKey(request.publicKey)
-        let rules = SubjectRules(country: try await country()) { (try? IdentificationNumber($0)) != nil }
+        // The installation's settings, read once for the country, the addresses, the card policy and the kind of hierarchy.
+        let settings = try await settings()
+        guard let country = settings.country, let publicURL = settings.publicURL else { throw TrustError.notInitialized }
+        let rules = SubjectRules(country: country) { (try? IdentificationNumber($0)) != nil }
         do { try rules.check(request.subject, for: request.profile) } catch let error as PKIError {
             throw TrustError.invalidRequest(error.detail)
         }
         let hierarchy = try await hierarchy()
         let authorityName: AuthorityName = request.profile == .eSeal ? .institution : hierarchy.currentCitizen
         guard let authority = try hierarchy.authority(authorityName).signer else { throw TrustError.notInitialized }
-        let urls = try await urls()
+        let urls = TrustURLs(publicURL: publicURL, ocspURL: settings.ocspURL)
         let now = self.now
         let caEnd = authority.certificate.notValidAfter
         // Citizen certificates follow the card policy: at most its period, signature certificates for adults only.
-        let policyEnd = request.profile.isCitizen ? try await checkCitizenCertificate(request, now: now) : caEnd
+        let policyEnd = request.profile.isCitizen ? try await checkCitizenCertificate(request, now: now, settings: settings) : caEnd
         let notAfter: Date
         if let asked = request.notAfter {
             // Certificates carry whole seconds: a fraction would be rounded, perhaps past what was asked.
@@ -111,7 +114,7 @@ extension CertificateAuthorityService {
             notAfter = min(now + configuration.defaultValidity, caEnd, policyEnd, latest)
         }
         var qscd: (model: String, serial: CardSerial)?
-        if request.profile == .signature { qscd = try await attestedQSCD(request) }
+        if request.profile == .signature { qscd = try await attestedQSCD(request, settings: settings) }
         let keyOnQSCD = qscd != nil
         let detail = "\(request.profile.rawValue) by \(authorityName.rawValue)" + (qscd.map { ", key on QSCD \($0.model) \($0.serial.rawValue) (attested)" } ?? "")
         let configuration = self.configuration
