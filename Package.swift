@@ -254,6 +254,7 @@ let package = Package(
                 "LicnaCardClient",
                 "LicnaCard",
                 "LicnaPKI",
+                "LicnaTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

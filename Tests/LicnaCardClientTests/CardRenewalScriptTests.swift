@@ -4,6 +4,7 @@ import LicnaBasics
 import LicnaCard
 @testable import LicnaCardClient
 import LicnaPKI
+import LicnaTestSupport
 import Testing
 
 /// The renewal script's two faces (docs/card.md "Renewal"): what the citizen's tool relays (`permits`: the script's
@@ -42,7 +43,7 @@ import Testing
     /// Random, cut and wrong answers at every stage: each is a `PIVError`, and the script asks nothing more after one.
     @Test(arguments: 0..<4)
     func hostileAnswersEndTheScriptCleanly(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         for _ in 0..<200 {
             var script = try CardRenewalScript(managementKey: Self.key, slots: [.authentication, .signature], algorithm: .p256)
             let length = Int.random(in: 0...300, using: &generator)
@@ -69,18 +70,5 @@ import Testing
             try CardRenewalScript(managementKey: Self.key, slots: [PIVSlot(keyReference: 0x9D, certificateObject: PIVObjectTag(0x5F_C10B))], algorithm: .p256)
         }
         #expect(throws: PIVError.self) { try CardRenewalScript(managementKey: [1, 2, 3], slots: [.authentication], algorithm: .p256) }
-    }
-
-    /// SplitMix64: a reproducible generator for the seeds above.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
