@@ -11,7 +11,15 @@ import X509
 /// outbox (`life_events`), once, and nobody else's.
 @Suite struct DeathRevocationTests {
     @Test func aRecordedDeathRevokesThePersonsCertificatesOnce() async throws {
-        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+        // Noon UTC today: the death's day (the installation's today) has begun in UTC too. With the real clock the
+        // test failed between 23:00 and 24:00 UTC, when Montenegro's today starts in UTC's future and the invalidity
+        // date is rightly capped at now.
+        let system = SystemWallClock()
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = .gmt
+        let noon = utc.startOfDay(for: system.now) + 12 * 3_600
+        let clock = AdjustableWallClock(noon, timeZone: system.timeZone)
+        try await TestInstallation.make(.sqlite).withApp(clock: clock, http: false) { app in
             try await TrustFixtures.initialize(app)
             let authority = app.licna.trust.authority(on: app.db)
             let registry = app.licna.registry(on: app.db)
