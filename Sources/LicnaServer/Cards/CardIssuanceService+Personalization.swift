@@ -114,12 +114,9 @@ extension CardIssuanceService {
         let policy = try CertificateAuthorityService.cardPolicy(in: settings)
         // The chip, from its attestation (checked before the transaction: it reads the manufacturer roots). One that
         // does not chain to a known manufacturer's root names no chip: the card works, but cannot renew on line.
-        var chip: (model: String, serial: String)?
-        let attested = attestation
-        if let attestation, attestation.slot == KeyAttestation.authenticationSlot {
-            chip = try await authority.verifiedChip(attestation, publicKey: attestation.publicKey)
-        }
-        let recordedChip = chip
+        let recordedChip: (model: String, serial: String)? = if let attestation, attestation.slot == KeyAttestation.authenticationSlot {
+            try await authority.verifiedChip(attestation, publicKey: attestation.publicKey)
+        } else { nil }
         return try await database.retryingTransaction { db in
             guard let model = try await CardApplicationModel.find(id, on: db) else { throw CardIssuanceError(.cardUnknownApplication, ["id": id]) }
             guard model.state == .approved else { throw CardIssuanceError.wrongState(model.state, needs: [.approved]) }
@@ -132,7 +129,7 @@ extension CardIssuanceService {
             }
             let authentication = try await Self.requireHeldCertificate(authenticationSerial, profile: .authentication, of: model.identificationNumber,
                                                                        country: country, on: db)
-            if let attested, authentication.publicKey != attested.publicKey {
+            if let attestation, authentication.publicKey != attestation.publicKey {
                 throw CardIssuanceError.invalid("the card's attestation is for another key than its authentication certificate's")
             }
             if let signatureSerial {

@@ -52,7 +52,7 @@ extension CardIssuanceService {
         let (accepted, abandoned) = await renewals.open(session, now: clock.now)
         await revokeAbandoned(abandoned, context: context)
         guard accepted else { throw CardIssuanceError(.cardThrottled, ["seconds": String(Int(CardRenewalSessions.lifetime))]) }
-        return try await step(session)
+        return step(session)
     }
 
     /// Reads the card's answer (`response`: hex, data then SW1 SW2) to the session's last command and gives the next.
@@ -73,7 +73,7 @@ extension CardIssuanceService {
                 return CardRenewalStep(session: session.id, command: nil, card: view, expiresAt: session.expiresAt)
             }
             guard await renewals.put(session) else { throw CardIssuanceError(.cardRenewalSession) }
-            return try await step(session)
+            return step(session)
         } catch {
             await revokeAbandoned([session], context: context)
             if let error = error as? CardIssuanceError { throw error }
@@ -83,8 +83,8 @@ extension CardIssuanceService {
     }
 
     /// The step to send: the script's command, with the issuing CA's certificate once certificates are written.
-    private func step(_ session: CardRenewalSessions.Session) async throws -> CardRenewalStep {
-        return CardRenewalStep(session: session.id, command: session.script.command?.bytes.hexString, issuer: session.issuer,
+    private func step(_ session: CardRenewalSessions.Session) -> CardRenewalStep {
+        CardRenewalStep(session: session.id, command: session.script.command?.bytes.hexString, issuer: session.issuer,
                                expiresAt: session.expiresAt)
     }
 

@@ -32,7 +32,11 @@ extension CertificateAuthorityService {
 
     /// The development root's certificate alone (its key stays sealed): what checking an attestation needs.
     private func storedDevelopmentCardRoot() async throws -> Certificate? {
-        try await settings().developmentCardRootCertificate.map { try Certificate(pemEncoded: $0) }
+        try Self.developmentCardRoot(in: try await settings())
+    }
+
+    private static func developmentCardRoot(in settings: InstallationSettings) throws -> Certificate? {
+        try settings.developmentCardRootCertificate.map { try Certificate(pemEncoded: $0) }
     }
 
     private func storedDevelopmentCardManufacturer() async throws -> CardManufacturer? {
@@ -55,7 +59,7 @@ extension CertificateAuthorityService {
         // Both: the process runs with --dev and the hierarchy itself was made with `ca init --dev` (its names say TEST),
         // so production data started with --dev still never gives a virtual card QcSSCD.
         if configuration.acceptsDevelopmentCards, settings.development,
-           let development = try settings.developmentCardRootCertificate.map({ try Certificate(pemEncoded: $0) }) {
+           let development = try Self.developmentCardRoot(in: settings) {
             models[CardManufacturer.virtualCardModel] = [development]
         }
         guard let roots = models[attestation.model], await attestation.verify(roots: roots, at: now) else { return nil }

@@ -22,6 +22,14 @@ extension CertificateAuthorityService {
         return policy
     }
 
+    /// `date` moved by whole `years` (negative: back) in the Gregorian calendar in UTC, as certificate periods count.
+    static func adding(years: Int, to date: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        // Adding whole years to a representable instant always gives one.
+        return calendar.date(byAdding: .year, value: years, to: date)!
+    }
+
     /// Checks and stores the country's card policy, audited; the next card issued follows it.
     public func setCardPolicy(_ policy: CardIssuancePolicy, context: AuditContext) async throws {
         try policy.validate()
@@ -41,10 +49,7 @@ extension CertificateAuthorityService {
     /// the policy's age when the registry knows them. Returns the latest `notAfter` the policy allows.
     func checkCitizenCertificate(_ request: CertificateRequest, now: Date, settings: InstallationSettings) async throws -> Date {
         let policy = try Self.cardPolicy(in: settings)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        // Adding whole years to a representable instant always gives one.
-        let latest = calendar.date(byAdding: .year, value: policy.certificateMaximumYears, to: now)!
+        let latest = Self.adding(years: policy.certificateMaximumYears, to: now)
         if let requested = request.notAfter, requested > latest {
             throw TrustError.invalidRequest("citizen certificates last at most \(policy.certificateMaximumYears) years by the card policy; choose a date until \(Self.day(latest))")
         }

@@ -32,10 +32,8 @@ extension CertificateAuthorityService {
         let hierarchy = try await hierarchy()
         let current = try hierarchy.authority(hierarchy.currentCitizen)
         let policy = try await cardPolicy()
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
         // The CA's end minus the policy's certificate period.
-        let fullPeriodUntil = calendar.date(byAdding: .year, value: -policy.certificateMaximumYears, to: current.certificate.notValidAfter)!
+        let fullPeriodUntil = Self.adding(years: -policy.certificateMaximumYears, to: current.certificate.notValidAfter)
         return CitizenCAState(current: current.name.rawValue, notAfter: current.certificate.notValidAfter, fullPeriodUntil: fullPeriodUntil,
                               rolloverDue: fullPeriodUntil.timeIntervalSince(now) < Self.rolloverMargin,
                               generations: hierarchy.citizenGenerations.map(\.rawValue))
@@ -53,10 +51,8 @@ extension CertificateAuthorityService {
         let settings = try await settings()
         let organization = settings.organization ?? "Licna"
         let now = self.now
-        let policy = try await cardPolicy()
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let needed = calendar.date(byAdding: .year, value: policy.certificateMaximumYears, to: now)!
+        let policy = try Self.cardPolicy(in: settings)
+        let needed = Self.adding(years: policy.certificateMaximumYears, to: now)
         guard root.certificate.notValidAfter > needed else {
             throw TrustError.invalidRequest("the root ends \(Self.day(root.certificate.notValidAfter)), before a new citizen CA could cover one \(policy.certificateMaximumYears)-year certificate: a new root is needed first")
         }
