@@ -117,34 +117,64 @@ extension CardIssuanceService {
         let recordedChip: (model: String, serial: String)? = if let attestation, attestation.slot == KeyAttestation.authenticationSlot {
             try await authority.verifiedChip(attestation, publicKey: attestation.publicKey)
         } else { nil }
-        return try await database.retryingTransaction { db in
-            guard let model = try await CardApplicationModel.find(id, on: db) else { throw CardIssuanceError(.cardUnknownApplication, ["id": id]) }
-            guard model.state == .approved else { throw CardIssuanceError.wrongState(model.state, needs: [.approved]) }
-            guard let personID = UUID(uuidString: model.personID), let person = try await PersonModel.find(personID, on: db),
-                  let birth = CivilDate(iso8601: person.birthDate) else { throw CardIssuanceError(.cardUnknownPerson) }
-            let validity = try policy.validity(birthDate: birth, issuedOn: self.clock.today)
-            guard (signatureSerial != nil) == validity.signatureCertificate else {
-                throw CardIssuanceError.invalid(validity.signatureCertificate ? "an adult's card needs its signature certificate"
-                                                                               : "this holder's card carries no signature certificate")
-            }
-            let authentication = try await Self.requireHeldCertificate(authenticationSerial, profile: .authentication, of: model.identificationNumber,
-                                                                       country: country, on: db)
-            if let attestation, authentication.publicKey != attestation.publicKey {
-                throw CardIssuanceError.invalid("the card's attestation is for another key than its authentication certificate's")
-            }
-            if let signatureSerial {
-                try await Self.requireHeldCertificate(signatureSerial, profile: .signature, of: model.identificationNumber, country: country, on: db)
-            }
-            try self.move(model, to: .personalized)
-            model.cardNumber = cardNumber
-            model.cardExpires = validity.cardExpires.iso8601
-            model.authenticationSerial = authenticationSerial.lowercased()
-            model.signatureSerial = signatureSerial?.lowercased()
-            model.managementKeyVersion = managementKeyVersion
-            model.suspensionCodeHash = self.suspensionCodeHash(suspensionCode, cardNumber: cardNumber)
-            model.personalizedAt = self.nowSeconds
-            do { try await model.save(on: db) } catch let error as any DatabaseError where error.isConstraintFailure {
+        // Everything that only reads is checked before the write transaction, so that SQLite's one writer is held for
+        // the writes alone; the transaction then moves the application only if it is still approved, and the
+        // certificates only if they are still on hold (a concurrent change in between is refused, not overwritten).
+        guard let model = try await CardApplicationModel.find(id, on: database) else { throw CardIssuanceError(.cardUnknownApplication, ["id": id]) }
+        guard model.state == .approved else { throw CardIssuanceError.wrongState(model.state, needs: [.approved]) }
+        guard let personID = UUID(uuidString: model.personID), let person = try await PersonModel.find(personID, on: database),
+              let birth = CivilDate(iso8601: person.birthDate) else { throw CardIssuanceError(.cardUnknownPerson) }
+        let validity = try policy.validity(birthDate: birth, issuedOn: clock.today)
+        guard (signatureSerial != nil) == validity.signatureCertificate else {
+            throw CardIssuanceError.invalid(validity.signatureCertificate ? "an adult's card needs its signature certificate"
+                                                                           : "this holder's card carries no signature certificate")
+        }
+        let authentication = try await Self.requireHeldCertificate(authenticationSerial, profile: .authentication, of: model.identificationNumber,
+                                                                   country: country, on: database)
+        if let attestation, authentication.publicKey != attestation.publicKey {
+            throw CardIssuanceError.invalid("the card's attestation is for another key than its authentication certificate's")
+        }
+        if let signatureSerial {
+            try await Self.requireHeldCertificate(signatureSerial, profile: .signature, of: model.identificationNumber, country: country, on: database)
+        }
+        try move(model, to: .personalized)
+        model.cardNumber = cardNumber
+        model.cardExpires = validity.cardExpires.iso8601
+        model.authenticationSerial = authenticationSerial.lowercased()
+        model.signatureSerial = signatureSerial?.lowercased()
+        model.managementKeyVersion = managementKeyVersion
+        model.suspensionCodeHash = suspensionCodeHash(suspensionCode, cardNumber: cardNumber)
+        model.personalizedAt = nowSeconds
+        let serials = model.certificateSerials
+        let view = Self.view(model)
+        let event = context.event(.cardPersonalize, .cardApplication, id,
+                                  detail: "card \(cardNumber), certificates \(serials.joined(separator: " ")) on hold"
+                                      + (recordedChip.map { ", chip \($0.model) \($0.serial)" } ?? (attestation == nil ? ", chip not attested" : ", chip not attested (its attestation does not chain to a known manufacturer's root)")))
+        try await database.retryingTransaction { db in
+            typealias Applications = CardApplicationsTable
+            let moved: SQLRow?
+            do {
+                moved = try await db.sql.raw("""
+                    UPDATE \(Applications.table) SET \(Applications.state) = \(bind: model.stateText), \(Applications.stateChangedAt) = \(bind: model.stateChangedAt),
+                    \(Applications.cardNumber) = \(bind: cardNumber), \(Applications.cardExpires) = \(bind: model.cardExpires),
+                    \(Applications.authenticationSerial) = \(bind: model.authenticationSerial), \(Applications.signatureSerial) = \(bind: model.signatureSerial),
+                    \(Applications.managementKeyVersion) = \(bind: managementKeyVersion), \(Applications.suspensionCodeHash) = \(bind: model.suspensionCodeHash),
+                    \(Applications.personalizedAt) = \(bind: model.personalizedAt)
+                    WHERE \(Applications.id) = \(bind: id) AND \(Applications.state) = \(bind: CardState.approved.rawValue) RETURNING \(Applications.id)
+                    """).first()
+            } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw CardIssuanceError.invalid("the card number or a certificate already belongs to another card")
+            }
+            guard moved != nil else {
+                let now = try await CardApplicationModel.find(id, on: db)?.state ?? .revoked
+                throw CardIssuanceError.wrongState(now, needs: [.approved])
+            }
+            typealias Certificates = PKICertificatesTable
+            let held = try await db.sql.select().column(SQLFunction("count", args: SQLLiteral.all), as: "held").from(Certificates.table)
+                .where(Certificates.serial, .in, serials).where(Certificates.status, .equal, CertificateRecord.Status.hold.rawValue)
+                .first()?.decode(column: "held", as: Int.self)
+            guard held == serials.count else {
+                throw CardIssuanceError.invalid("a certificate of this card left its hold while the card was recorded; personalize the card again")
             }
             if let chip = recordedChip {
                 typealias Chips = CardChipsTable
@@ -155,12 +185,9 @@ extension CardIssuanceService {
                     throw CardIssuanceError.invalid("chip \(chip.model) \(chip.serial) was already personalized as another card")
                 }
             }
-            try await self.audit.append([context.event(.cardPersonalize, .cardApplication, model.id,
-                                                       detail: "card \(cardNumber), certificates \(model.certificateSerials.joined(separator: " ")) on hold"
-                                                           + (recordedChip.map { ", chip \($0.model) \($0.serial)" } ?? (attestation == nil ? ", chip not attested" : ", chip not attested (its attestation does not chain to a known manufacturer's root)")))],
-                                        on: db)
-            return Self.view(model)
+            try await self.audit.append([event], on: db)
         }
+        return view
     }
 
     /// The certificate with this serial is one the installation issued, on hold, of `profile`, naming this person.

@@ -117,27 +117,30 @@ extension CertificateAuthorityService {
         if request.profile == .signature { qscd = try await attestedQSCD(request, settings: settings) }
         let keyOnQSCD = qscd != nil
         let detail = "\(request.profile.rawValue) by \(authorityName.rawValue)" + (qscd.map { ", key on QSCD \($0.model) \($0.serial.rawValue) (attested)" } ?? "")
-        let configuration = self.configuration
+        // The certificate is signed before the write transaction, so that SQLite's one writer is not held through a
+        // P-384 signature. Its CRL partition comes from the authority's count as read now: counts only grow, so the
+        // partition is always one the CRL publisher already publishes; issuances in flight at once may share a
+        // partition, which then holds at most that many certificates more than `crlPartitionSize`.
+        typealias Authorities = PKIAuthoritiesTable
+        guard let countRow = try await sql.select().column(Authorities.issuedCount).from(Authorities.table)
+            .where(Authorities.id, .equal, authorityName.rawValue).first() else { throw TrustError.notInitialized }
+        let issuedBefore = try countRow.decode(column: Authorities.issuedCount.name, as: Int64.self)
+        let partition = Int(issuedBefore / Int64(configuration.crlPartitionSize))
+        let locations = TrustServiceLocations(ocsp: urls.ocsp, caIssuers: urls.caIssuers(authorityName),
+                                              crl: urls.crl(authorityName, partition: partition))
         for attempt in 1...3 {
+            let certificate = try CertificateIssuer().issue(
+                profile: request.profile, subject: request.subject, publicKey: request.publicKey,
+                serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now, notAfter: notAfter,
+                authority: authority,
+                options: .init(keyOnQSCD: keyOnQSCD, disclosureStatements: [.init(url: urls.disclosureStatement, language: "en")],
+                               locations: locations))
             do {
                 return try await database.retryingTransaction { db in
                     let sql = db.sql
-                    typealias Authorities = PKIAuthoritiesTable
-                    guard let row = try await sql.raw("""
-                        UPDATE \(Authorities.table) SET \(Authorities.issuedCount) = \(Authorities.issuedCount) + 1
-                        WHERE \(Authorities.id) = \(bind: authorityName.rawValue) RETURNING \(Authorities.issuedCount)
-                        """).first() else { throw TrustError.notInitialized }
-                    let sequence = try row.decode(column: Authorities.issuedCount.name, as: Int64.self)
-                    let partition = Int((sequence - 1) / Int64(configuration.crlPartitionSize))
-                    let locations = TrustServiceLocations(ocsp: urls.ocsp, caIssuers: urls.caIssuers(authorityName),
-                                                          crl: urls.crl(authorityName, partition: partition))
-                    let certificate = try CertificateIssuer().issue(
-                        profile: request.profile, subject: request.subject, publicKey: request.publicKey,
-                        serialNumber: CertificateSerialNumberGenerator().next(), notBefore: now, notAfter: notAfter,
-                        authority: authority,
-                        options: .init(keyOnQSCD: keyOnQSCD,
-                                       disclosureStatements: [.init(url: urls.disclosureStatement, language: "en")],
-                                       locations: locations))
+                    try await sql.raw("""
+                        UPDATE \(Authorities.table) SET \(Authorities.issuedCount) = \(Authorities.issuedCount) + 1 WHERE \(Authorities.id) = \(bind: authorityName.rawValue)
+                        """).run()
                     try await CertificateRecord.insert(certificate, authority: authorityName, profile: request.profile,
                                                        partition: partition, issuedAt: now, status: request.onHold ? .hold : .good, on: sql)
                     var events = [context.event(.caIssue, .certificate, certificate.serialNumber.hex, detail: detail)]
