@@ -4,8 +4,9 @@ import X509
 
 /// How the trust services behave; defaults are what a national deployment would start from.
 public struct TrustConfiguration: Sendable {
-    /// Certificates per CRL partition. A certificate's partition is fixed when it is issued (by its sequence
-    /// number), so no partition's CRL can list more than this many entries however many certificates are held.
+    /// Certificates per CRL partition. A certificate's partition is fixed when it is signed (by its authority's
+    /// issuance count then), so no partition's CRL can list more than this many entries, plus the issuances in flight
+    /// when it filled, however many certificates are held.
     public var crlPartitionSize: Int
     /// How often CRLs are produced (hourly by default); a keyCompromise revocation produces them at once.
     public var crlInterval: TimeInterval
