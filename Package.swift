@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LicnaCard", targets: ["LicnaCard"]),
         .library(name: "LicnaCardClient", targets: ["LicnaCardClient"]),
         .library(name: "LicnaDocuments", targets: ["LicnaDocuments"]),
+        .library(name: "LicnaIdentityProvider", targets: ["LicnaIdentityProvider"]),
         .executable(name: "licna", targets: ["licna"]),
         // What a citizen installs: the card commands, built without Vapor or Fluent.
         .executable(name: "licna-card", targets: ["licna-card"]),
@@ -209,6 +210,22 @@ let package = Package(
                 "LicnaCard",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // The OpenID Connect provider's protocol core (no web framework): endpoints, tokens, storage protocols.
+        .target(
+            name: "LicnaIdentityProvider",
+            dependencies: [
+                "LicnaBasics",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "LicnaIdentityProviderTests",
+            dependencies: [
+                "LicnaBasics", "LicnaIdentityProvider",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
