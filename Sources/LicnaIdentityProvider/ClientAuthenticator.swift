@@ -76,8 +76,8 @@ struct ClientAuthenticator: Sendable {
             throw OAuthError.invalidClient("the assertion's aud must be the token endpoint's URL or the issuer")
         }
         let now = now()
-        guard let expiry = Self.seconds(claims["exp"]), expiry > now, expiry < now.addingTimeInterval(600) else {
-            throw OAuthError.invalidClient("the assertion's exp must be a number within the next 10 minutes")
+        guard let expiry = Self.seconds(claims["exp"]), expiry > now, expiry <= now.addingTimeInterval(3_660) else {
+            throw OAuthError.invalidClient("the assertion's exp must be a number within the next hour")
         }
         if let notBefore = Self.seconds(claims["nbf"]), notBefore > now.addingTimeInterval(60) {
             throw OAuthError.invalidClient("the assertion is not valid yet (nbf)")

@@ -91,7 +91,7 @@ import Testing
         #expect(claims["identification_number"] as? String == "100000017" && claims["jmbg"] == nil && claims["email"] == nil)
         #expect(!tokens.idToken.contains("0204986215009"))
         for bad in [assertion, try fixture.assertion(audience: "https://elsewhere.example"), try fixture.assertion(lifetime: -1),
-                    try fixture.assertion(lifetime: 3600), try fixture.assertion(key: P256.Signing.PrivateKey()), "a.b.c", "not a jwt"] {
+                    try fixture.assertion(lifetime: 7200), try fixture.assertion(key: P256.Signing.PrivateKey()), "a.b.c", "not a jwt"] {
             let error = await #expect(throws: OAuthError.self) { try await redeem(bad) }
             #expect(error?.code == .invalidClient || error?.code == .invalidRequest)
         }

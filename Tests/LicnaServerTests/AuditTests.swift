@@ -133,6 +133,7 @@ import VaporTesting
             "cards.policy-set", "card.apply", "card.approve", "card.personalize", "card.deliver", "card.activate",
             "card.activation-refused", "card.suspend", "card.suspension-refused", "card.resume", "card.blocked-reported", "card.revoke",
             "card.replace", "card.activation-window-expired", "card.biometrics-deleted", "card.renew", "card.renewal-refused", "ca.rollover",
+            "account.create", "client.register", "account.sign-in",
         ])
         // Revocations are named after RFC 5280's reason, as `ca revoke --reason` takes it.
         for reason in RevocationReason.revocationReasons {
@@ -141,7 +142,7 @@ import VaporTesting
         #expect(AuditAction.revoke(.certificateHold) == nil && AuditAction.revoke(.removeFromCRL) == nil)
         #expect(AuditObjectType.allCases.map(\.rawValue)
                 == ["person", "registry", "import", "certificate", "certificate-authority", "document-signer", "document", "card", "card-application",
-                   "setting"])
+                   "setting", "account", "client"])
         let purposes = AuditPurpose.named.map(\.rawValue)
         #expect(Set(purposes).count == purposes.count)
         #expect(AuditPurpose(rawValue: "birth-registration") == .birthRegistration)

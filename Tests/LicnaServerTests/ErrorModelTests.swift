@@ -35,6 +35,7 @@ import VaporTesting
             CardIssuanceError($0, ["detail": "d", "id": "i", "state": "s", "expected": "e", "card": "c", "seconds": "1", "type": "t", "date": "d",
                                    "types": "t"])
         }
+        errors += SignOnError.allCodes.map { SignOnError($0, ["detail": "d"]) }
         errors += CardPolicyError.allCodes.map { CardPolicyError(code: $0, arguments: ["age": "1", "years": "0", "type": "x"]) }
         errors += AuditLogError.allCodes.map { AuditLogError(code: $0, detail: "detail") }
         errors += BackupService.Failure.allCodes.map { BackupService.Failure(code: $0, arguments: ["detail": "detail", "actual": "00"]) }

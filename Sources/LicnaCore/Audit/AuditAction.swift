@@ -86,4 +86,10 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case cardRenewalRefused = "card.renewal-refused"
     /// A new citizen CA generation was certified by the root (the rollover); the older ones keep answering.
     case caRollover = "ca.rollover"
+    /// An account was created (by an operator, or by registration).
+    case accountCreate = "account.create"
+    /// A relying party (OpenID Connect client) was registered.
+    case clientRegister = "client.register"
+    /// Someone signed in to a relying party through the identity provider (the level and the client in the detail).
+    case signIn = "account.sign-in"
 }

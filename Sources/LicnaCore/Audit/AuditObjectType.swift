@@ -20,4 +20,8 @@ public enum AuditObjectType: String, Sendable, Hashable, Codable, CaseIterable {
     case cardApplication = "card-application"
     /// The installation's settings, named by the setting.
     case setting
+    /// A sign-on account, named by its internal id.
+    case account
+    /// A relying party, named by its client id.
+    case client
 }

@@ -53,12 +53,15 @@ public struct AuditPurpose: RawRepresentable, Sendable, Hashable, Codable {
     public static let demoData = AuditPurpose(rawValue: "demo-data")
     /// A benchmark run.
     public static let benchmark = AuditPurpose(rawValue: "benchmark")
+    /// Single sign-on: accounts, relying parties and sign-ins.
+    public static let signOn = AuditPurpose(rawValue: "sign-on")
 
     /// Every purpose Licna gives itself.
     public static let named: [AuditPurpose] = [
         .birthRegistration, .deathRegistration, .officerSearch, .registryImport, .registryExport, .registryLookup, .importRollback,
         .auditReview, .caInit, .certificateIssuance, .certificateStatus, .responderRenewal, .cardPersonalization, .cardPolicy, .cardManufacture,
         .cardIssuance, .cardActivation, .cardSuspension, .cardRenewal, .documentSeal, .demoData, .benchmark,
+        .signOn,
     ]
 
     public init(from decoder: any Decoder) throws {

@@ -45,6 +45,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateAuditCheckpoints())
     app.migrations.add(CreateCardIssuance())
     app.migrations.add(CreateCardChips())
+    app.migrations.add(CreateSignOn())
     app.licna = LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {
@@ -107,6 +108,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: CardController())
     try app.register(collection: SignatureController())
     try app.register(collection: OpenAPIController())
+    try app.register(collection: SignOnController())
     app.lifecycle.use(TrustBackgroundWork())
     app.lifecycle.use(PlatformBackgroundWork())
 }

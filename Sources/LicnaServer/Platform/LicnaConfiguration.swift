@@ -33,6 +33,8 @@ public struct LicnaConfiguration: Sendable {
     public var validationLimits = ValidationLimits()
     /// Card issuance: the activation window, whether fingerprints are kept, the management keys' version.
     public var cards = CardIssuanceConfiguration()
+    /// Single sign-on: the password hashes' scrypt cost (OWASP's N = 2^17, r = 8, p = 1 by default).
+    public var passwordCost = PasswordHash.Cost.owasp
 
     public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",
                 isDevelopment: Bool = false, adminToken: String? = nil, poolReserve: Int = 10_000,

@@ -20,6 +20,12 @@ public struct LicnaServices: Sendable {
     let metricsListener = MetricsListener()
     /// Card renewals in progress (five minutes each, in this process).
     let cardRenewals = CardRenewalSessions()
+    /// Password hashes, on threads of their own, bounded (`PasswordHashingQueue`).
+    let passwordHashing = PasswordHashingQueue()
+    /// Sign-ins in progress at the identity provider (ten minutes each, in this process).
+    let signOnInteractions = SignOnInteractions()
+    /// Wrong passwords per client address and per account.
+    let signOnThrottle = LoginThrottle()
 
     init(configuration: LicnaConfiguration) {
         self.configuration = configuration
@@ -38,6 +44,11 @@ public struct LicnaServices: Sendable {
     /// Card issuance on a database (the application's, or a request's).
     public func cards(on database: any Database) -> CardIssuanceService {
         CardIssuanceService(database: database, services: self)
+    }
+
+    /// Single sign-on on a database: accounts, relying parties and the OpenID Connect provider.
+    public func signOn(on database: any Database) -> SignOnService {
+        SignOnService(database: database, services: self)
     }
 
     /// The registry on a database (the application's, or a request's).

@@ -10,6 +10,8 @@ enum StoredTables {
         PKIStatusChangesTable.table, PKICRLsTable.table, PKICountersTable.table,
         OfficerSessionsTable.table,
         CardApplicationsTable.table, AuthNoncesTable.table, CardChipsTable.table,
+        AccountsTable.table, OIDCClientsTable.table, OIDCCodesTable.table, OIDCTokensTable.table, OIDCRevokedFamiliesTable.table,
+        OIDCAssertionsTable.table, OIDCSigningKeysTable.table,
     ]
 
     /// Tables that belong to the database's tools, not to Licna: Fluent's record of the migrations it ran.

@@ -1,0 +1,95 @@
+import Fluent
+
+// Single sign-on's tables (issue 13). Codes and tokens are kept by the SHA-256 of their value (base64url), never the
+// value; the grant they carry is JSON (account id, client, scopes, level: no personal data). Times are Unix seconds.
+
+/// `accounts`: people who sign in. The password as an scrypt hash (`PasswordHash`), never in clear.
+enum AccountsTable {
+    static let id = SchemaColumn("id", .text, .identifier(generated: false))
+    /// Lower-cased; unique.
+    static let email = SchemaColumn("email", .text)
+    static let emailVerified = SchemaColumn("email_verified", .integer)
+    static let passwordHash = SchemaColumn("password_hash", .text, .optional)
+    /// Set when the account is linked to a registry person (eID sign-in, or an officer at a service point).
+    static let personID = SchemaColumn("person_id", .text, .optional)
+    static let createdAt = SchemaColumn("created_at", .bigInteger)
+
+    static let table = SchemaTable("accounts", columns: [id, email, emailVerified, passwordHash, personID, createdAt],
+                                   uniques: [[email]], backup: .columns(orderedBy: id))
+}
+
+/// `oidc_clients`: registered relying parties; the registration as JSON (`RelyingParty`, the secret only hashed).
+enum OIDCClientsTable {
+    static let id = SchemaColumn("id", .text, .identifier(generated: false))
+    static let registration = SchemaColumn("registration", .blob)
+    static let createdAt = SchemaColumn("created_at", .bigInteger)
+
+    static let table = SchemaTable("oidc_clients", columns: [id, registration, createdAt], backup: .columns(orderedBy: id))
+}
+
+/// `oidc_codes`: authorization codes (60 seconds), with the count of redemptions (a second one is a replay).
+enum OIDCCodesTable {
+    static let hash = SchemaColumn("hash", .text, .identifier(generated: false))
+    static let record = SchemaColumn("record", .blob)
+    static let redemptions = SchemaColumn("redemptions", .integer)
+    static let expiresAt = SchemaColumn("expires_at", .bigInteger)
+
+    static let table = SchemaTable("oidc_codes", columns: [hash, record, redemptions, expiresAt],
+                                   backup: .excluded(reason: "codes live 60 seconds; a restored one would be stale"))
+}
+
+/// `oidc_tokens`: access and refresh tokens, by family (every token descended from one authorization code).
+enum OIDCTokensTable {
+    static let hash = SchemaColumn("hash", .text, .identifier(generated: false))
+    /// `access` or `refresh`.
+    static let kind = SchemaColumn("kind", .text)
+    static let family = SchemaColumn("family", .text)
+    static let record = SchemaColumn("record", .blob)
+    static let redemptions = SchemaColumn("redemptions", .integer)
+    static let expiresAt = SchemaColumn("expires_at", .bigInteger)
+
+    static let table = SchemaTable("oidc_tokens", columns: [hash, kind, family, record, redemptions, expiresAt],
+                                   backup: .excluded(reason: "tokens are bearer secrets of running sessions; after a restore, relying parties sign in again"))
+}
+
+/// `oidc_revoked_families`: sign-ins whose tokens were revoked (a replayed code or refresh token).
+enum OIDCRevokedFamiliesTable {
+    static let family = SchemaColumn("family", .text, .identifier(generated: false))
+    static let revokedAt = SchemaColumn("revoked_at", .bigInteger)
+
+    static let table = SchemaTable("oidc_revoked_families", columns: [family, revokedAt],
+                                   backup: .excluded(reason: "it only matters for tokens, which are not backed up either"))
+}
+
+/// `oidc_assertions`: client assertions' `jti` until they expire (single use, RFC 7523 §3).
+enum OIDCAssertionsTable {
+    static let key = SchemaColumn("key", .text, .identifier(generated: false))
+    static let expiresAt = SchemaColumn("expires_at", .bigInteger)
+
+    static let table = SchemaTable("oidc_assertions", columns: [key, expiresAt],
+                                   backup: .excluded(reason: "assertions live minutes; a restored entry would be stale"))
+}
+
+/// `oidc_signing_keys`: the provider's ES256 keys, sealed under the master key, bound to their row.
+enum OIDCSigningKeysTable {
+    static let keyID = SchemaColumn("key_id", .text, .identifier(generated: false))
+    static let sealedKey = SchemaColumn("sealed_key", .blob)
+    static let createdAt = SchemaColumn("created_at", .bigInteger)
+    /// When it stopped signing; it stays published for a day after.
+    static let retiredAt = SchemaColumn("retired_at", .bigInteger, .optional)
+
+    static let table = SchemaTable("oidc_signing_keys", columns: [keyID, sealedKey, createdAt, retiredAt], backup: .columns(orderedBy: keyID))
+}
+
+struct CreateSignOn: AsyncMigration {
+    static let tables = [AccountsTable.table, OIDCClientsTable.table, OIDCCodesTable.table, OIDCTokensTable.table,
+                         OIDCRevokedFamiliesTable.table, OIDCAssertionsTable.table, OIDCSigningKeysTable.table]
+
+    func prepare(on database: any Database) async throws {
+        for table in Self.tables { try await table.create(on: database) }
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in Self.tables.reversed() { try await table.delete(on: database) }
+    }
+}

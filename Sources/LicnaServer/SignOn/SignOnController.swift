@@ -1,0 +1,257 @@
+import Crypto
+import Foundation
+import LicnaBasics
+import LicnaCore
+import LicnaIdentityProvider
+import Vapor
+
+/// The OpenID Connect provider over HTTP (docs/signon.md): discovery, JWKS, the authorization endpoint with its
+/// sign-in and consent pages, the token and userinfo endpoints and RP-initiated logout. The protocol is
+/// `OpenIDProvider`'s; this maps requests in and answers out.
+struct SignOnController: RouteCollection {
+    static let cookieName = "licna_signon"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(".well-known", "openid-configuration", use: discovery)
+        let oidc = routes.grouped("oidc")
+        oidc.get("jwks", use: jwks)
+        oidc.get("authorize", use: authorize)
+        oidc.on(.POST, "authorize", body: .collect(maxSize: "64kb"), use: authorize)
+        oidc.on(.POST, "signin", body: .collect(maxSize: "16kb"), use: signIn)
+        oidc.on(.POST, "consent", body: .collect(maxSize: "16kb"), use: consent)
+        oidc.on(.POST, "token", body: .collect(maxSize: "64kb"), use: token)
+        oidc.get("userinfo", use: userinfo)
+        oidc.on(.POST, "userinfo", body: .collect(maxSize: "16kb"), use: userinfo)
+        oidc.get("logout", use: logout)
+    }
+
+    // MARK: Discovery and keys
+
+    func discovery(request: Request) async throws -> Response {
+        try json(try await request.application.licna.signOn(on: request.db).provider().discovery, cache: "public, max-age=300")
+    }
+
+    func jwks(request: Request) async throws -> Response {
+        try json(try await request.application.licna.signOn(on: request.db).provider().jwks, cache: "public, max-age=300")
+    }
+
+    // MARK: Authorization, sign-in, consent
+
+    func authorize(request: Request) async throws -> Response {
+        let text = request.method == .POST ? request.body.string ?? "" : request.url.query ?? ""
+        guard let form = FormParameters(text) else { return try await message(request, "signon.request-refused", status: .badRequest) }
+        let services = request.application.licna
+        let provider = try await services.signOn(on: request.db).provider()
+        switch try await provider.parse(form.values, repeated: form.repeated) {
+        case .refused(let error):
+            request.logger.notice("authorization request refused", metadata: ["error": "\(error.code.rawValue)", "detail": "\(error.description)"])
+            return try await message(request, "signon.request-refused", status: .badRequest)
+        case .redirectError(let error, let redirectURI, let state):
+            return request.redirect(to: try provider.redirect(redirectURI, error: error, state: state).absoluteString, redirectType: .normal)
+        case .valid(let authorization):
+            // No single sign-on session yet: every authorization signs in (prompt=none can therefore never succeed).
+            if authorization.prompts.contains("none") {
+                return request.redirect(to: try provider.redirect(authorization.redirectURI, error: .init(.loginRequired, "the person must sign in"),
+                                                                  state: authorization.state).absoluteString, redirectType: .normal)
+            }
+            let id = await services.signOnInteractions.start(authorization, now: services.configuration.clock.now)
+            let response = try await signInPage(request, interaction: id, failed: false, wait: nil, status: .ok)
+            setCookie(response, id, request)
+            return response
+        }
+    }
+
+    struct SignInPage: Encodable, Sendable {
+        var interaction: String
+        var csrf: String
+        var client: String
+        var level: String
+        var failed: String
+        var wait: String?
+    }
+
+    func signIn(request: Request) async throws -> Response {
+        let services = request.application.licna
+        let now = services.configuration.clock.now
+        guard let form = FormParameters(request.body.string ?? ""), let id = form.values["interaction"], request.cookies[Self.cookieName]?.string == id,
+              let interaction = await services.signOnInteractions.interaction(id, now: now), form.values["csrf"] == interaction.csrf else {
+            return try await message(request, "signon.interaction-expired", status: .badRequest)
+        }
+        let email = form.values["email"] ?? ""
+        let password = form.values["password"] ?? ""
+        let client = request.clientLimitKey
+        let account = Self.accountKey(email)
+        let wait = max(services.signOnThrottle.wait(for: client, now: now), services.signOnThrottle.wait(for: account, now: now))
+        guard wait <= 0 else {
+            let seconds = String(Int(wait.rounded(.up)))
+            let response = try await signInPage(request, interaction: id, failed: false, wait: request.t("signon.throttled", ["seconds": seconds]),
+                                                status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: seconds)
+            return response
+        }
+        let accountID: String?
+        do {
+            accountID = try await services.signOn(on: request.db).verifyPassword(email: email, password: password)
+        } catch is PasswordHashingQueue.Busy {
+            let response = try await message(request, "signon.busy", status: .serviceUnavailable)
+            response.headers.replaceOrAdd(name: .retryAfter, value: "2")
+            return response
+        }
+        guard let accountID else {
+            services.signOnThrottle.failed(client, now: now)
+            services.signOnThrottle.failed(account, now: now)
+            return try await signInPage(request, interaction: id, failed: true, wait: nil, status: .unauthorized)
+        }
+        services.signOnThrottle.succeeded(client, now: now)
+        services.signOnThrottle.succeeded(account, now: now)
+        let signIn = SignIn(accountID: accountID, level: .low, methods: ["pwd"], authenticatedAt: now)
+        guard let newID = await services.signOnInteractions.signedIn(id, signIn, now: now),
+              let signedIn = await services.signOnInteractions.interaction(newID, now: now) else {
+            return try await message(request, "signon.interaction-expired", status: .badRequest)
+        }
+        let response = try await consentPage(request, interaction: newID, signedIn)
+        setCookie(response, newID, request)
+        return response
+    }
+
+    struct ConsentPage: Encodable, Sendable {
+        var interaction: String
+        var csrf: String
+        var client: String
+        var claims: [String]
+        var level: String
+        var short: String?
+    }
+
+    func consentPage(_ request: Request, interaction id: String, _ interaction: SignOnInteractions.Interaction) async throws -> Response {
+        let level = interaction.signIn?.level ?? .low
+        let short = level < interaction.request.requiredLevel
+            ? request.t("signon.level-short", ["required": request.t("signon.level." + "\(interaction.request.requiredLevel)")]) : nil
+        let page = ConsentPage(interaction: id, csrf: interaction.csrf, client: interaction.request.client.name,
+                               claims: interaction.request.claims.map { request.t("signon.claim." + $0) },
+                               level: request.t("signon.level." + "\(level)"), short: short)
+        let view = try await request.view.render("signon-consent", LicnaPage(request, title: request.t("signon.consent.title"), body: page))
+        return try await view.encodeResponse(for: request)
+    }
+
+    func consent(request: Request) async throws -> Response {
+        let services = request.application.licna
+        let now = services.configuration.clock.now
+        guard let form = FormParameters(request.body.string ?? ""), let id = form.values["interaction"], request.cookies[Self.cookieName]?.string == id,
+              let pending = await services.signOnInteractions.interaction(id, now: now), form.values["csrf"] == pending.csrf,
+              let signIn = pending.signIn, let interaction = await services.signOnInteractions.finish(id, now: now) else {
+            return try await message(request, "signon.interaction-expired", status: .badRequest)
+        }
+        let signOn = services.signOn(on: request.db)
+        let consented = form.values["decision"] == "allow"
+        let url = try await signOn.provider().authorize(interaction.request, signIn: signIn, consented: consented)
+        if consented && signIn.level >= interaction.request.requiredLevel {
+            try await services.audit.append(AuditContext(actor: "account:" + signIn.accountID, purpose: .signOn)
+                .event(.signIn, .account, signIn.accountID, detail: "client \(interaction.request.client.id), \(signIn.level.uri), \(signIn.methods.joined(separator: " "))"),
+                on: request.db)
+        }
+        let response = request.redirect(to: url.absoluteString, redirectType: .normal)
+        response.cookies[Self.cookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/oidc", isSecure: services.configuration.secureCookies,
+                                                              isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+
+    // MARK: Token and userinfo
+
+    func token(request: Request) async throws -> Response {
+        guard request.headers.contentType?.type == "application", request.headers.contentType?.subType == "x-www-form-urlencoded",
+              let form = FormParameters(request.body.string ?? "") else {
+            return try oauthError(OAuthError(.invalidRequest, "send the token request as application/x-www-form-urlencoded"), request)
+        }
+        if let name = form.repeated.sorted().first { return try oauthError(OAuthError(.invalidRequest, "parameter \(name.prefix(40)) is repeated"), request) }
+        do {
+            let answer = try await request.application.licna.signOn(on: request.db).provider()
+                .token(TokenRequest(form: form.values, authorization: request.headers.first(name: .authorization)))
+            return try json(answer.json, cache: "no-store")
+        } catch let error as OAuthError {
+            return try oauthError(error, request)
+        }
+    }
+
+    func userinfo(request: Request) async throws -> Response {
+        do {
+            let answer = try await request.application.licna.signOn(on: request.db).provider()
+                .userinfo(authorization: request.headers.first(name: .authorization))
+            return try json(answer, cache: "no-store")
+        } catch let error as OAuthError {
+            let response = try oauthError(error, request)
+            response.headers.replaceOrAdd(name: .wwwAuthenticate, value: #"Bearer error="\#(error.code.rawValue)""#)
+            return response
+        }
+    }
+
+    // MARK: Logout
+
+    func logout(request: Request) async throws -> Response {
+        guard let form = FormParameters(request.url.query ?? "") else { return try await message(request, "signon.request-refused", status: .badRequest) }
+        do {
+            let logout = try await request.application.licna.signOn(on: request.db).provider().logout(form.values)
+            if let redirect = logout.redirect { return request.redirect(to: redirect.absoluteString, redirectType: .normal) }
+            return try await message(request, "signon.signed-out", status: .ok)
+        } catch let error as OAuthError {
+            request.logger.notice("logout request refused", metadata: ["error": "\(error.description)"])
+            return try await message(request, "signon.request-refused", status: .badRequest)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The sign-in throttle's key for an account (the table is keyed like client addresses; family 0xAC keeps the two apart).
+    static func accountKey(_ email: String) -> ClientKey {
+        let digest = Array(SHA256.hash(data: Data(email.lowercased().trimmingCharacters(in: .whitespaces).utf8)).prefix(8))
+        return ClientKey(family: 0xAC, prefix: digest.reduce(0) { $0 << 8 | UInt64($1) })
+    }
+
+    private func signInPage(_ request: Request, interaction id: String, failed: Bool, wait: String?, status: HTTPResponseStatus) async throws -> Response {
+        let now = request.application.licna.configuration.clock.now
+        guard let interaction = await request.application.licna.signOnInteractions.interaction(id, now: now) else {
+            return try await message(request, "signon.interaction-expired", status: .badRequest)
+        }
+        let page = SignInPage(interaction: id, csrf: interaction.csrf, client: interaction.request.client.name,
+                              level: request.t("signon.level." + "\(interaction.request.requiredLevel)"), failed: failed ? "yes" : "no", wait: wait)
+        let view = try await request.view.render("signon-signin", LicnaPage(request, title: request.t("signon.signin.title"), body: page))
+        let response = try await view.encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+
+    struct MessagePage: Encodable, Sendable { var text: String }
+
+    private func message(_ request: Request, _ key: String, status: HTTPResponseStatus) async throws -> Response {
+        let view = try await request.view.render("signon-message", LicnaPage(request, title: request.t("signon.title"), body: MessagePage(text: request.t(key))))
+        let response = try await view.encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+
+    private func setCookie(_ response: Response, _ id: String, _ request: Request) {
+        response.cookies[Self.cookieName] = HTTPCookies.Value(string: id, maxAge: Int(SignOnInteractions.lifetime), path: "/oidc",
+                                                              isSecure: request.application.licna.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    private func json(_ object: [String: Any], cache: String) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = .json
+        response.headers.replaceOrAdd(name: .cacheControl, value: cache)
+        if cache == "no-store" { response.headers.replaceOrAdd(name: .pragma, value: "no-cache") }
+        return response
+    }
+
+    /// RFC 6749 §5.2's JSON error; the debug detail goes only to the log.
+    private func oauthError(_ error: OAuthError, _ request: Request) throws -> Response {
+        if let debug = error.debug { request.logger.info("OAuth error", metadata: ["error": "\(error.code.rawValue)", "debug": "\(debug)"]) }
+        let body = Dictionary(uniqueKeysWithValues: error.fields.map { ($0.name, $0.value) })
+        let response = try json(body, cache: "no-store")
+        response.status = HTTPResponseStatus(statusCode: error.httpStatus)
+        if error.httpStatus == 401 && request.headers.first(name: .authorization) != nil {
+            response.headers.replaceOrAdd(name: .wwwAuthenticate, value: #"Basic realm="licna""#)
+        }
+        return response
+    }
+}

@@ -1,0 +1,209 @@
+import Crypto
+import Fluent
+import Foundation
+import LicnaBasics
+import LicnaCore
+import LicnaIdentityProvider
+import SQLKit
+
+/// Single sign-on on one database: accounts and their passwords, relying parties, the provider's signing keys, and
+/// the OpenID Connect provider (`LicnaIdentityProvider`) wired to them.
+public struct SignOnService: Sendable {
+    let database: any Database
+    let services: LicnaServices
+
+    var clock: any WallClock { services.configuration.clock }
+    var storage: SQLIdentityProviderStorage { SQLIdentityProviderStorage(database: database, clock: clock) }
+
+    // MARK: The provider
+
+    /// The provider, its issuer the installation's public URL.
+    public func provider() async throws -> OpenIDProvider {
+        OpenIDProvider(configuration: .init(issuer: services.configuration.publicURL), codes: storage, tokens: storage, parties: storage,
+                       replays: storage, claims: AccountClaims(database: database), keys: try await signingKeys(),
+                       pairwise: PairwiseSubject(key: services.configuration.masterKey.derive(purpose: "oidc-pairwise-subject", version: 1)),
+                       clock: clock)
+    }
+
+    /// The provider's ES256 keys; the first is made (and sealed under the master key) on first use.
+    func signingKeys() async throws -> SigningKeys {
+        typealias Keys = OIDCSigningKeysTable
+        let sealing = services.configuration.masterKey.derive(purpose: "oidc-signing-keys", version: 1)
+        func open(_ row: any SQLRow) throws -> SigningKeys.Key {
+            let keyID = try row.decode(column: Keys.keyID.name, as: String.self)
+            let box = try AES.GCM.SealedBox(combined: try row.decode(column: Keys.sealedKey.name, as: Data.self))
+            let raw = try AES.GCM.open(box, using: sealing, authenticating: Data("oidc_signing_keys/\(keyID)".utf8))
+            let key = SigningKeys.Key(try P256.Signing.PrivateKey(rawRepresentation: raw))
+            guard key.keyID == keyID else { throw SignOnError(.signOnKeyMismatch) }
+            return key
+        }
+        let dayAgo = Int64(clock.now.timeIntervalSince1970) - 86_400
+        var rows = try await database.sql.select().columns(Keys.keyID, Keys.sealedKey, Keys.createdAt, Keys.retiredAt).from(Keys.table)
+            .orderBy(Keys.createdAt.name, .descending).all()
+        if rows.isEmpty {
+            let key = SigningKeys.Key(P256.Signing.PrivateKey())
+            let sealed = try AES.GCM.seal(key.privateKey.rawRepresentation, using: sealing,
+                                          authenticating: Data("oidc_signing_keys/\(key.keyID)".utf8)).combined ?? Data()
+            try await database.retryingTransaction { db in
+                try await db.sql.insert(into: Keys.table).columns(Keys.keyID, Keys.sealedKey, Keys.createdAt)
+                    .values(SQLBind(key.keyID), SQLBind(sealed), SQLBind(Int64(clock.now.timeIntervalSince1970))).run()
+            }
+            rows = try await database.sql.select().columns(Keys.keyID, Keys.sealedKey, Keys.createdAt, Keys.retiredAt).from(Keys.table)
+                .orderBy(Keys.createdAt.name, .descending).all()
+        }
+        let live = try rows.filter { try $0.decodeNil(column: Keys.retiredAt.name) }
+        guard let newest = live.first ?? rows.first else { throw SignOnError(.signOnKeyMismatch) }
+        let previous = try rows.filter { row in
+            guard let retired = try row.decode(column: Keys.retiredAt.name, as: Int64?.self) else { return true }
+            return retired > dayAgo
+        }
+        return SigningKeys(current: try open(newest), previous: try previous.map(open))
+    }
+
+    // MARK: Relying parties
+
+    /// Registers a relying party; for a confidential client the secret is returned once and only its hash stored.
+    public func registerClient(name: String, redirectURIs: [String], kind: ClientKind, sectorIdentifier: String? = nil,
+                               scopes: Set<String>? = nil, claims: Set<String>? = nil, minimumLevel: LevelOfAssurance = .low,
+                               postLogoutRedirectURIs: [String] = [], context: AuditContext) async throws -> (clientID: String, secret: String?) {
+        guard !name.isEmpty, name.count <= 200 else { throw SignOnError.invalid("the client's name must be 1 to 200 characters") }
+        guard !redirectURIs.isEmpty else { throw SignOnError.invalid("give at least one --redirect-uri") }
+        for uri in redirectURIs + postLogoutRedirectURIs {
+            guard let url = URL(string: uri), let scheme = url.scheme?.lowercased(), url.host != nil, url.fragment == nil,
+                  scheme == "https" || (scheme == "http" && ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url.host ?? "")) else {
+                throw SignOnError.invalid("redirect URI \(uri.prefix(200)) must be an absolute https URL without a fragment (http only for 127.0.0.1 or localhost)")
+            }
+        }
+        var secret: String?
+        let authentication: RelyingParty.Authentication
+        switch kind {
+        case .public: authentication = .none
+        case .confidential:
+            let made = RelyingParty.newSecret()
+            secret = made.secret
+            authentication = made.stored
+        case .jwks(let data):
+            guard try !JSONWebKey.set(from: data).isEmpty else {
+                throw SignOnError.invalid("the JWKS holds no EC P-256 or RSA (2048 bits or more) signing key")
+            }
+            authentication = .privateKeyJWT(jwks: data)
+        }
+        let id = Data(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }).base64URLEncoded
+        var party = RelyingParty(id: id, name: name, authentication: authentication, redirectURIs: redirectURIs,
+                                 postLogoutRedirectURIs: postLogoutRedirectURIs, sectorIdentifier: sectorIdentifier, minimumLevel: minimumLevel)
+        if let scopes { party.scopes = scopes.union(["openid"]) }
+        if let claims { party.claims = claims }
+        guard !party.claims.contains("jmbg") else { throw SignOnError.invalid("the JMBG is never released to a relying party") }
+        try await storage.register(party)
+        try await services.audit.append(context.event(.clientRegister, .client, id, detail: "\(name), \(kind.description)"), on: database)
+        return (id, secret)
+    }
+
+    public enum ClientKind: Sendable, CustomStringConvertible {
+        case `public`, confidential
+        case jwks(Data)
+
+        public var description: String {
+            switch self {
+            case .public: "public (PKCE)"
+            case .confidential: "confidential (client_secret_basic)"
+            case .jwks: "private_key_jwt"
+            }
+        }
+    }
+
+    public func clients() async throws -> [RelyingParty] { try await storage.relyingParties() }
+
+    // MARK: Accounts
+
+    /// Creates an account with a password (hashed with scrypt; the password is not kept). An operator's account
+    /// has its email verified.
+    public func addAccount(email: String, password: String?, emailVerified: Bool, context: AuditContext) async throws -> String {
+        let address = email.lowercased().trimmingCharacters(in: .whitespaces)
+        guard address.utf8.count <= 254, let at = address.firstIndex(of: "@"), at != address.startIndex,
+              address[address.index(after: at)...].contains("."), !address.contains(where: { $0.isWhitespace }) else {
+            throw SignOnError.invalid("\(email.prefix(100)) is not an email address")
+        }
+        var hash: String?
+        if let password {
+            guard password.count >= 10, password.utf8.count <= 1024 else {
+                throw SignOnError.invalid("a password must be at least 10 characters (and at most 1024 bytes)")
+            }
+            let cost = services.configuration.passwordCost
+            hash = try await services.passwordHashing.run { try PasswordHash.make(password, cost: cost).stored }
+        }
+        let id = UUID().uuidString.lowercased()
+        typealias Accounts = AccountsTable
+        do {
+            try await database.retryingTransaction { [hash] db in
+                try await db.sql.insert(into: Accounts.table)
+                    .columns(Accounts.id, Accounts.email, Accounts.emailVerified, Accounts.passwordHash, Accounts.createdAt)
+                    .values(SQLBind(id), SQLBind(address), SQLBind(emailVerified ? 1 : 0), SQLBind(hash), SQLBind(Int64(clock.now.timeIntervalSince1970))).run()
+                try await services.audit.append([context.event(.accountCreate, .account, id, detail: emailVerified ? "email verified" : "email not verified")],
+                                                on: db)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw SignOnError(.signOnAccountExists)
+        }
+        return id
+    }
+
+    /// Checks an email and password. Unknown accounts cost the same scrypt hash as known ones (a fixed dummy), so
+    /// that neither the answer nor its time tells which accounts exist.
+    func verifyPassword(email: String, password: String) async throws -> String? {
+        typealias Accounts = AccountsTable
+        let address = email.lowercased().trimmingCharacters(in: .whitespaces)
+        let row = address.utf8.count <= 254 && password.utf8.count <= 1024
+            ? try await database.sql.select().columns(Accounts.id, Accounts.passwordHash, Accounts.emailVerified).from(Accounts.table)
+                .where(Accounts.email, .equal, address).first()
+            : nil
+        let stored = try row?.decode(column: Accounts.passwordHash.name, as: String?.self)
+        let hash = stored.flatMap(PasswordHash.init(stored:)) ?? Self.dummy(services.configuration.passwordCost)
+        let password = String(password.prefix(1024))
+        let matches = try await services.passwordHashing.run { try hash.matches(password) }
+        guard matches, stored != nil, let row, try row.decode(column: Accounts.emailVerified.name, as: Int.self) == 1 else { return nil }
+        return try row.decode(column: Accounts.id.name, as: String.self)
+    }
+
+    private static let dummies = DummyHashes()
+
+    static func dummy(_ cost: PasswordHash.Cost) -> PasswordHash { dummies.hash(for: cost) }
+}
+
+/// One dummy hash per cost, made once: what an unknown account's sign-in is checked against.
+final class DummyHashes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hashes: [PasswordHash.Cost: PasswordHash] = [:]
+
+    func hash(for cost: PasswordHash.Cost) -> PasswordHash {
+        lock.withLock {
+            if let hash = hashes[cost] { return hash }
+            let salt = Data(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) })
+            let hash = PasswordHash(cost: cost, salt: salt, hash: Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }))
+            hashes[cost] = hash
+            return hash
+        }
+    }
+}
+
+/// The claims of an account: its email, and from the registry person it is linked to, the names, birth date and
+/// identification number. The JMBG is never among them.
+struct AccountClaims: AccountClaimsSource {
+    let database: any Database
+
+    func claims(accountID: String, names: [String]) async throws -> [String: String] {
+        typealias Accounts = AccountsTable
+        guard let row = try await database.sql.select().columns(Accounts.email, Accounts.emailVerified, Accounts.personID).from(Accounts.table)
+            .where(Accounts.id, .equal, accountID).first() else { return [:] }
+        var claims = ["email": try row.decode(column: Accounts.email.name, as: String.self),
+                      "email_verified": try row.decode(column: Accounts.emailVerified.name, as: Int.self) == 1 ? "true" : "false"]
+        if let personID = try row.decode(column: Accounts.personID.name, as: String?.self).flatMap(UUID.init(uuidString:)),
+           let person = try await PersonModel.find(personID, on: database) {
+            claims["given_name"] = person.givenName
+            claims["family_name"] = person.surname
+            claims["birthdate"] = person.birthDate
+            claims["identification_number"] = person.identificationNumber
+        }
+        return claims.filter { names.contains($0.key) }
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import LicnaBasics
+import LicnaCommandLine
+import LicnaCore
+import LicnaIdentityProvider
+import LicnaServer
+
+/// `licna clients`: relying parties of the OpenID Connect provider (docs/signon.md).
+struct Clients: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Relying parties (OpenID Connect clients) of the installation's sign-on.",
+        subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a relying party; prints {\"clientId\", \"clientSecret\"} (the secret only for confidential clients, once).",
+            discussion: """
+                Redirect URIs are matched exactly. A public client (a browser or mobile app) must use PKCE; a confidential \
+                one authenticates with client_secret_basic; with --jwks-file it authenticates with private_key_jwt against \
+                the keys in that JWKS. --claims limits what it may receive (identification_number only for public \
+                institutions; the JMBG never).
+                """)
+
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The name people see on the consent page.") var name: String
+        @Option(name: .customLong("redirect-uri"), help: "An exact redirect URI (repeat for several).") var redirectURIs: [String] = []
+        @Option(name: .customLong("post-logout-redirect-uri"), help: "Where logout may return (repeat for several).") var postLogoutRedirectURIs: [String] = []
+        @Flag(name: .customLong("public"), help: "A public client: no secret, PKCE required.") var isPublic = false
+        @Flag(help: "A confidential client with a secret (client_secret_basic).") var confidential = false
+        @Option(name: .customLong("jwks-file"), help: "A JWKS file: the client authenticates with private_key_jwt.") var jwksFile: String?
+        @Option(name: .customLong("sector-identifier"), help: "Sector for pairwise subjects (default: the redirect URI's host).") var sectorIdentifier: String?
+        @Option(parsing: .upToNextOption, help: "Scopes it may ask for (openid is always allowed).") var scopes: [String] = []
+        @Option(parsing: .upToNextOption, help: "Claims it may receive.") var claims: [String] = []
+        @Option(name: .customLong("min-acr"), help: "The lowest level of its sign-ins: low, substantial or high.") var minimumLevel = "low"
+
+        func run() async throws {
+            let kinds = [isPublic, confidential, jwksFile != nil].filter { $0 }.count
+            guard kinds == 1 else { throw explained(Exit.usage, "cli.clients.kind") }
+            guard let level = LevelOfAssurance(acr: minimumLevel) else { throw explained(Exit.usage, "cli.clients.level", ["level": minimumLevel]) }
+            var kind = SignOnService.ClientKind.public
+            if confidential { kind = .confidential }
+            if let jwksFile {
+                guard let data = FileManager.default.contents(atPath: jwksFile) else { throw explained(Exit.failed, "cli.import.unreadable", ["file": jwksFile]) }
+                kind = .jwks(data)
+            }
+            let made = try await withInstallation(storage) { [kind] app in
+                try await app.licna.signOn(on: app.db).registerClient(
+                    name: name, redirectURIs: redirectURIs, kind: kind, sectorIdentifier: sectorIdentifier, scopes: scopes.isEmpty ? nil : Set(scopes),
+                    claims: claims.isEmpty ? nil : Set(claims), minimumLevel: level, postLogoutRedirectURIs: postLogoutRedirectURIs,
+                    context: AuditContext(actor: commandLineActor, purpose: .signOn))
+            }
+            struct Made: Encodable { let clientId: String; let clientSecret: String? }
+            Terminal.print(try jsonText(Made(clientId: made.clientID, clientSecret: made.secret)))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the relying parties as JSON (secrets are never shown).")
+
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            let parties = try await withInstallation(storage) { app in try await app.licna.signOn(on: app.db).clients() }
+            struct Listed: Encodable {
+                let clientId, name, authentication, minimumAcr, sectorIdentifier: String
+                let redirectUris, scopes, claims: [String]
+            }
+            Terminal.print(try jsonText(parties.map { party in
+                let method = switch party.authentication {
+                case .none: "none"
+                case .secretBasic: "client_secret_basic"
+                case .privateKeyJWT: "private_key_jwt"
+                }
+                return Listed(clientId: party.id, name: party.name, authentication: method, minimumAcr: party.minimumLevel.uri,
+                              sectorIdentifier: party.sectorIdentifier, redirectUris: party.redirectURIs, scopes: party.scopes.sorted(),
+                              claims: party.claims.sorted())
+            }))
+        }
+    }
+}
+
+/// `licna accounts`: sign-on accounts, for operators and tests.
+struct Accounts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Sign-on accounts.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account whose email is verified (an operator vouches for it); prints {\"accountId\"}.",
+            discussion: "The password is read from standard input (--password-stdin), hashed with scrypt and not kept.")
+
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+        @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.") var passwordStdin = false
+
+        func run() async throws {
+            var password: String?
+            if passwordStdin {
+                guard let line = Swift.readLine(strippingNewline: true), !line.isEmpty else { throw explained(Exit.usage, "cli.accounts.password-missing") }
+                password = line
+            }
+            let id = try await withInstallation(storage) { [password] app in
+                try await app.licna.signOn(on: app.db).addAccount(email: email, password: password, emailVerified: true,
+                                                                  context: AuditContext(actor: commandLineActor, purpose: .signOn))
+            }
+            struct Made: Encodable { let accountId: String }
+            Terminal.print(try jsonText(Made(accountId: id)))
+        }
+    }
+}

@@ -1,0 +1,228 @@
+"""Issue 13, item 1 and the first acceptance item, with a real client library: Authlib (PyPI) completes the
+authorization code flow with PKCE against `licna serve` for a password account (acr low), validates the ID token with
+the keys from discovery, reads userinfo, refreshes; and every failure the specifications name fails as they say.
+The browser is a requests session that fills in the sign-in and consent forms as a person would."""
+
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import time
+import urllib.parse
+
+import pytest
+import requests
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.jose import JsonWebKey, jwt
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from authlib.common.security import generate_token
+
+PASSWORD = "correct horse battery staple"
+EMAIL = "jelena@example.me"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def provider(installation, tmp_path):
+    """A running `licna serve` with one password account and three relying parties."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    redirect = f"http://127.0.0.1:{free_port()}/callback"
+    installation.run("accounts", "add", "--email", EMAIL, "--password-stdin", stdin=PASSWORD + "\n", check=0)
+    confidential = json.loads(installation.run("clients", "add", "--name", "Banka", "--redirect-uri", redirect, "--confidential",
+                                               "--sector-identifier", "banka.example.com",
+                                               check=0).stdout)
+    public = json.loads(installation.run("clients", "add", "--name", "Portal", "--redirect-uri", redirect, "--public",
+                                         "--sector-identifier", "portal.example.me",
+                                         "--post-logout-redirect-uri", redirect + "/bye", check=0).stdout)
+    key = JsonWebKey.generate_key("EC", "P-256", is_private=True)
+    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [key.as_dict(is_private=False)]}))
+    private_key_jwt = json.loads(installation.run("clients", "add", "--name", "Poreska uprava", "--redirect-uri", redirect,
+                                                  "--jwks-file", str(tmp_path / "jwks.json"), check=0).stdout)
+    assert confidential["clientSecret"] and public.get("clientSecret") is None and private_key_jwt.get("clientSecret") is None
+    log = open(tmp_path / "serve.log", "wb")
+    process = subprocess.Popen([installation.binary, "serve", "--port", str(port), "--data", installation.data, "--public-url", url],
+                               env=installation.env, stdout=log, stderr=log)
+    try:
+        for _ in range(150):
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                requests.get(url + "/health/live", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        yield {"url": url, "redirect": redirect, "confidential": confidential, "public": public, "jwt": private_key_jwt,
+               "jwt_key": key, "log": tmp_path / "serve.log", "data": installation.data}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def sign_in(authorization_url, consent="allow", password=PASSWORD):
+    """The person: opens the authorization URL, signs in, consents; returns the redirect's query."""
+    browser = requests.Session()
+    page = browser.get(authorization_url, allow_redirects=False)
+    if page.status_code in (302, 303):
+        return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.headers["Location"]).query))
+    assert page.status_code == 200, page.text
+    fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+    base = authorization_url.split("/oidc/")[0]
+    page = browser.post(base + "/oidc/signin", data=dict(fields, email=EMAIL, password=password), allow_redirects=False)
+    if password != PASSWORD:
+        return page
+    assert page.status_code == 200, page.text
+    fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+    answer = browser.post(base + "/oidc/consent", data=dict(fields, decision=consent), allow_redirects=False)
+    assert answer.status_code in (302, 303), answer.text
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.headers["Location"]).query))
+
+
+def discovery(provider):
+    return requests.get(provider["url"] + "/.well-known/openid-configuration").json()
+
+
+def validated(provider, id_token, audience, nonce=None):
+    metadata = discovery(provider)
+    keys = JsonWebKey.import_key_set(requests.get(metadata["jwks_uri"]).json())
+    options = {"iss": {"essential": True, "value": metadata["issuer"]}, "aud": {"essential": True, "value": audience}}
+    if nonce:
+        options["nonce"] = {"essential": True, "value": nonce}
+    claims = jwt.decode(id_token, keys, claims_options=options)
+    claims.validate(leeway=5)
+    return claims
+
+
+def session(provider, client, **extra):
+    metadata = discovery(provider)
+    return OAuth2Session(client["clientId"], client.get("clientSecret"), scope="openid profile email",
+                         redirect_uri=provider["redirect"], code_challenge_method="S256",
+                         token_endpoint=metadata["token_endpoint"], **extra), metadata
+
+
+def test_authlib_completes_the_code_flow_with_pkce_and_refresh(provider):
+    client, metadata = session(provider, provider["confidential"], token_endpoint_auth_method="client_secret_basic")
+    verifier = generate_token(48)
+    nonce = generate_token(20)
+    url, state = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier, nonce=nonce)
+    answer = sign_in(url)
+    assert answer["state"] == state and answer["iss"] == metadata["issuer"]
+    token = client.fetch_token(metadata["token_endpoint"], code=answer["code"], code_verifier=verifier)
+    claims = validated(provider, token["id_token"], provider["confidential"]["clientId"], nonce)
+    assert claims["acr"] == "http://eidas.europa.eu/LoA/low" and claims["amr"] == ["pwd"]
+    assert claims["email"] == EMAIL and claims["email_verified"] is True
+    info = client.get(metadata["userinfo_endpoint"]).json()
+    assert info["sub"] == claims["sub"] and info["email"] == EMAIL
+    # Refresh: new tokens, the same person.
+    refreshed = client.refresh_token(metadata["token_endpoint"], refresh_token=token["refresh_token"])
+    assert refreshed["refresh_token"] != token["refresh_token"]
+    assert validated(provider, refreshed["id_token"], provider["confidential"]["clientId"])["sub"] == claims["sub"]
+    # The first refresh token again: refused (invalid_grant), and the whole family revoked.
+    replay = requests.post(metadata["token_endpoint"], data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
+                           auth=(provider["confidential"]["clientId"], provider["confidential"]["clientSecret"]))
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    again = requests.post(metadata["token_endpoint"], data={"grant_type": "refresh_token", "refresh_token": refreshed["refresh_token"]},
+                          auth=(provider["confidential"]["clientId"], provider["confidential"]["clientSecret"]))
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    gone = requests.get(metadata["userinfo_endpoint"], headers={"Authorization": "Bearer " + refreshed["access_token"]})
+    assert gone.status_code == 401 and "invalid_token" in gone.headers["WWW-Authenticate"]
+
+
+def test_a_reused_code_a_wrong_redirect_and_a_pkce_mismatch_fail(provider):
+    client, metadata = session(provider, provider["public"], token_endpoint_auth_method="none")
+    endpoint = metadata["token_endpoint"]
+
+    def code():
+        verifier = generate_token(48)
+        url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier, nonce="n")
+        return sign_in(url)["code"], verifier
+
+    def redeem(code, verifier, redirect=None):
+        return requests.post(endpoint, data={"grant_type": "authorization_code", "code": code, "code_verifier": verifier,
+                                             "client_id": provider["public"]["clientId"], "redirect_uri": redirect or provider["redirect"]})
+
+    first, verifier = code()
+    assert redeem(first, verifier).status_code == 200
+    reused = redeem(first, verifier)
+    assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
+    second, verifier = code()
+    wrong = redeem(second, verifier, redirect=provider["redirect"] + "/other")
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    third, _ = code()
+    mismatch = redeem(third, generate_token(48))
+    assert mismatch.status_code == 400 and mismatch.json()["error"] == "invalid_grant"
+    # A public client without PKCE is refused at the authorization endpoint, back at its redirect URI.
+    no_pkce = requests.get(metadata["authorization_endpoint"], allow_redirects=False, params={
+        "response_type": "code", "client_id": provider["public"]["clientId"], "redirect_uri": provider["redirect"],
+        "scope": "openid", "state": "s"})
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(no_pkce.headers["Location"]).query))
+    assert query["error"] == "invalid_request" and query["state"] == "s"
+    # An unregistered redirect URI is never redirected to.
+    foreign = requests.get(metadata["authorization_endpoint"], allow_redirects=False, params={
+        "response_type": "code", "client_id": provider["public"]["clientId"], "redirect_uri": "https://evil.example/cb",
+        "scope": "openid", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256"})
+    assert foreign.status_code == 400 and "Location" not in foreign.headers
+
+
+def test_an_essential_high_level_is_not_met_by_a_password(provider):
+    client, metadata = session(provider, provider["public"], token_endpoint_auth_method="none")
+    claims = json.dumps({"id_token": {"acr": {"essential": True, "values": ["http://eidas.europa.eu/LoA/high"]}}})
+    url, state = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=generate_token(48), claims=claims)
+    answer = sign_in(url)
+    assert answer["error"] == "unmet_authentication_requirements" and "code" not in answer and answer["state"] == state
+    # Denied consent returns access_denied.
+    url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=generate_token(48))
+    assert sign_in(url, consent="deny")["error"] == "access_denied"
+
+
+def test_a_private_key_jwt_client_authenticates(provider):
+    metadata = discovery(provider)
+    pem = provider["jwt_key"].as_pem(is_private=True)
+    try:  # Authlib 1.6 and later sign client assertions with joserfc's keys
+        from joserfc.jwk import ECKey
+        secret = ECKey.import_key(pem)
+    except ImportError:
+        secret = pem.decode()
+    client = OAuth2Session(provider["jwt"]["clientId"], secret, scope="openid profile", redirect_uri=provider["redirect"],
+                           code_challenge_method="S256", token_endpoint_auth_method=PrivateKeyJWT(metadata["token_endpoint"], alg="ES256"))
+    verifier = generate_token(48)
+    url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier, nonce="n-1")
+    token = client.fetch_token(metadata["token_endpoint"], code=sign_in(url)["code"], code_verifier=verifier)
+    assert validated(provider, token["id_token"], provider["jwt"]["clientId"], "n-1")["acr"] == "http://eidas.europa.eu/LoA/low"
+
+
+def test_pairwise_subjects_differ_and_no_secret_reaches_the_log(provider):
+    subjects = []
+    for name, method in (("confidential", "client_secret_basic"), ("public", "none")):
+        client, metadata = session(provider, provider[name], token_endpoint_auth_method=method)
+        verifier = generate_token(48)
+        url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier)
+        token = client.fetch_token(metadata["token_endpoint"], code=sign_in(url)["code"], code_verifier=verifier)
+        subjects.append(validated(provider, token["id_token"], provider[name]["clientId"])["sub"])
+    assert subjects[0] != subjects[1]
+    log = provider["log"].read_text()
+    assert PASSWORD not in log and provider["confidential"]["clientSecret"] not in log
+
+
+def test_wrong_passwords_are_throttled_and_a_logout_returns_only_where_registered(provider):
+    client, metadata = session(provider, provider["public"], token_endpoint_auth_method="none")
+    url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=generate_token(48))
+    assert sign_in(url, password="wrong password").status_code == 401
+    url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=generate_token(48))
+    assert sign_in(url, password="another wrong one").status_code in (401, 429)
+    verifier = generate_token(48)
+    time.sleep(1.2)
+    url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier)
+    token = client.fetch_token(metadata["token_endpoint"], code=sign_in(url)["code"], code_verifier=verifier)
+    out = requests.get(metadata["end_session_endpoint"], allow_redirects=False, params={
+        "id_token_hint": token["id_token"], "post_logout_redirect_uri": provider["redirect"] + "/bye", "state": "bye"})
+    assert out.status_code in (302, 303) and out.headers["Location"] == provider["redirect"] + "/bye?state=bye"
+    evil = requests.get(metadata["end_session_endpoint"], allow_redirects=False, params={
+        "id_token_hint": token["id_token"], "post_logout_redirect_uri": "https://evil.example/"})
+    assert evil.status_code == 400 and "Location" not in evil.headers
