@@ -37,12 +37,24 @@ public struct AuthorizationCodeRecord: Sendable, Hashable, Codable {
     public var redirectURI: String
     public var codeChallenge: String?
     public var expiresAt: Date
+
+    public init(grant: Grant, redirectURI: String, codeChallenge: String?, expiresAt: Date) {
+        self.grant = grant
+        self.redirectURI = redirectURI
+        self.codeChallenge = codeChallenge
+        self.expiresAt = expiresAt
+    }
 }
 
 /// A stored access token (opaque to clients; by hash) or refresh token.
 public struct TokenRecord: Sendable, Hashable, Codable {
     public var grant: Grant
     public var expiresAt: Date
+
+    public init(grant: Grant, expiresAt: Date) {
+        self.grant = grant
+        self.expiresAt = expiresAt
+    }
 }
 
 /// How a token or code was found when it was redeemed.
