@@ -113,6 +113,9 @@ struct Serve: AsyncParsableCommand {
             Terminal.say("cli.serve.demo-cards", ["folder": demoCardFolder, "card": first, "url": publicURL, "count": String(demoCards.count),
                                                   "root": root, "renewable": renewable])
         }
+        if demo {
+            Terminal.say("cli.serve.demo-signon", ["url": publicURL.trimmingCharacters(in: ["/"]), "email": DemoSignOn.email, "password": DemoSignOn.password])
+        }
         if token == nil { Terminal.say("cli.serve.no-admin-token") }
         if let metricsPort { Terminal.say("cli.serve.metrics", ["url": "http://\(metricsHost.contains(":") ? "[\(metricsHost)]" : metricsHost):\(metricsPort)/metrics"]) }
         if !configuration.secureCookies { Terminal.say("cli.serve.insecure-cookies") }

@@ -226,3 +226,37 @@ def test_wrong_passwords_are_throttled_and_a_logout_returns_only_where_registere
     evil = requests.get(metadata["end_session_endpoint"], allow_redirects=False, params={
         "id_token_hint": token["id_token"], "post_logout_redirect_uri": "https://evil.example/"})
     assert evil.status_code == 400 and "Location" not in evil.headers
+
+
+def test_the_demo_portal_signs_in_through_the_provider(installation, tmp_path):
+    """`licna serve --demo` names the demo sign-on in its start-up message; following it, a person signs in and the
+    demo portal shows the checked ID token: the demo citizen's names and identification number, never the JMBG."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(tmp_path / "demo.log", "wb")
+    process = subprocess.Popen([installation.binary, "serve", "--demo", "--port", str(port), "--data", installation.data, "--public-url", url],
+                               env=installation.env, stdout=log, stderr=log)
+    try:
+        for _ in range(300):
+            assert process.poll() is None, (tmp_path / "demo.log").read_text()
+            if "/demo/signon" in (tmp_path / "demo.log").read_text():
+                break
+            time.sleep(0.2)
+        message = (tmp_path / "demo.log").read_text()
+        email = re.search(r"sign in as (\S+) with the password (\S+) ", message)
+        assert email, message
+        browser = requests.Session()
+        page = browser.get(url + "/demo/signon")
+        assert page.status_code == 200 and 'name="csrf"' in page.text
+        fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+        page = browser.post(url + "/oidc/signin", data=dict(fields, email=email.group(1), password=email.group(2)))
+        assert page.status_code == 200 and "Licna demo portal" in page.text
+        fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+        result = browser.post(url + "/oidc/consent", data=dict(fields, decision="allow"))
+        assert result.status_code == 200 and result.url.startswith(url + "/demo/signon/callback")
+        assert "Milica" in result.text and "Vuković" in result.text and "http://eidas.europa.eu/LoA/low" in result.text
+        assert re.search(r"identification_number</th><td>\d{9}<", result.text)
+        assert "jmbg" not in result.text.lower() and "1204988" not in result.text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

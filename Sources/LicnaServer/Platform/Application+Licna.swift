@@ -66,6 +66,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     try await app.licna.pool.ensureReserve(on: app.db)
     if options.demo {
         try await DemoCitizens.seed(app.licna.registry(on: app.db))
+        try await DemoSignOn.ensure(app)
     }
     if options.http {
         if let token = configuration.adminToken, let weakness = AdminToken.weakness(of: token, development: configuration.isDevelopment) {
@@ -73,7 +74,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
         }
         let ended = try await app.licna.officerSessions.revokeOtherTokens(than: configuration.adminTokenHash, on: app.db)
         if ended > 0 { app.logger.notice("ended officer sessions of a previous admin token", metadata: ["sessions": "\(ended)"]) }
-        try configureHTTP(app, configuration)
+        try configureHTTP(app, configuration, demo: options.demo)
     }
 }
 
@@ -83,7 +84,7 @@ public struct WeakAdminToken: Error, Sendable {
     public let messageKey = "cli.admin-token.weak"
 }
 
-private func configureHTTP(_ app: Application, _ configuration: LicnaConfiguration) throws {
+private func configureHTTP(_ app: Application, _ configuration: LicnaConfiguration, demo: Bool) throws {
     let views = bundledResource("Views")
     app.views.use(.leaf)
     app.leaf.configuration = LeafConfiguration(rootDirectory: views)
@@ -109,6 +110,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: SignatureController())
     try app.register(collection: OpenAPIController())
     try app.register(collection: SignOnController())
+    if demo { try app.register(collection: DemoSignOnController()) }
     app.lifecycle.use(TrustBackgroundWork())
     app.lifecycle.use(PlatformBackgroundWork())
 }
