@@ -99,7 +99,14 @@ public enum CSVWriter {
         fields.map { field in
             // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
             if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-                return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                // Quotes doubled scalar by scalar: a quote followed by a combining mark is one Character, which a
+                // Character-wise replacement would leave single (the CSV fuzzer's finding).
+                var escaped = String.UnicodeScalarView()
+                for scalar in field.unicodeScalars {
+                    if scalar == "\"" { escaped.append(scalar) }
+                    escaped.append(scalar)
+                }
+                return "\"" + String(escaped) + "\""
             }
             return field
         }.joined(separator: ",") + "\n"
