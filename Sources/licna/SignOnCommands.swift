@@ -82,7 +82,43 @@ struct Clients: AsyncParsableCommand {
 
 /// `licna accounts`: sign-on accounts, for operators and tests.
 struct Accounts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sign-on accounts.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(abstract: "Sign-on accounts.", subcommands: [Add.self, Link.self, Authenticator.self])
+
+    struct Link: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Link an account to a registry person, as an officer at a service point who has seen the person's identity document.",
+            discussion: "A linked account that also gives a TOTP code signs in at level substantial. The link is audited.")
+
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+        @Option(name: .customLong("identification-number"), help: "The person's 9-digit identification number.") var identificationNumber: String
+
+        func run() async throws {
+            try await withInstallation(storage) { app in
+                try await app.licna.signOn(on: app.db).linkAccount(email: email, identificationNumber: identificationNumber,
+                                                                   context: AuditContext(actor: commandLineActor, purpose: .signOn))
+            }
+            Terminal.print(try jsonText(["linked": email.lowercased()]))
+        }
+    }
+
+    struct Authenticator: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give an account a new TOTP authenticator (replacing any before); prints {\"uri\"} for the authenticator app.",
+            discussion: "The otpauth:// URI holds the secret: hand it to the account's holder only (as a QR code at a service point).")
+
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+        @Option(help: "The name the authenticator app shows.") var issuer = "Licna"
+
+        func run() async throws {
+            let uri = try await withInstallation(storage) { app in
+                try await app.licna.signOn(on: app.db).enrollAuthenticator(email: email, issuer: issuer,
+                                                                           context: AuditContext(actor: commandLineActor, purpose: .signOn))
+            }
+            Terminal.print(try jsonText(["uri": uri]))
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -260,3 +260,60 @@ def test_the_demo_portal_signs_in_through_the_provider(installation, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def totp(uri, at=None):
+    """RFC 6238 from the otpauth URI, with Python's hmac: an independent implementation."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(uri).query))
+    secret = base64.b32decode(query["secret"] + "=" * (-len(query["secret"]) % 8))
+    step = int((at or time.time()) // 30)
+    mac = hmac.new(secret, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000)
+
+
+def test_totp_raises_a_linked_account_to_substantial_and_without_it_the_level_stays_low(provider, installation):
+    client, metadata = session(provider, provider["public"], token_endpoint_auth_method="none")
+
+    def level(code=None):
+        verifier = generate_token(48)
+        url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier)
+        browser = requests.Session()
+        page = browser.get(url)
+        fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+        page = browser.post(provider["url"] + "/oidc/signin", data=dict(fields, email=EMAIL, password=PASSWORD))
+        if page.status_code != 200:
+            return page.status_code  # throttled after a wrong code from this address
+        fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+        if 'name="code"' in page.text:
+            if code is None:
+                return "code asked"
+            page = browser.post(provider["url"] + "/oidc/second-factor", data=dict(fields, code=code))
+            if page.status_code != 200:
+                return page.status_code
+            fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+        answer = browser.post(provider["url"] + "/oidc/consent", data=dict(fields, decision="allow"), allow_redirects=False)
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.headers["Location"]).query))
+        token = client.fetch_token(metadata["token_endpoint"], code=query["code"], code_verifier=verifier)
+        return validated(provider, token["id_token"], provider["public"]["clientId"])["acr"]
+
+    assert level() == "http://eidas.europa.eu/LoA/low"
+    uri = json.loads(installation.run("accounts", "authenticator", "--email", EMAIL, check=0).stdout)["uri"]
+    assert uri.startswith("otpauth://totp/") and "secret=" in uri
+    assert level() == "code asked"  # with an authenticator, the code is always asked
+    # Not linked to a registry person: the second factor alone does not make it substantial.
+    assert level(totp(uri)) == "http://eidas.europa.eu/LoA/low"
+    # An officer links the account to a person (identity verified): password + TOTP is substantial.
+    person = json.loads(installation.run("registry", "register-birth", "--given-name", "Jelena", "--surname", "Šćekić", "--birth-date",
+                                         "2026-01-02", "--sex", "F", "--region", "21", "--birth-place", "Podgorica", "--address",
+                                         "Njegoševa 1", "--municipality", "Podgorica", check=0).stdout)
+    installation.run("accounts", "link", "--email", EMAIL, "--identification-number", person["identificationNumber"], check=0)
+    time.sleep(31 - time.time() % 30)  # the next step: the code just used is not accepted twice
+    code = totp(uri)
+    assert level(code) == "http://eidas.europa.eu/LoA/substantial"
+    assert level(code) == 401  # the same code again: refused
+    assert level("000000" if code != "000000" else "111111") in (401, 429)

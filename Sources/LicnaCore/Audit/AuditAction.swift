@@ -92,4 +92,8 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case clientRegister = "client.register"
     /// Someone signed in to a relying party through the identity provider (the level and the client in the detail).
     case signIn = "account.sign-in"
+    /// An account's TOTP authenticator was enrolled (or replaced).
+    case accountAuthenticator = "account.authenticator"
+    /// An account was linked to a registry person (identity verified).
+    case accountLink = "account.link"
 }

@@ -18,6 +18,7 @@ struct SignOnController: RouteCollection {
         oidc.get("authorize", use: authorize)
         oidc.on(.POST, "authorize", body: .collect(maxSize: "64kb"), use: authorize)
         oidc.on(.POST, "signin", body: .collect(maxSize: "16kb"), use: signIn)
+        oidc.on(.POST, "second-factor", body: .collect(maxSize: "16kb"), use: secondFactor)
         oidc.on(.POST, "consent", body: .collect(maxSize: "16kb"), use: consent)
         oidc.on(.POST, "token", body: .collect(maxSize: "64kb"), use: token)
         oidc.get("userinfo", use: userinfo)
@@ -104,7 +105,61 @@ struct SignOnController: RouteCollection {
         }
         services.signOnThrottle.succeeded(client, now: now)
         services.signOnThrottle.succeeded(account, now: now)
+        let factors = try await services.signOn(on: request.db).factors(accountID: accountID)
         let signIn = SignIn(accountID: accountID, level: .low, methods: ["pwd"], authenticatedAt: now)
+        // An account with an authenticator always gives its code: a second factor that could be skipped is none.
+        guard let newID = await services.signOnInteractions.signedIn(id, signIn, awaitingSecondFactor: factors.hasAuthenticator, now: now),
+              let signedIn = await services.signOnInteractions.interaction(newID, now: now) else {
+            return try await message(request, "signon.interaction-expired", status: .badRequest)
+        }
+        let response = factors.hasAuthenticator
+            ? try await secondFactorPage(request, interaction: newID, csrf: signedIn.csrf, failed: false, status: .ok)
+            : try await consentPage(request, interaction: newID, signedIn)
+        setCookie(response, newID, request)
+        return response
+    }
+
+    struct SecondFactorPage: Encodable, Sendable {
+        var interaction: String
+        var csrf: String
+        var failed: String
+    }
+
+    private func secondFactorPage(_ request: Request, interaction id: String, csrf: String, failed: Bool, status: HTTPResponseStatus) async throws -> Response {
+        let page = SecondFactorPage(interaction: id, csrf: csrf, failed: failed ? "yes" : "no")
+        let view = try await request.view.render("signon-second-factor", LicnaPage(request, title: request.t("signon.second-factor.title"), body: page))
+        let response = try await view.encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+
+    /// The authenticator's code (RFC 6238), after the password: throttled like the password, accepted once.
+    func secondFactor(request: Request) async throws -> Response {
+        let services = request.application.licna
+        let now = services.configuration.clock.now
+        guard let form = FormParameters(request.body.string ?? ""), let id = form.values["interaction"], request.cookies[Self.cookieName]?.string == id,
+              let interaction = await services.signOnInteractions.interaction(id, now: now), form.values["csrf"] == interaction.csrf,
+              interaction.awaitingSecondFactor, let first = interaction.signIn else {
+            return try await message(request, "signon.interaction-expired", status: .badRequest)
+        }
+        let client = request.clientLimitKey
+        let account = Self.accountKey("account:" + first.accountID)
+        let wait = max(services.signOnThrottle.wait(for: client, now: now), services.signOnThrottle.wait(for: account, now: now))
+        guard wait <= 0 else {
+            let response = try await message(request, "signon.throttled", status: .tooManyRequests, ["seconds": String(Int(wait.rounded(.up)))])
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(wait.rounded(.up))))
+            return response
+        }
+        let signOn = services.signOn(on: request.db)
+        guard try await signOn.verifyAuthenticator(accountID: first.accountID, code: form.values["code"] ?? "") else {
+            services.signOnThrottle.failed(client, now: now)
+            services.signOnThrottle.failed(account, now: now)
+            return try await secondFactorPage(request, interaction: id, csrf: interaction.csrf, failed: true, status: .unauthorized)
+        }
+        services.signOnThrottle.succeeded(account, now: now)
+        let factors = try await signOn.factors(accountID: first.accountID)
+        let signIn = SignIn(accountID: first.accountID, level: SignOnService.level(factors, secondFactor: true), methods: ["pwd", "otp", "mfa"],
+                            authenticatedAt: now)
         guard let newID = await services.signOnInteractions.signedIn(id, signIn, now: now),
               let signedIn = await services.signOnInteractions.interaction(newID, now: now) else {
             return try await message(request, "signon.interaction-expired", status: .badRequest)
@@ -139,7 +194,7 @@ struct SignOnController: RouteCollection {
         let now = services.configuration.clock.now
         guard let form = FormParameters(request.body.string ?? ""), let id = form.values["interaction"], request.cookies[Self.cookieName]?.string == id,
               let pending = await services.signOnInteractions.interaction(id, now: now), form.values["csrf"] == pending.csrf,
-              let signIn = pending.signIn, let interaction = await services.signOnInteractions.finish(id, now: now) else {
+              let signIn = pending.signIn, !pending.awaitingSecondFactor, let interaction = await services.signOnInteractions.finish(id, now: now) else {
             return try await message(request, "signon.interaction-expired", status: .badRequest)
         }
         let signOn = services.signOn(on: request.db)
@@ -222,8 +277,9 @@ struct SignOnController: RouteCollection {
 
     struct MessagePage: Encodable, Sendable { var text: String }
 
-    private func message(_ request: Request, _ key: String, status: HTTPResponseStatus) async throws -> Response {
-        let view = try await request.view.render("signon-message", LicnaPage(request, title: request.t("signon.title"), body: MessagePage(text: request.t(key))))
+    private func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {
+        let view = try await request.view.render("signon-message", LicnaPage(request, title: request.t("signon.title"),
+                                                                             body: MessagePage(text: request.t(key, arguments))))
         let response = try await view.encodeResponse(for: request)
         response.status = status
         return response

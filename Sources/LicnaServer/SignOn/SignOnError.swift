@@ -17,12 +17,13 @@ public struct SignOnError: LicnaError, Hashable {
     public var category: ErrorCategory {
         switch code {
         case .signOnAccountExists: .conflict
+        case .signOnUnknownAccount, .signOnUnknownPerson: .notFound
         case .signOnKeyMismatch: .internal
         default: .invalidInput
         }
     }
 
-    public static let allCodes: [ErrorCode] = [.signOnInvalidRequest, .signOnAccountExists, .signOnKeyMismatch]
+    public static let allCodes: [ErrorCode] = [.signOnInvalidRequest, .signOnAccountExists, .signOnKeyMismatch, .signOnUnknownAccount, .signOnUnknownPerson]
 
     static func invalid(_ detail: String) -> SignOnError { SignOnError(.signOnInvalidRequest, ["detail": detail]) }
 }
@@ -33,4 +34,7 @@ extension ErrorCode {
     public static let signOnAccountExists = ErrorCode("signon-account-exists")
     /// The provider's sealed signing key does not open under this master key (or was moved to another row).
     public static let signOnKeyMismatch = ErrorCode("signon-key-mismatch")
+    public static let signOnUnknownAccount = ErrorCode("signon-unknown-account")
+    /// No registry person has that identification number.
+    public static let signOnUnknownPerson = ErrorCode("signon-unknown-person")
 }

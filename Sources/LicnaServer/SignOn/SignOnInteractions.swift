@@ -10,6 +10,8 @@ actor SignOnInteractions {
         var request: AuthorizationRequest
         var csrf: String
         var signIn: SignIn?
+        /// The password was right and the account has an authenticator: its code is still to come.
+        var awaitingSecondFactor = false
         var expiresAt: Date
     }
 
@@ -38,10 +40,11 @@ actor SignOnInteractions {
     }
 
     /// Records the sign-in and moves the interaction to a new id (a new session identifier after sign-in).
-    func signedIn(_ id: String, _ signIn: SignIn, now: Date) -> String? {
+    func signedIn(_ id: String, _ signIn: SignIn, awaitingSecondFactor: Bool = false, now: Date) -> String? {
         guard var interaction = self.interaction(id, now: now) else { return nil }
         interactions[id] = nil
         interaction.signIn = signIn
+        interaction.awaitingSecondFactor = awaitingSecondFactor
         interaction.csrf = Self.random()
         let newID = Self.random()
         interactions[newID] = interaction

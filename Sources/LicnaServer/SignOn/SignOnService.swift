@@ -17,6 +17,9 @@ public struct SignOnService: Sendable {
 
     // MARK: The provider
 
+    /// The provider's storage, for `licna bench signon` to mint refresh tokens as sign-ins would leave them.
+    public var benchmarkStorage: any TokenStorage { storage }
+
     /// The provider, its issuer the installation's public URL.
     public func provider() async throws -> OpenIDProvider {
         OpenIDProvider(configuration: .init(issuer: services.configuration.publicURL), codes: storage, tokens: storage, parties: storage,
@@ -150,7 +153,7 @@ public struct SignOnService: Sendable {
 
     /// Checks an email and password. Unknown accounts cost the same scrypt hash as known ones (a fixed dummy), so
     /// that neither the answer nor its time tells which accounts exist.
-    func verifyPassword(email: String, password: String) async throws -> String? {
+    public func verifyPassword(email: String, password: String) async throws -> String? {
         typealias Accounts = AccountsTable
         let address = email.lowercased().trimmingCharacters(in: .whitespaces)
         let row = address.utf8.count <= 254 && password.utf8.count <= 1024

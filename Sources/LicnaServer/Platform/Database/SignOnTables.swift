@@ -12,9 +12,13 @@ enum AccountsTable {
     static let passwordHash = SchemaColumn("password_hash", .text, .optional)
     /// Set when the account is linked to a registry person (eID sign-in, or an officer at a service point).
     static let personID = SchemaColumn("person_id", .text, .optional)
+    /// The TOTP secret (RFC 6238), sealed under the master key and bound to the account.
+    static let totpSealed = SchemaColumn("totp_sealed", .blob, .optional)
+    /// The time step of the last code accepted: a code is accepted once.
+    static let totpLastStep = SchemaColumn("totp_last_step", .bigInteger, .optional)
     static let createdAt = SchemaColumn("created_at", .bigInteger)
 
-    static let table = SchemaTable("accounts", columns: [id, email, emailVerified, passwordHash, personID, createdAt],
+    static let table = SchemaTable("accounts", columns: [id, email, emailVerified, passwordHash, personID, totpSealed, totpLastStep, createdAt],
                                    uniques: [[email]], backup: .columns(orderedBy: id))
 }
 

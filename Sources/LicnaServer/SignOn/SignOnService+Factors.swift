@@ -1,0 +1,88 @@
+import Crypto
+import Fluent
+import Foundation
+import LicnaBasics
+import LicnaCore
+import LicnaIdentityProvider
+import SQLKit
+
+extension SignOnService {
+    /// What raises an account's sign-in above `low`: a link to a registry person (identity verified) and a TOTP
+    /// authenticator.
+    struct AccountFactors: Sendable {
+        var identityVerified: Bool
+        var hasAuthenticator: Bool
+    }
+
+    func factors(accountID: String) async throws -> AccountFactors {
+        typealias Accounts = AccountsTable
+        guard let row = try await database.sql.select().columns(Accounts.personID, Accounts.totpSealed).from(Accounts.table)
+            .where(Accounts.id, .equal, accountID).first() else { return AccountFactors(identityVerified: false, hasAuthenticator: false) }
+        return AccountFactors(identityVerified: try row.decode(column: Accounts.personID.name, as: String?.self) != nil,
+                              hasAuthenticator: try row.decode(column: Accounts.totpSealed.name, as: Data?.self) != nil)
+    }
+
+    /// The level a sign-in reaches (issue 13, item 2): substantial for an identity-verified account that also gave
+    /// its TOTP code; low otherwise.
+    static func level(_ factors: AccountFactors, secondFactor: Bool) -> LevelOfAssurance {
+        factors.identityVerified && secondFactor ? .substantial : .low
+    }
+
+    private var totpSealing: SymmetricKey { services.configuration.masterKey.derive(purpose: "account-totp", version: 1) }
+
+    private func accountID(email: String) async throws -> String {
+        typealias Accounts = AccountsTable
+        guard let row = try await database.sql.select().column(Accounts.id).from(Accounts.table)
+            .where(Accounts.email, .equal, email.lowercased().trimmingCharacters(in: .whitespaces)).first() else {
+            throw SignOnError(.signOnUnknownAccount)
+        }
+        return try row.decode(column: Accounts.id.name, as: String.self)
+    }
+
+    /// Gives an account a new TOTP secret, replacing any before; returns the key URI for the authenticator app.
+    public func enrollAuthenticator(email: String, issuer: String, context: AuditContext) async throws -> String {
+        let id = try await accountID(email: email)
+        let secret = TimeBasedOneTimePassword.newSecret()
+        let sealed = try AES.GCM.seal(secret, using: totpSealing, authenticating: Data("accounts/\(id)/totp".utf8)).combined ?? Data()
+        typealias Accounts = AccountsTable
+        try await database.retryingTransaction { db in
+            try await db.sql.update(Accounts.table).set(Accounts.totpSealed, to: sealed).set(Accounts.totpLastStep, to: SQLLiteral.null)
+                .where(Accounts.id, .equal, id).run()
+            try await services.audit.append([context.event(.accountAuthenticator, .account, id, detail: "TOTP authenticator enrolled")], on: db)
+        }
+        return TimeBasedOneTimePassword(secret: secret).uri(issuer: issuer, account: email.lowercased())
+    }
+
+    /// Checks a TOTP code; a code is accepted once (the step is recorded in the same statement that checks it is new).
+    func verifyAuthenticator(accountID: String, code: String) async throws -> Bool {
+        typealias Accounts = AccountsTable
+        guard let row = try await database.sql.select().columns(Accounts.totpSealed, Accounts.totpLastStep).from(Accounts.table)
+            .where(Accounts.id, .equal, accountID).first(),
+              let sealed = try row.decode(column: Accounts.totpSealed.name, as: Data?.self) else { return false }
+        let secret = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: totpSealing, authenticating: Data("accounts/\(accountID)/totp".utf8))
+        let last = try row.decode(column: Accounts.totpLastStep.name, as: Int64?.self)
+        guard let step = TimeBasedOneTimePassword(secret: Array(secret)).verify(code, at: clock.now, after: last) else { return false }
+        let updated = try await database.retryingTransaction { db in
+            try await db.sql.raw("""
+                UPDATE \(Accounts.table) SET \(Accounts.totpLastStep) = \(bind: step) WHERE \(Accounts.id) = \(bind: accountID)
+                AND (\(Accounts.totpLastStep) IS NULL OR \(Accounts.totpLastStep) < \(bind: step)) RETURNING \(Accounts.id)
+                """).first()
+        }
+        return updated != nil
+    }
+
+    /// Links an account to the registry person with this identification number: an officer at a service point has
+    /// seen the person's identity document (issue 13, item 2). Audited as a registry lookup.
+    public func linkAccount(email: String, identificationNumber: String, context: AuditContext) async throws {
+        let id = try await accountID(email: email)
+        guard let person = try await PersonModel.query(on: database).filter(\.$identificationNumber == identificationNumber).first(),
+              let personID = person.id else {
+            throw SignOnError(.signOnUnknownPerson)
+        }
+        typealias Accounts = AccountsTable
+        try await database.retryingTransaction { db in
+            try await db.sql.update(Accounts.table).set(Accounts.personID, to: personID.uuidString).where(Accounts.id, .equal, id).run()
+            try await services.audit.append([context.event(.accountLink, .account, id, detail: "linked to person \(personID.uuidString)")], on: db)
+        }
+    }
+}
