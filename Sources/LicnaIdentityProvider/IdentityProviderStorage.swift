@@ -16,11 +16,20 @@ public protocol TokenStorage: Sendable {
     /// A live access token: not expired is the caller's check; nil when unknown or its family was revoked.
     func accessToken(hash: String) async throws -> TokenRecord?
     func saveRefreshToken(_ record: TokenRecord, hash: String) async throws
+    /// Saves the access token and the refresh token of one grant together (one write, where the storage can).
+    func saveTokens(access: (record: TokenRecord, hash: String), refresh: (record: TokenRecord, hash: String)?) async throws
     /// Marks the refresh token used (rotation) and says whether it had been; nil when unknown or revoked.
     func redeemRefreshToken(hash: String) async throws -> Redemption<TokenRecord>?
     /// Revokes every access and refresh token of the family; codes of the family can no longer be redeemed.
     func revokeFamily(_ family: String) async throws
     func isRevoked(family: String) async throws -> Bool
+}
+
+extension TokenStorage {
+    public func saveTokens(access: (record: TokenRecord, hash: String), refresh: (record: TokenRecord, hash: String)?) async throws {
+        try await saveAccessToken(access.record, hash: access.hash)
+        if let refresh { try await saveRefreshToken(refresh.record, hash: refresh.hash) }
+    }
 }
 
 /// The `jti` of client assertions seen, until they expire (RFC 7523 §3, item 7: single use).

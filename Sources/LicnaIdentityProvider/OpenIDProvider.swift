@@ -188,15 +188,10 @@ public struct OpenIDProvider: Sendable {
     private func issueTokens(_ grant: Grant, client: RelyingParty, withRefreshToken: Bool) async throws -> TokenResponse {
         let now = clock.now
         let access = Self.newToken()
-        try await tokens.saveAccessToken(TokenRecord(grant: grant, expiresAt: now.addingTimeInterval(configuration.accessTokenLifetime)),
-                                         hash: Self.hash(access))
-        var refresh: String?
-        if withRefreshToken {
-            let token = Self.newToken()
-            try await tokens.saveRefreshToken(TokenRecord(grant: grant, expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime)),
-                                              hash: Self.hash(token))
-            refresh = token
-        }
+        let refresh = withRefreshToken ? Self.newToken() : nil
+        try await tokens.saveTokens(
+            access: (TokenRecord(grant: grant, expiresAt: now.addingTimeInterval(configuration.accessTokenLifetime)), Self.hash(access)),
+            refresh: refresh.map { (TokenRecord(grant: grant, expiresAt: now.addingTimeInterval(configuration.refreshTokenLifetime)), Self.hash($0)) })
         let idToken = try await self.idToken(grant, client: client, accessToken: access, now: now)
         return TokenResponse(accessToken: access, refreshToken: refresh, idToken: idToken, expiresIn: Int(configuration.accessTokenLifetime),
                              scope: grant.scopes.joined(separator: " "))

@@ -48,8 +48,9 @@ struct SQLIdentityProviderStorage: AuthorizationCodeStorage, TokenStorage, Asser
         typealias Codes = OIDCCodesTable
         let data = try Self.encoder.encode(record)
         let now = nowSeconds
+        let sweep = UInt8.random(in: .min ... .max) == 0  // expired codes, now and then (see `saveTokens`)
         try await database.retryingTransaction { db in
-            try await db.sql.delete(from: Codes.table).where(Codes.expiresAt, .lessThan, now - 3_600).run()
+            if sweep { try await db.sql.delete(from: Codes.table).where(Codes.expiresAt, .lessThan, now - 3_600).run() }
             try await db.sql.insert(into: Codes.table).columns(Codes.hash, Codes.record, Codes.redemptions, Codes.expiresAt)
                 .values(SQLBind(hash), SQLBind(data), SQLBind(0), SQLBind(Int64(record.expiresAt.timeIntervalSince1970))).run()
         }
@@ -70,21 +71,29 @@ struct SQLIdentityProviderStorage: AuthorizationCodeStorage, TokenStorage, Asser
 
     // MARK: Tokens
 
-    func saveAccessToken(_ record: TokenRecord, hash: String) async throws { try await save(record, hash: hash, kind: "access") }
-    func saveRefreshToken(_ record: TokenRecord, hash: String) async throws { try await save(record, hash: hash, kind: "refresh") }
+    func saveAccessToken(_ record: TokenRecord, hash: String) async throws { try await saveTokens([(record, hash, "access")]) }
+    func saveRefreshToken(_ record: TokenRecord, hash: String) async throws { try await saveTokens([(record, hash, "refresh")]) }
 
-    private func save(_ record: TokenRecord, hash: String, kind: String) async throws {
+    func saveTokens(access: (record: TokenRecord, hash: String), refresh: (record: TokenRecord, hash: String)?) async throws {
+        try await saveTokens([(access.record, access.hash, "access")] + (refresh.map { [($0.record, $0.hash, "refresh")] } ?? []))
+    }
+
+    /// One transaction for the tokens of a grant. Expired tokens (a day past) are swept now and then — about one
+    /// save in 256 — rather than scanned for at every save.
+    private func saveTokens(_ tokens: [(record: TokenRecord, hash: String, kind: String)]) async throws {
         typealias Tokens = OIDCTokensTable
-        let data = try Self.encoder.encode(record)
+        let rows = try tokens.map { token in
+            [SQLBind(token.hash), SQLBind(token.kind), SQLBind(token.record.grant.family), SQLBind(try Self.encoder.encode(token.record)),
+             SQLBind(0), SQLBind(Int64(token.record.expiresAt.timeIntervalSince1970))] as [any SQLExpression]
+        }
+        let sweep = UInt8.random(in: .min ... .max) == 0
         let now = nowSeconds
         try await database.retryingTransaction { db in
-            if kind == "refresh" {
-                try await db.sql.delete(from: Tokens.table).where(Tokens.expiresAt, .lessThan, now - 86_400).run()
-            }
-            try await db.sql.insert(into: Tokens.table)
+            if sweep { try await db.sql.delete(from: Tokens.table).where(Tokens.expiresAt, .lessThan, now - 86_400).run() }
+            var insert = db.sql.insert(into: Tokens.table)
                 .columns(Tokens.hash, Tokens.kind, Tokens.family, Tokens.record, Tokens.redemptions, Tokens.expiresAt)
-                .values(SQLBind(hash), SQLBind(kind), SQLBind(record.grant.family), SQLBind(data), SQLBind(0),
-                        SQLBind(Int64(record.expiresAt.timeIntervalSince1970))).run()
+            for row in rows { insert = insert.values(row) }
+            try await insert.run()
         }
     }
 
