@@ -225,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "LicnaIdentityProviderTests",
             dependencies: [
-                "LicnaBasics", "LicnaIdentityProvider",
+                "LicnaBasics", "LicnaIdentityProvider", "LicnaTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

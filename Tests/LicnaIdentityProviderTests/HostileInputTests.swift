@@ -1,33 +1,23 @@
 import Foundation
 import LicnaBasics
+import LicnaTestSupport
 @testable import LicnaIdentityProvider
 import Testing
 
 /// Generative attacks on everything the provider parses from the network: authorization parameters, token forms,
 /// Basic headers, JWTs and JWKS. Each must end in a clean `OAuthError` (or a refusal), never a trap, a hang or a code.
 @Suite struct HostileInputTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let fragments = ["", "openid", "code", "S256", ".", "..", "=", "%00", "\u{0}", "ʼ", "٣", "🙂", "{", "}", "[]", "null", "true",
                             "eyJhbGciOiJub25lIn0", "Basic ", "Bearer ", ":", "+", "/", "-", "_", "a.b.c", String(repeating: "A", count: 5000),
                             "http://eidas.europa.eu/LoA/high", #"{"id_token":{"acr":{"essential":true}}}"#, "portal", ProviderFixture.publicRedirect]
 
-    static func text(_ generator: inout Generator) -> String {
+    static func text(_ generator: inout SeededRandom) -> String {
         (0..<Int.random(in: 1...4, using: &generator)).map { _ in fragments.randomElement(using: &generator)! }.joined()
     }
 
     @Test(arguments: [1, 2, 3])
     func randomRequestsNeverTrapOrYieldTokens(seed: UInt64) async throws {
-        var generator = Generator(state: seed)
+        var generator = SeededRandom(seed: seed)
         let fixture = await ProviderFixture()
         let names = ["response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "prompt",
                      "max_age", "acr_values", "claims", "grant_type", "code", "code_verifier", "refresh_token", "client_assertion",
