@@ -67,6 +67,13 @@ enum RawValue: Codable, Sendable {
         case .null: Int64?.none
         }
     }
+
+    /// The value for an INSERT: a bound parameter, or the literal NULL, which PostgreSQL types from its column
+    /// (a bound typed nil would be a `bigint` there, which a `bytea` or `text` column refuses).
+    var expression: any SQLExpression {
+        if case .null = self { return SQLLiteral.null }
+        return SQLBind(bind)
+    }
 }
 
 private struct RawLine: Codable {
@@ -114,7 +121,7 @@ extension RawBackupTable {
         for line in lines {
             let row = try decoder.decode(RawLine.self, from: line).row
             try await sql.insert(into: table).columns(table.columns)
-                .values(names.map { SQLBind((row[$0] ?? .null).bind) }).run()
+                .values(names.map { (row[$0] ?? .null).expression }).run()
         }
     }
 
