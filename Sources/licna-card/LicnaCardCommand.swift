@@ -10,7 +10,7 @@ struct LicnaCardCommand: AsyncParsableCommand {
         commandName: "licna-card",
         abstract: "Licna eID card: activate it, read it, sign files with it, verify signatures, change or unblock the PIN, suspend a lost card.",
         discussion: "Exit status: 0 success, 1 the answer is no (invalid, not verified, refused), 2 usage error, 3 the operation failed.",
-        subcommands: [CardStatus.self, CardActivate.self, CardSuspend.self, CardResume.self, CardRenewCertificates.self, CardSign.self, CardVerify.self, CardChangePIN.self, CardUnblockPIN.self, CardInsert.self, CardAPDU.self]
+        subcommands: [CardStatus.self, CardActivate.self, CardAgent.self, CardSuspend.self, CardResume.self, CardRenewCertificates.self, CardSign.self, CardVerify.self, CardChangePIN.self, CardUnblockPIN.self, CardInsert.self, CardAPDU.self]
     )
 
     static func main() async {

@@ -35,6 +35,9 @@ public struct LicnaConfiguration: Sendable {
     public var cards = CardIssuanceConfiguration()
     /// Single sign-on: the password hashes' scrypt cost (OWASP's N = 2^17, r = 8, p = 1 by default).
     public var passwordCost = PasswordHash.Cost.owasp
+    /// Where the sign-in page finds `licna-card agent` on the citizen's computer (docs/signon.md: loopback, port
+    /// 24727 by default; `serve --card-agent-port`). The page may connect there and nowhere else off its origin.
+    public var cardAgentURL = "http://127.0.0.1:\(CardAgentPort.standard)"
 
     public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",
                 isDevelopment: Bool = false, adminToken: String? = nil, poolReserve: Int = 10_000,
@@ -52,4 +55,9 @@ public struct LicnaConfiguration: Sendable {
 
     /// Cookies can be `Secure` only when the public address is https.
     public var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
+}
+
+/// The card agent's documented port (docs/signon.md).
+public enum CardAgentPort {
+    public static let standard = 24_727
 }

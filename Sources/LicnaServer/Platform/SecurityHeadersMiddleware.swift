@@ -6,10 +6,20 @@ import Vapor
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     let https: Bool
 
+    /// The content security policy (CSP Level 3): everything from this origin only; a page may widen `connect-src`
+    /// (the sign-in page, to the card agent on loopback) or `form-action` (the consent page, whose answer redirects to
+    /// the relying party, which browsers check against form-action too).
+    static func contentSecurityPolicy(connect: String? = nil, formAction: String? = nil) -> String {
+        var policy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        if let connect { policy += "connect-src 'self' \(connect); " }
+        policy += "form-action 'self'\(formAction.map { " " + $0 } ?? ""); frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+        return policy
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         let headers: [(String, String)] = [
-            ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
+            ("Content-Security-Policy", Self.contentSecurityPolicy()),
             ("X-Content-Type-Options", "nosniff"),
             ("X-Frame-Options", "DENY"),
             ("Referrer-Policy", "no-referrer"),

@@ -24,6 +24,8 @@ struct SignOnController: RouteCollection {
         oidc.get("userinfo", use: userinfo)
         oidc.on(.POST, "userinfo", body: .collect(maxSize: "16kb"), use: userinfo)
         oidc.get("logout", use: logout)
+        oidc.on(.POST, "card", "challenge", body: .collect(maxSize: "16kb"), use: cardChallenge)
+        oidc.on(.POST, "card", "signin", body: .collect(maxSize: "64kb"), use: cardSignIn)
     }
 
     // MARK: Discovery and keys
@@ -69,6 +71,10 @@ struct SignOnController: RouteCollection {
         var level: String
         var failed: String
         var wait: String?
+        /// Why the card sign-in just failed, for the person.
+        var cardFailed: String?
+        /// Where `licna-card agent` listens, for the page's script.
+        var agent: String
     }
 
     func signIn(request: Request) async throws -> Response {
@@ -186,7 +192,11 @@ struct SignOnController: RouteCollection {
                                claims: interaction.request.claims.map { request.t("signon.claim." + $0) },
                                level: request.t("signon.level." + "\(level)"), short: short)
         let view = try await request.view.render("signon-consent", LicnaPage(request, title: request.t("signon.consent.title"), body: page))
-        return try await view.encodeResponse(for: request)
+        let response = try await view.encodeResponse(for: request)
+        // The consent form's answer redirects to the relying party: browsers hold that redirect to form-action too.
+        response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                      value: SecurityHeadersMiddleware.contentSecurityPolicy(formAction: WebOrigin.serialization(of: interaction.request.redirectURI)))
+        return response
     }
 
     func consent(request: Request) async throws -> Response {
@@ -262,22 +272,26 @@ struct SignOnController: RouteCollection {
         return ClientKey(family: 0xAC, prefix: digest.reduce(0) { $0 << 8 | UInt64($1) })
     }
 
-    private func signInPage(_ request: Request, interaction id: String, failed: Bool, wait: String?, status: HTTPResponseStatus) async throws -> Response {
+    func signInPage(_ request: Request, interaction id: String, failed: Bool, wait: String?, cardFailed: String? = nil,
+                    status: HTTPResponseStatus) async throws -> Response {
         let now = request.application.licna.configuration.clock.now
         guard let interaction = await request.application.licna.signOnInteractions.interaction(id, now: now) else {
             return try await message(request, "signon.interaction-expired", status: .badRequest)
         }
         let page = SignInPage(interaction: id, csrf: interaction.csrf, client: interaction.request.client.name,
-                              level: request.t("signon.level." + "\(interaction.request.requiredLevel)"), failed: failed ? "yes" : "no", wait: wait)
+                              level: request.t("signon.level." + "\(interaction.request.requiredLevel)"), failed: failed ? "yes" : "no", wait: wait,
+                              cardFailed: cardFailed, agent: request.application.licna.configuration.cardAgentURL)
         let view = try await request.view.render("signon-signin", LicnaPage(request, title: request.t("signon.signin.title"), body: page))
         let response = try await view.encodeResponse(for: request)
         response.status = status
+        // The page's script may reach the card agent on the citizen's own computer, and nothing else off this origin.
+        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: SecurityHeadersMiddleware.contentSecurityPolicy(connect: request.application.licna.configuration.cardAgentURL))
         return response
     }
 
     struct MessagePage: Encodable, Sendable { var text: String }
 
-    private func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {
+    func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {
         let view = try await request.view.render("signon-message", LicnaPage(request, title: request.t("signon.title"),
                                                                              body: MessagePage(text: request.t(key, arguments))))
         let response = try await view.encodeResponse(for: request)
@@ -285,14 +299,14 @@ struct SignOnController: RouteCollection {
         return response
     }
 
-    private func setCookie(_ response: Response, _ id: String, _ request: Request) {
+    func setCookie(_ response: Response, _ id: String, _ request: Request) {
         response.cookies[Self.cookieName] = HTTPCookies.Value(string: id, maxAge: Int(SignOnInteractions.lifetime), path: "/oidc",
                                                               isSecure: request.application.licna.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 
-    private func json(_ object: [String: Any], cache: String) throws -> Response {
+    func json(_ object: [String: Any], cache: String, status: HTTPResponseStatus = .ok) throws -> Response {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        let response = Response(status: .ok, body: .init(data: data))
+        let response = Response(status: status, body: .init(data: data))
         response.headers.contentType = .json
         response.headers.replaceOrAdd(name: .cacheControl, value: cache)
         if cache == "no-store" { response.headers.replaceOrAdd(name: .pragma, value: "no-cache") }

@@ -198,8 +198,11 @@ struct AccountClaims: AccountClaimsSource {
         typealias Accounts = AccountsTable
         guard let row = try await database.sql.select().columns(Accounts.email, Accounts.emailVerified, Accounts.personID).from(Accounts.table)
             .where(Accounts.id, .equal, accountID).first() else { return [:] }
-        var claims = ["email": try row.decode(column: Accounts.email.name, as: String.self),
-                      "email_verified": try row.decode(column: Accounts.emailVerified.name, as: Int.self) == 1 ? "true" : "false"]
+        var claims: [String: String] = [:]
+        if let email = try row.decode(column: Accounts.email.name, as: String?.self) {
+            claims["email"] = email
+            claims["email_verified"] = try row.decode(column: Accounts.emailVerified.name, as: Int.self) == 1 ? "true" : "false"
+        }
         if let personID = try row.decode(column: Accounts.personID.name, as: String?.self).flatMap(UUID.init(uuidString:)),
            let person = try await PersonModel.find(personID, on: database) {
             claims["given_name"] = person.givenName

@@ -6,8 +6,8 @@ import Fluent
 /// `accounts`: people who sign in. The password as an scrypt hash (`PasswordHash`), never in clear.
 enum AccountsTable {
     static let id = SchemaColumn("id", .text, .identifier(generated: false))
-    /// Lower-cased; unique.
-    static let email = SchemaColumn("email", .text)
+    /// Lower-cased; unique. None for an account made by an eID sign-in (it has no password either).
+    static let email = SchemaColumn("email", .text, .optional)
     static let emailVerified = SchemaColumn("email_verified", .integer)
     static let passwordHash = SchemaColumn("password_hash", .text, .optional)
     /// Set when the account is linked to a registry person (eID sign-in, or an officer at a service point).
