@@ -15,6 +15,13 @@ public struct AgentHTTPRequest: Sendable, Equatable {
         public var value: String
     }
 
+    public init(method: String, target: String, fields: [Field], body: [UInt8]) {
+        self.method = method
+        self.target = target
+        self.fields = fields
+        self.body = body
+    }
+
     public static let maximumHead = 8_192
     public static let maximumBody = 8_192
 

@@ -1,0 +1,226 @@
+"""Issue 13, item 3 and its acceptance: eID-card sign-in end to end. Headless Chromium (Selenium with Debian's
+chromium and chromium-driver) opens the provider's sign-in page for a relying party that asks for acr high;
+`licna-card agent`, with a demo citizen's virtual card inserted through vpcd into pcscd, signs the page's nonce after
+its own PIN prompt; the relying party (Authlib) redeems the code and receives acr high with amr "sc". Then, from
+outside the browser: a replayed token, a token over an activation nonce, a token made for another origin and a
+request from an origin the agent was not started for all fail."""
+
+import base64
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+import urllib.parse
+
+import pytest
+import requests
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.jose import JsonWebKey, jwt
+
+from test_card import READER, vpcd_listening, missing
+from test_card_issuance import LICNA_CARD, card_in_reader, envelope_text, secrets_of_any
+from test_signon import free_port
+
+HIGH = "http://eidas.europa.eu/LoA/high"
+
+
+class Callback(http.server.BaseHTTPRequestHandler):
+    """The relying party's redirect URI: records the query it was called with."""
+    received = []
+
+    def do_GET(self):
+        Callback.received.append(dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(b"<!doctype html><meta charset='utf-8'><title>relying party</title><p id='received'>received</p>")
+
+    def log_message(self, *args):
+        pass
+
+
+def chromedriver():
+    for name in ("chromedriver", "chromium-driver"):
+        path = shutil.which(name) or (f"/usr/bin/{name}" if os.path.exists(f"/usr/bin/{name}") else None)
+        if path:
+            return path
+    pytest.fail("chromedriver is missing: apt-get install chromium-driver (scripts/test does)")
+
+
+@pytest.fixture
+def portal(installation, tmp_path):
+    """`licna serve --demo --dev` (a development installation: a virtual card signs in at high), a public relying
+    party whose redirect URI is a local callback server, and `licna-card agent` with Marko Petrović's activated demo
+    card in vpcd's reader."""
+    if not vpcd_listening():
+        missing("pcscd with vsmartcard-vpcd is not listening on 127.0.0.1:35963: start `pcscd -f`")
+    port, agent_port, callback_port = free_port(), free_port(), free_port()
+    url = f"http://127.0.0.1:{port}"
+    redirect = f"http://127.0.0.1:{callback_port}/callback"
+    client = json.loads(installation.run("clients", "add", "--name", "Portal eUprava", "--redirect-uri", redirect, "--public",
+                                         "--sector-identifier", "euprava.gov.me", check=0).stdout)
+    callback = http.server.ThreadingHTTPServer(("127.0.0.1", callback_port), Callback)
+    threading.Thread(target=callback.serve_forever, daemon=True).start()
+    log = open(tmp_path / "serve.log", "wb")
+    server = subprocess.Popen([installation.binary, "serve", "--demo", "--dev", "--port", str(port), "--public-url", url,
+                               "--card-agent-port", str(agent_port), "--data", installation.data],
+                              env=installation.env, stdout=log, stderr=log)
+    agent = None
+    try:
+        for _ in range(300):
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                requests.get(url + "/health/live", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        folder = os.path.join(installation.data, "demo-cards")
+        pin, _, _ = secrets_of_any(envelope_text(os.path.join(folder, "marko-petrovic.envelope.pdf")))
+        with card_in_reader(installation, os.path.join(folder, "marko-petrovic")):
+            agent_log = open(tmp_path / "agent.log", "w")
+            agent = subprocess.Popen([LICNA_CARD, "agent", "--reader", READER, "--origin", url, "--origin", "http://127.0.0.1:9",
+                                      "--port", str(agent_port), "--pin-stdin"],
+                                     stdin=subprocess.PIPE, stdout=agent_log, stderr=agent_log, text=True, env=installation.env)
+            for _ in range(100):
+                assert agent.poll() is None, (tmp_path / "agent.log").read_text()
+                try:
+                    requests.get(f"http://127.0.0.1:{agent_port}/status", headers={"Origin": url}, timeout=1)
+                    break
+                except requests.RequestException:
+                    time.sleep(0.1)
+            yield {"url": url, "agent": f"http://127.0.0.1:{agent_port}", "process": agent, "pin": pin, "client": client["clientId"],
+                   "redirect": redirect, "data": installation.data, "folder": folder, "log": tmp_path / "serve.log",
+                   "agent_log": tmp_path / "agent.log"}
+    finally:
+        if agent:
+            agent.terminate()
+            agent.wait(timeout=10)
+        callback.shutdown()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def authorization(portal, acr=HIGH):
+    session = OAuth2Session(portal["client"], redirect_uri=portal["redirect"], scope="openid profile",
+                            code_challenge_method="S256", token_endpoint_auth_method="none")
+    verifier = base64.urlsafe_b64encode(os.urandom(48)).rstrip(b"=").decode()
+    url, state = session.create_authorization_url(portal["url"] + "/oidc/authorize", code_verifier=verifier, nonce="n-" + state_suffix(),
+                                                  acr_values=acr, claims=json.dumps({"id_token": {"acr": {"essential": True, "value": acr}}}))
+    return session, verifier, url, state
+
+
+def state_suffix():
+    return base64.urlsafe_b64encode(os.urandom(9)).decode()
+
+
+def give_pin(portal):
+    portal["process"].stdin.write(portal["pin"] + "\n")
+    portal["process"].stdin.flush()
+
+
+def test_chromium_signs_in_with_the_card_through_the_agent_and_the_relying_party_receives_acr_high(portal, tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    session, verifier, url, state = authorization(portal)
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en"):
+        options.add_argument(argument)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(chromedriver()), options=options)
+    try:
+        driver.get(url)
+        assert "licna-card agent" in driver.page_source
+        give_pin(portal)
+        driver.find_element(By.ID, "card-signin-button").click()
+        WebDriverWait(driver, 60).until(lambda d: "/oidc/card/signin" in d.current_url or d.find_elements(By.NAME, "decision"))
+        assert driver.find_elements(By.NAME, "decision"), driver.page_source
+        driver.find_element(By.CSS_SELECTOR, "button[name=decision][value=allow]").click()
+        WebDriverWait(driver, 30).until(lambda d: d.current_url.startswith(portal["redirect"]))
+    finally:
+        driver.quit()
+    query = Callback.received[-1]
+    assert query["state"] == state and "code" in query, query
+    token = session.fetch_token(portal["url"] + "/oidc/token", code=query["code"], code_verifier=verifier)
+    discovery = requests.get(portal["url"] + "/.well-known/openid-configuration", timeout=10).json()
+    keys = JsonWebKey.import_key_set(requests.get(discovery["jwks_uri"], timeout=10).json())
+    claims = jwt.decode(token["id_token"], keys)
+    claims.validate()
+    assert claims["iss"] == portal["url"] and claims["aud"] == portal["client"]
+    assert claims["acr"] == HIGH, claims
+    assert "sc" in claims["amr"] and "pwd" not in claims["amr"], claims
+    userinfo = session.get(portal["url"] + "/oidc/userinfo").json()
+    assert userinfo["sub"] == claims["sub"] and userinfo["given_name"] == "Marko", userinfo
+    assert "Signed in to " + portal["url"] in portal["agent_log"].read_text()
+
+
+def interaction(portal, acr=HIGH):
+    """A sign-in page opened by a requests session, as a browser would; returns the session and the page's fields."""
+    browser = requests.Session()
+    _, _, url, _ = authorization(portal, acr)
+    page = browser.get(url, timeout=10)
+    assert page.status_code == 200, page.text
+    return browser, dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+
+
+def agent_sign(portal, nonce, origin):
+    give_pin(portal)
+    answer = requests.post(portal["agent"] + "/authenticate", json={"challengeNonce": nonce}, headers={"Origin": origin}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    return answer.text
+
+
+def test_replayed_tokens_activation_nonces_other_origins_and_unconfigured_origins_fail(portal, installation):
+    url = portal["url"]
+    # The honest way works: challenge, agent, token.
+    browser, fields = interaction(portal)
+    nonce = browser.post(url + "/oidc/card/challenge", data=fields, timeout=10).json()["nonce"]
+    token = agent_sign(portal, nonce, url)
+    signed_in = browser.post(url + "/oidc/card/signin", data=dict(fields, token=token), timeout=30)
+    assert signed_in.status_code == 200 and 'name="decision"' in signed_in.text, signed_in.text
+
+    # A replayed token: another sign-in (its own fresh nonce) refuses it.
+    other, other_fields = interaction(portal)
+    other.post(url + "/oidc/card/challenge", data=other_fields, timeout=10)
+    replay = other.post(url + "/oidc/card/signin", data=dict(other_fields, token=token), timeout=30)
+    assert replay.status_code == 401 and 'name="decision"' not in replay.text, replay.text
+
+    # A token over an activation nonce (another purpose): Milica's card awaits activation; its nonce is not a sign-in's.
+    status = json.loads(installation.run("card", "status", "--card", os.path.join(portal["folder"], "milica-vukovic"), "--json",
+                                         data=False, check=0).stdout)
+    from cryptography import x509
+    serials = {slot: format(x509.load_pem_x509_certificate(status["certificates"][slot]["pem"].encode()).serial_number, "x")
+               for slot in ("9A", "9C")}
+    activation = requests.post(url + "/api/cards/activation-nonces", timeout=10,
+                               json={"authenticationSerial": serials["9A"], "signatureSerial": serials["9C"]})
+    assert activation.status_code == 200, activation.text
+    third, third_fields = interaction(portal)
+    third.post(url + "/oidc/card/challenge", data=third_fields, timeout=10)
+    wrong_purpose = third.post(url + "/oidc/card/signin", data=dict(third_fields, token=agent_sign(portal, activation.json()["nonce"], url)),
+                               timeout=30)
+    assert wrong_purpose.status_code == 401 and 'name="decision"' not in wrong_purpose.text
+
+    # A token made for another origin (the agent serves http://127.0.0.1:9 too): the server checks its own origin.
+    fourth, fourth_fields = interaction(portal)
+    nonce = fourth.post(url + "/oidc/card/challenge", data=fourth_fields, timeout=10).json()["nonce"]
+    foreign = fourth.post(url + "/oidc/card/signin", data=dict(fourth_fields, token=agent_sign(portal, nonce, "http://127.0.0.1:9")), timeout=30)
+    assert foreign.status_code == 401 and "does not verify" in foreign.text, foreign.text
+
+    # An origin the agent was not started for, and a rebinding Host: refused before any PIN, with no CORS answer.
+    for headers in ({"Origin": "https://attacker.example"}, {"Origin": url, "Host": "attacker.example:" + portal["agent"].rsplit(":", 1)[1]}):
+        refused = requests.post(portal["agent"] + "/authenticate", json={"challengeNonce": nonce}, headers=headers, timeout=10)
+        assert refused.status_code == 403 and "Access-Control-Allow-Origin" not in refused.headers, refused.headers
+    preflight = requests.options(portal["agent"] + "/authenticate", timeout=10,
+                                 headers={"Origin": "https://attacker.example", "Access-Control-Request-Method": "POST",
+                                          "Access-Control-Request-Private-Network": "true"})
+    assert preflight.status_code == 403 and "Access-Control-Allow-Private-Network" not in preflight.headers
+
+    # The PIN reached neither the server's log nor the agent's output.
+    log = portal["log"].read_text() + portal["agent_log"].read_text()
+    assert not re.search(r"(?<![0-9A-Za-z])" + portal["pin"] + r"(?![0-9A-Za-z])", log), "the PIN is in a log"
