@@ -74,6 +74,36 @@ import Testing
         }
     }
 
+    /// Issue 13, item 3: the account a card sign-in reaches. The person's oldest account if they have one; else the
+    /// unlinked account that signed in with a password in the same sign-in, which is then linked; else a new account
+    /// made from the card, without email or password; on PostgreSQL as on SQLite.
+    @Test(arguments: TestEngine.available)
+    func aCardSignInReachesThePersonsAccountLinksAPasswordAccountOrMakesOne(engine: TestEngine) async throws {
+        try await TestInstallation.make(engine).withApp(http: false) { app in
+            let signOn = app.licna.signOn(on: app.db)
+            let registry = app.licna.registry(on: app.db)
+            func person(_ given: String) async throws -> UUID {
+                let birth = BirthRegistration(givenName: given, surname: "Perović", birthDate: CivilDate(year: 1990, month: 1, day: 2)!, birthPlace: "Bar",
+                                              sex: .female, regionCode: 21, address: "Obala 2", municipality: "Bar")
+                let registered = try await registry.registerBirth(birth, context: .test)
+                return registered.person.id.rawValue
+            }
+            let ana = CardIssuanceService.CardHolder(personID: try await person("Ana"), cardNumber: "000000001", level: .high)
+            let made = try await signOn.cardAccount(ana, passwordAccount: nil, context: .test)
+            #expect(try await signOn.factors(accountID: made).identityVerified)
+            #expect(try await AccountClaims(database: app.db).claims(accountID: made, names: ["email", "given_name"]) == ["given_name": "Ana"])
+            // Ana's card again, even after a password sign-in to another account: her own (oldest) account, and the
+            // other account stays unlinked.
+            let other = try await signOn.addAccount(email: "other@example.me", password: "correct horse battery", emailVerified: true, context: .test)
+            #expect(try await signOn.cardAccount(ana, passwordAccount: other, context: .test) == made)
+            #expect(!(try await signOn.factors(accountID: other).identityVerified))
+            // Bojana has no account yet: the password account of this sign-in is linked to her.
+            let bojana = CardIssuanceService.CardHolder(personID: try await person("Bojana"), cardNumber: "000000002", level: .substantial)
+            #expect(try await signOn.cardAccount(bojana, passwordAccount: other, context: .test) == other)
+            #expect(try await AccountClaims(database: app.db).claims(accountID: other, names: ["given_name"]) == ["given_name": "Bojana"])
+        }
+    }
+
     static func base32Decode(_ text: String) -> [UInt8]? {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
         var bytes: [UInt8] = []

@@ -71,8 +71,14 @@ struct SignOnController: RouteCollection {
         var level: String
         var failed: String
         var wait: String?
+        var card: CardSection
+    }
+
+    /// The eID-card part of a page (`signon-card.leaf`).
+    struct CardSection: Encodable, Sendable {
+        var title: String
         /// Why the card sign-in just failed, for the person.
-        var cardFailed: String?
+        var failed: String?
         /// Where `licna-card agent` listens, for the page's script.
         var agent: String
     }
@@ -182,20 +188,28 @@ struct SignOnController: RouteCollection {
         var claims: [String]
         var level: String
         var short: String?
+        /// Offered when the account is not linked to a registry person yet: signing in with the card links it.
+        var card: CardSection?
     }
 
     func consentPage(_ request: Request, interaction id: String, _ interaction: SignOnInteractions.Interaction) async throws -> Response {
         let level = interaction.signIn?.level ?? .low
         let short = level < interaction.request.requiredLevel
             ? request.t("signon.level-short", ["required": request.t("signon.level." + "\(interaction.request.requiredLevel)")]) : nil
+        let agent = request.application.licna.configuration.cardAgentURL
+        var card: CardSection?
+        if let signIn = interaction.signIn, try await !request.application.licna.signOn(on: request.db).factors(accountID: signIn.accountID).identityVerified {
+            card = CardSection(title: request.t("signon.card.link-title"), failed: nil, agent: agent)
+        }
         let page = ConsentPage(interaction: id, csrf: interaction.csrf, client: interaction.request.client.name,
                                claims: interaction.request.claims.map { request.t("signon.claim." + $0) },
-                               level: request.t("signon.level." + "\(level)"), short: short)
+                               level: request.t("signon.level." + "\(level)"), short: short, card: card)
         let view = try await request.view.render("signon-consent", LicnaPage(request, title: request.t("signon.consent.title"), body: page))
         let response = try await view.encodeResponse(for: request)
         // The consent form's answer redirects to the relying party: browsers hold that redirect to form-action too.
         response.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                      value: SecurityHeadersMiddleware.contentSecurityPolicy(formAction: WebOrigin.serialization(of: interaction.request.redirectURI)))
+                                      value: SecurityHeadersMiddleware.contentSecurityPolicy(connect: card == nil ? nil : agent,
+                                                                                              formAction: WebOrigin.serialization(of: interaction.request.redirectURI)))
         return response
     }
 
@@ -280,7 +294,8 @@ struct SignOnController: RouteCollection {
         }
         let page = SignInPage(interaction: id, csrf: interaction.csrf, client: interaction.request.client.name,
                               level: request.t("signon.level." + "\(interaction.request.requiredLevel)"), failed: failed ? "yes" : "no", wait: wait,
-                              cardFailed: cardFailed, agent: request.application.licna.configuration.cardAgentURL)
+                              card: CardSection(title: request.t("signon.card.title"), failed: cardFailed,
+                                                agent: request.application.licna.configuration.cardAgentURL))
         let view = try await request.view.render("signon-signin", LicnaPage(request, title: request.t("signon.signin.title"), body: page))
         let response = try await view.encodeResponse(for: request)
         response.status = status
