@@ -44,7 +44,9 @@ import Vapor
     }
 
     @Test func theGateLetsOneThroughAtATimeAndNeverDeadlocks() async throws {
-        let gate = SQLiteWriteGate()
+        // Patience far beyond the test's length: on a starved machine (CI once took 57 s here) a waiter's patience
+        // running out would rightly let it in beside the holder, which is not what this test is about.
+        let gate = SQLiteWriteGate(patience: .seconds(3_600))
         let inside = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<20 {
@@ -57,6 +59,26 @@ import Vapor
                         await inside.leave()
                     }
                 }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The holder here waits for the waiter to come in: only the waiter's patience running out can end this.
+    @Test(.timeLimit(.minutes(1))) func aWaiterWhosePatienceRunsOutGoesAheadBesideTheHolder() async throws {
+        let gate = SQLiteWriteGate(patience: .milliseconds(50))
+        let waiterIn = AsyncStream<Void>.makeStream()
+        let holderIn = AsyncStream<Void>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                _ = try await gate.passing {
+                    holderIn.continuation.yield()
+                    for await _ in waiterIn.stream { break }
+                }
+            }
+            for await _ in holderIn.stream { break }
+            group.addTask {
+                _ = try await gate.passing { waiterIn.continuation.yield() }
             }
             try await group.waitForAll()
         }

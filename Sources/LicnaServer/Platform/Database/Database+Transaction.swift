@@ -34,7 +34,12 @@ extension Database {
 /// `patience` passes anyway, to SQLite's own locking: the gate can delay, never deadlock.
 actor SQLiteWriteGate {
     static let shared = SQLiteWriteGate()
-    static let patience: Duration = .seconds(10)
+    /// How long a waiter waits before it goes ahead anyway.
+    let patience: Duration
+
+    init(patience: Duration = .seconds(10)) {
+        self.patience = patience
+    }
     @TaskLocal static var inside = false
 
     private var holder: UInt64?
@@ -63,7 +68,7 @@ actor SQLiteWriteGate {
         }
         await withCheckedContinuation { continuation in
             let timer = Task {
-                try? await Task.sleep(for: Self.patience)
+                try? await Task.sleep(for: self.patience)
                 if !Task.isCancelled { self.giveUp(ticket) }
             }
             waiters.append((ticket, continuation, timer))
