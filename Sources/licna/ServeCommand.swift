@@ -117,6 +117,11 @@ struct Serve: AsyncParsableCommand {
         }
         if demo {
             Terminal.say("cli.serve.demo-signon", ["url": publicURL.trimmingCharacters(in: ["/"]), "email": DemoSignOn.email, "password": DemoSignOn.password])
+            if let card = demoCards.first(where: { $0.hasSuffix("/marko-petrovic") }) {
+                let agent = "licna-card agent --card \(card) --origin \(WebOrigin.serialization(of: publicURL) ?? publicURL)"
+                    + (cardAgentPort == CardAgentPort.standard ? "" : " --port \(cardAgentPort)")
+                Terminal.say(dev ? "cli.serve.demo-card-signin-high" : "cli.serve.demo-card-signin", ["agent": agent, "envelope": card + ".envelope.pdf"])
+            }
         }
         if token == nil { Terminal.say("cli.serve.no-admin-token") }
         if let metricsPort { Terminal.say("cli.serve.metrics", ["url": "http://\(metricsHost.contains(":") ? "[\(metricsHost)]" : metricsHost):\(metricsPort)/metrics"]) }
