@@ -145,7 +145,7 @@ def test_chromium_signs_in_with_the_card_through_the_agent_and_the_relying_party
         WebDriverWait(driver, 30).until(lambda d: d.current_url.startswith(portal["redirect"]))
     finally:
         driver.quit()
-    query = Callback.received[-1]
+    query = next(received for received in Callback.received if "state" in received)  # the browser also asks for /favicon.ico
     assert query["state"] == state and "code" in query, query
     token = session.fetch_token(portal["url"] + "/oidc/token", code=query["code"], code_verifier=verifier)
     discovery = requests.get(portal["url"] + "/.well-known/openid-configuration", timeout=10).json()
@@ -169,6 +169,27 @@ def interaction(portal, acr=HIGH):
     return browser, dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
 
 
+def post_token(session, url, fields, token):
+    """Posts a card token as the page would; waits out the sign-in throttle, which failed attempts grow."""
+    for _ in range(10):
+        answer = session.post(url + "/oidc/card/signin", data=dict(fields, token=token), timeout=30)
+        if answer.status_code != 429:
+            return answer
+        time.sleep(int(answer.headers.get("Retry-After", "1")))
+    return answer
+
+
+def challenge(session, url, fields):
+    """The page's sign-in nonce; waits out the throttle as `post_token` does."""
+    for _ in range(10):
+        answer = session.post(url + "/oidc/card/challenge", data=fields, timeout=10)
+        if answer.status_code != 429:
+            assert answer.status_code == 200, answer.text
+            return answer.json()["nonce"]
+        time.sleep(int(answer.headers.get("Retry-After", "1")))
+    pytest.fail("the challenge stayed throttled")
+
+
 def agent_sign(portal, nonce, origin):
     give_pin(portal)
     answer = requests.post(portal["agent"] + "/authenticate", json={"challengeNonce": nonce}, headers={"Origin": origin}, timeout=60)
@@ -180,15 +201,15 @@ def test_replayed_tokens_activation_nonces_other_origins_and_unconfigured_origin
     url = portal["url"]
     # The honest way works: challenge, agent, token.
     browser, fields = interaction(portal)
-    nonce = browser.post(url + "/oidc/card/challenge", data=fields, timeout=10).json()["nonce"]
+    nonce = challenge(browser, url, fields)
     token = agent_sign(portal, nonce, url)
     signed_in = browser.post(url + "/oidc/card/signin", data=dict(fields, token=token), timeout=30)
     assert signed_in.status_code == 200 and 'name="decision"' in signed_in.text, signed_in.text
 
     # A replayed token: another sign-in (its own fresh nonce) refuses it.
     other, other_fields = interaction(portal)
-    other.post(url + "/oidc/card/challenge", data=other_fields, timeout=10)
-    replay = other.post(url + "/oidc/card/signin", data=dict(other_fields, token=token), timeout=30)
+    challenge(other, url, other_fields)
+    replay = post_token(other, url, other_fields, token)
     assert replay.status_code == 401 and 'name="decision"' not in replay.text, replay.text
 
     # A token over an activation nonce (another purpose): Milica's card awaits activation; its nonce is not a sign-in's.
@@ -201,15 +222,14 @@ def test_replayed_tokens_activation_nonces_other_origins_and_unconfigured_origin
                                json={"authenticationSerial": serials["9A"], "signatureSerial": serials["9C"]})
     assert activation.status_code == 200, activation.text
     third, third_fields = interaction(portal)
-    third.post(url + "/oidc/card/challenge", data=third_fields, timeout=10)
-    wrong_purpose = third.post(url + "/oidc/card/signin", data=dict(third_fields, token=agent_sign(portal, activation.json()["nonce"], url)),
-                               timeout=30)
+    challenge(third, url, third_fields)
+    wrong_purpose = post_token(third, url, third_fields, agent_sign(portal, activation.json()["nonce"], url))
     assert wrong_purpose.status_code == 401 and 'name="decision"' not in wrong_purpose.text
 
     # A token made for another origin (the agent serves http://127.0.0.1:9 too): the server checks its own origin.
     fourth, fourth_fields = interaction(portal)
-    nonce = fourth.post(url + "/oidc/card/challenge", data=fourth_fields, timeout=10).json()["nonce"]
-    foreign = fourth.post(url + "/oidc/card/signin", data=dict(fourth_fields, token=agent_sign(portal, nonce, "http://127.0.0.1:9")), timeout=30)
+    nonce = challenge(fourth, url, fourth_fields)
+    foreign = post_token(fourth, url, fourth_fields, agent_sign(portal, nonce, "http://127.0.0.1:9"))
     assert foreign.status_code == 401 and "does not verify" in foreign.text, foreign.text
 
     # An origin the agent was not started for, and a rebinding Host: refused before any PIN, with no CORS answer.
