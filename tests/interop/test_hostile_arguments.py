@@ -116,6 +116,9 @@ def test_commands_without_storage(licna_bin, tmp_path, seed):
         [card_bin, "renew-certificates", "--card", str(image), "--server", "{}"],
         [card_bin, "renew-certificates", "--card", str(image), "--server", "http://127.0.0.1:9", "--root-sha256", "{}"],
         [card_bin, "status", "--card", str(image), "--server", "http://127.0.0.1:9", "--root-sha256", "{}"],
+        # The agent would serve forever once started: each line has one other argument it refuses.
+        [card_bin, "agent", "--card", str(image), "--port", "0", "--origin", "{}", "--pin-stdin"],
+        [card_bin, "agent", "--card", str(image), "--origin", "not an origin", "--port", "{}", "--pin-stdin"],
     ]
     for value in hostile_values(seed, count=8):
         for command in commands:
