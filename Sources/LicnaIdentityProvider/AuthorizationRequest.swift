@@ -112,6 +112,33 @@ public struct AuthorizationRequest: Sendable, Hashable, Codable {
         return .valid(request)
     }
 
+    /// What an authorization request leads to when the browser may already be signed in (OpenID Connect Core
+    /// §3.1.2.1 `prompt` and `max_age`, §3.1.2.3; RFC 6749 §4.1.2.1 for the errors).
+    public enum Decision: Sendable {
+        /// Show the sign-in page.
+        case signIn
+        /// Signed in by the session; ask the person to consent.
+        case consent(SignIn)
+        /// Signed in by the session, and the person consented before to everything asked: issue the code.
+        case issue(SignIn)
+        /// Tell the client (`prompt=none` that cannot be answered without the person).
+        case error(OAuthError)
+    }
+
+    /// Decides with the browser's single sign-on `session` (if any) and whether the person already consented to
+    /// every claim asked for this client. The session counts only if no fresh login was asked, it is recent enough
+    /// for `max_age`, and its level reaches the required one; `prompt=consent` always asks again; `prompt=none`
+    /// never shows a page: `login_required` or `consent_required` instead.
+    public func decide(session: SignIn?, consentRemembered: Bool, now: Date) -> Decision {
+        let usable = session.flatMap { signIn in accepts(signInAt: signIn.authenticatedAt, now: now) && signIn.level >= requiredLevel ? signIn : nil }
+        let silent = prompts.contains("none")
+        guard let usable else {
+            return silent ? .error(.init(.loginRequired, "the person must sign in")) : .signIn
+        }
+        if consentRemembered && !prompts.contains("consent") { return .issue(usable) }
+        return silent ? .error(.init(.consentRequired, "the person must consent")) : .consent(usable)
+    }
+
     /// Whether a sign-in made at `authenticatedAt` is recent enough for `max_age` and no fresh login was asked.
     public func accepts(signInAt authenticatedAt: Date, now: Date) -> Bool {
         if prompts.contains("login") { return false }

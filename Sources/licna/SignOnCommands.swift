@@ -82,7 +82,7 @@ struct Clients: AsyncParsableCommand {
 
 /// `licna accounts`: sign-on accounts, for operators and tests.
 struct Accounts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sign-on accounts.", subcommands: [Add.self, Link.self, Authenticator.self])
+    static let configuration = CommandConfiguration(abstract: "Sign-on accounts.", subcommands: [Add.self, Link.self, Authenticator.self, Consents.self])
 
     struct Link: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -99,6 +99,30 @@ struct Accounts: AsyncParsableCommand {
                                                                    context: AuditContext(actor: commandLineActor, purpose: .signOn))
             }
             Terminal.print(try jsonText(["linked": email.lowercased()]))
+        }
+    }
+
+    struct Consents: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the relying parties an account consented to give its data (JSON), or withdraw a consent with --withdraw.",
+            discussion: "After a withdrawal the relying party's next sign-in asks the person again; prompt=none answers consent_required. Audited.")
+
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+        @Option(help: "Withdraw the consent given to this client id.") var withdraw: String?
+
+        func run() async throws {
+            let context = AuditContext(actor: commandLineActor, purpose: .signOn)
+            if let withdraw {
+                let removed = try await withInstallation(storage) { app in
+                    try await app.licna.signOn(on: app.db).withdrawConsent(email: email, clientID: withdraw, context: context)
+                }
+                Terminal.print(try jsonText(["withdrawn": removed ? withdraw : ""]))
+                if !removed { throw explained(Exit.no, "cli.accounts.no-consent", ["client": String(withdraw.prefix(100))]) }
+                return
+            }
+            let consents = try await withInstallation(storage) { app in try await app.licna.signOn(on: app.db).consents(email: email) }
+            Terminal.print(try jsonText(consents))
         }
     }
 

@@ -158,6 +158,45 @@ import Testing
         #expect(!login.accepts(signInAt: signedInAt, now: signedInAt))
     }
 
+    /// Core §3.1.2.1: a browser's session signs in without a page unless the client asks otherwise; `prompt=none`
+    /// never shows one and says why instead; remembered consent lets it through, `prompt=consent` asks again.
+    @Test func aSessionSignsInSilentlyOnlyWhenPromptMaxAgeLevelAndConsentAllow() async throws {
+        let fixture = await ProviderFixture()
+        let now = fixture.clock.now
+        func request(_ extra: [String: String]) async throws -> AuthorizationRequest {
+            guard case .valid(let request) = try await fixture.provider.parse(ProviderFixture.parameters(extra: extra)) else { throw ProviderFixture.FixtureError.notValid }
+            return request
+        }
+        func describe(_ decision: AuthorizationRequest.Decision) -> String {
+            switch decision {
+            case .signIn: "sign-in"
+            case .consent: "consent"
+            case .issue: "issue"
+            case .error(let error): error.code.rawValue
+            }
+        }
+        let session = SignIn(accountID: "a", level: .low, methods: ["pwd"], authenticatedAt: now.addingTimeInterval(-600))
+        let cases: [([String: String], SignIn?, Bool, String)] = [
+            ([:], nil, false, "sign-in"),
+            (["prompt": "none"], nil, false, "login_required"),
+            ([:], session, false, "consent"),
+            ([:], session, true, "issue"),
+            (["prompt": "none"], session, true, "issue"),
+            (["prompt": "none"], session, false, "consent_required"),
+            (["prompt": "consent"], session, true, "consent"),
+            (["prompt": "login"], session, true, "sign-in"),
+            (["max_age": "300"], session, true, "sign-in"),
+            (["max_age": "900"], session, true, "issue"),
+            (["prompt": "none", "max_age": "300"], session, true, "login_required"),
+            (["prompt": "none", "claims": #"{"id_token":{"acr":{"essential":true,"value":"http://eidas.europa.eu/LoA/high"}}}"#], session, true, "login_required"),
+            (["claims": #"{"id_token":{"acr":{"essential":true,"value":"http://eidas.europa.eu/LoA/high"}}}"#], session, true, "sign-in"),
+        ]
+        for (extra, session, remembered, expected) in cases {
+            let decision = try await request(extra).decide(session: session, consentRemembered: remembered, now: now)
+            #expect(describe(decision) == expected, "\(extra) session: \(session != nil) remembered: \(remembered)")
+        }
+    }
+
     @Test func pairwiseSubjectsDifferBetweenRelyingPartiesAndStayPerSector() async throws {
         let fixture = await ProviderFixture()
         let key = SymmetricKey(size: .bits256)

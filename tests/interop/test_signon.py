@@ -317,3 +317,53 @@ def test_totp_raises_a_linked_account_to_substantial_and_without_it_the_level_st
     assert level(code) == "http://eidas.europa.eu/LoA/substantial"
     assert level(code) == 401  # the same code again: refused
     assert level("000000" if code != "000000" else "111111") in (401, 429)
+
+
+def test_a_signed_in_browser_signs_in_again_silently_until_prompt_max_age_level_withdrawal_or_logout_say_otherwise(provider, installation):
+    """Single sign-on (Core §3.1.2.1): after one sign-in the browser's session signs it in to the same relying party
+    without a page (prompt=none gets a code), asks another relying party only for consent, and stops at prompt=login,
+    an expired max_age, a higher essential acr, a withdrawn consent (`licna accounts consents --withdraw`) and logout."""
+    browser = requests.Session()
+    public, metadata = session(provider, provider["public"], token_endpoint_auth_method="none")
+    banka, _ = session(provider, provider["confidential"], token_endpoint_auth_method="client_secret_basic")
+
+    def authorize(client, **extra):
+        url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=generate_token(48), nonce=generate_token(8), **extra)
+        return browser.get(url, allow_redirects=False)
+
+    def redirected(page):
+        assert page.status_code in (302, 303), page.text
+        return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.headers["Location"]).query))
+
+    assert redirected(authorize(public, prompt="none"))["error"] == "login_required"
+    page = authorize(public)
+    fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+    page = browser.post(provider["url"] + "/oidc/signin", data=dict(fields, email=EMAIL, password=PASSWORD), allow_redirects=False)
+    fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+    assert "code" in redirected(browser.post(provider["url"] + "/oidc/consent", data=dict(fields, decision="allow"), allow_redirects=False))
+    cookie = next(c for c in browser.cookies if c.name == "licna_session")
+    assert cookie.has_nonstandard_attr("HttpOnly") and cookie.path == "/oidc"
+
+    # The same relying party: a code at once, with and without prompt=none; the sign-in's time and level carry over.
+    assert "code" in redirected(authorize(public, prompt="none"))
+    assert "code" in redirected(authorize(public))
+    # Another relying party: the person is signed in, but has not consented to it yet.
+    assert redirected(authorize(banka, prompt="none"))["error"] == "consent_required"
+    consent_page = authorize(banka)
+    assert consent_page.status_code == 200 and 'name="decision"' in consent_page.text and 'name="password"' not in consent_page.text
+    # What the client may ask for a fresh sign-in, or a level the session does not have.
+    assert authorize(public, prompt="login").status_code == 200
+    time.sleep(1.2)
+    assert redirected(authorize(public, prompt="none", max_age="0"))["error"] == "login_required"
+    high = json.dumps({"id_token": {"acr": {"essential": True, "value": "http://eidas.europa.eu/LoA/high"}}})
+    assert redirected(authorize(public, prompt="none", claims=high))["error"] == "login_required"
+    assert authorize(public, prompt="consent").status_code == 200
+    # The person withdraws the consent: the relying party must ask again.
+    listed = json.loads(installation.run("accounts", "consents", "--email", EMAIL, check=0).stdout)
+    assert [c["clientId"] for c in listed] == [provider["public"]["clientId"]]
+    installation.run("accounts", "consents", "--email", EMAIL, "--withdraw", provider["public"]["clientId"], check=0)
+    assert redirected(authorize(public, prompt="none"))["error"] == "consent_required"
+    assert installation.run("accounts", "consents", "--email", EMAIL, "--withdraw", provider["public"]["clientId"]).returncode == 1
+    # Logout ends the session.
+    assert browser.get(provider["url"] + "/oidc/logout", allow_redirects=False).status_code == 200
+    assert redirected(authorize(public, prompt="none"))["error"] == "login_required"

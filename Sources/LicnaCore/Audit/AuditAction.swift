@@ -96,4 +96,6 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case accountAuthenticator = "account.authenticator"
     /// An account was linked to a registry person (identity verified).
     case accountLink = "account.link"
+    /// A person withdrew the consent given to a relying party.
+    case accountConsentWithdraw = "account.consent-withdraw"
 }

@@ -10,6 +10,8 @@ import Vapor
 /// `OpenIDProvider`'s; this maps requests in and answers out.
 struct SignOnController: RouteCollection {
     static let cookieName = "licna_signon"
+    /// The single sign-on session's cookie (8 hours).
+    static let sessionCookieName = "licna_session"
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(".well-known", "openid-configuration", use: discovery)
@@ -52,15 +54,36 @@ struct SignOnController: RouteCollection {
         case .redirectError(let error, let redirectURI, let state):
             return request.redirect(to: try provider.redirect(redirectURI, error: error, state: state).absoluteString, redirectType: .normal)
         case .valid(let authorization):
-            // No single sign-on session yet: every authorization signs in (prompt=none can therefore never succeed).
-            if authorization.prompts.contains("none") {
-                return request.redirect(to: try provider.redirect(authorization.redirectURI, error: .init(.loginRequired, "the person must sign in"),
-                                                                  state: authorization.state).absoluteString, redirectType: .normal)
+            let signOn = services.signOn(on: request.db)
+            let now = services.configuration.clock.now
+            let session = try await signOn.session(request.cookies[Self.sessionCookieName]?.string)
+            var remembered = false
+            if let session {
+                remembered = try await signOn.consentRemembered(accountID: session.accountID, clientID: authorization.client.id, claims: authorization.claims)
             }
-            let id = await services.signOnInteractions.start(authorization, now: services.configuration.clock.now)
-            let response = try await signInPage(request, interaction: id, failed: false, wait: nil, status: .ok)
-            setCookie(response, id, request)
-            return response
+            switch authorization.decide(session: session, consentRemembered: remembered, now: now) {
+            case .error(let error):
+                return request.redirect(to: try provider.redirect(authorization.redirectURI, error: error, state: authorization.state).absoluteString,
+                                        redirectType: .normal)
+            case .issue(let signIn):
+                let url = try await provider.authorize(authorization, signIn: signIn, consented: true)
+                try await auditSignIn(request, signIn, authorization, how: "single sign-on session")
+                return request.redirect(to: url.absoluteString, redirectType: .normal)
+            case .consent(let signIn):
+                let started = await services.signOnInteractions.start(authorization, now: now)
+                guard let id = await services.signOnInteractions.signedIn(started, signIn, now: now),
+                      let interaction = await services.signOnInteractions.interaction(id, now: now) else {
+                    return try await message(request, "signon.interaction-expired", status: .badRequest)
+                }
+                let response = try await consentPage(request, interaction: id, interaction)
+                setCookie(response, id, request)
+                return response
+            case .signIn:
+                let id = await services.signOnInteractions.start(authorization, now: now)
+                let response = try await signInPage(request, interaction: id, failed: false, wait: nil, status: .ok)
+                setCookie(response, id, request)
+                return response
+            }
         }
     }
 
@@ -225,14 +248,24 @@ struct SignOnController: RouteCollection {
         let consented = form.values["decision"] == "allow"
         let url = try await signOn.provider().authorize(interaction.request, signIn: signIn, consented: consented)
         if consented && signIn.level >= interaction.request.requiredLevel {
-            try await services.audit.append(AuditContext(actor: "account:" + signIn.accountID, purpose: .signOn)
-                .event(.signIn, .account, signIn.accountID, detail: "client \(interaction.request.client.id), \(signIn.level.uri), \(signIn.methods.joined(separator: " "))"),
-                on: request.db)
+            try await signOn.rememberConsent(accountID: signIn.accountID, clientID: interaction.request.client.id, claims: interaction.request.claims)
+            try await auditSignIn(request, signIn, interaction.request, how: signIn.methods.joined(separator: " "))
         }
         let response = request.redirect(to: url.absoluteString, redirectType: .normal)
         response.cookies[Self.cookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/oidc", isSecure: services.configuration.secureCookies,
                                                               isHTTPOnly: true, sameSite: .lax)
+        // The browser is signed in from now on (single sign-on), unless this very session signed it in.
+        if try await signOn.session(request.cookies[Self.sessionCookieName]?.string) != signIn {
+            let session = try await signOn.startSession(signIn)
+            response.cookies[Self.sessionCookieName] = HTTPCookies.Value(string: session, maxAge: Int(SignOnService.sessionLifetime), path: "/oidc",
+                                                                         isSecure: services.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
         return response
+    }
+
+    private func auditSignIn(_ request: Request, _ signIn: SignIn, _ authorization: AuthorizationRequest, how: String) async throws {
+        try await request.application.licna.audit.append(AuditContext(actor: "account:" + signIn.accountID, purpose: .signOn)
+            .event(.signIn, .account, signIn.accountID, detail: "client \(authorization.client.id), \(signIn.level.uri), \(how)"), on: request.db)
     }
 
     // MARK: Token and userinfo
@@ -269,9 +302,19 @@ struct SignOnController: RouteCollection {
     func logout(request: Request) async throws -> Response {
         guard let form = FormParameters(request.url.query ?? "") else { return try await message(request, "signon.request-refused", status: .badRequest) }
         do {
-            let logout = try await request.application.licna.signOn(on: request.db).provider().logout(form.values)
-            if let redirect = logout.redirect { return request.redirect(to: redirect.absoluteString, redirectType: .normal) }
-            return try await message(request, "signon.signed-out", status: .ok)
+            let signOn = request.application.licna.signOn(on: request.db)
+            let logout = try await signOn.provider().logout(form.values)
+            try await signOn.endSession(request.cookies[Self.sessionCookieName]?.string)
+            let answer: Response
+            if let redirect = logout.redirect {
+                answer = request.redirect(to: redirect.absoluteString, redirectType: .normal)
+            } else {
+                answer = try await message(request, "signon.signed-out", status: .ok)
+            }
+            answer.cookies[Self.sessionCookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/oidc",
+                                                                       isSecure: request.application.licna.configuration.secureCookies,
+                                                                       isHTTPOnly: true, sameSite: .lax)
+            return answer
         } catch let error as OAuthError {
             request.logger.notice("logout request refused", metadata: ["error": "\(error.description)"])
             return try await message(request, "signon.request-refused", status: .badRequest)

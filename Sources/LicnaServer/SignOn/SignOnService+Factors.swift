@@ -30,7 +30,7 @@ extension SignOnService {
 
     private var totpSealing: SymmetricKey { services.configuration.masterKey.derive(purpose: "account-totp", version: 1) }
 
-    private func accountID(email: String) async throws -> String {
+    func accountID(email: String) async throws -> String {
         typealias Accounts = AccountsTable
         guard let row = try await database.sql.select().column(Accounts.id).from(Accounts.table)
             .where(Accounts.email, .equal, email.lowercased().trimmingCharacters(in: .whitespaces)).first() else {

@@ -85,9 +85,35 @@ enum OIDCSigningKeysTable {
     static let table = SchemaTable("oidc_signing_keys", columns: [keyID, sealedKey, createdAt, retiredAt], backup: .columns(orderedBy: keyID))
 }
 
+/// `signon_sessions`: browsers signed in to the provider (single sign-on across relying parties), by the SHA-256
+/// of the cookie's value; the sign-in as JSON (account, level, methods, time: no personal data).
+enum SignOnSessionsTable {
+    static let hash = SchemaColumn("hash", .text, .identifier(generated: false))
+    static let accountID = SchemaColumn("account_id", .text)
+    static let signIn = SchemaColumn("sign_in", .blob)
+    static let expiresAt = SchemaColumn("expires_at", .bigInteger)
+
+    static let table = SchemaTable("signon_sessions", columns: [hash, accountID, signIn, expiresAt],
+                                   backup: .excluded(reason: "sessions are bearer secrets of browsers; after a restore, people sign in again"))
+}
+
+/// `oidc_consents`: the claims a person agreed to give a relying party, remembered until withdrawn.
+enum OIDCConsentsTable {
+    /// `<account id>/<client id>`: one row per pair, and a unique order for the backup's pages.
+    static let id = SchemaColumn("id", .text, .identifier(generated: false))
+    static let accountID = SchemaColumn("account_id", .text)
+    static let clientID = SchemaColumn("client_id", .text)
+    /// Claim names, space-separated, sorted.
+    static let claims = SchemaColumn("claims", .text)
+    static let grantedAt = SchemaColumn("granted_at", .bigInteger)
+
+    static let table = SchemaTable("oidc_consents", columns: [id, accountID, clientID, claims, grantedAt], backup: .columns(orderedBy: id))
+}
+
 struct CreateSignOn: AsyncMigration {
     static let tables = [AccountsTable.table, OIDCClientsTable.table, OIDCCodesTable.table, OIDCTokensTable.table,
-                         OIDCRevokedFamiliesTable.table, OIDCAssertionsTable.table, OIDCSigningKeysTable.table]
+                         OIDCRevokedFamiliesTable.table, OIDCAssertionsTable.table, OIDCSigningKeysTable.table,
+                         SignOnSessionsTable.table, OIDCConsentsTable.table]
 
     func prepare(on database: any Database) async throws {
         for table in Self.tables { try await table.create(on: database) }

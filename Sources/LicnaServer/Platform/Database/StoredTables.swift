@@ -11,7 +11,7 @@ enum StoredTables {
         OfficerSessionsTable.table,
         CardApplicationsTable.table, AuthNoncesTable.table, CardChipsTable.table,
         AccountsTable.table, OIDCClientsTable.table, OIDCCodesTable.table, OIDCTokensTable.table, OIDCRevokedFamiliesTable.table,
-        OIDCAssertionsTable.table, OIDCSigningKeysTable.table,
+        OIDCAssertionsTable.table, OIDCSigningKeysTable.table, SignOnSessionsTable.table, OIDCConsentsTable.table,
     ]
 
     /// Tables that belong to the database's tools, not to Licna: Fluent's record of the migrations it ran.
