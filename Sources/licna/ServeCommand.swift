@@ -28,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     var ocspCacheSeconds = 60
     @Option(help: "Timestamps per second per client address (IPv6: per /64) at /pki/tsa.") var tsaRate = 20.0
     @Option(help: "Serve Prometheus metrics at /metrics on this port (its own listener; the public one never serves them).") var metricsPort: Int?
+    @Option(help: "An SMTP relay for account emails (verification, password reset), such as the host's MTA (plain SMTP, no authentication).") var smtpHost: String?
+    @Option(help: "The SMTP relay's port.") var smtpPort: Int = 25
+    @Option(help: "The sender address of account emails (with --smtp-host).") var mailFrom: String = "no-reply@localhost"
     @Option(help: "The port of `licna-card agent` on citizens' computers, which the sign-in page asks to sign (default 24727).") var cardAgentPort: Int = CardAgentPort.standard
     @Option(help: "Address of the metrics listener.") var metricsHost = "127.0.0.1"
     @Option(help: "A reverse proxy (CIDR, e.g. 10.0.0.0/8 or ::1) whose X-Forwarded-For names the client; repeat for more.")
@@ -39,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         for value in trustedProxy where IPNetwork(cidr: value) == nil {
             throw ValidationError(Terminal.text("cli.serve.trusted-proxy", ["value": value]))
         }
-        for port in [port, cardAgentPort] + [metricsPort, ocspPort].compactMap({ $0 }) where !(0...65_535).contains(port) {
+        for port in [port, cardAgentPort, smtpPort] + [metricsPort, ocspPort].compactMap({ $0 }) where !(0...65_535).contains(port) {
             throw ValidationError(Terminal.text("cli.serve.port", ["value": String(port)]))
         }
         guard tsaRate.isFinite, tsaRate > 0, ocspNonceRate.isFinite, ocspNonceRate > 0, auditCheckpointMinutes >= 0 else {
@@ -86,6 +89,13 @@ struct Serve: AsyncParsableCommand {
         configuration.trust.timestampRequestsPerSecond = tsaRate
         configuration.metricsListener = metricsPort.map { (metricsHost, $0) }
         configuration.cardAgentURL = "http://127.0.0.1:\(cardAgentPort)"
+        guard AccountMail.isDeliverable(mailFrom) else { throw explained(Exit.usage, "cli.serve.bad-mail-from", ["address": String(mailFrom.prefix(100))]) }
+        if let smtpHost {
+            configuration.mail = .smtp(host: smtpHost, port: smtpPort, from: mailFrom)
+        } else if dev {
+            // Development: messages go to a folder and their links to the log.
+            if case .sqlite(let directory) = storage.location { configuration.mail = .folder(directory + "/mail") } else { configuration.mail = .folder("./licna-mail") }
+        }
         configuration.trustedProxies = trustedProxy.compactMap { IPNetwork(cidr: $0) }
         configuration.auditCheckpointInterval = auditCheckpointMinutes > 0 ? Double(auditCheckpointMinutes) * 60 : nil
         configuration.validationLimits.maximumDecodedBytes = max(1, validationMaxDecodedMib) * 1024 * 1024

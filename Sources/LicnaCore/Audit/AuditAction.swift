@@ -98,4 +98,8 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case accountLink = "account.link"
     /// A person withdrew the consent given to a relying party.
     case accountConsentWithdraw = "account.consent-withdraw"
+    /// An account holder proved their email address (the link sent at registration).
+    case accountEmailVerified = "account.email-verified"
+    /// An account's password was set again through the link sent by email; its sessions ended.
+    case accountPasswordReset = "account.password-reset"
 }

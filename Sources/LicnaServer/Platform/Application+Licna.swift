@@ -110,6 +110,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: SignatureController())
     try app.register(collection: OpenAPIController())
     try app.register(collection: SignOnController())
+    try app.register(collection: AccountController())
     if demo { try app.register(collection: DemoSignOnController()) }
     app.lifecycle.use(TrustBackgroundWork())
     app.lifecycle.use(PlatformBackgroundWork())

@@ -37,6 +37,8 @@ public struct LicnaConfiguration: Sendable {
     public var passwordCost = PasswordHash.Cost.owasp
     /// Where the sign-in page finds `licna-card agent` on the citizen's computer (docs/signon.md: loopback, port
     /// 24727 by default; `serve --card-agent-port`). The page may connect there and nowhere else off its origin.
+    /// Where account emails go (verification, password reset): `serve --smtp-host`, or with `--dev` a folder.
+    public var mail = MailDelivery.none
     public var cardAgentURL = "http://127.0.0.1:\(CardAgentPort.standard)"
 
     public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",

@@ -110,10 +110,23 @@ enum OIDCConsentsTable {
     static let table = SchemaTable("oidc_consents", columns: [id, accountID, clientID, claims, grantedAt], backup: .columns(orderedBy: id))
 }
 
+/// `account_tokens`: single-use links sent by email (verification: 24 hours; password reset: 1 hour), by the SHA-256
+/// of the token.
+enum AccountTokensTable {
+    static let hash = SchemaColumn("hash", .text, .identifier(generated: false))
+    static let accountID = SchemaColumn("account_id", .text)
+    /// `verify` or `reset`.
+    static let purpose = SchemaColumn("purpose", .text)
+    static let expiresAt = SchemaColumn("expires_at", .bigInteger)
+
+    static let table = SchemaTable("account_tokens", columns: [hash, accountID, purpose, expiresAt],
+                                   backup: .excluded(reason: "links live an hour or a day; a restored one would be stale"))
+}
+
 struct CreateSignOn: AsyncMigration {
     static let tables = [AccountsTable.table, OIDCClientsTable.table, OIDCCodesTable.table, OIDCTokensTable.table,
                          OIDCRevokedFamiliesTable.table, OIDCAssertionsTable.table, OIDCSigningKeysTable.table,
-                         SignOnSessionsTable.table, OIDCConsentsTable.table]
+                         SignOnSessionsTable.table, OIDCConsentsTable.table, AccountTokensTable.table]
 
     func prepare(on database: any Database) async throws {
         for table in Self.tables { try await table.create(on: database) }

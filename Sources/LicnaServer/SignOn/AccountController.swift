@@ -1,0 +1,210 @@
+import Foundation
+import LicnaBasics
+import LicnaCore
+import Vapor
+
+/// The public account pages (issue 13, item 2; docs/signon.md): registration with email and password, the emailed
+/// verification link, and password reset. Each form carries a CSRF token that must match a cookie the page set
+/// (double submit, SameSite=Strict); posts are throttled per client address; answers never tell whether an address
+/// has an account.
+struct AccountController: RouteCollection {
+    static let formCookie = "licna_form"
+
+    func boot(routes: any RoutesBuilder) throws {
+        let account = routes.grouped("account")
+        account.get("register", use: registerPage)
+        account.on(.POST, "register", body: .collect(maxSize: "16kb"), use: register)
+        account.get("verify", use: verifyPage)
+        account.on(.POST, "verify", body: .collect(maxSize: "16kb"), use: verify)
+        account.get("reset", use: resetPage)
+        account.on(.POST, "reset", body: .collect(maxSize: "16kb"), use: reset)
+        account.get("reset", "confirm", use: resetConfirmPage)
+        account.on(.POST, "reset", "confirm", body: .collect(maxSize: "16kb"), use: resetConfirm)
+    }
+
+    struct Field: Encodable, Sendable {
+        var name: String
+        var label: String
+        var type: String
+        var autocomplete: String
+    }
+
+    struct FormPage: Encodable, Sendable {
+        var title: String
+        var intro: String
+        var action: String
+        var csrf: String
+        var token: String?
+        var fields: [Field]
+        var submit: String
+        var error: String?
+    }
+
+    // MARK: Registration
+
+    func registerPage(request: Request) async throws -> Response {
+        guard request.application.licna.configuration.mail.isAvailable else { return try await unavailable(request) }
+        return try await form(request, "account.register", action: "/account/register", fields: [email(request), password(request), passwordAgain(request)])
+    }
+
+    func register(request: Request) async throws -> Response {
+        guard request.application.licna.configuration.mail.isAvailable else { return try await unavailable(request) }
+        guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
+        if let throttled = try await throttled(request) { return throttled }
+        let password = form.values["password"] ?? ""
+        guard password == form.values["password-again"] else {
+            return try await self.form(request, "account.register", action: "/account/register", fields: [email(request), self.password(request), passwordAgain(request)],
+                                       error: request.t("account.passwords-differ"), status: .badRequest)
+        }
+        do {
+            try await request.application.licna.signOn(on: request.db).register(
+                email: form.values["email"] ?? "", password: password, baseURL: baseURL(request),
+                verify: .init(subject: request.t("mail.verify.subject"), body: request.t("mail.verify.body")),
+                existing: .init(subject: request.t("mail.existing.subject"), body: request.t("mail.existing.body")), logger: request.logger)
+        } catch let error as SignOnError where error.code == .signOnInvalidRequest {
+            return try await self.form(request, "account.register", action: "/account/register", fields: [email(request), self.password(request), passwordAgain(request)],
+                                       error: request.t(error.messageKey, error.arguments), status: .badRequest)
+        } catch is PasswordHashingQueue.Busy {
+            return try await busy(request)
+        }
+        return try await message(request, "account.register.sent", status: .ok)
+    }
+
+    // MARK: Verification
+
+    func verifyPage(request: Request) async throws -> Response {
+        let token = (try? request.query.get(String.self, at: "token")) ?? ""
+        return try await form(request, "account.verify", action: "/account/verify", fields: [], token: token)
+    }
+
+    func verify(request: Request) async throws -> Response {
+        guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
+        if let throttled = try await throttled(request, count: false) { return throttled }
+        guard try await request.application.licna.signOn(on: request.db).verifyEmail(token: form.values["token"] ?? "") else {
+            countFailure(request)
+            return try await message(request, "account.link-invalid", status: .badRequest)
+        }
+        return try await message(request, "account.verify.done", status: .ok)
+    }
+
+    // MARK: Password reset
+
+    func resetPage(request: Request) async throws -> Response {
+        guard request.application.licna.configuration.mail.isAvailable else { return try await unavailable(request) }
+        return try await form(request, "account.reset", action: "/account/reset", fields: [email(request)])
+    }
+
+    func reset(request: Request) async throws -> Response {
+        guard request.application.licna.configuration.mail.isAvailable else { return try await unavailable(request) }
+        guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
+        if let throttled = try await throttled(request) { return throttled }
+        try await request.application.licna.signOn(on: request.db).requestReset(
+            email: form.values["email"] ?? "", baseURL: baseURL(request),
+            text: .init(subject: request.t("mail.reset.subject"), body: request.t("mail.reset.body")), logger: request.logger)
+        return try await message(request, "account.reset.sent", status: .ok)
+    }
+
+    func resetConfirmPage(request: Request) async throws -> Response {
+        let token = (try? request.query.get(String.self, at: "token")) ?? ""
+        guard try await request.application.licna.signOn(on: request.db).resetLinkIsValid(token) else {
+            return try await message(request, "account.link-invalid", status: .badRequest)
+        }
+        return try await form(request, "account.reset-confirm", action: "/account/reset/confirm", fields: [password(request), passwordAgain(request)], token: token)
+    }
+
+    func resetConfirm(request: Request) async throws -> Response {
+        guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
+        if let throttled = try await throttled(request, count: false) { return throttled }
+        let token = form.values["token"] ?? ""
+        let password = form.values["password"] ?? ""
+        func again(_ error: String) async throws -> Response {
+            try await self.form(request, "account.reset-confirm", action: "/account/reset/confirm", fields: [self.password(request), passwordAgain(request)],
+                                token: token, error: error, status: .badRequest)
+        }
+        guard password == form.values["password-again"] else { return try await again(request.t("account.passwords-differ")) }
+        do {
+            guard try await request.application.licna.signOn(on: request.db).resetPassword(token: token, password: password) else {
+                countFailure(request)
+                return try await message(request, "account.link-invalid", status: .badRequest)
+            }
+        } catch let error as SignOnError where error.code == .signOnInvalidRequest {
+            return try await again(request.t(error.messageKey, error.arguments))
+        } catch is PasswordHashingQueue.Busy {
+            return try await busy(request)
+        }
+        return try await message(request, "account.reset.done", status: .ok)
+    }
+
+    // MARK: Helpers
+
+    private func email(_ request: Request) -> Field { Field(name: "email", label: request.t("account.field.email"), type: "email", autocomplete: "email") }
+    private func password(_ request: Request) -> Field {
+        Field(name: "password", label: request.t("account.field.password"), type: "password", autocomplete: "new-password")
+    }
+    private func passwordAgain(_ request: Request) -> Field {
+        Field(name: "password-again", label: request.t("account.field.password-again"), type: "password", autocomplete: "new-password")
+    }
+
+    private func baseURL(_ request: Request) -> String {
+        request.application.licna.configuration.publicURL.trimmingCharacters(in: ["/"])
+    }
+
+    /// The form's fields if its CSRF token matches the page's cookie.
+    private func checkedForm(_ request: Request) -> FormParameters? {
+        guard let form = FormParameters(request.body.string ?? ""), let csrf = form.values["csrf"], !csrf.isEmpty,
+              request.cookies[Self.formCookie]?.string == csrf else { return nil }
+        return form
+    }
+
+    /// Posts wait out the client's throttle (growing delays, reset by quiet minutes). Every post that sends mail, and
+    /// every invalid link, counts against it (`count`): registrations, reset mails and link guesses cannot be sprayed.
+    private func throttled(_ request: Request, count: Bool = true) async throws -> Response? {
+        let services = request.application.licna
+        let now = services.configuration.clock.now
+        let wait = services.signOnThrottle.wait(for: request.clientLimitKey, now: now)
+        guard wait <= 0 else {
+            let seconds = String(Int(wait.rounded(.up)))
+            let response = try await message(request, "signon.throttled", status: .tooManyRequests, ["seconds": seconds])
+            response.headers.replaceOrAdd(name: .retryAfter, value: seconds)
+            return response
+        }
+        if count { services.signOnThrottle.failed(request.clientLimitKey, now: now) }
+        return nil
+    }
+
+    private func countFailure(_ request: Request) {
+        request.application.licna.signOnThrottle.failed(request.clientLimitKey, now: request.application.licna.configuration.clock.now)
+    }
+
+    private func form(_ request: Request, _ key: String, action: String, fields: [Field], token: String? = nil, error: String? = nil,
+                      status: HTTPResponseStatus = .ok) async throws -> Response {
+        let csrf = SignOnInteractions.random()
+        let page = FormPage(title: request.t(key + ".title"), intro: request.t(key + ".intro"), action: action, csrf: csrf, token: token,
+                            fields: fields, submit: request.t(key + ".submit"), error: error)
+        let response = try await request.view.render("account-form", LicnaPage(request, title: page.title, body: page)).encodeResponse(for: request)
+        response.status = status
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        response.cookies[Self.formCookie] = HTTPCookies.Value(string: csrf, maxAge: 3_600, path: "/account",
+                                                              isSecure: request.application.licna.configuration.secureCookies,
+                                                              isHTTPOnly: true, sameSite: .strict)
+        return response
+    }
+
+    private func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {
+        let view = try await request.view.render("signon-message", LicnaPage(request, title: request.t("signon.title"),
+                                                                             body: SignOnController.MessagePage(text: request.t(key, arguments))))
+        let response = try await view.encodeResponse(for: request)
+        response.status = status
+        return response
+    }
+
+    private func unavailable(_ request: Request) async throws -> Response {
+        try await message(request, "account.mail-unavailable", status: .serviceUnavailable)
+    }
+
+    private func busy(_ request: Request) async throws -> Response {
+        let response = try await message(request, "signon.busy", status: .serviceUnavailable)
+        response.headers.replaceOrAdd(name: .retryAfter, value: "2")
+        return response
+    }
+}
