@@ -112,6 +112,13 @@ public struct AuthorizationRequest: Sendable, Hashable, Codable {
         return .valid(request)
     }
 
+    /// The request the provider's own pages (the account page) sign in with: the person signs in and gets a
+    /// session; no claims are asked, no consent is shown and no code is issued for it.
+    public static func firstParty(_ client: RelyingParty, returnTo: String) -> AuthorizationRequest {
+        AuthorizationRequest(client: client, redirectURI: returnTo, scopes: ["openid"], state: nil, nonce: nil, codeChallenge: nil, prompts: [],
+                             maxAge: nil, requiredLevel: .low, preferredLevel: nil, claims: [])
+    }
+
     /// What an authorization request leads to when the browser may already be signed in (OpenID Connect Core
     /// §3.1.2.1 `prompt` and `max_age`, §3.1.2.3; RFC 6749 §4.1.2.1 for the errors).
     public enum Decision: Sendable {

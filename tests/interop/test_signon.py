@@ -342,7 +342,7 @@ def test_a_signed_in_browser_signs_in_again_silently_until_prompt_max_age_level_
     fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
     assert "code" in redirected(browser.post(provider["url"] + "/oidc/consent", data=dict(fields, decision="allow"), allow_redirects=False))
     cookie = next(c for c in browser.cookies if c.name == "licna_session")
-    assert cookie.has_nonstandard_attr("HttpOnly") and cookie.path == "/oidc"
+    assert cookie.has_nonstandard_attr("HttpOnly") and cookie.path == "/"
 
     # The same relying party: a code at once, with and without prompt=none; the sign-in's time and level carry over.
     assert "code" in redirected(authorize(public, prompt="none"))
@@ -367,3 +367,41 @@ def test_a_signed_in_browser_signs_in_again_silently_until_prompt_max_age_level_
     # Logout ends the session.
     assert browser.get(provider["url"] + "/oidc/logout", allow_redirects=False).status_code == 200
     assert redirected(authorize(public, prompt="none"))["error"] == "login_required"
+
+
+def test_the_account_page_shows_the_level_the_next_step_and_withdraws_consent(provider):
+    """Issue 13, items 2 and 4: the account page (its own sign-in, no relying party) shows this sign-in's level and
+    the next step to raise it, lists the relying parties the person consented to, and withdraws a consent."""
+    browser = requests.Session()
+    browser.headers["Accept-Language"] = "en"
+    url = provider["url"]
+    first = browser.get(url + "/account", allow_redirects=False)
+    assert first.status_code in (302, 303) and first.headers["Location"].endswith("/account/signin")
+    page = browser.get(url + "/account/signin")
+    fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+    signed_in = browser.post(url + "/oidc/signin", data=dict(fields, email=EMAIL, password=PASSWORD), allow_redirects=False)
+    assert signed_in.status_code in (302, 303) and signed_in.headers["Location"] == "/account", signed_in.text
+    account = browser.get(url + "/account")
+    assert account.status_code == 200 and EMAIL in account.text and "no-store" in account.headers["Cache-Control"]
+    assert re.search(r'id="level">[^<]*low', account.text, re.I) and "link your eID card" in account.text
+    assert "None yet." in account.text
+    # A relying party, with the same browser: only the consent page (the session signs in).
+    public, metadata = session(provider, provider["public"], token_endpoint_auth_method="none")
+    authorize_url, _ = public.create_authorization_url(metadata["authorization_endpoint"], code_verifier=generate_token(48))
+    consent = browser.get(authorize_url, allow_redirects=False)
+    assert consent.status_code == 200 and 'name="decision"' in consent.text
+    fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', consent.text))
+    assert browser.post(url + "/oidc/consent", data=dict(fields, decision="allow"), allow_redirects=False).status_code in (302, 303)
+    account = browser.get(url + "/account")
+    assert "Portal" in account.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', account.text).group(1)
+    # Withdrawn from the page: the relying party must ask again.
+    assert browser.post(url + "/account/consents/withdraw", data={"csrf": "forged", "client": provider["public"]["clientId"]}).status_code == 400
+    browser.post(url + "/account/consents/withdraw", data={"csrf": csrf, "client": provider["public"]["clientId"]})
+    silent_url, _ = public.create_authorization_url(metadata["authorization_endpoint"], code_verifier=generate_token(48), prompt="none")
+    answer = browser.get(silent_url, allow_redirects=False)
+    assert "consent_required" in answer.headers["Location"]
+    # Signing out ends the session (the withdrawal's redirect showed the page again, with a new form token).
+    csrf = re.search(r'name="csrf" value="([^"]+)"', browser.get(url + "/account").text).group(1)
+    assert browser.post(url + "/account/signout", data={"csrf": csrf}).status_code == 200
+    assert browser.get(url + "/account", allow_redirects=False).status_code in (302, 303)

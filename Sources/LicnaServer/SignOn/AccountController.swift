@@ -1,6 +1,7 @@
 import Foundation
 import LicnaBasics
 import LicnaCore
+import LicnaIdentityProvider
 import Vapor
 
 /// The public account pages (issue 13, item 2; docs/signon.md): registration with email and password, the emailed
@@ -10,8 +11,15 @@ import Vapor
 struct AccountController: RouteCollection {
     static let formCookie = "licna_form"
 
+    /// The account page's own sign-in (not a registered relying party: no claims, no code).
+    static let clientID = "licna-account"
+
     func boot(routes: any RoutesBuilder) throws {
+        routes.get("account", use: accountPage)
         let account = routes.grouped("account")
+        account.get("signin", use: signIn)
+        account.on(.POST, "consents", "withdraw", body: .collect(maxSize: "16kb"), use: withdraw)
+        account.on(.POST, "signout", body: .collect(maxSize: "16kb"), use: signOut)
         account.get("register", use: registerPage)
         account.on(.POST, "register", body: .collect(maxSize: "16kb"), use: register)
         account.get("verify", use: verifyPage)
@@ -38,6 +46,82 @@ struct AccountController: RouteCollection {
         var fields: [Field]
         var submit: String
         var error: String?
+    }
+
+    // MARK: The account page
+
+    struct AccountPage: Encodable, Sendable {
+        struct Consent: Encodable, Sendable {
+            var clientID: String
+            var client: String
+            var claims: String
+        }
+
+        var email: String
+        var level: String
+        var linked: String
+        var authenticator: String
+        var nextStep: String
+        var consents: [Consent]
+        var csrf: String
+    }
+
+    /// `GET /account`: the signed-in person's account: the level of this sign-in, the next step to raise it
+    /// (issue 13, item 2), the relying parties they consented to, each with a button to withdraw (item 4).
+    func accountPage(request: Request) async throws -> Response {
+        let signOn = request.application.licna.signOn(on: request.db)
+        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+            return request.redirect(to: "/account/signin", redirectType: .normal)
+        }
+        let overview = try await signOn.overview(accountID: session.accountID)
+        let nextStep = !overview.factors.identityVerified ? "account.next.link-card"
+            : !overview.factors.hasAuthenticator && session.level < .high ? "account.next.authenticator" : "account.next.none"
+        let clients = Dictionary(try await signOn.clients().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let csrf = SignOnInteractions.random()
+        let yes = request.t("account.yes"), no = request.t("account.no")
+        let page = AccountPage(email: overview.email ?? request.t("account.no-email"), level: request.t("signon.level." + "\(session.level)"),
+                               linked: overview.factors.identityVerified ? yes : no, authenticator: overview.factors.hasAuthenticator ? yes : no,
+                               nextStep: request.t(nextStep),
+                               consents: overview.consents.map {
+                                   AccountPage.Consent(clientID: $0.clientID, client: clients[$0.clientID] ?? $0.clientID,
+                                                       claims: $0.claims.map { request.t("signon.claim." + $0) }.joined(separator: ", "))
+                               }, csrf: csrf)
+        let response = try await request.view.render("account", LicnaPage(request, title: request.t("account.title"), body: page)).encodeResponse(for: request)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        setFormCookie(response, csrf, request)
+        return response
+    }
+
+    /// `GET /account/signin`: the provider's sign-in page, for the account page.
+    func signIn(request: Request) async throws -> Response {
+        let services = request.application.licna
+        let client = RelyingParty(id: Self.clientID, name: request.t("account.title"), authentication: .none,
+                                  redirectURIs: [services.configuration.publicURL.trimmingCharacters(in: ["/"]) + "/account"])
+        let id = await services.signOnInteractions.start(.firstParty(client, returnTo: client.redirectURIs[0]), now: services.configuration.clock.now)
+        return try await SignOnController().signInPageWithCookie(request, interaction: id)
+    }
+
+    /// `POST /account/consents/withdraw` (csrf, client).
+    func withdraw(request: Request) async throws -> Response {
+        guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
+        let signOn = request.application.licna.signOn(on: request.db)
+        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+            return request.redirect(to: "/account/signin", redirectType: .normal)
+        }
+        _ = try await signOn.withdrawConsent(accountID: session.accountID, clientID: form.values["client"] ?? "",
+                                             context: AuditContext(actor: "account:" + session.accountID, purpose: .signOn))
+        return request.redirect(to: "/account", redirectType: .normal)
+    }
+
+    /// `POST /account/signout` (csrf): ends this browser's session.
+    func signOut(request: Request) async throws -> Response {
+        guard checkedForm(request) != nil else { return try await message(request, "account.form-expired", status: .badRequest) }
+        try await request.application.licna.signOn(on: request.db).endSession(request.cookies[SignOnController.sessionCookieName]?.string)
+        let response = try await message(request, "signon.signed-out", status: .ok)
+        response.cookies[SignOnController.sessionCookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/",
+                                                                                 isSecure: request.application.licna.configuration.secureCookies,
+                                                                                 isHTTPOnly: true, sameSite: .lax)
+        return response
     }
 
     // MARK: Registration
@@ -184,10 +268,14 @@ struct AccountController: RouteCollection {
         let response = try await request.view.render("account-form", LicnaPage(request, title: page.title, body: page)).encodeResponse(for: request)
         response.status = status
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        setFormCookie(response, csrf, request)
+        return response
+    }
+
+    private func setFormCookie(_ response: Response, _ csrf: String, _ request: Request) {
         response.cookies[Self.formCookie] = HTTPCookies.Value(string: csrf, maxAge: 3_600, path: "/account",
                                                               isSecure: request.application.licna.configuration.secureCookies,
                                                               isHTTPOnly: true, sameSite: .strict)
-        return response
     }
 
     private func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {

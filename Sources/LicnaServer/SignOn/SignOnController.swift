@@ -216,6 +216,14 @@ struct SignOnController: RouteCollection {
     }
 
     func consentPage(_ request: Request, interaction id: String, _ interaction: SignOnInteractions.Interaction) async throws -> Response {
+        // The account page's own sign-in: no consent, no code; the browser gets its session and goes back.
+        if interaction.request.client.id == AccountController.clientID, let signIn = interaction.signIn {
+            _ = await request.application.licna.signOnInteractions.finish(id, now: request.application.licna.configuration.clock.now)
+            try await auditSignIn(request, signIn, interaction.request, how: signIn.methods.joined(separator: " "))
+            let response = request.redirect(to: "/account", redirectType: .normal)
+            try await startSession(response, signIn, request)
+            return response
+        }
         let level = interaction.signIn?.level ?? .low
         let short = level < interaction.request.requiredLevel
             ? request.t("signon.level-short", ["required": request.t("signon.level." + "\(interaction.request.requiredLevel)")]) : nil
@@ -256,14 +264,20 @@ struct SignOnController: RouteCollection {
                                                               isHTTPOnly: true, sameSite: .lax)
         // The browser is signed in from now on (single sign-on), unless this very session signed it in.
         if try await signOn.session(request.cookies[Self.sessionCookieName]?.string) != signIn {
-            let session = try await signOn.startSession(signIn)
-            response.cookies[Self.sessionCookieName] = HTTPCookies.Value(string: session, maxAge: Int(SignOnService.sessionLifetime), path: "/oidc",
-                                                                         isSecure: services.configuration.secureCookies, isHTTPOnly: true, sameSite: .lax)
+            try await startSession(response, signIn, request)
         }
         return response
     }
 
-    private func auditSignIn(_ request: Request, _ signIn: SignIn, _ authorization: AuthorizationRequest, how: String) async throws {
+    /// Starts a single sign-on session and sets its cookie on `response` (path `/`: the account page reads it too).
+    func startSession(_ response: Response, _ signIn: SignIn, _ request: Request) async throws {
+        let session = try await request.application.licna.signOn(on: request.db).startSession(signIn)
+        response.cookies[Self.sessionCookieName] = HTTPCookies.Value(string: session, maxAge: Int(SignOnService.sessionLifetime), path: "/",
+                                                                     isSecure: request.application.licna.configuration.secureCookies,
+                                                                     isHTTPOnly: true, sameSite: .lax)
+    }
+
+    func auditSignIn(_ request: Request, _ signIn: SignIn, _ authorization: AuthorizationRequest, how: String) async throws {
         try await request.application.licna.audit.append(AuditContext(actor: "account:" + signIn.accountID, purpose: .signOn)
             .event(.signIn, .account, signIn.accountID, detail: "client \(authorization.client.id), \(signIn.level.uri), \(how)"), on: request.db)
     }
@@ -311,7 +325,7 @@ struct SignOnController: RouteCollection {
             } else {
                 answer = try await message(request, "signon.signed-out", status: .ok)
             }
-            answer.cookies[Self.sessionCookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/oidc",
+            answer.cookies[Self.sessionCookieName] = HTTPCookies.Value(string: "", maxAge: 0, path: "/",
                                                                        isSecure: request.application.licna.configuration.secureCookies,
                                                                        isHTTPOnly: true, sameSite: .lax)
             return answer
@@ -344,6 +358,13 @@ struct SignOnController: RouteCollection {
         response.status = status
         // The page's script may reach the card agent on the citizen's own computer, and nothing else off this origin.
         response.headers.replaceOrAdd(name: "Content-Security-Policy", value: SecurityHeadersMiddleware.contentSecurityPolicy(connect: request.application.licna.configuration.cardAgentURL))
+        return response
+    }
+
+    /// The sign-in page for a new interaction, with its cookie.
+    func signInPageWithCookie(_ request: Request, interaction id: String) async throws -> Response {
+        let response = try await signInPage(request, interaction: id, failed: false, wait: nil, status: .ok)
+        setCookie(response, id, request)
         return response
     }
 

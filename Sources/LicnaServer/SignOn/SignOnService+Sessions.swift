@@ -100,18 +100,41 @@ extension SignOnService {
         typealias Consents = OIDCConsentsTable
         let account = try await accountID(email: email)
         return try await database.sql.select().columns(Consents.clientID, Consents.claims, Consents.grantedAt).from(Consents.table)
-            .where(Consents.accountID, .equal, account).orderBy(Consents.clientID.name).all().map { row in
-                Consent(clientID: try row.decode(column: Consents.clientID.name, as: String.self),
-                        claims: try row.decode(column: Consents.claims.name, as: String.self).split(separator: " ").map(String.init),
-                        grantedAt: Date(timeIntervalSince1970: TimeInterval(try row.decode(column: Consents.grantedAt.name, as: Int64.self))))
-            }
+            .where(Consents.accountID, .equal, account).orderBy(Consents.clientID.name).all().map(Self.consent)
     }
 
     /// Withdraws an account's consent for a client: its next sign-in there asks again (and `prompt=none` answers
     /// `consent_required`). Audited. False when there was none.
     public func withdrawConsent(email: String, clientID: String, context: AuditContext) async throws -> Bool {
+        try await withdrawConsent(accountID: try await accountID(email: email), clientID: clientID, context: context)
+    }
+
+    /// What the account page shows.
+    struct AccountOverview: Sendable {
+        var email: String?
+        var factors: AccountFactors
+        var consents: [Consent]
+    }
+
+    func overview(accountID: String) async throws -> AccountOverview {
+        typealias Accounts = AccountsTable
         typealias Consents = OIDCConsentsTable
-        let account = try await accountID(email: email)
+        let email = try await database.sql.select().column(Accounts.email).from(Accounts.table).where(Accounts.id, .equal, accountID).first()
+            .flatMap { try $0.decode(column: Accounts.email.name, as: String?.self) }
+        let consents = try await database.sql.select().columns(Consents.clientID, Consents.claims, Consents.grantedAt).from(Consents.table)
+            .where(Consents.accountID, .equal, accountID).orderBy(Consents.clientID.name).all().map(Self.consent)
+        return AccountOverview(email: email, factors: try await factors(accountID: accountID), consents: consents)
+    }
+
+    private static func consent(_ row: any SQLRow) throws -> Consent {
+        typealias Consents = OIDCConsentsTable
+        return Consent(clientID: try row.decode(column: Consents.clientID.name, as: String.self),
+                       claims: try row.decode(column: Consents.claims.name, as: String.self).split(separator: " ").map(String.init),
+                       grantedAt: Date(timeIntervalSince1970: TimeInterval(try row.decode(column: Consents.grantedAt.name, as: Int64.self))))
+    }
+
+    func withdrawConsent(accountID account: String, clientID: String, context: AuditContext) async throws -> Bool {
+        typealias Consents = OIDCConsentsTable
         return try await database.retryingTransaction { db in
             let removed = try await db.sql.delete(from: Consents.table).where(Consents.id, .equal, account + "/" + clientID)
                 .returning(Consents.id).all()
