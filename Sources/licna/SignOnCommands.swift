@@ -82,7 +82,7 @@ struct Clients: AsyncParsableCommand {
 
 /// `licna accounts`: sign-on accounts, for operators and tests.
 struct Accounts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sign-on accounts.", subcommands: [Add.self, Link.self, Authenticator.self, Consents.self])
+    static let configuration = CommandConfiguration(abstract: "Sign-on accounts.", subcommands: [Add.self, Link.self, Authenticator.self, Consents.self, Roles.self])
 
     struct Link: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -99,6 +99,28 @@ struct Accounts: AsyncParsableCommand {
                                                                    context: AuditContext(actor: commandLineActor, purpose: .signOn))
             }
             Terminal.print(try jsonText(["linked": email.lowercased()]))
+        }
+    }
+
+    struct Roles: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set an account's officer roles (replacing the ones before; none with no --role): prints {\"roles\"}.",
+            discussion: "Roles: \(OfficerRole.allCases.map(\.rawValue).joined(separator: ", ")). Audited. Tokens the officer made keep only the roles the account still holds.")
+
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+        @Option(name: .customLong("role"), help: "A role (repeatable).") var roles: [String] = []
+
+        func validate() throws {
+            guard OfficerRole.parse(roles.joined(separator: " ")) != nil else { throw explained(Exit.usage, "cli.accounts.unknown-role") }
+        }
+
+        func run() async throws {
+            let roles = OfficerRole.parse(self.roles.joined(separator: " ")) ?? []
+            try await withInstallation(storage) { app in
+                try await app.licna.signOn(on: app.db).setRoles(email: email, roles: roles, context: AuditContext(actor: commandLineActor, purpose: .signOn))
+            }
+            Terminal.print(try jsonText(["roles": roles.map(\.rawValue).sorted()]))
         }
     }
 
@@ -152,6 +174,12 @@ struct Accounts: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
         @Option(help: "The account's email address.") var email: String
         @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.") var passwordStdin = false
+        @Option(name: .customLong("role"), help: "An officer role: \(OfficerRole.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable).")
+        var roles: [String] = []
+
+        func validate() throws {
+            guard OfficerRole.parse(roles.joined(separator: " ")) != nil else { throw explained(Exit.usage, "cli.accounts.unknown-role") }
+        }
 
         func run() async throws {
             var password: String?
@@ -159,9 +187,13 @@ struct Accounts: AsyncParsableCommand {
                 guard let line = Swift.readLine(strippingNewline: true), !line.isEmpty else { throw explained(Exit.usage, "cli.accounts.password-missing") }
                 password = line
             }
+            let roles = OfficerRole.parse(self.roles.joined(separator: " ")) ?? []
             let id = try await withInstallation(storage) { [password] app in
-                try await app.licna.signOn(on: app.db).addAccount(email: email, password: password, emailVerified: true,
-                                                                  context: AuditContext(actor: commandLineActor, purpose: .signOn))
+                let signOn = app.licna.signOn(on: app.db)
+                let context = AuditContext(actor: commandLineActor, purpose: .signOn)
+                let id = try await signOn.addAccount(email: email, password: password, emailVerified: true, context: context)
+                if !roles.isEmpty { try await signOn.setRoles(email: email, roles: roles, context: context) }
+                return id
             }
             struct Made: Encodable { let accountId: String }
             Terminal.print(try jsonText(Made(accountId: id)))

@@ -134,7 +134,7 @@ import VaporTesting
             "card.activation-refused", "card.suspend", "card.suspension-refused", "card.resume", "card.blocked-reported", "card.revoke",
             "card.replace", "card.activation-window-expired", "card.biometrics-deleted", "card.renew", "card.renewal-refused", "ca.rollover",
             "account.create", "client.register", "account.sign-in", "account.authenticator", "account.link", "account.consent-withdraw",
-            "account.email-verified", "account.password-reset",
+            "account.email-verified", "account.password-reset", "account.roles", "officer.token-create", "officer.token-revoke",
         ])
         // Revocations are named after RFC 5280's reason, as `ca revoke --reason` takes it.
         for reason in RevocationReason.revocationReasons {

@@ -102,4 +102,10 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case accountEmailVerified = "account.email-verified"
     /// An account's password was set again through the link sent by email; its sessions ended.
     case accountPasswordReset = "account.password-reset"
+    /// An account's officer roles were set.
+    case accountRoles = "account.roles"
+    /// An officer made a personal API token (after an eID-card sign-in).
+    case officerTokenCreate = "officer.token-create"
+    /// An officer revoked a personal API token.
+    case officerTokenRevoke = "officer.token-revoke"
 }

@@ -13,7 +13,7 @@ struct CardController: RouteCollection {
     static let maximumBody: ByteCount = "8mb"
 
     func boot(routes: any RoutesBuilder) throws {
-        let officer = routes.grouped(OfficerGuardMiddleware()).grouped("api", "cards")
+        let officer = routes.grouped(OfficerGuardMiddleware([.cardOfficer])).grouped("api", "cards")
         officer.on(.POST, "applications", body: .collect(maxSize: Self.maximumBody), use: apply)
         officer.post("applications", ":id", "approve", use: approve)
         officer.post("applications", ":id", "personalization-plan", use: personalizationPlan)
@@ -24,9 +24,9 @@ struct CardController: RouteCollection {
         officer.post(":card", "suspend", use: officerSuspend)
         officer.post(":card", "revoke", use: revoke)
         officer.post(":card", "replace", use: replace)
-        routes.grouped(OfficerGuardMiddleware()).get("api", "stats", "cards", "awaiting-activation.csv", use: awaitingCSV)
+        routes.grouped(OfficerGuardMiddleware([.cardOfficer, .auditor])).get("api", "stats", "cards", "awaiting-activation.csv", use: awaitingCSV)
         routes.get("api", "stats", "cards", use: statistics)
-        routes.grouped(OfficerGuardMiddleware()).get("officer", "cards", use: statisticsPage)
+        routes.grouped(OfficerGuardMiddleware([.cardOfficer, .auditor])).get("officer", "cards", use: statisticsPage)
 
         let citizen = routes.grouped("api", "cards")
         citizen.post("activation-nonces") { try await nonce($0, .activation) }

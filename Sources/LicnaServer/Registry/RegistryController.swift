@@ -6,7 +6,7 @@ import Vapor
 /// The officer's registry page and the registry API. Personal numbers travel only in POST bodies.
 struct RegistryController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let guarded = routes.grouped(OfficerGuardMiddleware())
+        let guarded = routes.grouped(OfficerGuardMiddleware([.registrar]))
         guarded.get("officer", "registry", use: page)
         guarded.post("officer", "registry", use: search)
         let api = guarded.grouped("api", "registry")

@@ -20,6 +20,8 @@ struct AccountController: RouteCollection {
         account.get("signin", use: signIn)
         account.on(.POST, "consents", "withdraw", body: .collect(maxSize: "16kb"), use: withdraw)
         account.on(.POST, "signout", body: .collect(maxSize: "16kb"), use: signOut)
+        account.on(.POST, "tokens", body: .collect(maxSize: "16kb"), use: createToken)
+        account.on(.POST, "tokens", "revoke", body: .collect(maxSize: "16kb"), use: revokeToken)
         account.get("register", use: registerPage)
         account.on(.POST, "register", body: .collect(maxSize: "16kb"), use: register)
         account.get("verify", use: verifyPage)
@@ -64,6 +66,23 @@ struct AccountController: RouteCollection {
         var nextStep: String
         var consents: [Consent]
         var csrf: String
+        /// For officers: their roles, tokens, and whether this sign-in (the eID card) may make one.
+        var officer: Officer?
+
+        struct Officer: Encodable, Sendable {
+            var intro: String
+            var roles: [String]
+            var tokens: [Token]
+            var canCreate: Bool
+        }
+
+        struct Token: Encodable, Sendable {
+            var id: String
+            var name: String
+            var roles: String
+            var expires: String
+            var revoked: Bool
+        }
     }
 
     /// `GET /account`: the signed-in person's account: the level of this sign-in, the next step to raise it
@@ -85,11 +104,55 @@ struct AccountController: RouteCollection {
                                consents: overview.consents.map {
                                    AccountPage.Consent(clientID: $0.clientID, client: clients[$0.clientID] ?? $0.clientID,
                                                        claims: $0.claims.map { request.t("signon.claim." + $0) }.joined(separator: ", "))
-                               }, csrf: csrf)
+                               }, csrf: csrf, officer: try await officerSection(request, session))
         let response = try await request.view.render("account", LicnaPage(request, title: request.t("account.title"), body: page)).encodeResponse(for: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         setFormCookie(response, csrf, request)
         return response
+    }
+
+    private func officerSection(_ request: Request, _ session: SignIn) async throws -> AccountPage.Officer? {
+        let signOn = request.application.licna.signOn(on: request.db)
+        let roles = try await signOn.roles(accountID: session.accountID)
+        guard !roles.isEmpty else { return nil }
+        let tokens = try await signOn.officerTokens(accountID: session.accountID).map {
+            AccountPage.Token(id: $0.id, name: $0.name, roles: $0.roles.joined(separator: ", "),
+                              expires: ISO8601DateFormatter().string(from: $0.expiresAt).prefix(10).description, revoked: $0.revoked)
+        }
+        return AccountPage.Officer(intro: request.t("account.tokens.intro", ["roles": OfficerRole.text(roles)]), roles: roles.map(\.rawValue).sorted(),
+                                   tokens: tokens, canCreate: session.level == .high)
+    }
+
+    /// `POST /account/tokens` (csrf, name, days, scope: a role or `all`): a personal API token, shown once.
+    func createToken(request: Request) async throws -> Response {
+        guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
+        let signOn = request.application.licna.signOn(on: request.db)
+        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+            return request.redirect(to: "/account/signin", redirectType: .normal)
+        }
+        let held = try await signOn.roles(accountID: session.accountID)
+        let scope = form.values["scope"] ?? "all"
+        let roles = scope == "all" ? held : OfficerRole(rawValue: scope).map { [$0] } ?? []
+        do {
+            let token = try await signOn.createOfficerToken(signIn: session, name: form.values["name"] ?? "", roles: roles,
+                                                            days: Int(form.values["days"] ?? "") ?? 0)
+            let response = try await message(request, "account.tokens.made", status: .ok, ["token": token])
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
+        } catch let error as SignOnError {
+            return try await message(request, error.messageKey, status: .badRequest, error.arguments)
+        }
+    }
+
+    /// `POST /account/tokens/revoke` (csrf, id).
+    func revokeToken(request: Request) async throws -> Response {
+        guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
+        let signOn = request.application.licna.signOn(on: request.db)
+        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+            return request.redirect(to: "/account/signin", redirectType: .normal)
+        }
+        _ = try await signOn.revokeOfficerToken(accountID: session.accountID, id: form.values["id"] ?? "")
+        return request.redirect(to: "/account", redirectType: .normal)
     }
 
     /// `GET /account/signin`: the provider's sign-in page, for the account page.

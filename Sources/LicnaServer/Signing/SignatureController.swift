@@ -18,7 +18,7 @@ struct SignatureController: RouteCollection {
         routes.on(.POST, "api", "signatures", "validate", body: .collect(maxSize: size), use: validate)
         routes.get("verify", use: page)
         routes.on(.POST, "verify", body: .collect(maxSize: size), use: results)
-        routes.grouped(OfficerGuardMiddleware()).on(.POST, "api", "documents", "seal", body: .collect(maxSize: size), use: seal)
+        routes.grouped(OfficerGuardMiddleware([.registrar])).on(.POST, "api", "documents", "seal", body: .collect(maxSize: size), use: seal)
     }
 
     /// `POST /api/documents/seal` (officers; the body is the PDF): the document sealed with the institution's

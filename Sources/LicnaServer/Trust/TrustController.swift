@@ -20,14 +20,14 @@ struct TrustController: RouteCollection {
         pki.get("ca", ":file", use: caCertificate)
         pki.get("pds", use: disclosureStatement)
 
-        let api = routes.grouped(OfficerGuardMiddleware()).grouped("api", "pki", "certificates")
+        let api = routes.grouped(OfficerGuardMiddleware([.caOperator])).grouped("api", "pki", "certificates")
         api.post(use: issue)
         api.get(":serial", use: status)
         api.post(":serial", "revoke", use: revoke)
         api.post(":serial", "hold", use: hold)
         api.post(":serial", "release", use: release)
-        routes.grouped(OfficerGuardMiddleware()).grouped("api", "pki").post("security-objects", use: securityObject)
-        routes.grouped(OfficerGuardMiddleware()).grouped("api", "pki").post("virtual-card-attestation-keys", use: certifyAttestationKey)
+        routes.grouped(OfficerGuardMiddleware([.caOperator, .cardOfficer])).grouped("api", "pki").post("security-objects", use: securityObject)
+        routes.grouped(OfficerGuardMiddleware([.caOperator, .cardOfficer])).grouped("api", "pki").post("virtual-card-attestation-keys", use: certifyAttestationKey)
     }
 
     // MARK: OCSP (RFC 6960 Appendix A.1: POST with application/ocsp-request, GET with base64 in the path)

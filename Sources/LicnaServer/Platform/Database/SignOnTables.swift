@@ -16,9 +16,11 @@ enum AccountsTable {
     static let totpSealed = SchemaColumn("totp_sealed", .blob, .optional)
     /// The time step of the last code accepted: a code is accepted once.
     static let totpLastStep = SchemaColumn("totp_last_step", .bigInteger, .optional)
+    /// Officer roles (`OfficerRole`), space-separated; none for a citizen.
+    static let roles = SchemaColumn("roles", .text, .optional)
     static let createdAt = SchemaColumn("created_at", .bigInteger)
 
-    static let table = SchemaTable("accounts", columns: [id, email, emailVerified, passwordHash, personID, totpSealed, totpLastStep, createdAt],
+    static let table = SchemaTable("accounts", columns: [id, email, emailVerified, passwordHash, personID, totpSealed, totpLastStep, roles, createdAt],
                                    uniques: [[email]], backup: .columns(orderedBy: id))
 }
 
@@ -123,10 +125,27 @@ enum AccountTokensTable {
                                    backup: .excluded(reason: "links live an hour or a day; a restored one would be stale"))
 }
 
+/// `officer_tokens`: officers' personal API tokens, by SHA-256; each with its own roles (at most the account's, and
+/// checked against the account's roles at every use), an end, and a revocation time.
+enum OfficerTokensTable {
+    static let hash = SchemaColumn("hash", .text, .identifier(generated: false))
+    static let id = SchemaColumn("id", .text)
+    static let accountID = SchemaColumn("account_id", .text)
+    static let name = SchemaColumn("name", .text)
+    static let roles = SchemaColumn("roles", .text)
+    static let createdAt = SchemaColumn("created_at", .bigInteger)
+    static let expiresAt = SchemaColumn("expires_at", .bigInteger)
+    static let revokedAt = SchemaColumn("revoked_at", .bigInteger, .optional)
+
+    static let table = SchemaTable("officer_tokens", columns: [hash, id, accountID, name, roles, createdAt, expiresAt, revokedAt], uniques: [[id]],
+                                   backup: .excluded(reason: "bearer credentials; after a restore, officers make new ones"))
+}
+
 struct CreateSignOn: AsyncMigration {
     static let tables = [AccountsTable.table, OIDCClientsTable.table, OIDCCodesTable.table, OIDCTokensTable.table,
                          OIDCRevokedFamiliesTable.table, OIDCAssertionsTable.table, OIDCSigningKeysTable.table,
-                         SignOnSessionsTable.table, OIDCConsentsTable.table, AccountTokensTable.table]
+                         SignOnSessionsTable.table, OIDCConsentsTable.table, AccountTokensTable.table,
+                         OfficerTokensTable.table]
 
     func prepare(on database: any Database) async throws {
         for table in Self.tables { try await table.create(on: database) }

@@ -21,6 +21,11 @@ struct LicnaHTTPError: LicnaError {
     static let internalError = LicnaHTTPError(code: .internalError, category: .internal, messageKey: "error.internal")
     /// An officer API called without the admin token or a session.
     static let unauthorized = LicnaHTTPError(code: .unauthorized, category: .unauthorized, messageKey: "error.unauthorized")
+    /// An officer whose roles do not include one this address needs.
+    static func forbidden(needs roles: Set<OfficerRole>) -> LicnaHTTPError {
+        LicnaHTTPError(code: .forbidden, category: .forbidden, messageKey: "error.forbidden",
+                       arguments: ["roles": roles.map(\.rawValue).sorted().joined(separator: " or ")])
+    }
     /// A registry search with none or several of its criteria.
     static let oneCriterion = LicnaHTTPError(code: .oneCriterion, category: .invalidInput, messageKey: "error.registry.one-criterion")
     /// A date that is not `YYYY-MM-DD`.
@@ -52,7 +57,7 @@ struct LicnaHTTPError: LicnaError {
 
     /// Every error of this type the server raises.
     static var allErrors: [LicnaHTTPError] {
-        [badRequest, notFound, tooLarge, internalError, unauthorized, oneCriterion, dateFormat, noCheckpoint, sealParameters,
+        [badRequest, notFound, tooLarge, internalError, unauthorized, forbidden(needs: [.registrar]), oneCriterion, dateFormat, noCheckpoint, sealParameters,
          sealFontMissing(""), notValidatable(SigningError(.unsupportedDocument, "x")), sealNotPDF, verifyUpload, verifyDetached, verifyNoCA]
     }
 }
@@ -70,6 +75,8 @@ extension ErrorCode {
     static let internalError = ErrorCode("internal")
     /// The caller has not proved who they are.
     static let unauthorized = ErrorCode("unauthorized")
+    /// The caller's roles do not allow this.
+    static let forbidden = ErrorCode("forbidden")
     /// A registry search needs exactly one criterion.
     static let oneCriterion = ErrorCode("one-criterion")
     /// A date is not written `YYYY-MM-DD`.
