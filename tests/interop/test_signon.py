@@ -242,6 +242,13 @@ def test_the_demo_portal_signs_in_through_the_provider(installation, tmp_path):
             if "/demo/signon" in (tmp_path / "demo.log").read_text():
                 break
             time.sleep(0.2)
+        # The start-up messages come before the listener opens: wait for it.
+        for _ in range(150):
+            try:
+                requests.get(url + "/health/live", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
         message = (tmp_path / "demo.log").read_text()
         email = re.search(r"sign in as (\S+) with the password (\S+) ", message)
         assert email, message

@@ -79,13 +79,6 @@ extension SignOnController {
         // RFC 8176: a smart card ("sc") holding the key ("hwk"), unlocked by its PIN ("pin"); with the password before it, "mfa".
         var methods = ["sc", "hwk", "pin"]
         if let earlier, earlier.accountID == accountID { methods = earlier.methods.filter { $0 != "mfa" } + methods + ["mfa"] }
-        let signIn = SignIn(accountID: accountID, level: holder.level, methods: methods, authenticatedAt: now)
-        guard let newID = await services.signOnInteractions.signedIn(id, signIn, now: now),
-              let signedIn = await services.signOnInteractions.interaction(newID, now: now) else {
-            return try await message(request, "signon.interaction-expired", status: .badRequest)
-        }
-        let response = try await consentPage(request, interaction: newID, signedIn)
-        setCookie(response, newID, request)
-        return response
+        return try await showConsent(request, interaction: id, SignIn(accountID: accountID, level: holder.level, methods: methods, authenticatedAt: now))
     }
 }

@@ -70,14 +70,7 @@ struct SignOnController: RouteCollection {
                 try await auditSignIn(request, signIn, authorization, how: "single sign-on session")
                 return request.redirect(to: url.absoluteString, redirectType: .normal)
             case .consent(let signIn):
-                let started = await services.signOnInteractions.start(authorization, now: now)
-                guard let id = await services.signOnInteractions.signedIn(started, signIn, now: now),
-                      let interaction = await services.signOnInteractions.interaction(id, now: now) else {
-                    return try await message(request, "signon.interaction-expired", status: .badRequest)
-                }
-                let response = try await consentPage(request, interaction: id, interaction)
-                setCookie(response, id, request)
-                return response
+                return try await showConsent(request, interaction: await services.signOnInteractions.start(authorization, now: now), signIn)
             case .signIn:
                 let id = await services.signOnInteractions.start(authorization, now: now)
                 let response = try await signInPage(request, interaction: id, failed: false, wait: nil, status: .ok)
@@ -195,8 +188,15 @@ struct SignOnController: RouteCollection {
         let factors = try await signOn.factors(accountID: first.accountID)
         let signIn = SignIn(accountID: first.accountID, level: SignOnService.level(factors, secondFactor: true), methods: ["pwd", "otp", "mfa"],
                             authenticatedAt: now)
-        guard let newID = await services.signOnInteractions.signedIn(id, signIn, now: now),
-              let signedIn = await services.signOnInteractions.interaction(newID, now: now) else {
+        return try await showConsent(request, interaction: id, signIn)
+    }
+
+    /// Records `signIn` on the interaction, which moves to a new identifier (a new session identifier after
+    /// sign-in), and shows the consent page with the new identifier's cookie.
+    func showConsent(_ request: Request, interaction id: String, _ signIn: SignIn) async throws -> Response {
+        let interactions = request.application.licna.signOnInteractions
+        let now = request.application.licna.configuration.clock.now
+        guard let newID = await interactions.signedIn(id, signIn, now: now), let signedIn = await interactions.interaction(newID, now: now) else {
             return try await message(request, "signon.interaction-expired", status: .badRequest)
         }
         let response = try await consentPage(request, interaction: newID, signedIn)
