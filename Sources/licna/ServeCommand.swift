@@ -92,8 +92,8 @@ struct Serve: AsyncParsableCommand {
         guard AccountMail.isDeliverable(mailFrom) else { throw explained(Exit.usage, "cli.serve.bad-mail-from", ["address": String(mailFrom.prefix(100))]) }
         if let smtpHost {
             configuration.mail = .smtp(host: smtpHost, port: smtpPort, from: mailFrom)
-        } else if dev {
-            // Development: messages go to a folder and their links to the log.
+        } else if dev || demo {
+            // Development and the demo: messages go to a folder and their links to the log.
             if case .sqlite(let directory) = storage.location { configuration.mail = .folder(directory + "/mail") } else { configuration.mail = .folder("./licna-mail") }
         }
         configuration.trustedProxies = trustedProxy.compactMap { IPNetwork(cidr: $0) }
@@ -132,6 +132,9 @@ struct Serve: AsyncParsableCommand {
                     + (cardAgentPort == CardAgentPort.standard ? "" : " --port \(cardAgentPort)")
                 Terminal.say(dev ? "cli.serve.demo-card-signin-high" : "cli.serve.demo-card-signin", ["agent": agent, "envelope": card + ".envelope.pdf"])
             }
+        }
+        if case .folder(let folder) = configuration.mail {
+            Terminal.say("cli.serve.mail-folder", ["folder": folder, "url": publicURL.trimmingCharacters(in: ["/"])])
         }
         if token == nil { Terminal.say("cli.serve.no-admin-token") }
         if let metricsPort { Terminal.say("cli.serve.metrics", ["url": "http://\(metricsHost.contains(":") ? "[\(metricsHost)]" : metricsHost):\(metricsPort)/metrics"]) }
