@@ -61,6 +61,25 @@ import VaporTesting
                                          beforeRequest: { try $0.content.encode(["name": "Vuković", "purpose": "test"]) }) { response in
                 #expect(response.status == .forbidden)
             }
+            // Officer pages: the session of a card sign-in with the role opens them; a password session or
+            // another role does not.
+            let cardSession = try await signOn.startSession(card(cardOfficer))
+            try await app.testing().test(.GET, "officer/cards", headers: ["Cookie": "licna_session=\(cardSession)"]) { response in
+                #expect(response.status == .ok)
+            }
+            let passwordSession = try await signOn.startSession(SignIn(accountID: cardOfficer, level: .substantial, methods: ["pwd", "otp"],
+                                                                       authenticatedAt: Date()))
+            try await app.testing().test(.GET, "officer/cards", headers: ["Cookie": "licna_session=\(passwordSession)"]) { response in
+                #expect(response.status == .seeOther)
+            }
+            try await signOn.setRoles(email: "registrar@gov.me", roles: [.registrar], context: context)
+            let registrarSession = try await signOn.startSession(card(registrar))
+            try await app.testing().test(.GET, "officer/cards", headers: ["Cookie": "licna_session=\(registrarSession)"]) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await app.testing().test(.POST, personalization, headers: ["Cookie": "licna_session=\(cardSession)"]) { response in
+                #expect(response.status == .unauthorized)  // the API takes tokens, not the browser's session
+            }
             let id = try #require(try await signOn.officerTokens(accountID: cardOfficer).first?.id)
             #expect(try await signOn.revokeOfficerToken(accountID: cardOfficer, id: id))
             #expect(!(try await signOn.revokeOfficerToken(accountID: cardOfficer, id: id)))

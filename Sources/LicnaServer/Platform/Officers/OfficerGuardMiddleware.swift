@@ -6,7 +6,8 @@ import Vapor
 ///
 /// Issue 13, item 6: officers' personal API tokens (`Bearer lo_…`, made on the account page after an eID-card
 /// sign-in) name the officer in the audit trail and carry roles; each guarded route names the roles it needs
-/// (`roles`), and an officer with none of them gets 403. The admin token and its sessions hold every role.
+/// (`roles`), and an officer with none of them gets 403. Officer pages also accept the session of an officer who
+/// signed in with the eID card (level high). The admin token and its sessions hold every role.
 struct OfficerGuardMiddleware: AsyncMiddleware {
     static let cookieName = "licna_officer"
     /// Any one of these roles lets a request through.
@@ -27,6 +28,13 @@ struct OfficerGuardMiddleware: AsyncMiddleware {
             request.officerActor = officer.actor
             return try await next.respond(to: request)
         }
+        // Officer pages (not the API: its callers use tokens) accept the single sign-on session of an officer who
+        // signed in with the eID card.
+        if !request.url.path.hasPrefix("/api/"), let officer = try await cardSignedInOfficer(request) {
+            guard !officer.roles.isDisjoint(with: roles) else { throw LicnaHTTPError.forbidden(needs: roles) }
+            request.officerActor = officer.actor
+            return try await next.respond(to: request)
+        }
         if let tokenHash = services.configuration.adminTokenHash {
             if let bearer = request.headers.bearerAuthorization, AdminToken.matches(bearer.token, hash: tokenHash) {
                 request.officerActor = "admin-token"
@@ -42,6 +50,19 @@ struct OfficerGuardMiddleware: AsyncMiddleware {
             throw LicnaHTTPError.unauthorized
         }
         return request.redirect(to: "/officer/login")
+    }
+}
+
+extension OfficerGuardMiddleware {
+    /// The officer whose session (cookie `licna_session`) signed in with the eID card (level high) and holds roles.
+    private func cardSignedInOfficer(_ request: Request) async throws -> SignOnService.TokenOfficer? {
+        let signOn = request.application.licna.signOn(on: request.db)
+        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string), session.level == .high else {
+            return nil
+        }
+        let roles = try await signOn.roles(accountID: session.accountID)
+        guard !roles.isEmpty else { return nil }
+        return SignOnService.TokenOfficer(actor: "officer:" + (try await signOn.overview(accountID: session.accountID).email ?? session.accountID), roles: roles)
     }
 }
 
