@@ -173,12 +173,16 @@ public struct CardOnHand {
 
     /// Both keys' tokens over the same nonce, each after its own PIN verification.
     public func proof(pin: String, origin: String, nonce: String) throws -> CardPresenceProof {
-        func token(_ slot: PIVSlot, _ certificate: Certificate) throws -> CardSignedToken {
-            let signed = try CardPresence.sign(piv, slot: slot, certificate: certificate, pin: pin, origin: origin, nonce: nonce)
-            return CardSignedToken(unverifiedCertificate: Data(try DEREncoding.encode(certificate)).base64EncodedString(),
-                                   algorithm: signed.algorithm.rawValue, signature: Data(signed.signature).base64EncodedString(),
-                                   appVersion: "licna-card/1")
-        }
-        return CardPresenceProof(authentication: try token(.authentication, authentication), signature: try signature.map { try token(.signature, $0) })
+        CardPresenceProof(authentication: try token(.authentication, authentication, pin: pin, origin: origin, nonce: nonce),
+                          signature: try signature.map { try token(.signature, $0, pin: pin, origin: origin, nonce: nonce) })
+    }
+
+    /// The Web eID token of the key in `slot` (whose certificate is `certificate`) for `origin` and `nonce`, after
+    /// verifying `pin`.
+    public func token(_ slot: PIVSlot, _ certificate: Certificate, pin: String, origin: String, nonce: String) throws -> CardSignedToken {
+        let signed = try CardPresence.sign(piv, slot: slot, certificate: certificate, pin: pin, origin: origin, nonce: nonce)
+        return CardSignedToken(unverifiedCertificate: Data(try DEREncoding.encode(certificate)).base64EncodedString(),
+                               algorithm: signed.algorithm.rawValue, signature: Data(signed.signature).base64EncodedString(),
+                               appVersion: "licna-card/1")
     }
 }

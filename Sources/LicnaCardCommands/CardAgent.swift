@@ -78,11 +78,9 @@ public struct CardAgent: ParsableCommand {
         }
         guard !pin.isEmpty else { return .failure(.cancelled) }
         do {
-            let signed = try CardPresence.sign(card.piv, slot: .authentication, certificate: card.authentication, pin: pin, origin: origin, nonce: nonce)
+            let token = try card.token(.authentication, card.authentication, pin: pin, origin: origin, nonce: nonce)
             Terminal.say("cli.agent.signed", ["origin": origin])
-            return .success(CardSignedToken(unverifiedCertificate: Data(try DEREncoding.encode(card.authentication)).base64EncodedString(),
-                                            algorithm: signed.algorithm.rawValue, signature: Data(signed.signature).base64EncodedString(),
-                                            appVersion: "licna-card/1"))
+            return .success(token)
         } catch let error as PIVError where error.triesLeft != nil {
             let left = error.triesLeft ?? 0
             Terminal.say(left == 0 ? "cli.agent.pin-blocked" : "cli.agent.wrong-pin", ["left": String(left)])

@@ -273,8 +273,9 @@ public struct OpenIDProvider: Sendable {
         Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64URLEncoded
     }
 
-    /// What storage keeps of a code or token.
-    static func hash(_ token: String) -> String {
+    /// What storage keeps of a code or token (and of the server's other bearer secrets: sessions, emailed links,
+    /// officer tokens): the SHA-256 in base64url.
+    public static func hash(_ token: String) -> String {
         Data(SHA256.hash(data: Data(token.utf8))).base64URLEncoded
     }
 

@@ -342,11 +342,7 @@ struct AccountController: RouteCollection {
     }
 
     private func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {
-        let view = try await request.view.render("signon-message", LicnaPage(request, title: request.t("signon.title"),
-                                                                             body: SignOnController.MessagePage(text: request.t(key, arguments))))
-        let response = try await view.encodeResponse(for: request)
-        response.status = status
-        return response
+        try await SignOnController().message(request, key, status: status, arguments)
     }
 
     private func unavailable(_ request: Request) async throws -> Response {

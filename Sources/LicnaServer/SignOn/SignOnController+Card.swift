@@ -48,13 +48,7 @@ extension SignOnController {
         let now = services.configuration.clock.now
         let client = request.clientLimitKey
         let wait = services.signOnThrottle.wait(for: client, now: now)
-        guard wait <= 0 else {
-            let seconds = String(Int(wait.rounded(.up)))
-            let response = try await signInPage(request, interaction: id, failed: false, wait: request.t("signon.throttled", ["seconds": seconds]),
-                                                status: .tooManyRequests)
-            response.headers.replaceOrAdd(name: .retryAfter, value: seconds)
-            return response
-        }
+        guard wait <= 0 else { return try await throttledSignInPage(request, interaction: id, wait: wait) }
         let holder: CardIssuanceService.CardHolder
         do {
             guard let text = form?.values["token"], text.utf8.count <= 32_768,

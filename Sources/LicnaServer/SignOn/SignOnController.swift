@@ -111,13 +111,7 @@ struct SignOnController: RouteCollection {
         let client = request.clientLimitKey
         let account = Self.accountKey(email)
         let wait = max(services.signOnThrottle.wait(for: client, now: now), services.signOnThrottle.wait(for: account, now: now))
-        guard wait <= 0 else {
-            let seconds = String(Int(wait.rounded(.up)))
-            let response = try await signInPage(request, interaction: id, failed: false, wait: request.t("signon.throttled", ["seconds": seconds]),
-                                                status: .tooManyRequests)
-            response.headers.replaceOrAdd(name: .retryAfter, value: seconds)
-            return response
-        }
+        guard wait <= 0 else { return try await throttledSignInPage(request, interaction: id, wait: wait) }
         let accountID: String?
         do {
             accountID = try await services.signOn(on: request.db).verifyPassword(email: email, password: password)
@@ -358,6 +352,15 @@ struct SignOnController: RouteCollection {
         response.status = status
         // The page's script may reach the card agent on the citizen's own computer, and nothing else off this origin.
         response.headers.replaceOrAdd(name: "Content-Security-Policy", value: SecurityHeadersMiddleware.contentSecurityPolicy(connect: request.application.licna.configuration.cardAgentURL))
+        return response
+    }
+
+    /// The sign-in page again, saying how long to wait (429 with Retry-After).
+    func throttledSignInPage(_ request: Request, interaction id: String, wait: TimeInterval) async throws -> Response {
+        let seconds = String(Int(wait.rounded(.up)))
+        let response = try await signInPage(request, interaction: id, failed: false, wait: request.t("signon.throttled", ["seconds": seconds]),
+                                            status: .tooManyRequests)
+        response.headers.replaceOrAdd(name: .retryAfter, value: seconds)
         return response
     }
 

@@ -25,8 +25,6 @@ extension SignOnService {
         public var body: String
     }
 
-    private static func hash(_ token: String) -> String { Data(SHA256.hash(data: Data(token.utf8))).base64URLEncoded }
-
     /// Registers `email` with `password` (not verified yet) and sends the verification link; for an address that has
     /// an account already, sends `existing` (a note pointing to password reset) instead. Returns nothing either way.
     public func register(email: String, password: String, baseURL: String, verify: MailText, existing: MailText, logger: Logger) async throws {
@@ -66,7 +64,7 @@ extension SignOnService {
     public func resetLinkIsValid(_ token: String) async throws -> Bool {
         typealias Tokens = AccountTokensTable
         guard token.utf8.count <= 100, let row = try await database.sql.select().column(Tokens.expiresAt).from(Tokens.table)
-            .where(Tokens.hash, .equal, Self.hash(token)).where(Tokens.purpose, .equal, LinkPurpose.reset.rawValue).first() else { return false }
+            .where(Tokens.hash, .equal, OpenIDProvider.hash(token)).where(Tokens.purpose, .equal, LinkPurpose.reset.rawValue).first() else { return false }
         return try row.decode(column: Tokens.expiresAt.name, as: Int64.self) >= Int64(clock.now.timeIntervalSince1970)
     }
 
@@ -100,7 +98,7 @@ extension SignOnService {
         try await database.retryingTransaction { db in
             try await db.sql.delete(from: Tokens.table).where(Tokens.expiresAt, .lessThan, now).run()
             try await db.sql.insert(into: Tokens.table).columns(Tokens.hash, Tokens.accountID, Tokens.purpose, Tokens.expiresAt)
-                .values(SQLBind(Self.hash(token)), SQLBind(accountID), SQLBind(purpose.rawValue), SQLBind(now + Int64(purpose.lifetime))).run()
+                .values(SQLBind(OpenIDProvider.hash(token)), SQLBind(accountID), SQLBind(purpose.rawValue), SQLBind(now + Int64(purpose.lifetime))).run()
         }
         return token
     }
@@ -109,7 +107,7 @@ extension SignOnService {
     private func consumeLink(_ purpose: LinkPurpose, token: String, on db: any Database) async throws -> String? {
         typealias Tokens = AccountTokensTable
         guard token.utf8.count <= 100 else { return nil }
-        let rows = try await db.sql.delete(from: Tokens.table).where(Tokens.hash, .equal, Self.hash(token))
+        let rows = try await db.sql.delete(from: Tokens.table).where(Tokens.hash, .equal, OpenIDProvider.hash(token))
             .where(Tokens.purpose, .equal, purpose.rawValue).returning(Tokens.accountID, Tokens.expiresAt).all()
         guard let row = rows.first, try row.decode(column: Tokens.expiresAt.name, as: Int64.self) >= Int64(clock.now.timeIntervalSince1970) else {
             return nil

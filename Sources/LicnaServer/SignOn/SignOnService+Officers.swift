@@ -27,8 +27,6 @@ extension SignOnService {
     static let tokenPrefix = "lo_"
     static let maximumTokenDays = 90
 
-    private static func hash(_ token: String) -> String { Data(SHA256.hash(data: Data(token.utf8))).base64URLEncoded }
-
     /// Sets an account's roles (an operator's command; audited).
     public func setRoles(email: String, roles: Set<OfficerRole>, context: AuditContext) async throws {
         let id = try await accountID(email: email)
@@ -64,7 +62,7 @@ extension SignOnService {
         try await database.retryingTransaction { db in
             try await db.sql.insert(into: Tokens.table)
                 .columns(Tokens.hash, Tokens.id, Tokens.accountID, Tokens.name, Tokens.roles, Tokens.createdAt, Tokens.expiresAt)
-                .values(SQLBind(Self.hash(token)), SQLBind(id), SQLBind(signIn.accountID), SQLBind(label), SQLBind(OfficerRole.text(roles)),
+                .values(SQLBind(OpenIDProvider.hash(token)), SQLBind(id), SQLBind(signIn.accountID), SQLBind(label), SQLBind(OfficerRole.text(roles)),
                         SQLBind(now), SQLBind(now + Int64(days) * 86_400)).run()
             try await services.audit.append([AuditContext(actor: "account:" + signIn.accountID, purpose: .signOn)
                 .event(.officerTokenCreate, .account, signIn.accountID, detail: "token \(id) (\(OfficerRole.text(roles))) for \(days) days")], on: db)
@@ -102,16 +100,20 @@ extension SignOnService {
     func officer(bearer token: String) async throws -> TokenOfficer? {
         guard token.hasPrefix(Self.tokenPrefix), token.utf8.count <= 100 else { return nil }
         typealias Tokens = OfficerTokensTable
-        typealias Accounts = AccountsTable
         guard let row = try await database.sql.select().columns(Tokens.accountID, Tokens.roles, Tokens.expiresAt, Tokens.revokedAt).from(Tokens.table)
-            .where(Tokens.hash, .equal, Self.hash(token)).first(),
+            .where(Tokens.hash, .equal, OpenIDProvider.hash(token)).first(),
               try row.decode(column: Tokens.revokedAt.name, as: Int64?.self) == nil,
               try row.decode(column: Tokens.expiresAt.name, as: Int64.self) >= Int64(clock.now.timeIntervalSince1970) else { return nil }
         let accountID = try row.decode(column: Tokens.accountID.name, as: String.self)
         let granted = OfficerRole.parse(try row.decode(column: Tokens.roles.name, as: String.self)) ?? []
-        let held = try await roles(accountID: accountID)
+        return TokenOfficer(actor: try await officerActor(accountID: accountID), roles: granted.intersection(try await roles(accountID: accountID)))
+    }
+
+    /// The audit trail's name for an officer: `officer:<email>` (the account id for an account without email).
+    func officerActor(accountID: String) async throws -> String {
+        typealias Accounts = AccountsTable
         let email = try await database.sql.select().column(Accounts.email).from(Accounts.table).where(Accounts.id, .equal, accountID).first()
             .flatMap { try $0.decode(column: Accounts.email.name, as: String?.self) }
-        return TokenOfficer(actor: "officer:" + (email ?? accountID), roles: granted.intersection(held))
+        return "officer:" + (email ?? accountID)
     }
 }

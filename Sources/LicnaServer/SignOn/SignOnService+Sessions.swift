@@ -21,8 +21,6 @@ extension SignOnService {
         var authenticatedAt: Int64
     }
 
-    private static func hash(_ value: String) -> String { Data(SHA256.hash(data: Data(value.utf8))).base64URLEncoded }
-
     /// Starts a session for `signIn`; returns the cookie's value (kept by the server only as its SHA-256).
     func startSession(_ signIn: SignIn) async throws -> String {
         typealias Sessions = SignOnSessionsTable
@@ -33,7 +31,7 @@ extension SignOnService {
         try await database.retryingTransaction { db in
             try await db.sql.delete(from: Sessions.table).where(Sessions.expiresAt, .lessThan, now).run()
             try await db.sql.insert(into: Sessions.table).columns(Sessions.hash, Sessions.accountID, Sessions.signIn, Sessions.expiresAt)
-                .values(SQLBind(Self.hash(value)), SQLBind(signIn.accountID), SQLBind(stored), SQLBind(now + Int64(Self.sessionLifetime))).run()
+                .values(SQLBind(OpenIDProvider.hash(value)), SQLBind(signIn.accountID), SQLBind(stored), SQLBind(now + Int64(Self.sessionLifetime))).run()
         }
         return value
     }
@@ -43,7 +41,7 @@ extension SignOnService {
         typealias Sessions = SignOnSessionsTable
         guard let value, !value.isEmpty, value.utf8.count <= 100,
               let row = try await database.sql.select().columns(Sessions.signIn, Sessions.expiresAt).from(Sessions.table)
-                .where(Sessions.hash, .equal, Self.hash(value)).first(),
+                .where(Sessions.hash, .equal, OpenIDProvider.hash(value)).first(),
               try row.decode(column: Sessions.expiresAt.name, as: Int64.self) >= Int64(clock.now.timeIntervalSince1970),
               let stored = try? JSONDecoder().decode(StoredSignIn.self, from: row.decode(column: Sessions.signIn.name, as: Data.self)) else { return nil }
         return SignIn(accountID: stored.accountID, level: stored.level, methods: stored.methods,
@@ -55,7 +53,7 @@ extension SignOnService {
         guard let value, !value.isEmpty else { return }
         typealias Sessions = SignOnSessionsTable
         try await database.retryingTransaction { db in
-            try await db.sql.delete(from: Sessions.table).where(Sessions.hash, .equal, Self.hash(value)).run()
+            try await db.sql.delete(from: Sessions.table).where(Sessions.hash, .equal, OpenIDProvider.hash(value)).run()
         }
     }
 
@@ -97,10 +95,13 @@ extension SignOnService {
 
     /// The consents an account gave.
     public func consents(email: String) async throws -> [Consent] {
+        try await consents(accountID: try await accountID(email: email))
+    }
+
+    func consents(accountID: String) async throws -> [Consent] {
         typealias Consents = OIDCConsentsTable
-        let account = try await accountID(email: email)
         return try await database.sql.select().columns(Consents.clientID, Consents.claims, Consents.grantedAt).from(Consents.table)
-            .where(Consents.accountID, .equal, account).orderBy(Consents.clientID.name).all().map(Self.consent)
+            .where(Consents.accountID, .equal, accountID).orderBy(Consents.clientID.name).all().map(Self.consent)
     }
 
     /// Withdraws an account's consent for a client: its next sign-in there asks again (and `prompt=none` answers
@@ -118,12 +119,9 @@ extension SignOnService {
 
     func overview(accountID: String) async throws -> AccountOverview {
         typealias Accounts = AccountsTable
-        typealias Consents = OIDCConsentsTable
         let email = try await database.sql.select().column(Accounts.email).from(Accounts.table).where(Accounts.id, .equal, accountID).first()
             .flatMap { try $0.decode(column: Accounts.email.name, as: String?.self) }
-        let consents = try await database.sql.select().columns(Consents.clientID, Consents.claims, Consents.grantedAt).from(Consents.table)
-            .where(Consents.accountID, .equal, accountID).orderBy(Consents.clientID.name).all().map(Self.consent)
-        return AccountOverview(email: email, factors: try await factors(accountID: accountID), consents: consents)
+        return AccountOverview(email: email, factors: try await factors(accountID: accountID), consents: try await consents(accountID: accountID))
     }
 
     private static func consent(_ row: any SQLRow) throws -> Consent {

@@ -62,7 +62,7 @@ extension OfficerGuardMiddleware {
         }
         let roles = try await signOn.roles(accountID: session.accountID)
         guard !roles.isEmpty else { return nil }
-        return SignOnService.TokenOfficer(actor: "officer:" + (try await signOn.overview(accountID: session.accountID).email ?? session.accountID), roles: roles)
+        return SignOnService.TokenOfficer(actor: try await signOn.officerActor(accountID: session.accountID), roles: roles)
     }
 }
 
