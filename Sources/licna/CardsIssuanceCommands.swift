@@ -45,16 +45,16 @@ func withCards<T: Sendable>(_ storage: StorageOptions, purpose: AuditPurpose = .
     }
 }
 
-/// The officer API of `--server`: https, or http on this machine; the admin token from LICNA_ADMIN_TOKEN travels
-/// in each request. Nil without --server.
+/// The officer API of `--server`: https, or http on this machine; the officer's personal token from
+/// LICNA_OFFICER_TOKEN travels in each request (the server's audit trail names the officer). Nil without --server.
 func officerClient(_ storage: StorageOptions) throws -> LicnaServerClient? {
     guard let server = storage.server else { return nil }
     guard let url = URL(string: server), let host = url.host,
           url.scheme == "https" || (url.scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)) else {
         throw explained(Exit.usage, "cli.card.server-url", ["value": String(server.prefix(200))])
     }
-    guard let token = ProcessInfo.processInfo.environment["LICNA_ADMIN_TOKEN"], !token.isEmpty else {
-        throw explained(Exit.usage, "cli.card.admin-token")
+    guard let token = ProcessInfo.processInfo.environment["LICNA_OFFICER_TOKEN"], !token.isEmpty else {
+        throw explained(Exit.usage, "cli.card.officer-token")
     }
     return LicnaServerClient(base: url, bearerToken: token)
 }

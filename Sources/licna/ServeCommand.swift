@@ -11,7 +11,10 @@ import Vapor
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the Licna server (SQLite in ./licna-data by default; PostgreSQL with --database).",
-        discussion: "Officer pages and APIs need LICNA_ADMIN_TOKEN (or --admin-token-file); the server keeps only its hash.")
+        discussion: """
+            Officers sign in with the eID card or a personal token (licna accounts token). LICNA_ADMIN_TOKEN (or \
+            --admin-token-file) only names the first administrator, at /officer/login; the server keeps only its hash.
+            """)
 
     @OptionGroup var storage: StorageOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -100,6 +103,8 @@ struct Serve: AsyncParsableCommand {
         configuration.auditCheckpointInterval = auditCheckpointMinutes > 0 ? Double(auditCheckpointMinutes) * 60 : nil
         configuration.validationLimits.maximumDecodedBytes = max(1, validationMaxDecodedMib) * 1024 * 1024
         var demoHierarchyCreated = false
+        var demoOfficerToken: String?
+        var administratorExists = false
         var demoCards: [String] = []
         let demoCardFolder: String
         if case .sqlite(let directory) = storage.location { demoCardFolder = directory + "/demo-cards" } else { demoCardFolder = "./licna-demo-cards" }
@@ -108,7 +113,11 @@ struct Serve: AsyncParsableCommand {
             if demo {
                 demoHierarchyCreated = try await DemoHierarchy.ensure(app, publicURL: publicURL)
                 demoCards = try await DemoCards.ensure(app, folder: demoCardFolder)
+                demoOfficerToken = try await app.licna.signOn(on: app.db).issueOfficerToken(
+                    email: DemoSignOn.officerEmail, name: "licna serve --demo", roles: nil, days: 1,
+                    context: AuditContext(actor: "demo", purpose: .demoData)).token
             }
+            administratorExists = try await app.licna.signOn(on: app.db).administratorExists()
         } catch let wrong as MasterKeyError {
             try? await app.asyncShutdown()
             throw wrong.explained()
@@ -132,11 +141,14 @@ struct Serve: AsyncParsableCommand {
                     + (cardAgentPort == CardAgentPort.standard ? "" : " --port \(cardAgentPort)")
                 Terminal.say(dev ? "cli.serve.demo-card-signin-high" : "cli.serve.demo-card-signin", ["agent": agent, "envelope": card + ".envelope.pdf"])
             }
+            if let demoOfficerToken {
+                Terminal.say("cli.serve.demo-officer", ["url": publicURL.trimmingCharacters(in: ["/"]), "email": DemoSignOn.officerEmail, "token": demoOfficerToken])
+            }
         }
         if case .folder(let folder) = configuration.mail {
             Terminal.say("cli.serve.mail-folder", ["folder": folder, "url": publicURL.trimmingCharacters(in: ["/"])])
         }
-        if token == nil { Terminal.say("cli.serve.no-admin-token") }
+        if !administratorExists { Terminal.say(token == nil ? "cli.serve.no-admin-token" : "cli.serve.first-administrator") }
         if let metricsPort { Terminal.say("cli.serve.metrics", ["url": "http://\(metricsHost.contains(":") ? "[\(metricsHost)]" : metricsHost):\(metricsPort)/metrics"]) }
         if !configuration.secureCookies { Terminal.say("cli.serve.insecure-cookies") }
         if let caURL = try? await app.licna.trust.authority(on: app.db).publicURL(), caURL != publicURL.trimmingCharacters(in: ["/"]) {

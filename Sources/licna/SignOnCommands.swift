@@ -82,7 +82,7 @@ struct Clients: AsyncParsableCommand {
 
 /// `licna accounts`: sign-on accounts, for operators and tests.
 struct Accounts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sign-on accounts.", subcommands: [Add.self, Link.self, Authenticator.self, Consents.self, Roles.self])
+    static let configuration = CommandConfiguration(abstract: "Sign-on accounts.", subcommands: [Add.self, Link.self, Authenticator.self, Consents.self, Roles.self, Token.self])
 
     struct Link: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -121,6 +121,37 @@ struct Accounts: AsyncParsableCommand {
                 try await app.licna.signOn(on: app.db).setRoles(email: email, roles: roles, context: AuditContext(actor: commandLineActor, purpose: .signOn))
             }
             Terminal.print(try jsonText(["roles": roles.map(\.rawValue).sorted()]))
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a personal officer token for an account: prints {\"token\", \"expiresAt\"} (the token once).",
+            discussion: """
+                The token carries the roles given with --role (all the account holds without one) and works as long as the \
+                account holds them, until it expires or is revoked on the account page. Officers normally make their own \
+                after signing in with the eID card; this command is for operators, tests and installations without card \
+                sign-in yet. Commands with --server read it from LICNA_OFFICER_TOKEN. Audited under the operator.
+                """)
+
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+        @Option(help: "What the token is for (shown on the account page).") var name = "command line"
+        @Option(name: .customLong("role"), help: "A role the token carries (repeatable; default: all the account holds).") var roles: [String] = []
+        @Option(help: "Days until it expires (1 to 90).") var days = 30
+
+        func validate() throws {
+            guard OfficerRole.parse(roles.joined(separator: " ")) != nil else { throw explained(Exit.usage, "cli.accounts.unknown-role") }
+        }
+
+        func run() async throws {
+            let roles = roles.isEmpty ? nil : OfficerRole.parse(self.roles.joined(separator: " "))
+            let made = try await withInstallation(storage) { app in
+                try await app.licna.signOn(on: app.db).issueOfficerToken(email: email, name: name, roles: roles, days: days,
+                                                                         context: AuditContext(actor: commandLineActor, purpose: .signOn))
+            }
+            struct Made: Encodable { let token: String; let expiresAt: Date }
+            Terminal.print(try jsonText(Made(token: made.token, expiresAt: made.expiresAt)))
         }
     }
 

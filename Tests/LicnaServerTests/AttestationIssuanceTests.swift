@@ -219,10 +219,11 @@ import X509
     /// The officer API takes the attestation as PEM beside the CSR; one that does not parse is a 400.
     @Test func theAPITakesTheAttestation() async throws {
         try await TestInstallation.make(.sqlite).withApp(trust: TrustConfiguration(acceptsDevelopmentCards: true)) { app in
+            let officer = try await officerToken(app)
             try await TrustFixtures.initialize(app, development: true)
             let manufacturer = try await app.licna.trust.authority(on: app.db).developmentCardManufacturer()
             let virtual = try Self.cardKey(manufacturer, model: CardManufacturer.virtualCardModel)
-            var headers = HTTPHeaders([("Authorization", "Bearer \(TestInstallation.adminToken)")])
+            var headers = HTTPHeaders([("Authorization", "Bearer \(officer)")])
             headers.contentType = .json
             let csr = try virtual.csr.serializeAsPEM().pemString
             try await app.testing().test(.POST, "/api/pki/certificates", headers: headers, beforeRequest: { request in

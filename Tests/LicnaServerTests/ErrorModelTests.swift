@@ -122,7 +122,8 @@ import VaporTesting
     /// gives its code, its translated message and the exit status of its category.
     @Test func aClientReadsTheServersRealErrorBody() async throws {
         try await TestInstallation.make(.sqlite).withApp { app in
-            let headers: HTTPHeaders = ["Authorization": "Bearer \(TestInstallation.adminToken)", "Accept-Language": "en"]
+            let officer = try await officerToken(app)
+            let headers: HTTPHeaders = ["Authorization": "Bearer \(officer)", "Accept-Language": "en"]
             try await app.testing().test(.POST, "/api/pki/certificates", headers: headers, beforeRequest: { request in
                 try request.content.encode(CertificateIssueRequest(profile: "no-such-profile", csr: "x"))
             }) { response in

@@ -83,8 +83,9 @@ import VaporTesting
         }
     }
 
-    @Test func registrySearchNeedsTheAdminToken() async throws {
+    @Test func registrySearchNeedsAnOfficer() async throws {
         try await installation.withApp(demo: true) { app in
+            let officer = try await officerToken(app)
             let search = ["name": "Vuković", "purpose": "test"]
             try await app.testing().test(.POST, "api/registry/search", beforeRequest: { try $0.content.encode(search) }) { response in
                 #expect(response.status == .unauthorized)
@@ -95,7 +96,14 @@ import VaporTesting
                                          beforeRequest: { try $0.content.encode(search) }) { response in
                 #expect(response.status == .unauthorized)
             }
+            // The admin token only names the first administrator (issue 13, item 6).
             try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)"],
+                                         beforeRequest: { try $0.content.encode(search) }) { response in
+                #expect(response.status == .forbidden)
+                let error = try response.content.decode([String: String].self)["error"]
+                #expect(error == "admin-token-limited")
+            }
+            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(officer)"],
                                          beforeRequest: { try $0.content.encode(search) }) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers.first(name: .cacheControl) == "no-store")
@@ -113,13 +121,14 @@ import VaporTesting
 
     @Test func officerPageSearchesByPostWithSessionCookie() async throws {
         try await installation.withApp(demo: true) { app in
+            let officer = try await officerToken(app)
             var cookie: String?
             try await app.testing().test(.POST, "officer/login", beforeRequest: { try $0.content.encode(["token": "wrong"], as: .urlEncodedForm) }) { response in
                 #expect(response.status == .unauthorized)
             }
             // A wrong token costs half a second before the next try is checked (OfficerSessionTests).
             try await Task.sleep(for: .milliseconds(600))
-            try await app.testing().test(.POST, "officer/login", beforeRequest: { try $0.content.encode(["token": TestInstallation.adminToken], as: .urlEncodedForm) }) { response in
+            try await app.testing().test(.POST, "officer/login", beforeRequest: { try $0.content.encode(["token": officer], as: .urlEncodedForm) }) { response in
                 #expect(response.status == .seeOther)
                 let value = response.headers.setCookie?[OfficerGuardMiddleware.cookieName]
                 #expect(value?.isHTTPOnly == true && value?.sameSite == .strict)
@@ -152,19 +161,20 @@ import VaporTesting
 
     @Test func apiErrorsAreJSONWithACodeAndAMessage() async throws {
         try await installation.withApp { app in
+            let officer = try await officerToken(app)
             try await app.testing().test(.GET, "api/nothing") { response in
                 #expect(response.status == .notFound)
                 let body = try response.content.decode([String: String].self)
                 #expect(body["error"] == "not-found")
                 #expect(body["message"]?.isEmpty == false)
             }
-            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)", "Content-Type": "application/json"],
+            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(officer)", "Content-Type": "application/json"],
                                          body: .init(string: "{not json")) { response in
                 #expect(response.status == .badRequest)
                 let error = try response.content.decode([String: String].self)["error"]
                 #expect(error == "bad-request")
             }
-            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)"],
+            try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(officer)"],
                                          beforeRequest: { try $0.content.encode(["jmbg": "0101006500007", "name": "x"]) }) { response in
                 #expect(response.status == .badRequest)
                 let error = try response.content.decode([String: String].self)["error"]
@@ -175,10 +185,11 @@ import VaporTesting
 
     @Test func birthAndDeathThroughTheAPI() async throws {
         try await installation.withApp { app in
+            let officer = try await officerToken(app)
             let registration = BirthRegistration(givenName: "Iva", surname: "Kovačević", birthDate: CivilDate(year: 2026, month: 11, day: 2)!,
                                                  birthPlace: "Budva", sex: .female, regionCode: 23, address: "Mediteranska 1", municipality: "Budva")
             var id: UUID?
-            try await app.testing().test(.POST, "api/registry/births", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)"],
+            try await app.testing().test(.POST, "api/registry/births", headers: ["Authorization": "Bearer \(officer)"],
                                          beforeRequest: { try $0.content.encode(registration) }) { response in
                 #expect(response.status == .created)
                 struct Registered: Decodable { let person: PersonView; let jmbg: String }
@@ -187,7 +198,7 @@ import VaporTesting
                 id = registered.person.id.rawValue
             }
             let personID = try #require(id)
-            try await app.testing().test(.POST, "api/registry/deaths", headers: ["Authorization": "Bearer \(TestInstallation.adminToken)"],
+            try await app.testing().test(.POST, "api/registry/deaths", headers: ["Authorization": "Bearer \(officer)"],
                                          beforeRequest: { try $0.content.encode(["personId": personID.uuidString, "date": "2026-11-20"]) }) { response in
                 #expect(response.status == .ok)
                 let person = try response.content.decode(PersonView.self)

@@ -36,8 +36,9 @@ import VaporTesting
     @Test(arguments: [UInt64(1), 2])
     func routeParametersAndJSONFieldsNeverTrapOrFail(seed: UInt64) async throws {
         try await TestInstallation.make(.sqlite).withApp(demo: true) { app in
+            let officerBearer = try await officerToken(app)
             try await TrustFixtures.initialize(app)
-            let officer: HTTPHeaders = ["Authorization": "Bearer \(TestInstallation.adminToken)", "Content-Type": "application/json"]
+            let officer: HTTPHeaders = ["Authorization": "Bearer \(officerBearer)", "Content-Type": "application/json"]
             var checked = 0
             func expectClientError(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil) async throws {
                 var body = ByteBuffer()

@@ -7,7 +7,9 @@ import Testing
 import VaporTesting
 
 /// Issue 10, item 6: officer sessions kept on the server, with a lifetime, an idle timeout, logout that ends them, a new
-/// token that ends them, a session key that is not the token's hash, throttled sign-in and no weak tokens.
+/// token that ends them, a session key that is not the token's hash, throttled sign-in and no weak tokens. Issue 13:
+/// the admin token's session opens only the first-administrator page; an officer's personal token opens the pages its
+/// roles allow, for as long as the token lives.
 @Suite struct OfficerSessionTests {
     func signIn(_ app: Application, token: String = TestInstallation.adminToken) async throws -> (status: HTTPStatus, cookie: String?) {
         var result: (HTTPStatus, String?) = (.internalServerError, nil)
@@ -17,9 +19,10 @@ import VaporTesting
         return result
     }
 
-    func officerPage(_ app: Application, cookie: String) async throws -> HTTPStatus {
+    /// The page an admin-token session opens (issue 13: the token only names the first administrator).
+    func officerPage(_ app: Application, cookie: String, path: String = "officer/first-administrator") async throws -> HTTPStatus {
         var status = HTTPStatus.internalServerError
-        try await app.testing().test(.GET, "officer/registry", beforeRequest: { request in
+        try await app.testing().test(.GET, path, beforeRequest: { request in
             request.headers.cookie = [OfficerGuardMiddleware.cookieName: .init(string: cookie)]
         }) { response in
             status = response.status  // 200 with a session; a redirect to the sign-in page without
@@ -142,5 +145,33 @@ import VaporTesting
         try await app.asyncShutdown()
         #expect(AdminToken.weakness(of: token, development: true) == nil)
         #expect(AdminToken.weakness(of: TestInstallation.adminToken, development: false) == nil)
+    }
+
+    @Test(arguments: TestEngine.available)
+    func aPersonalTokenOpensThePagesItsRolesAllowWhileItLives(engine: TestEngine) async throws {
+        let installation = try await TestInstallation.make(engine)
+        try await installation.withApp(demo: true) { app in
+            let registrar = try await officerToken(app, email: "registrar@test.licna.me", roles: [.registrar])
+            let (status, opened) = try await signIn(app, token: registrar)
+            #expect(status == .seeOther)
+            let cookie = try #require(opened)
+            #expect(try await officerPage(app, cookie: cookie, path: "officer/registry") == .ok)
+            // Not a card officer: the card statistics page is forbidden, and the admin token's page is not its.
+            #expect(try await officerPage(app, cookie: cookie, path: "officer/cards") == .forbidden)
+            #expect(try await officerPage(app, cookie: cookie) == .seeOther)
+            // The role taken from the account closes the pages at once, though the session lives on.
+            try await app.licna.signOn(on: app.db).setRoles(email: "registrar@test.licna.me", roles: [.auditor], context: .test)
+            #expect(try await officerPage(app, cookie: cookie, path: "officer/registry") == .forbidden)
+            // A revoked token ends its sessions.
+            try await app.licna.signOn(on: app.db).setRoles(email: "registrar@test.licna.me", roles: [.registrar], context: .test)
+            #expect(try await officerPage(app, cookie: cookie, path: "officer/registry") == .ok)
+            let accountID = try await app.licna.signOn(on: app.db).accountID(email: "registrar@test.licna.me")
+            for token in try await app.licna.signOn(on: app.db).officerTokens(accountID: accountID) {
+                _ = try await app.licna.signOn(on: app.db).revokeOfficerToken(accountID: accountID, id: token.id)
+            }
+            #expect(try await officerPage(app, cookie: cookie, path: "officer/registry") == .seeOther)
+            // A token of an account without roles opens nothing.
+            #expect(try await signIn(app, token: "lo_" + String(repeating: "A", count: 43)).status == .unauthorized)
+        }
     }
 }

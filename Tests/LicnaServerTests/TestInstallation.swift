@@ -87,6 +87,17 @@ struct TestInstallation {
     }
 }
 
+/// An officer holding every role and a personal token for it (as an operator's `licna accounts token` makes): what
+/// tests of officer APIs send, now that the admin token only names the first administrator.
+func officerToken(_ app: Application, email: String = "officer@test.licna.me", roles: Set<OfficerRole> = Set(OfficerRole.allCases)) async throws -> String {
+    let signOn = app.licna.signOn(on: app.db)
+    if (try? await signOn.accountID(email: email)) == nil {
+        _ = try await signOn.addAccount(email: email, password: nil, emailVerified: true, context: .test)
+    }
+    try await signOn.setRoles(email: email, roles: roles, context: .test)
+    return try await signOn.issueOfficerToken(email: email, name: "tests", roles: nil, days: 1, context: .test).token
+}
+
 extension AuditContext {
     static let test = AuditContext(actor: "test", purpose: .stated("testing"))
 }

@@ -364,9 +364,10 @@ import X509
 
     @Test func officersIssueAndRevokeThroughTheAPI() async throws {
         try await TestInstallation.make(.sqlite).withApp { app in
+            let officer = try await officerToken(app)
             try await TrustFixtures.initialize(app)
             let csr = try TrustFixtures.csr(subject: try TrustFixtures.citizenSubject()).serializeAsPEM().pemString
-            var headers = HTTPHeaders([("Authorization", "Bearer \(TestInstallation.adminToken)")])
+            var headers = HTTPHeaders([("Authorization", "Bearer \(officer)")])
             headers.contentType = .json
             var serial = ""
             try await app.testing().test(.POST, "/api/pki/certificates", headers: headers, beforeRequest: { request in

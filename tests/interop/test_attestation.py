@@ -7,7 +7,7 @@ slot 0, used by one test at a time)."""
 import json
 
 from test_card import card  # noqa: F401  (card: the virtual card inserted into pcscd through vpcd, slot 0)
-from test_trust import ADMIN_TOKEN, openssl, trust, verhoeff_number  # noqa: F401  (trust: a `ca init --dev` hierarchy served on loopback, the server not --dev)
+from test_trust import openssl, trust, verhoeff_number  # noqa: F401  (trust: a `ca init --dev` hierarchy served on loopback, the server not --dev)
 
 QCP_N_QSCD = "0.4.0.194112.1.2"
 QCP_N = "0.4.0.194112.1.0"
@@ -43,7 +43,7 @@ def test_only_a_dev_installation_gives_a_virtual_card_qcsscd_and_openssl_verifie
     # The server runs without --dev: a card it manufactures and certifies gets no QcSSCD either.
     served = str(tmp_path / "served")
     installation.run("card", "create", "--out", served, "--test-identity", "A, B", "--server", trust.url,
-                     env={"LICNA_ADMIN_TOKEN": ADMIN_TOKEN}, data=False, check=0)
+                     env={"LICNA_OFFICER_TOKEN": trust.officer_token}, data=False, check=0)
     assert signature_policy(installation, served, tmp_path) == QCP_N
 
     # ATTEST and GET DATA 5FFF01 with extended Le; an unknown slot is 6A 86.

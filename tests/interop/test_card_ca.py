@@ -54,15 +54,19 @@ def test_card_from_the_installations_data_folder(trust, tmp_path):
 def test_card_through_the_servers_officer_api(trust, tmp_path):
     card = str(tmp_path / "card")
     result = trust.installation.run("card", "create", "--out", card, "--test-identity", "Јовановић, Љубица",
-                                    "--server", trust.url, env={"LICNA_ADMIN_TOKEN": ADMIN_TOKEN}, data=False, check=0)
+                                    "--server", trust.url, env={"LICNA_OFFICER_TOKEN": trust.officer_token}, data=False, check=0)
     assert "development" in result.stderr
     report = check_card(trust, card, tmp_path)
     assert report["mrz"][2].startswith("JOVANOVIC<<LJUBITSA<")  # ICAO 9303-3: Ј→J, Љ→LJ, Ц→TS
     # A wrong token is refused and leaves no card behind.
     bad = str(tmp_path / "bad")
     result = trust.installation.run("card", "create", "--out", bad, "--test-identity", "A, B", "--server", trust.url,
-                                    env={"LICNA_ADMIN_TOKEN": "wrong"}, data=False, check=3)
+                                    env={"LICNA_OFFICER_TOKEN": "wrong"}, data=False, check=3)
     assert "401" in result.stderr
+    # The admin token only names the first administrator: it makes no card either.
+    result = trust.installation.run("card", "create", "--out", bad, "--test-identity", "A, B", "--server", trust.url,
+                                    env={"LICNA_OFFICER_TOKEN": ADMIN_TOKEN}, data=False, check=3)
+    assert "answered 403" in result.stderr and "only names the first administrator" in result.stderr
     assert not [name for name in os.listdir(tmp_path) if name.startswith("bad")]
 
 
@@ -76,7 +80,7 @@ def test_known_pins_are_never_certified_by_a_real_ca(installation, tmp_path):
         for where in (["--data", installation.data], ["--server", server.url]):
             card = str(tmp_path / ("card-" + where[0].strip("-")))
             result = installation.run("card", "create", "--out", card, "--test-identity", "A, B", *where,
-                                      env={"LICNA_ADMIN_TOKEN": ADMIN_TOKEN}, data=False, check=2)
+                                      env={"LICNA_OFFICER_TOKEN": server.officer_token}, data=False, check=2)
             assert "ca init --dev" in result.stderr
             assert not [name for name in os.listdir(tmp_path) if name.startswith(os.path.basename(card))]
     finally:

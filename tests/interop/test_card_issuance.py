@@ -274,14 +274,13 @@ def secrets_of_any(text):
 
 def test_officer_commands_work_through_the_servers_api(installation, issuance, tmp_path):
     """Issue 12, item 7: apply, approve, show, list, deliver, suspend, replace and stats with --server (the officer
-    API, admin token from LICNA_ADMIN_TOKEN) act on the same installation as --data; without the token they refuse."""
-    from test_trust import ADMIN_TOKEN
+    API, the officer's personal token from LICNA_OFFICER_TOKEN) act on the same installation as --data; without the token they refuse."""
     trust = issuance
     server = ["--server", trust.url]
-    env = {"LICNA_ADMIN_TOKEN": ADMIN_TOKEN}
+    env = {"LICNA_OFFICER_TOKEN": trust.officer_token}
     number = register(installation, given="Stefan", surname="Đurišić", birth="1979-02-03")
     refused = installation.run("cards", "apply", "--person", number, "--accept-contract", *server, data=False)
-    assert refused.returncode == 2 and "LICNA_ADMIN_TOKEN" in refused.stderr
+    assert refused.returncode == 2 and "LICNA_OFFICER_TOKEN" in refused.stderr
     application = json.loads(installation.run("cards", "apply", "--person", number, "--accept-contract", "--json", *server, env=env,
                                               data=False, check=0).stdout)
     # The contract the citizen signed is the one whose hash the application recorded (cnr, the default language).

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from test_pades import minimal_pdf, pyhanko_validate, tool
-from test_trust import ADMIN_TOKEN, TrustServer, openssl, split_chain
+from test_trust import TrustServer, openssl, split_chain
 
 
 @pytest.fixture
@@ -34,9 +34,9 @@ def test_sealed_documents_validate(sealing, tmp_path):
     pem = subprocess.run(["pyhanko", "sign", "validate", "--pretty-print", "--trust", sealing.path("root.pem"), "--trust-replace",
                           "--other-certs", sealing.path("chain.pem"), str(sealed)], capture_output=True, text=True).stdout
     assert "NTRME-02012345" in pem or "e-seal" in pem, pem
-    # Through the officer API, with the admin token.
+    # Through the officer API, with an officer's personal token.
     request = urllib.request.Request(sealing.url + "/api/documents/seal", data=minimal_pdf(), method="POST",
-                                     headers={"Content-Type": "application/pdf", "Authorization": "Bearer " + ADMIN_TOKEN})
+                                     headers={"Content-Type": "application/pdf", "Authorization": "Bearer " + sealing.officer_token})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             body = response.read()
@@ -50,7 +50,7 @@ def test_sealed_documents_validate(sealing, tmp_path):
 
 def post_seal(sealing, query, language="sr"):
     request = urllib.request.Request(sealing.url + "/api/documents/seal" + query, data=minimal_pdf(), method="POST",
-                                     headers={"Content-Type": "application/pdf", "Authorization": "Bearer " + ADMIN_TOKEN,
+                                     headers={"Content-Type": "application/pdf", "Authorization": "Bearer " + sealing.officer_token,
                                               "Accept-Language": language})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:

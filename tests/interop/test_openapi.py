@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from test_trust import ADMIN_TOKEN, TrustServer
+from test_trust import TrustServer
 
 CI = os.environ.get("CI", "").lower() == "true"
 HOOKS = os.path.join(os.path.dirname(__file__), "openapi_hooks.py")
@@ -77,7 +77,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(s
     config.write_text(configuration(serial))
     report = tmp_path / "junit.xml"
     arguments = [*command, "--config-file", str(config), "run", server.url + "/api/openapi.json", "--url", server.url,
-                 "--header", f"Authorization: Bearer {ADMIN_TOKEN}",
+                 "--header", f"Authorization: Bearer {server.officer_token}",
                  "--checks", "all", "--exclude-checks", EXCLUDED_CHECKS, "--max-examples", str(MAX_EXAMPLES), "--max-time", str(MAX_SECONDS),
                  "--seed", "11", "--workers", "1", "--request-timeout", "30", "--no-shrink",
                  "--report", "junit", "--report-junit-path", str(report)]

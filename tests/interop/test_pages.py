@@ -16,6 +16,9 @@ HEADINGS = {"cnr": "Dobro došli u Licna", "sq": "Mirë se vini në Licna", "mk"
             "sr": "Добро дошли у Licna", "en": "Welcome to Licna"}
 
 
+DEMO_OFFICER_TOKEN = None
+
+
 def chromium():
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if shutil.which(name):
@@ -30,8 +33,9 @@ def server(licna_bin, tmp_path_factory):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, LICNA_MASTER_KEY="11" * 32, LICNA_ADMIN_TOKEN="page-test-" + "0" * 32, HOME=str(root))
+    log = root / "serve.log"
     process = subprocess.Popen([licna_bin, "serve", "--demo", "--port", str(port), "--data", str(root / "data")],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               env=env, stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -41,7 +45,10 @@ def server(licna_bin, tmp_path_factory):
             time.sleep(0.2)
     else:
         process.kill()
-        pytest.fail("licna serve did not start: " + process.stderr.read().decode())
+        pytest.fail("licna serve did not start: " + log.read_text())
+    # The demo prints a personal token of its officer (every role) at each start.
+    global DEMO_OFFICER_TOKEN
+    DEMO_OFFICER_TOKEN = re.search(r"\blo_[A-Za-z0-9_-]{43}", log.read_text()).group(0)
     yield url
     process.terminate()
     process.wait(timeout=10)
@@ -119,7 +126,7 @@ def test_officer_statistics_are_svg_charts_that_chromium_draws(server, tmp_path)
     """Issue 12, item 8: /officer/cards draws the demo's card statistics as SVG on the server; Python's XML parser reads
     each chart, its bars say the counts, and Chromium paints the bars (blue pixels in a screenshot)."""
     import xml.etree.ElementTree as ElementTree
-    request = urllib.request.Request(server + "/officer/cards?lang=en", headers={"Authorization": "Bearer page-test-" + "0" * 32})
+    request = urllib.request.Request(server + "/officer/cards?lang=en", headers={"Authorization": "Bearer " + DEMO_OFFICER_TOKEN})
     html = urllib.request.urlopen(request, timeout=10).read().decode()
     charts = re.findall(r"<svg .*?</svg>", html, re.DOTALL)
     assert len(charts) >= 5, html[:2000]

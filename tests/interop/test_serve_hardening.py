@@ -3,6 +3,7 @@ to make one; metrics are served on their own loopback listener, never on the pub
 logout on the server (the replayed cookie opens nothing), seen through a real HTTP client."""
 import http.cookiejar
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -68,9 +69,11 @@ def test_metrics_have_their_own_listener_and_logout_ends_the_session(licna_bin, 
         # Sign in, see the officer page, log out, replay the old cookie: the server ended the session.
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        opener.open(url + "/officer/login", data=urllib.parse.urlencode({"token": token}).encode(), timeout=10)
+        # The demo's officer (its personal token is in the start-up message); the admin token no longer opens pages.
+        officer = re.search(r"\blo_[A-Za-z0-9_-]{43}", "".join(p.read_text() for p in tmp_path.glob("serve-*.log"))).group(0)
+        opener.open(url + "/officer/login", data=urllib.parse.urlencode({"token": officer}).encode(), timeout=10)
         cookie = next(c for c in jar if c.name == "licna_officer")
-        assert len(cookie.value) == 43 and token not in cookie.value
+        assert len(cookie.value) == 43 and officer not in cookie.value
         page = opener.open(url + "/officer/registry", timeout=10)
         assert page.geturl().endswith("/officer/registry")
         opener.open(url + "/officer/logout", data=b"", timeout=10)

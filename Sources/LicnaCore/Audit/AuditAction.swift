@@ -108,4 +108,8 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case officerTokenCreate = "officer.token-create"
     /// An officer revoked a personal API token.
     case officerTokenRevoke = "officer.token-revoke"
+    /// An administrator changed a relying party's registration (what changed in the detail).
+    case clientUpdate = "client.update"
+    /// A confidential relying party was given a new secret (the old one stopped).
+    case clientSecret = "client.secret"
 }

@@ -104,6 +104,8 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
 
     try app.register(collection: PlatformController())
     try app.register(collection: OfficerLoginController())
+    try app.register(collection: FirstAdministratorController())
+    try app.register(collection: AdministrationController())
     try app.register(collection: RegistryController())
     try app.register(collection: TrustController())
     try app.register(collection: CardController())

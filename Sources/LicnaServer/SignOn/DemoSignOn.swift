@@ -7,11 +7,14 @@ import LicnaIdentityProvider
 import SQLKit
 import Vapor
 
-/// `licna serve --demo`'s sign-on: a demo account linked to the demo citizen Milica Vuković, and a demo relying
+/// `licna serve --demo`'s sign-on: a demo account linked to the demo citizen Milica Vuković, a demo officer holding
+/// every role (the demo prints a personal token for it at each start), and a demo relying
 /// party inside the server (`/demo/signon`) that runs the authorization code flow with PKCE against this provider,
 /// as a portal would, and shows what it received: the checked ID token's claims and level. Only with `--demo`.
 public enum DemoSignOn {
     public static let email = "milica@demo.licna.me"
+    /// The demo officer: every role, no password (officers sign in with a card or a personal token).
+    public static let officerEmail = "officer@demo.licna.me"
     /// Printed in the start-up message; the demo installation is not for real people.
     public static let password = "demo-password-2026"
     static let clientName = "Licna demo portal"
@@ -32,6 +35,10 @@ public enum DemoSignOn {
                     try await db.sql.update(Accounts.table).set(Accounts.personID, to: personID.uuidString).where(Accounts.id, .equal, id).run()
                 }
             }
+        }
+        if try await app.db.sql.select().column(Accounts.id).from(Accounts.table).where(Accounts.email, .equal, officerEmail).first() == nil {
+            _ = try await signOn.addAccount(email: officerEmail, password: nil, emailVerified: true, context: context)
+            try await signOn.setRoles(email: officerEmail, roles: Set(OfficerRole.allCases), context: context)
         }
         if let existing = try await signOn.clients().first(where: { $0.name == clientName }) { return existing.id }
         let redirect = app.licna.configuration.publicURL.trimmingCharacters(in: ["/"]) + "/demo/signon/callback"

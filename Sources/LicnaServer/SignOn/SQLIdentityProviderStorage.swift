@@ -35,6 +35,16 @@ struct SQLIdentityProviderStorage: AuthorizationCodeStorage, TokenStorage, Asser
         }
     }
 
+    /// Replaces a registration; false when no client has its id.
+    func update(_ party: RelyingParty) async throws -> Bool {
+        typealias Clients = OIDCClientsTable
+        let registration = try Self.encoder.encode(party)
+        return try await database.retryingTransaction { db in
+            try await !db.sql.update(Clients.table).set(Clients.registration, to: SQLBind(registration)).where(Clients.id, .equal, party.id)
+                .returning(Clients.id).all().isEmpty
+        }
+    }
+
     func relyingParties() async throws -> [RelyingParty] {
         typealias Clients = OIDCClientsTable
         return try await database.sql.select().column(Clients.registration).from(Clients.table).orderBy(Clients.id).all().map {

@@ -16,14 +16,15 @@ public struct SignOnError: LicnaError, Hashable {
 
     public var category: ErrorCategory {
         switch code {
-        case .signOnAccountExists: .conflict
-        case .signOnUnknownAccount, .signOnUnknownPerson: .notFound
+        case .signOnAccountExists, .signOnAdministratorExists: .conflict
+        case .signOnUnknownAccount, .signOnUnknownPerson, .signOnUnknownClient: .notFound
         case .signOnKeyMismatch: .internal
         default: .invalidInput
         }
     }
 
-    public static let allCodes: [ErrorCode] = [.signOnInvalidRequest, .signOnAccountExists, .signOnKeyMismatch, .signOnUnknownAccount, .signOnUnknownPerson]
+    public static let allCodes: [ErrorCode] = [.signOnInvalidRequest, .signOnAccountExists, .signOnKeyMismatch, .signOnUnknownAccount, .signOnUnknownPerson,
+                                                  .signOnAdministratorExists, .signOnUnknownClient]
 
     static func invalid(_ detail: String) -> SignOnError { SignOnError(.signOnInvalidRequest, ["detail": detail]) }
 }
@@ -37,4 +38,8 @@ extension ErrorCode {
     public static let signOnUnknownAccount = ErrorCode("signon-unknown-account")
     /// No registry person has that identification number.
     public static let signOnUnknownPerson = ErrorCode("signon-unknown-person")
+    /// No relying party has that client id.
+    public static let signOnUnknownClient = ErrorCode("signon-unknown-client")
+    /// An account holds the administrator role already: the admin token names no other.
+    public static let signOnAdministratorExists = ErrorCode("signon-administrator-exists")
 }

@@ -69,14 +69,7 @@ public struct SignOnService: Sendable {
     public func registerClient(name: String, redirectURIs: [String], kind: ClientKind, sectorIdentifier: String? = nil,
                                scopes: Set<String>? = nil, claims: Set<String>? = nil, minimumLevel: LevelOfAssurance = .low,
                                postLogoutRedirectURIs: [String] = [], context: AuditContext) async throws -> (clientID: String, secret: String?) {
-        guard !name.isEmpty, name.count <= 200 else { throw SignOnError.invalid("the client's name must be 1 to 200 characters") }
-        guard !redirectURIs.isEmpty else { throw SignOnError.invalid("give at least one --redirect-uri") }
-        for uri in redirectURIs + postLogoutRedirectURIs {
-            guard let url = URL(string: uri), let scheme = url.scheme?.lowercased(), url.host != nil, url.fragment == nil,
-                  scheme == "https" || (scheme == "http" && ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url.host ?? "")) else {
-                throw SignOnError.invalid("redirect URI \(uri.prefix(200)) must be an absolute https URL without a fragment (http only for 127.0.0.1 or localhost)")
-            }
-        }
+        try Self.validateClient(name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs)
         var secret: String?
         let authentication: RelyingParty.Authentication
         switch kind {
@@ -96,7 +89,7 @@ public struct SignOnService: Sendable {
                                  postLogoutRedirectURIs: postLogoutRedirectURIs, sectorIdentifier: sectorIdentifier, minimumLevel: minimumLevel)
         if let scopes { party.scopes = scopes.union(["openid"]) }
         if let claims { party.claims = claims }
-        guard !party.claims.contains("jmbg") else { throw SignOnError.invalid("the JMBG is never released to a relying party") }
+        try Self.validateEntitlements(scopes: party.scopes, claims: party.claims)
         try await storage.register(party)
         try await services.audit.append(context.event(.clientRegister, .client, id, detail: "\(name), \(kind.description)"), on: database)
         return (id, secret)
@@ -116,6 +109,71 @@ public struct SignOnService: Sendable {
     }
 
     public func clients() async throws -> [RelyingParty] { try await storage.relyingParties() }
+
+    /// The scopes a relying party may be registered for, and the claims it may be entitled to (discovery's lists,
+    /// less the claims every ID token carries). The JMBG is none of them.
+    public static let registrableScopes: [String] = ["openid", "profile", "email", "identification_number", "offline_access"]
+    public static let entitlableClaims: [String] = ["given_name", "family_name", "birthdate", "email", "email_verified", "identification_number"]
+
+    static func validateClient(name: String, redirectURIs: [String], postLogoutRedirectURIs: [String]) throws {
+        guard !name.isEmpty, name.count <= 200 else { throw SignOnError.invalid("the client's name must be 1 to 200 characters") }
+        guard !redirectURIs.isEmpty else { throw SignOnError.invalid("give at least one redirect URI") }
+        guard redirectURIs.count + postLogoutRedirectURIs.count <= 50 else { throw SignOnError.invalid("a client has at most 50 redirect URIs") }
+        for uri in redirectURIs + postLogoutRedirectURIs {
+            guard uri.utf8.count <= 2000, let url = URL(string: uri), let scheme = url.scheme?.lowercased(), url.host != nil, url.fragment == nil,
+                  scheme == "https" || (scheme == "http" && ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url.host ?? "")) else {
+                throw SignOnError.invalid("redirect URI \(uri.prefix(200)) must be an absolute https URL without a fragment (http only for 127.0.0.1 or localhost)")
+            }
+        }
+    }
+
+    static func validateEntitlements(scopes: Set<String>, claims: Set<String>) throws {
+        guard !claims.contains("jmbg") else { throw SignOnError.invalid("the JMBG is never released to a relying party") }
+        if let unknown = scopes.subtracting(registrableScopes).sorted().first {
+            throw SignOnError.invalid("unknown scope \(unknown.prefix(100)): use \(registrableScopes.joined(separator: ", "))")
+        }
+        if let unknown = claims.subtracting(entitlableClaims).sorted().first {
+            throw SignOnError.invalid("unknown claim \(unknown.prefix(100)): use \(entitlableClaims.joined(separator: ", "))")
+        }
+    }
+
+    /// Changes what a relying party may do (the administrator's page): its name, redirect URIs, scopes, claims and
+    /// lowest level. Its id, how it authenticates and its sector identifier stay: a new sector would change every
+    /// pairwise `sub` it knows. Audited (`client.update`, with what changed).
+    public func updateClient(id: String, name: String, redirectURIs: [String], postLogoutRedirectURIs: [String], scopes: Set<String>,
+                             claims: Set<String>, minimumLevel: LevelOfAssurance, context: AuditContext) async throws {
+        guard var party = try await storage.relyingParty(id: id) else { throw SignOnError(.signOnUnknownClient) }
+        try Self.validateClient(name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs)
+        let scopes = scopes.union(["openid"])
+        try Self.validateEntitlements(scopes: scopes, claims: claims)
+        var changed: [String] = []
+        if party.name != name { changed.append("name") }
+        if party.redirectURIs != redirectURIs { changed.append("redirect URIs") }
+        if party.postLogoutRedirectURIs != postLogoutRedirectURIs { changed.append("post-logout redirect URIs") }
+        if party.scopes != scopes { changed.append("scopes: " + scopes.sorted().joined(separator: " ")) }
+        if party.claims != claims { changed.append("claims: " + claims.sorted().joined(separator: " ")) }
+        if party.minimumLevel != minimumLevel { changed.append("minimum level: " + minimumLevel.uri) }
+        guard !changed.isEmpty else { return }
+        party.name = name
+        party.redirectURIs = redirectURIs
+        party.postLogoutRedirectURIs = postLogoutRedirectURIs
+        party.scopes = scopes
+        party.claims = claims
+        party.minimumLevel = minimumLevel
+        guard try await storage.update(party) else { throw SignOnError(.signOnUnknownClient) }
+        try await services.audit.append(context.event(.clientUpdate, .client, id, detail: changed.joined(separator: "; ")), on: database)
+    }
+
+    /// A new secret for a confidential client (the old one stops at once); returns it, shown once. Audited.
+    public func newClientSecret(id: String, context: AuditContext) async throws -> String {
+        guard var party = try await storage.relyingParty(id: id) else { throw SignOnError(.signOnUnknownClient) }
+        guard case .secretBasic = party.authentication else { throw SignOnError.invalid("only a confidential client (client_secret_basic) has a secret") }
+        let made = RelyingParty.newSecret()
+        party.authentication = made.stored
+        guard try await storage.update(party) else { throw SignOnError(.signOnUnknownClient) }
+        try await services.audit.append(context.event(.clientSecret, .client, id, detail: "new client secret"), on: database)
+        return made.secret
+    }
 
     // MARK: Accounts
 

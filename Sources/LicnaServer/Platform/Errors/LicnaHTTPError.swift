@@ -26,6 +26,8 @@ struct LicnaHTTPError: LicnaError {
         LicnaHTTPError(code: .forbidden, category: .forbidden, messageKey: "error.forbidden",
                        arguments: ["roles": roles.map(\.rawValue).sorted().joined(separator: " or ")])
     }
+    /// The operator's admin token used for anything but naming the first administrator.
+    static let adminTokenLimited = LicnaHTTPError(code: .adminTokenLimited, category: .forbidden, messageKey: "error.admin-token-limited")
     /// A registry search with none or several of its criteria.
     static let oneCriterion = LicnaHTTPError(code: .oneCriterion, category: .invalidInput, messageKey: "error.registry.one-criterion")
     /// A date that is not `YYYY-MM-DD`.
@@ -57,7 +59,7 @@ struct LicnaHTTPError: LicnaError {
 
     /// Every error of this type the server raises.
     static var allErrors: [LicnaHTTPError] {
-        [badRequest, notFound, tooLarge, internalError, unauthorized, forbidden(needs: [.registrar]), oneCriterion, dateFormat, noCheckpoint, sealParameters,
+        [badRequest, notFound, tooLarge, internalError, unauthorized, forbidden(needs: [.registrar]), adminTokenLimited, oneCriterion, dateFormat, noCheckpoint, sealParameters,
          sealFontMissing(""), notValidatable(SigningError(.unsupportedDocument, "x")), sealNotPDF, verifyUpload, verifyDetached, verifyNoCA]
     }
 }
@@ -77,6 +79,8 @@ extension ErrorCode {
     static let unauthorized = ErrorCode("unauthorized")
     /// The caller's roles do not allow this.
     static let forbidden = ErrorCode("forbidden")
+    /// The admin token only names the first administrator.
+    static let adminTokenLimited = ErrorCode("admin-token-limited")
     /// A registry search needs exactly one criterion.
     static let oneCriterion = ErrorCode("one-criterion")
     /// A date is not written `YYYY-MM-DD`.

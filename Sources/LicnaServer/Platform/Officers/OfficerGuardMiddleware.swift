@@ -1,13 +1,14 @@
 import Vapor
 
-/// Guards officer pages and APIs with the admin token until officers can sign in: `Authorization: Bearer <token>`
-/// or a live server-side session (`OfficerSessionStore`) opened by `/officer/login`. Without a configured token,
-/// the guarded routes are closed to everyone (the server says so at start).
-///
-/// Issue 13, item 6: officers' personal API tokens (`Bearer lo_…`, made on the account page after an eID-card
-/// sign-in) name the officer in the audit trail and carry roles; each guarded route names the roles it needs
-/// (`roles`), and an officer with none of them gets 403. Officer pages also accept the session of an officer who
-/// signed in with the eID card (level high). The admin token and its sessions hold every role.
+/// Guards officer pages and APIs (issue 13, item 6). An officer is a named account holding roles; each guarded
+/// route names the roles it accepts (`roles`), and an officer with none of them gets 403. Officers come through:
+/// - a personal API token (`Authorization: Bearer lo_…`, made on the account page after an eID-card sign-in, or by
+///   an operator's `licna accounts token`);
+/// - on pages, the single sign-on session of an officer who signed in with the eID card (level high);
+/// - on pages, an officer session (`OfficerSessionStore`) opened at `/officer/login` with a personal token.
+/// The audit trail names the officer. The operator's admin token opens none of these: it only names the first
+/// administrator (`FirstAdministratorController`), so it answers 403 `admin-token-limited` here, and its page session
+/// is sent to that page.
 struct OfficerGuardMiddleware: AsyncMiddleware {
     static let cookieName = "licna_officer"
     /// Any one of these roles lets a request through.
@@ -19,37 +20,40 @@ struct OfficerGuardMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let services = request.application.licna
-        if let bearer = request.headers.bearerAuthorization, bearer.token.hasPrefix(SignOnService.tokenPrefix) {
-            guard let officer = try await services.signOn(on: request.db).officer(bearer: bearer.token) else { throw LicnaHTTPError.unauthorized }
-            guard !officer.roles.isDisjoint(with: roles) else {
-                request.logger.notice("officer refused for lack of a role", metadata: ["officer": "\(officer.actor)", "path": "\(request.url.path)"])
-                throw LicnaHTTPError.forbidden(needs: roles)
+        let isAPI = request.url.path.hasPrefix("/api/")
+        if let bearer = request.headers.bearerAuthorization {
+            if bearer.token.hasPrefix(SignOnService.tokenPrefix) {
+                guard let officer = try await services.signOn(on: request.db).officer(bearer: bearer.token) else { throw LicnaHTTPError.unauthorized }
+                return try await pass(officer, request, next)
             }
-            request.officerActor = officer.actor
-            return try await next.respond(to: request)
-        }
-        // Officer pages (not the API: its callers use tokens) accept the single sign-on session of an officer who
-        // signed in with the eID card.
-        if !request.url.path.hasPrefix("/api/"), let officer = try await cardSignedInOfficer(request) {
-            guard !officer.roles.isDisjoint(with: roles) else { throw LicnaHTTPError.forbidden(needs: roles) }
-            request.officerActor = officer.actor
-            return try await next.respond(to: request)
-        }
-        if let tokenHash = services.configuration.adminTokenHash {
-            if let bearer = request.headers.bearerAuthorization, AdminToken.matches(bearer.token, hash: tokenHash) {
-                request.officerActor = "admin-token"
-                return try await next.respond(to: request)
-            }
-            if let cookie = request.cookies[Self.cookieName]?.string,
-               let actor = try await services.officerSessions.actor(cookie: cookie, tokenHash: tokenHash, on: request.db) {
-                request.officerActor = actor
-                return try await next.respond(to: request)
-            }
-        }
-        if request.url.path.hasPrefix("/api/") {
+            if let hash = services.configuration.adminTokenHash, AdminToken.matches(bearer.token, hash: hash) { throw LicnaHTTPError.adminTokenLimited }
             throw LicnaHTTPError.unauthorized
         }
-        return request.redirect(to: "/officer/login")
+        // Officer pages (not the API: its callers use tokens) accept the single sign-on session of an officer who
+        // signed in with the eID card, and officer sessions.
+        if !isAPI {
+            if let officer = try await cardSignedInOfficer(request) { return try await pass(officer, request, next) }
+            if let cookie = request.cookies[Self.cookieName]?.string,
+               let holder = try await services.officerSessions.holder(cookie: cookie, adminTokenHash: services.configuration.adminTokenHash, on: request.db) {
+                switch holder {
+                case .adminToken:
+                    return request.redirect(to: "/officer/first-administrator")
+                case .officerToken(let id):
+                    if let officer = try await services.signOn(on: request.db).officer(tokenID: id) { return try await pass(officer, request, next) }
+                }
+            }
+            return request.redirect(to: "/officer/login")
+        }
+        throw LicnaHTTPError.unauthorized
+    }
+
+    private func pass(_ officer: SignOnService.TokenOfficer, _ request: Request, _ next: any AsyncResponder) async throws -> Response {
+        guard !officer.roles.isDisjoint(with: roles) else {
+            request.logger.notice("officer refused for lack of a role", metadata: ["officer": "\(officer.actor)", "path": "\(request.url.path)"])
+            throw LicnaHTTPError.forbidden(needs: roles)
+        }
+        request.officerActor = officer.actor
+        return try await next.respond(to: request)
     }
 }
 

@@ -7,9 +7,11 @@ import SQLKit
 
 /// Server-side officer sessions (OWASP Session Management): the cookie holds 32 random bytes; the table holds only
 /// their HMAC under a key derived from the master key (so a database reader cannot present a stored id as a
-/// cookie), when the session started and was last used, and which admin token opened it. A session ends after
-/// `maximumLifetime` (8 h) whatever happens, after `idleTimeout` (30 min) without a request, at logout, and when
-/// the server starts with another admin token. Every server sharing the database sees the same sessions.
+/// cookie), when the session started and was last used, and what opened it: the admin token (which may then only
+/// name the first administrator) or an officer's personal token (`Holder`). A session ends after
+/// `maximumLifetime` (8 h) whatever happens, after `idleTimeout` (30 min) without a request, at logout, with its
+/// personal token, and when the server starts with another admin token. Every server sharing the database sees the
+/// same sessions.
 struct OfficerSessionStore: Sendable {
     private typealias Sessions = OfficerSessionsTable
     let key: SymmetricKey
@@ -34,24 +36,47 @@ struct OfficerSessionStore: Sendable {
         return HMAC<SHA256>.authenticationCode(for: secret, using: key).hexString
     }
 
-    /// Opens a session and returns the cookie value.
-    func open(tokenHash: [UInt8], actor: String, on database: any Database) async throws -> String {
+    /// What opened a session.
+    enum Holder: Equatable, Sendable {
+        /// The operator's admin token, whose hash is in force.
+        case adminToken
+        /// An officer's personal token (`officer_tokens.id`); the guard checks it is still live at every request.
+        case officerToken(id: String)
+
+        var actor: String {
+            switch self {
+            case .adminToken: "admin-token"
+            case .officerToken(let id): "token:" + id
+            }
+        }
+
+        init?(actor: String) {
+            if actor == "admin-token" { self = .adminToken } else if actor.hasPrefix("token:") { self = .officerToken(id: String(actor.dropFirst(6))) } else { return nil }
+        }
+    }
+
+    private static let officerTokenFingerprint = "officer-token"
+
+    /// Opens a session and returns the cookie value. `adminTokenHash` binds an admin-token session to the token in
+    /// force; an officer-token session ends no later than `until`.
+    func open(_ holder: Holder, adminTokenHash: [UInt8]?, until: Date? = nil, on database: any Database) async throws -> String {
         var secret = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in secret.indices { secret[index] = UInt8.random(in: .min ... .max, using: &generator) }
         let cookie = Data(secret).base64URLEncoded
         let now = Int64(clock.now.timeIntervalSince1970)
+        let fingerprint = holder == .adminToken ? (adminTokenHash.map(tokenFingerprint) ?? "") : Self.officerTokenFingerprint
+        let expiresAt = min(now + Int64(maximumLifetime), until.map { Int64($0.timeIntervalSince1970) } ?? .max)
         try await database.sql.insert(into: Sessions.table)
             .columns(Sessions.id, Sessions.actor, Sessions.tokenFingerprint, Sessions.createdAt, Sessions.lastSeenAt, Sessions.expiresAt)
-            .values(SQLBind(storedID(cookie) ?? ""), SQLBind(actor), SQLBind(tokenFingerprint(tokenHash)), SQLBind(now), SQLBind(now),
-                    SQLBind(now + Int64(maximumLifetime)))
+            .values(SQLBind(storedID(cookie) ?? ""), SQLBind(holder.actor), SQLBind(fingerprint), SQLBind(now), SQLBind(now), SQLBind(expiresAt))
             .run()
         return cookie
     }
 
-    /// The actor of a live session, refreshing its idle timer; nil for an unknown, expired, idle, revoked or
-    /// other-token session.
-    func actor(cookie: String, tokenHash: [UInt8], on database: any Database) async throws -> String? {
+    /// What opened a live session, refreshing its idle timer; nil for an unknown, expired, idle or revoked session,
+    /// and for an admin-token session of another token.
+    func holder(cookie: String, adminTokenHash: [UInt8]?, on database: any Database) async throws -> Holder? {
         guard let id = storedID(cookie) else { return nil }
         let sql = database.sql
         guard let row = try await sql.select()
@@ -62,11 +87,16 @@ struct OfficerSessionStore: Sendable {
         guard try row.decode(column: Sessions.revokedAt.name, as: Int64?.self) == nil,
               now < (try row.decode(column: Sessions.expiresAt.name, as: Int64.self)),
               now - lastSeen < Int64(idleTimeout), now >= lastSeen - 300,
-              try row.decode(column: Sessions.tokenFingerprint.name, as: String.self) == tokenFingerprint(tokenHash) else { return nil }
+              let holder = Holder(actor: try row.decode(column: Sessions.actor.name, as: String.self)) else { return nil }
+        let fingerprint = try row.decode(column: Sessions.tokenFingerprint.name, as: String.self)
+        switch holder {
+        case .adminToken: guard let adminTokenHash, fingerprint == tokenFingerprint(adminTokenHash) else { return nil }
+        case .officerToken: guard fingerprint == Self.officerTokenFingerprint else { return nil }
+        }
         if now - lastSeen >= Int64(touchInterval) {
             try await sql.update(Sessions.table).set(Sessions.lastSeenAt, to: SQLBind(now)).where(Sessions.id, .equal, id).run()
         }
-        return try row.decode(column: Sessions.actor.name, as: String.self)
+        return holder
     }
 
     /// Ends a session (logout); unknown cookies change nothing.
@@ -76,7 +106,8 @@ struct OfficerSessionStore: Sendable {
             .where(Sessions.id, .equal, id).where(Sessions.revokedAt, .is, SQLLiteral.null).run()
     }
 
-    /// At start: ends the sessions of any other admin token and forgets sessions that ended over a day ago.
+    /// At start: ends the sessions of any other admin token and forgets sessions that ended over a day ago. Sessions
+    /// opened with officers' personal tokens stay.
     func revokeOtherTokens(than tokenHash: [UInt8]?, on database: any Database) async throws -> Int {
         let sql = database.sql
         let now = Int64(clock.now.timeIntervalSince1970)
@@ -84,7 +115,8 @@ struct OfficerSessionStore: Sendable {
         let fingerprint = tokenHash.map(tokenFingerprint) ?? ""
         let rows = try await sql.raw("""
             UPDATE \(Sessions.table) SET \(Sessions.revokedAt) = \(bind: now)
-            WHERE \(Sessions.revokedAt) IS NULL AND \(Sessions.tokenFingerprint) <> \(bind: fingerprint) RETURNING \(Sessions.id)
+            WHERE \(Sessions.revokedAt) IS NULL AND \(Sessions.actor) = \(bind: Holder.adminToken.actor)
+              AND \(Sessions.tokenFingerprint) <> \(bind: fingerprint) RETURNING \(Sessions.id)
             """).all()
         return rows.count
     }
