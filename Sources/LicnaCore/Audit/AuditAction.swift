@@ -112,4 +112,6 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case clientUpdate = "client.update"
     /// A confidential relying party was given a new secret (the old one stopped).
     case clientSecret = "client.secret"
+    /// Two accounts of one person became one: the older id stays, the newer is its alias.
+    case accountMerge = "account.merge"
 }

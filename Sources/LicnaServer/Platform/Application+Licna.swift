@@ -46,6 +46,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateCardIssuance())
     app.migrations.add(CreateCardChips())
     app.migrations.add(CreateSignOn())
+    app.migrations.add(CreateAccountAliases())
     app.licna = LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {

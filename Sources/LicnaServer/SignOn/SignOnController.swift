@@ -224,7 +224,10 @@ struct SignOnController: RouteCollection {
         let agent = request.application.licna.configuration.cardAgentURL
         var card: CardSection?
         if let signIn = interaction.signIn, try await !request.application.licna.signOn(on: request.db).factors(accountID: signIn.accountID).identityVerified {
-            card = CardSection(title: request.t("signon.card.link-title"), failed: nil, agent: agent)
+            // The account is named: a card used in a browser where someone else signed in would join that account to
+            // the card holder's (a merge), so the holder must see whose it is.
+            let name = try await request.application.licna.signOn(on: request.db).accountName(accountID: signIn.accountID)
+            card = CardSection(title: request.t("signon.card.link-title", ["email": name]), failed: nil, agent: agent)
         }
         let page = ConsentPage(interaction: id, csrf: interaction.csrf, client: interaction.request.client.name,
                                claims: interaction.request.claims.map { request.t("signon.claim." + $0) },

@@ -9,7 +9,9 @@ extension SignOnService {
     /// The account an eID sign-in signs in to (issue 13, item 3): the card names the registry person, and the person's
     /// oldest account is theirs. When this interaction already signed in with a password to an account not yet
     /// linked, and the person has no account, that account is linked (once, audited): the card raises it. A person
-    /// without any account gets one, made from the certificate, with neither email nor password.
+    /// without any account gets one, made from the certificate, with neither email nor password. When the person has
+    /// an account and this interaction signed in with a password to another that may join it (`mayMerge`), the two
+    /// become one: the older id stays.
     func cardAccount(_ holder: CardIssuanceService.CardHolder, passwordAccount: String?, context: AuditContext) async throws -> String {
         typealias Accounts = AccountsTable
         let person = holder.personID.uuidString
@@ -17,7 +19,12 @@ extension SignOnService {
             let existing = try await db.sql.select().column(Accounts.id).from(Accounts.table).where(Accounts.personID, .equal, person)
                 .orderBy(Accounts.createdAt.name).orderBy(Accounts.id.name).first()
                 .map { try $0.decode(column: Accounts.id.name, as: String.self) }
-            if let existing { return existing }
+            if let existing {
+                if let passwordAccount, try await mayMerge(existing, passwordAccount, on: db) {
+                    return try await merge(existing, passwordAccount, on: db, context: context)
+                }
+                return existing
+            }
             if let passwordAccount {
                 let linked = try await db.sql.raw("""
                     UPDATE \(Accounts.table) SET \(Accounts.personID) = \(bind: person)

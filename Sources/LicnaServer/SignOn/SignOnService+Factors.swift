@@ -30,6 +30,16 @@ extension SignOnService {
 
     private var totpSealing: SymmetricKey { services.configuration.masterKey.derive(purpose: "account-totp", version: 1) }
 
+    /// A TOTP secret sealed for one account: AES-GCM under a master-key subkey, the account's id as associated data,
+    /// so that a sealed secret copied to another row does not open.
+    func sealTOTP(_ secret: some DataProtocol, accountID: String) throws -> Data {
+        try AES.GCM.seal(secret, using: totpSealing, authenticating: Data("accounts/\(accountID)/totp".utf8)).combined ?? Data()
+    }
+
+    func openTOTP(_ sealed: Data, accountID: String) throws -> Data {
+        try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: totpSealing, authenticating: Data("accounts/\(accountID)/totp".utf8))
+    }
+
     func accountID(email: String) async throws -> String {
         typealias Accounts = AccountsTable
         guard let row = try await database.sql.select().column(Accounts.id).from(Accounts.table)
@@ -43,7 +53,7 @@ extension SignOnService {
     public func enrollAuthenticator(email: String, issuer: String, context: AuditContext) async throws -> String {
         let id = try await accountID(email: email)
         let secret = TimeBasedOneTimePassword.newSecret()
-        let sealed = try AES.GCM.seal(secret, using: totpSealing, authenticating: Data("accounts/\(id)/totp".utf8)).combined ?? Data()
+        let sealed = try sealTOTP(secret, accountID: id)
         typealias Accounts = AccountsTable
         try await database.retryingTransaction { db in
             try await db.sql.update(Accounts.table).set(Accounts.totpSealed, to: sealed).set(Accounts.totpLastStep, to: SQLLiteral.null)
@@ -59,7 +69,7 @@ extension SignOnService {
         guard let row = try await database.sql.select().columns(Accounts.totpSealed, Accounts.totpLastStep).from(Accounts.table)
             .where(Accounts.id, .equal, accountID).first(),
               let sealed = try row.decode(column: Accounts.totpSealed.name, as: Data?.self) else { return false }
-        let secret = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: totpSealing, authenticating: Data("accounts/\(accountID)/totp".utf8))
+        let secret = try openTOTP(sealed, accountID: accountID)
         let last = try row.decode(column: Accounts.totpLastStep.name, as: Int64?.self)
         guard let step = TimeBasedOneTimePassword(secret: Array(secret)).verify(code, at: clock.now, after: last) else { return false }
         let updated = try await database.retryingTransaction { db in
@@ -83,6 +93,13 @@ extension SignOnService {
         try await database.retryingTransaction { db in
             try await db.sql.update(Accounts.table).set(Accounts.personID, to: personID.uuidString).where(Accounts.id, .equal, id).run()
             try await services.audit.append([context.event(.accountLink, .account, id, detail: "linked to person \(personID.uuidString)")], on: db)
+            // The person's other accounts (made by an eID sign-in, say) join this one where nothing is lost.
+            var current = id
+            for other in try await db.sql.select().column(Accounts.id).from(Accounts.table).where(Accounts.personID, .equal, personID.uuidString)
+                .where(Accounts.id, .notEqual, id).all().map({ try $0.decode(column: Accounts.id.name, as: String.self) })
+            where try await mayMerge(current, other, on: db) {
+                current = try await merge(current, other, on: db, context: context)
+            }
         }
     }
 }

@@ -196,9 +196,14 @@ extension SignOnService {
 
     /// The audit trail's name for an officer: `officer:<email>` (the account id for an account without email).
     func officerActor(accountID: String) async throws -> String {
+        "officer:" + (try await accountName(accountID: accountID))
+    }
+
+    /// How pages and the audit trail name an account: its email, or its id when it has none.
+    func accountName(accountID: String) async throws -> String {
         typealias Accounts = AccountsTable
         let email = try await database.sql.select().column(Accounts.email).from(Accounts.table).where(Accounts.id, .equal, accountID).first()
             .flatMap { try $0.decode(column: Accounts.email.name, as: String?.self) }
-        return "officer:" + (email ?? accountID)
+        return email ?? accountID
     }
 }

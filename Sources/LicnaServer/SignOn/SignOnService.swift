@@ -254,8 +254,17 @@ struct AccountClaims: AccountClaimsSource {
 
     func claims(accountID: String, names: [String]) async throws -> [String: String] {
         typealias Accounts = AccountsTable
-        guard let row = try await database.sql.select().columns(Accounts.email, Accounts.emailVerified, Accounts.personID).from(Accounts.table)
-            .where(Accounts.id, .equal, accountID).first() else { return [:] }
+        func row(_ id: String) async throws -> (any SQLRow)? {
+            try await database.sql.select().columns(Accounts.email, Accounts.emailVerified, Accounts.personID).from(Accounts.table)
+                .where(Accounts.id, .equal, id).first()
+        }
+        // A merged account's id is an alias of the account it joined (`account_aliases`): its tokens read that one.
+        var found = try await row(accountID)
+        if found == nil, let alias = try await database.sql.select().column(AccountAliasesTable.accountID).from(AccountAliasesTable.table)
+            .where(AccountAliasesTable.alias, .equal, accountID).first() {
+            found = try await row(try alias.decode(column: AccountAliasesTable.accountID.name, as: String.self))
+        }
+        guard let row = found else { return [:] }
         var claims: [String: String] = [:]
         if let email = try row.decode(column: Accounts.email.name, as: String?.self) {
             claims["email"] = email

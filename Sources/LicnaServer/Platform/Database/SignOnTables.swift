@@ -141,6 +141,28 @@ enum OfficerTokensTable {
                                    backup: .excluded(reason: "bearer credentials; after a restore, officers make new ones"))
 }
 
+/// `account_aliases`: ids of accounts merged into another (issue 13, item 4). The older account's id stays, so its
+/// pairwise `sub` values stay; the newer id is kept here so that what still names it (tokens a relying party holds)
+/// finds the account it became.
+enum AccountAliasesTable {
+    static let alias = SchemaColumn("alias", .text, .identifier(generated: false))
+    static let accountID = SchemaColumn("account_id", .text)
+    static let mergedAt = SchemaColumn("merged_at", .bigInteger)
+
+    static let table = SchemaTable("account_aliases", columns: [alias, accountID, mergedAt], backup: .columns(orderedBy: alias))
+}
+
+/// The aliases of merged accounts (after `CreateSignOn`, which has landed).
+struct CreateAccountAliases: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await AccountAliasesTable.table.create(on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await AccountAliasesTable.table.delete(on: database)
+    }
+}
+
 struct CreateSignOn: AsyncMigration {
     static let tables = [AccountsTable.table, OIDCClientsTable.table, OIDCCodesTable.table, OIDCTokensTable.table,
                          OIDCRevokedFamiliesTable.table, OIDCAssertionsTable.table, OIDCSigningKeysTable.table,

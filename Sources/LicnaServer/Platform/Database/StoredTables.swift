@@ -12,7 +12,7 @@ enum StoredTables {
         CardApplicationsTable.table, AuthNoncesTable.table, CardChipsTable.table,
         AccountsTable.table, OIDCClientsTable.table, OIDCCodesTable.table, OIDCTokensTable.table, OIDCRevokedFamiliesTable.table,
         OIDCAssertionsTable.table, OIDCSigningKeysTable.table, SignOnSessionsTable.table, OIDCConsentsTable.table,
-        AccountTokensTable.table, OfficerTokensTable.table,
+        AccountTokensTable.table, OfficerTokensTable.table, AccountAliasesTable.table,
     ]
 
     /// Tables that belong to the database's tools, not to Licna: Fluent's record of the migrations it ran.
