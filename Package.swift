@@ -235,7 +235,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LicnaBasicsTests",
-            dependencies: ["LicnaBasics"]
+            dependencies: ["LicnaBasics", "LicnaTestSupport"]
         ),
         .testTarget(
             name: "LicnaCommandLineTests",
