@@ -6,11 +6,14 @@ outside the browser: a replayed token, a token over an activation nonce, a token
 request from an origin the agent was not started for all fail."""
 
 import base64
+import hashlib
+import hmac
 import http.server
 import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import threading
 import time
@@ -158,6 +161,55 @@ def test_chromium_signs_in_with_the_card_through_the_agent_and_the_relying_party
     userinfo = session.get(portal["url"] + "/oidc/userinfo").json()
     assert userinfo["sub"] == claims["sub"] and userinfo["given_name"] == "Marko", userinfo
     assert "Signed in to " + portal["url"] in portal["agent_log"].read_text()
+
+
+def rfc6238_code(secret_base32, at=None):
+    """A TOTP code (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits) from Python's standard library alone."""
+    key = base64.b32decode(secret_base32 + "=" * (-len(secret_base32) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int((at or time.time()) // 30)), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000)
+
+
+def test_after_a_card_sign_in_the_account_page_adds_an_authenticator_from_a_qr_code(portal, tmp_path):
+    """Issue 13, item 2: Chromium signs in to the account page with the card (level high), asks for an authenticator,
+    and ZBar reads the QR code from a screenshot of the page: an otpauth:// URI whose secret is the key the page shows.
+    A code computed with Python's hmac from that secret puts the authenticator in force."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en", "--window-size=1200,2400"):
+        options.add_argument(argument)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(chromedriver()), options=options)
+    try:
+        driver.get(portal["url"] + "/account/signin?lang=en")
+        give_pin(portal)
+        driver.find_element(By.ID, "card-signin-button").click()
+        WebDriverWait(driver, 60).until(lambda d: d.current_url.rstrip("/").endswith("/account") and d.find_elements(By.ID, "authenticator"))
+        driver.find_element(By.CSS_SELECTOR, "#authenticator button[type=submit]").click()
+        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "authenticator-qr"))
+        shown = driver.find_element(By.ID, "authenticator-secret").text.replace(" ", "")
+        screenshot = tmp_path / "authenticator.png"
+        driver.save_screenshot(str(screenshot))
+        zbar = shutil.which("zbarimg")
+        assert zbar, "zbarimg is missing: apt-get install zbar-tools (scripts/test does)"
+        read = subprocess.run([zbar, "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(screenshot)], capture_output=True, text=True, timeout=60)
+        assert read.returncode == 0, read.stderr
+        uri = urllib.parse.urlparse(read.stdout.strip())
+        assert uri.scheme == "otpauth" and uri.netloc == "totp", read.stdout
+        parameters = urllib.parse.parse_qs(uri.query)
+        assert parameters["secret"] == [shown] and parameters["issuer"] == ["Licna"] and parameters["digits"] == ["6"], parameters
+        driver.find_element(By.ID, "code").send_keys(rfc6238_code(shown))
+        driver.find_element(By.CSS_SELECTOR, "form[action='/account/authenticator/confirm'] button[type=submit]").click()
+        WebDriverWait(driver, 30).until(lambda d: "Your authenticator is added" in d.page_source)
+        driver.get(portal["url"] + "/account?lang=en")
+        assert "Replace your authenticator" in driver.page_source
+    finally:
+        driver.quit()
 
 
 def interaction(portal, acr=HIGH):

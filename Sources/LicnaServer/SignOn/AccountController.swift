@@ -22,6 +22,8 @@ struct AccountController: RouteCollection {
         account.on(.POST, "signout", body: .collect(maxSize: "16kb"), use: signOut)
         account.on(.POST, "tokens", body: .collect(maxSize: "16kb"), use: createToken)
         account.on(.POST, "tokens", "revoke", body: .collect(maxSize: "16kb"), use: revokeToken)
+        account.on(.POST, "authenticator", body: .collect(maxSize: "16kb"), use: offerAuthenticator)
+        account.on(.POST, "authenticator", "confirm", body: .collect(maxSize: "16kb"), use: confirmAuthenticator)
         account.get("register", use: registerPage)
         account.on(.POST, "register", body: .collect(maxSize: "16kb"), use: register)
         account.get("verify", use: verifyPage)
@@ -66,6 +68,9 @@ struct AccountController: RouteCollection {
         var nextStep: String
         var consents: [Consent]
         var csrf: String
+        /// Whether this sign-in may add (or replace) an authenticator: level substantial or high.
+        var canEnroll: Bool
+        var enrollLabel: String
         /// For officers: their roles, tokens, and whether this sign-in (the eID card) may make one.
         var officer: Officer?
 
@@ -104,7 +109,10 @@ struct AccountController: RouteCollection {
                                consents: overview.consents.map {
                                    AccountPage.Consent(clientID: $0.clientID, client: clients[$0.clientID] ?? $0.clientID,
                                                        claims: $0.claims.map { request.t("signon.claim." + $0) }.joined(separator: ", "))
-                               }, csrf: csrf, officer: try await officerSection(request, session))
+                               }, csrf: csrf,
+                               canEnroll: session.level >= .substantial,
+                               enrollLabel: request.t(overview.factors.hasAuthenticator ? "account.authenticator.replace" : "account.authenticator.add"),
+                               officer: try await officerSection(request, session))
         let response = try await request.view.render("account", LicnaPage(request, title: request.t("account.title"), body: page)).encodeResponse(for: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         setFormCookie(response, csrf, request)
@@ -297,7 +305,7 @@ struct AccountController: RouteCollection {
     }
 
     /// The form's fields if its CSRF token matches the page's cookie.
-    private func checkedForm(_ request: Request) -> FormParameters? {
+    func checkedForm(_ request: Request) -> FormParameters? {
         guard let form = FormParameters(request.body.string ?? ""), let csrf = form.values["csrf"], !csrf.isEmpty,
               request.cookies[Self.formCookie]?.string == csrf else { return nil }
         return form
@@ -335,13 +343,13 @@ struct AccountController: RouteCollection {
         return response
     }
 
-    private func setFormCookie(_ response: Response, _ csrf: String, _ request: Request) {
+    func setFormCookie(_ response: Response, _ csrf: String, _ request: Request) {
         response.cookies[Self.formCookie] = HTTPCookies.Value(string: csrf, maxAge: 3_600, path: "/account",
                                                               isSecure: request.application.licna.configuration.secureCookies,
                                                               isHTTPOnly: true, sameSite: .strict)
     }
 
-    private func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {
+    func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {
         try await SignOnController().message(request, key, status: status, arguments)
     }
 

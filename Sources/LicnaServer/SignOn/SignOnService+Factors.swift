@@ -63,6 +63,48 @@ extension SignOnService {
         return TimeBasedOneTimePassword(secret: secret).uri(issuer: issuer, account: email.lowercased())
     }
 
+    /// A new authenticator offered on the account page, not yet in force: the secret for the person's app, and the
+    /// same secret sealed for this account with its expiry (`pending`), which the page carries back with the first
+    /// code. Nothing is stored until `confirmAuthenticator` sees a right code.
+    func offerAuthenticator(accountID: String) throws -> (secret: [UInt8], pending: String) {
+        let secret = TimeBasedOneTimePassword.newSecret()
+        let expiry = Int64(clock.now.timeIntervalSince1970) + Int64(Self.pendingAuthenticatorLifetime)
+        let sealed = try AES.GCM.seal(secret, using: pendingSealing, authenticating: Data("accounts/\(accountID)/totp-pending/\(expiry)".utf8))
+        return (secret, "\(expiry).\((sealed.combined ?? Data()).base64URLEncoded)")
+    }
+
+    static let pendingAuthenticatorLifetime: TimeInterval = 600
+
+    private var pendingSealing: SymmetricKey { services.configuration.masterKey.derive(purpose: "account-totp-pending", version: 1) }
+
+    /// The secret of an offer made for this account that has not expired; nil for anything else (another account's,
+    /// an expired or altered one).
+    func pendingAuthenticator(_ pending: String, accountID: String) -> [UInt8]? {
+        let parts = pending.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[1].utf8.count <= 200, let expiry = Int64(parts[0]), parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              expiry >= Int64(clock.now.timeIntervalSince1970), let combined = Data(base64URL: parts[1]),
+              let box = try? AES.GCM.SealedBox(combined: combined),
+              let secret = try? AES.GCM.open(box, using: pendingSealing, authenticating: Data("accounts/\(accountID)/totp-pending/\(expiry)".utf8))
+        else { return nil }
+        return Array(secret)
+    }
+
+    /// Puts an offered authenticator in force once the person's app shows a right code for it: it replaces any
+    /// earlier one, the code's step counts as used, and the change is audited. False for a wrong code or a stale offer.
+    func confirmAuthenticator(accountID: String, pending: String, code: String, context: AuditContext) async throws -> Bool {
+        guard let secret = pendingAuthenticator(pending, accountID: accountID),
+              let step = TimeBasedOneTimePassword(secret: secret).verify(code, at: clock.now) else { return false }
+        let sealed = try sealTOTP(secret, accountID: accountID)
+        typealias Accounts = AccountsTable
+        try await database.retryingTransaction { db in
+            try await db.sql.update(Accounts.table).set(Accounts.totpSealed, to: sealed).set(Accounts.totpLastStep, to: step)
+                .where(Accounts.id, .equal, accountID).run()
+            try await services.audit.append([context.event(.accountAuthenticator, .account, accountID,
+                                                           detail: "TOTP authenticator enrolled on the account page")], on: db)
+        }
+        return true
+    }
+
     /// Checks a TOTP code; a code is accepted once (the step is recorded in the same statement that checks it is new).
     func verifyAuthenticator(accountID: String, code: String) async throws -> Bool {
         typealias Accounts = AccountsTable
