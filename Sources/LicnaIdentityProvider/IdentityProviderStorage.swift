@@ -20,15 +20,40 @@ public protocol TokenStorage: Sendable {
     func saveTokens(access: (record: TokenRecord, hash: String), refresh: (record: TokenRecord, hash: String)?) async throws
     /// Marks the refresh token used (rotation) and says whether it had been; nil when unknown or revoked.
     func redeemRefreshToken(hash: String) async throws -> Redemption<TokenRecord>?
+    /// Rotation (RFC 9700 §4.14.2) in one write where the storage can: marks the refresh token used and, at its
+    /// first redemption, saves the tokens `successors` makes of its record. When `successors` throws (another client,
+    /// an expired token), what the storage wrote in the same step may be undone; the error reaches the caller.
+    func rotateRefreshToken(hash: String, successors: @escaping @Sendable (TokenRecord) throws -> IssuedTokens) async throws -> Redemption<TokenRecord>?
     /// Revokes every access and refresh token of the family; codes of the family can no longer be redeemed.
     func revokeFamily(_ family: String) async throws
     func isRevoked(family: String) async throws -> Bool
+}
+
+/// The tokens one grant issues: an access token and, where the client may refresh, a refresh token (by hash).
+public struct IssuedTokens: Sendable {
+    public var access: (record: TokenRecord, hash: String)
+    public var refresh: (record: TokenRecord, hash: String)?
+
+    public init(access: (record: TokenRecord, hash: String), refresh: (record: TokenRecord, hash: String)?) {
+        self.access = access
+        self.refresh = refresh
+    }
 }
 
 extension TokenStorage {
     public func saveTokens(access: (record: TokenRecord, hash: String), refresh: (record: TokenRecord, hash: String)?) async throws {
         try await saveAccessToken(access.record, hash: access.hash)
         if let refresh { try await saveRefreshToken(refresh.record, hash: refresh.hash) }
+    }
+
+    /// Two steps: the redemption, then the successors' save.
+    public func rotateRefreshToken(hash: String, successors: @escaping @Sendable (TokenRecord) throws -> IssuedTokens) async throws -> Redemption<TokenRecord>? {
+        guard let redemption = try await redeemRefreshToken(hash: hash) else { return nil }
+        if case .first(let record) = redemption {
+            let issued = try successors(record)
+            try await saveTokens(access: issued.access, refresh: issued.refresh)
+        }
+        return redemption
     }
 }
 

@@ -159,9 +159,19 @@ public struct OpenIDProvider: Sendable {
         return try await issueTokens(record.grant, client: client, withRefreshToken: true)
     }
 
+    /// The refresh grant (RFC 6749 §6) with rotation: the presented token is redeemed and its successors saved in
+    /// one step of the storage (one transaction in SQL), so a grant costs one durable write.
     private func refresh(_ form: [String: String], client: RelyingParty) async throws -> TokenResponse {
         guard let token = form["refresh_token"], token.utf8.count <= 512 else { throw OAuthError.invalidRequest("refresh_token is missing") }
-        guard let redemption = try await tokens.redeemRefreshToken(hash: Self.hash(token)) else {
+        let now = clock.now
+        let access = Self.newToken(), refresh = Self.newToken()
+        let (accessLifetime, refreshLifetime) = (configuration.accessTokenLifetime, configuration.refreshTokenLifetime)
+        let successors: @Sendable (TokenRecord) throws -> IssuedTokens = { record in
+            let grant = try Self.refreshedGrant(record, scope: form["scope"], client: client, now: now)
+            return IssuedTokens(access: (TokenRecord(grant: grant, expiresAt: now.addingTimeInterval(accessLifetime)), Self.hash(access)),
+                                refresh: (TokenRecord(grant: grant, expiresAt: now.addingTimeInterval(refreshLifetime)), Self.hash(refresh)))
+        }
+        guard let redemption = try await tokens.rotateRefreshToken(hash: Self.hash(token), successors: successors) else {
             throw OAuthError.invalidGrant("the refresh token is unknown, expired or revoked")
         }
         switch redemption {
@@ -170,19 +180,27 @@ public struct OpenIDProvider: Sendable {
             try await tokens.revokeFamily(used.grant.family)
             throw OAuthError.invalidGrant("the refresh token was already used; every token of this sign-in is revoked")
         case .first(let record):
-            guard record.grant.clientID == client.id else { throw OAuthError.invalidGrant("the refresh token was issued to another client") }
-            guard record.expiresAt > clock.now else { throw OAuthError.invalidGrant("the refresh token has expired") }
-            var grant = record.grant
-            if let scope = form["scope"] {
-                let narrowed = scope.split(separator: " ").map(String.init)
-                guard Set(narrowed).isSubset(of: grant.scopes) else {
-                    throw OAuthError(.invalidScope, "a refresh may only narrow the scope granted")
-                }
-                grant.scopes = narrowed
-            }
-            grant.nonce = nil  // Core §12.2: a refreshed ID token carries no nonce
-            return try await issueTokens(grant, client: client, withRefreshToken: true)
+            let grant = try Self.refreshedGrant(record, scope: form["scope"], client: client, now: now)
+            let idToken = try await self.idToken(grant, client: client, accessToken: access, now: now)
+            return TokenResponse(accessToken: access, refreshToken: refresh, idToken: idToken, expiresIn: Int(accessLifetime),
+                                 scope: grant.scopes.joined(separator: " "))
         }
+    }
+
+    /// The grant a refresh token's successors carry: the same client, not expired, the scope only narrowed, no nonce.
+    static func refreshedGrant(_ record: TokenRecord, scope: String?, client: RelyingParty, now: Date) throws -> Grant {
+        guard record.grant.clientID == client.id else { throw OAuthError.invalidGrant("the refresh token was issued to another client") }
+        guard record.expiresAt > now else { throw OAuthError.invalidGrant("the refresh token has expired") }
+        var grant = record.grant
+        if let scope {
+            let narrowed = scope.split(separator: " ").map(String.init)
+            guard Set(narrowed).isSubset(of: grant.scopes) else {
+                throw OAuthError(.invalidScope, "a refresh may only narrow the scope granted")
+            }
+            grant.scopes = narrowed
+        }
+        grant.nonce = nil  // Core §12.2: a refreshed ID token carries no nonce
+        return grant
     }
 
     private func issueTokens(_ grant: Grant, client: RelyingParty, withRefreshToken: Bool) async throws -> TokenResponse {

@@ -99,11 +99,44 @@ struct SQLIdentityProviderStorage: AuthorizationCodeStorage, TokenStorage, Asser
         let sweep = UInt8.random(in: .min ... .max) == 0
         let now = nowSeconds
         try await database.retryingTransaction { db in
-            if sweep { try await db.sql.delete(from: Tokens.table).where(Tokens.expiresAt, .lessThan, now - 86_400).run() }
-            var insert = db.sql.insert(into: Tokens.table)
-                .columns(Tokens.hash, Tokens.kind, Tokens.family, Tokens.record, Tokens.redemptions, Tokens.expiresAt)
-            for row in rows { insert = insert.values(row) }
-            try await insert.run()
+            try await Self.insert(rows, sweepingBefore: sweep ? now - 86_400 : nil, on: db)
+        }
+    }
+
+    private static func tokenRows(_ issued: IssuedTokens) throws -> [[any SQLExpression]] {
+        try ([(issued.access.record, issued.access.hash, "access")] + (issued.refresh.map { [($0.record, $0.hash, "refresh")] } ?? [])).map { token in
+            [SQLBind(token.1), SQLBind(token.2), SQLBind(token.0.grant.family), SQLBind(try encoder.encode(token.0)),
+             SQLBind(0), SQLBind(Int64(token.0.expiresAt.timeIntervalSince1970))] as [any SQLExpression]
+        }
+    }
+
+    private static func insert(_ rows: [[any SQLExpression]], sweepingBefore cutoff: Int64?, on db: any Database) async throws {
+        typealias Tokens = OIDCTokensTable
+        if let cutoff { try await db.sql.delete(from: Tokens.table).where(Tokens.expiresAt, .lessThan, cutoff).run() }
+        var insert = db.sql.insert(into: Tokens.table)
+            .columns(Tokens.hash, Tokens.kind, Tokens.family, Tokens.record, Tokens.redemptions, Tokens.expiresAt)
+        for row in rows { insert = insert.values(row) }
+        try await insert.run()
+    }
+
+    /// The redemption and the successors in one transaction: one durable commit per refresh grant. A refusal by
+    /// `successors` rolls the redemption back too (the token was not the caller's to spend).
+    func rotateRefreshToken(hash: String, successors: @escaping @Sendable (TokenRecord) throws -> IssuedTokens) async throws -> Redemption<TokenRecord>? {
+        typealias Tokens = OIDCTokensTable
+        typealias Revoked = OIDCRevokedFamiliesTable
+        let sweep = UInt8.random(in: .min ... .max) == 0
+        let now = nowSeconds
+        return try await database.retryingTransaction { db in
+            guard let row = try await db.sql.raw("""
+                UPDATE \(Tokens.table) SET \(Tokens.redemptions) = \(Tokens.redemptions) + 1
+                WHERE \(Tokens.hash) = \(bind: hash) AND \(Tokens.kind) = 'refresh'
+                AND NOT EXISTS (SELECT 1 FROM \(Revoked.table) WHERE \(Revoked.family) = \(Tokens.table).\(Tokens.family))
+                RETURNING \(Tokens.record), \(Tokens.redemptions)
+                """).first() else { return nil }
+            let record = try Self.decoder.decode(TokenRecord.self, from: row.decode(column: Tokens.record.name, as: Data.self))
+            guard try row.decode(column: Tokens.redemptions.name, as: Int.self) == 1 else { return .replayed(record) }
+            try await Self.insert(try Self.tokenRows(try successors(record)), sweepingBefore: sweep ? now - 86_400 : nil, on: db)
+            return .first(record)
         }
     }
 
