@@ -12,7 +12,7 @@ struct LicnaCommand: AsyncParsableCommand {
         abstract: "Licna: civil registry, eID and trust services — the operator's tool and the server.",
         discussion: "Exit status: 0 success, 1 the answer is no (invalid, not verified, refused), 2 usage error, 3 the operation failed.",
         subcommands: [
-            Serve.self, Numbers.self, Registry.self, CA.self, Card.self, Cards.self, Documents.self, CardVerify.self, Audit.self, Backup.self, Restore.self, Bench.self, Clients.self, Accounts.self,
+            Serve.self, Numbers.self, Registry.self, CA.self, Card.self, Cards.self, Documents.self, CardVerify.self, Audit.self, Backup.self, Restore.self, Bench.self, Clients.self, Accounts.self, SignOnKeys.self,
         ]
     )
 

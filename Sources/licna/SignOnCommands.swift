@@ -231,3 +231,33 @@ struct Accounts: AsyncParsableCommand {
         }
     }
 }
+
+/// `licna signon`: the identity provider's own keys.
+struct SignOnKeys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "signon", abstract: "The identity provider's signing keys.",
+                                                    subcommands: [RotateKey.self])
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Make a new ES256 signing key for ID tokens; prints {\"keyId\"}.",
+            discussion: """
+                The new key is published in the JWKS at once and signs a day later, so that relying parties that cache \
+                the JWKS have it first (OpenID Connect Core §10.1.1); the key before is published for a day after it \
+                stops. Keys also rotate by themselves every 90 days. After a suspected compromise, --immediately makes \
+                the new key sign at once and takes every older key out of the JWKS at once (ID tokens signed with them \
+                stop verifying). Servers sharing the database follow within a minute. Audited.
+                """)
+
+        @OptionGroup var storage: StorageOptions
+        @Flag(help: "Sign with the new key at once and withdraw the older keys at once (a suspected compromise).") var immediately = false
+
+        func run() async throws {
+            let keyID = try await withInstallation(storage) { app in
+                try await app.licna.signOn(on: app.db).rotateSigningKey(immediately: immediately,
+                                                                         context: AuditContext(actor: commandLineActor, purpose: .signOn))
+            }
+            Terminal.print(try jsonText(["keyId": keyID]))
+        }
+    }
+}

@@ -114,4 +114,6 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case clientSecret = "client.secret"
     /// Two accounts of one person became one: the older id stays, the newer is its alias.
     case accountMerge = "account.merge"
+    /// The identity provider got a new signing key (the operator's rotation).
+    case signOnKeyRotate = "signon.key-rotate"
 }

@@ -24,4 +24,6 @@ public enum AuditObjectType: String, Sendable, Hashable, Codable, CaseIterable {
     case account
     /// A relying party, named by its client id.
     case client
+    /// One of the identity provider's signing keys, by its key id.
+    case signingKey = "signing-key"
 }

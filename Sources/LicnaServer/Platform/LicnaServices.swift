@@ -26,6 +26,8 @@ public struct LicnaServices: Sendable {
     let signOnInteractions = SignOnInteractions()
     /// Wrong passwords per client address and per account.
     let signOnThrottle = LoginThrottle()
+    /// The identity provider's signing keys, for a minute at a time.
+    let signingKeyCache = SigningKeyCache()
 
     init(configuration: LicnaConfiguration) {
         self.configuration = configuration

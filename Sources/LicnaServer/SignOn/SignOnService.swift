@@ -28,41 +28,6 @@ public struct SignOnService: Sendable {
                        clock: clock)
     }
 
-    /// The provider's ES256 keys; the first is made (and sealed under the master key) on first use.
-    func signingKeys() async throws -> SigningKeys {
-        typealias Keys = OIDCSigningKeysTable
-        let sealing = services.configuration.masterKey.derive(purpose: "oidc-signing-keys", version: 1)
-        func open(_ row: any SQLRow) throws -> SigningKeys.Key {
-            let keyID = try row.decode(column: Keys.keyID.name, as: String.self)
-            let box = try AES.GCM.SealedBox(combined: try row.decode(column: Keys.sealedKey.name, as: Data.self))
-            let raw = try AES.GCM.open(box, using: sealing, authenticating: Data("oidc_signing_keys/\(keyID)".utf8))
-            let key = SigningKeys.Key(try P256.Signing.PrivateKey(rawRepresentation: raw))
-            guard key.keyID == keyID else { throw SignOnError(.signOnKeyMismatch) }
-            return key
-        }
-        let dayAgo = Int64(clock.now.timeIntervalSince1970) - 86_400
-        var rows = try await database.sql.select().columns(Keys.keyID, Keys.sealedKey, Keys.createdAt, Keys.retiredAt).from(Keys.table)
-            .orderBy(Keys.createdAt.name, .descending).all()
-        if rows.isEmpty {
-            let key = SigningKeys.Key(P256.Signing.PrivateKey())
-            let sealed = try AES.GCM.seal(key.privateKey.rawRepresentation, using: sealing,
-                                          authenticating: Data("oidc_signing_keys/\(key.keyID)".utf8)).combined ?? Data()
-            try await database.retryingTransaction { db in
-                try await db.sql.insert(into: Keys.table).columns(Keys.keyID, Keys.sealedKey, Keys.createdAt)
-                    .values(SQLBind(key.keyID), SQLBind(sealed), SQLBind(Int64(clock.now.timeIntervalSince1970))).run()
-            }
-            rows = try await database.sql.select().columns(Keys.keyID, Keys.sealedKey, Keys.createdAt, Keys.retiredAt).from(Keys.table)
-                .orderBy(Keys.createdAt.name, .descending).all()
-        }
-        let live = try rows.filter { try $0.decodeNil(column: Keys.retiredAt.name) }
-        guard let newest = live.first ?? rows.first else { throw SignOnError(.signOnKeyMismatch) }
-        let previous = try rows.filter { row in
-            guard let retired = try row.decode(column: Keys.retiredAt.name, as: Int64?.self) else { return true }
-            return retired > dayAgo
-        }
-        return SigningKeys(current: try open(newest), previous: try previous.map(open))
-    }
-
     // MARK: Relying parties
 
     /// Registers a relying party; for a confidential client the secret is returned once and only its hash stored.
