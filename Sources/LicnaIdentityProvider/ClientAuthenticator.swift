@@ -22,6 +22,8 @@ struct ClientAuthenticator: Sendable {
     /// The audiences a client assertion may name: the token endpoint's URL and the issuer.
     let audiences: Set<String>
     let now: @Sendable () -> Date
+    /// Where clients registered with a `jwks_uri` publish their keys; without it such clients cannot authenticate.
+    var keySource: (any ClientKeySource)?
 
     func authenticate(_ request: TokenRequest) async throws -> RelyingParty {
         let assertion = request.form["client_assertion"]
@@ -65,11 +67,28 @@ struct ClientAuthenticator: Sendable {
         }
         let claims = jws.claims
         guard let issuer = claims["iss"] as? String, claims["sub"] as? String == issuer, named == nil || named == issuer,
-              let party = try await storage.relyingParty(id: issuer), case .privateKeyJWT(let jwks) = party.authentication else {
+              let party = try await storage.relyingParty(id: issuer) else {
             throw OAuthError.invalidClient("client authentication failed: the assertion's iss and sub must both be a client_id registered for private_key_jwt")
         }
-        guard jws.isSigned(byOneOf: (try? JSONWebKey.set(from: jwks)) ?? []) else {
-            throw OAuthError.invalidClient("client authentication failed: the assertion's signature does not verify with the registered keys")
+        switch party.authentication {
+        case .privateKeyJWT(let jwks):
+            guard jws.isSigned(byOneOf: (try? JSONWebKey.set(from: jwks)) ?? []) else {
+                throw OAuthError.invalidClient("client authentication failed: the assertion's signature does not verify with the registered keys")
+            }
+        case .privateKeyJWTURI(let uri):
+            guard let keySource else { throw OAuthError.invalidClient("client authentication failed: the client's jwks_uri cannot be read here") }
+            func verifies(fresh: Bool) async -> Bool {
+                guard let document = try? await keySource.jwks(at: uri, fresh: fresh) else { return false }
+                return jws.isSigned(byOneOf: (try? JSONWebKey.set(from: document)) ?? [])
+            }
+            // The cached keys first; a signature they do not verify may come from a key the client added since.
+            var verified = await verifies(fresh: false)
+            if !verified { verified = await verifies(fresh: true) }
+            guard verified else {
+                throw OAuthError.invalidClient("client authentication failed: the assertion's signature does not verify with the keys at the client's jwks_uri")
+            }
+        default:
+            throw OAuthError.invalidClient("client authentication failed: the assertion's iss and sub must both be a client_id registered for private_key_jwt")
         }
         let audience: [String] = (claims["aud"] as? String).map { [$0] } ?? (claims["aud"] as? [String]) ?? []
         guard !audiences.isDisjoint(with: audience) else {

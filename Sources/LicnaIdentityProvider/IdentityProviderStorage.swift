@@ -70,6 +70,14 @@ public protocol RelyingPartyStorage: Sendable {
 }
 
 /// The claims of an account, as the registry holds them, for the names asked.
+/// Fetches the JWKS a client publishes at its `jwks_uri` (OpenID Connect Dynamic Client Registration §2), with a
+/// cache of its own.
+public protocol ClientKeySource: Sendable {
+    /// The JWKS document at `uri`. `fresh` asks for a new fetch rather than the cached one: an assertion was signed by
+    /// a key the cached set lacks (the client rotated its keys); the source may refuse to fetch too often.
+    func jwks(at uri: String, fresh: Bool) async throws -> Data
+}
+
 public protocol AccountClaimsSource: Sendable {
     func claims(accountID: String, names: [String]) async throws -> [String: String]
 }

@@ -52,10 +52,12 @@ public struct OpenIDProvider: Sendable {
     let keys: SigningKeys
     let pairwise: PairwiseSubject
     let clock: any WallClock
+    let clientKeys: (any ClientKeySource)?
 
     public init(configuration: Configuration, codes: any AuthorizationCodeStorage, tokens: any TokenStorage, parties: any RelyingPartyStorage,
                 replays: any AssertionReplayStorage, claims: any AccountClaimsSource, keys: SigningKeys, pairwise: PairwiseSubject,
-                clock: any WallClock) {
+                clock: any WallClock, clientKeys: (any ClientKeySource)? = nil) {
+        self.clientKeys = clientKeys
         self.configuration = configuration
         self.codes = codes
         self.tokens = tokens
@@ -121,7 +123,8 @@ public struct OpenIDProvider: Sendable {
     /// Serves a token request: `authorization_code` or `refresh_token`.
     public func token(_ request: TokenRequest) async throws -> TokenResponse {
         let authenticator = ClientAuthenticator(storage: parties, replays: replays,
-                                                audiences: [configuration.tokenEndpoint, configuration.issuer], now: { [clock] in clock.now })
+                                                audiences: [configuration.tokenEndpoint, configuration.issuer], now: { [clock] in clock.now },
+                                                keySource: clientKeys)
         let client = try await authenticator.authenticate(request)
         switch request.form["grant_type"] {
         case "authorization_code": return try await redeemCode(request.form, client: client)

@@ -14,6 +14,9 @@ public struct RelyingParty: Sendable, Hashable, Codable {
         case secretBasic(secretSHA256: String)
         /// `private_key_jwt` against a registered JWKS (its JSON).
         case privateKeyJWT(jwks: Data)
+        /// `private_key_jwt` against the JWKS the client publishes at a URL (Dynamic Client Registration §2,
+        /// `jwks_uri`): fetched through a `ClientKeySource`, so the client rotates its keys without re-registering.
+        case privateKeyJWTURI(String)
     }
 
     public var id: String

@@ -29,13 +29,14 @@ struct Clients: AsyncParsableCommand {
         @Flag(name: .customLong("public"), help: "A public client: no secret, PKCE required.") var isPublic = false
         @Flag(help: "A confidential client with a secret (client_secret_basic).") var confidential = false
         @Option(name: .customLong("jwks-file"), help: "A JWKS file: the client authenticates with private_key_jwt.") var jwksFile: String?
+        @Option(name: .customLong("jwks-uri"), help: "Where the client publishes its JWKS (https): private_key_jwt with keys it may rotate.") var jwksURI: String?
         @Option(name: .customLong("sector-identifier"), help: "Sector for pairwise subjects (default: the redirect URI's host).") var sectorIdentifier: String?
         @Option(parsing: .upToNextOption, help: "Scopes it may ask for (openid is always allowed).") var scopes: [String] = []
         @Option(parsing: .upToNextOption, help: "Claims it may receive.") var claims: [String] = []
         @Option(name: .customLong("min-acr"), help: "The lowest level of its sign-ins: low, substantial or high.") var minimumLevel = "low"
 
         func run() async throws {
-            let kinds = [isPublic, confidential, jwksFile != nil].filter { $0 }.count
+            let kinds = [isPublic, confidential, jwksFile != nil, jwksURI != nil].filter { $0 }.count
             guard kinds == 1 else { throw explained(Exit.usage, "cli.clients.kind") }
             guard let level = LevelOfAssurance(acr: minimumLevel) else { throw explained(Exit.usage, "cli.clients.level", ["level": minimumLevel]) }
             var kind = SignOnService.ClientKind.public
@@ -44,6 +45,7 @@ struct Clients: AsyncParsableCommand {
                 guard let data = FileManager.default.contents(atPath: jwksFile) else { throw explained(Exit.failed, "cli.import.unreadable", ["file": jwksFile]) }
                 kind = .jwks(data)
             }
+            if let jwksURI { kind = .jwksURI(jwksURI) }
             let made = try await withInstallation(storage) { [kind] app in
                 try await app.licna.signOn(on: app.db).registerClient(
                     name: name, redirectURIs: redirectURIs, kind: kind, sectorIdentifier: sectorIdentifier, scopes: scopes.isEmpty ? nil : Set(scopes),
@@ -70,7 +72,7 @@ struct Clients: AsyncParsableCommand {
                 let method = switch party.authentication {
                 case .none: "none"
                 case .secretBasic: "client_secret_basic"
-                case .privateKeyJWT: "private_key_jwt"
+                case .privateKeyJWT, .privateKeyJWTURI: "private_key_jwt"
                 }
                 return Listed(clientId: party.id, name: party.name, authentication: method, minimumAcr: party.minimumLevel.uri,
                               sectorIdentifier: party.sectorIdentifier, redirectUris: party.redirectURIs, scopes: party.scopes.sorted(),

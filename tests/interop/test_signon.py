@@ -3,12 +3,14 @@ authorization code flow with PKCE against `licna serve` for a password account (
 the keys from discovery, reads userinfo, refreshes; and every failure the specifications name fails as they say.
 The browser is a requests session that fills in the sign-in and consent forms as a person would."""
 
+import http.server
 import json
 import os
 import re
 import secrets
 import socket
 import subprocess
+import threading
 import time
 import urllib.parse
 
@@ -195,6 +197,67 @@ def test_a_private_key_jwt_client_authenticates(provider):
     url, _ = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier, nonce="n-1")
     token = client.fetch_token(metadata["token_endpoint"], code=sign_in(url)["code"], code_verifier=verifier)
     assert validated(provider, token["id_token"], provider["jwt"]["clientId"], "n-1")["acr"] == "http://eidas.europa.eu/LoA/low"
+
+
+def jwt_session(provider, client_id, key):
+    metadata = discovery(provider)
+    pem = key.as_pem(is_private=True)
+    try:  # Authlib 1.6 and later sign client assertions with joserfc's keys
+        from joserfc.jwk import ECKey
+        secret = ECKey.import_key(pem)
+    except ImportError:
+        secret = pem.decode()
+    return metadata, OAuth2Session(client_id, secret, scope="openid profile", redirect_uri=provider["redirect"], code_challenge_method="S256",
+                                   token_endpoint_auth_method=PrivateKeyJWT(metadata["token_endpoint"], alg="ES256"))
+
+
+def test_a_private_key_jwt_client_with_a_jwks_uri_rotates_its_keys(provider, installation):
+    """`licna clients add --jwks-uri`: the provider reads the client's keys from where it publishes them, so the client
+    rotates them without re-registering; a key it does not publish is refused; a non-https address is refused at
+    registration."""
+    published = {}
+
+    class Keys(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps(published["jwks"]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    first, second, stranger = (JsonWebKey.generate_key("EC", "P-256", is_private=True) for _ in range(3))
+    published["jwks"] = {"keys": [first.as_dict(is_private=False)]}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Keys)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    uri = f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+    try:
+        refused = installation.run("clients", "add", "--name", "X", "--redirect-uri", provider["redirect"], "--jwks-uri", "http://example.com/jwks.json")
+        assert refused.returncode != 0 and "https" in refused.stderr, refused.stderr
+        client = json.loads(installation.run("clients", "add", "--name", "Fond zdravstva", "--redirect-uri", provider["redirect"],
+                                             "--jwks-uri", uri, check=0).stdout)["clientId"]
+
+        def sign_in_with(key):
+            metadata, session = jwt_session(provider, client, key)
+            verifier = generate_token(48)
+            url, _ = session.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier, nonce="n-2")
+            return session.fetch_token(metadata["token_endpoint"], code=sign_in(url)["code"], code_verifier=verifier)
+
+        assert validated(provider, sign_in_with(first)["id_token"], client, "n-2")["acr"] == "http://eidas.europa.eu/LoA/low"
+        # A key the client does not publish is refused.
+        with pytest.raises(Exception) as error:
+            sign_in_with(stranger)
+        assert "invalid_client" in str(error.value), error.value
+        # The client rotates: it publishes the new key and drops the old. The provider fetches again when an
+        # assertion names a key it lacks (at most every 10 seconds per address).
+        published["jwks"] = {"keys": [second.as_dict(is_private=False)]}
+        time.sleep(11)
+        assert validated(provider, sign_in_with(second)["id_token"], client, "n-2")
+    finally:
+        server.shutdown()
 
 
 def test_pairwise_subjects_differ_and_no_secret_reaches_the_log(provider):

@@ -28,6 +28,8 @@ public struct LicnaServices: Sendable {
     let signOnThrottle = LoginThrottle()
     /// The identity provider's signing keys, for a minute at a time.
     let signingKeyCache = SigningKeyCache()
+    /// The JWKS documents of relying parties registered with a `jwks_uri`.
+    let clientKeyCache = ClientKeyCache()
 
     init(configuration: LicnaConfiguration) {
         self.configuration = configuration

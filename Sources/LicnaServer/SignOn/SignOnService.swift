@@ -25,8 +25,11 @@ public struct SignOnService: Sendable {
         OpenIDProvider(configuration: .init(issuer: services.configuration.publicURL), codes: storage, tokens: storage, parties: storage,
                        replays: storage, claims: AccountClaims(database: database), keys: try await signingKeys(),
                        pairwise: PairwiseSubject(key: services.configuration.masterKey.derive(purpose: "oidc-pairwise-subject", version: 1)),
-                       clock: clock)
+                       clock: clock, clientKeys: clientKeys)
     }
+
+    /// Where clients registered with a `jwks_uri` publish their keys.
+    var clientKeys: ClientKeyFetcher { ClientKeyFetcher(cache: services.clientKeyCache, clock: clock) }
 
     // MARK: Relying parties
 
@@ -48,6 +51,19 @@ public struct SignOnService: Sendable {
                 throw SignOnError.invalid("the JWKS holds no EC P-256 or RSA (2048 bits or more) signing key")
             }
             authentication = .privateKeyJWT(jwks: data)
+        case .jwksURI(let uri):
+            guard ClientKeyFetcher.isAcceptable(uri) else {
+                throw SignOnError.invalid("the jwks_uri \(uri.prefix(200)) must be an absolute https URL (http only for 127.0.0.1 or localhost)")
+            }
+            // Read once now: a wrong address or an empty set is better said at registration than at the first sign-in.
+            let document: Data
+            do { document = try await clientKeys.jwks(at: uri, fresh: true) } catch {
+                throw SignOnError.invalid("the jwks_uri \(uri.prefix(200)) cannot be read: \(error)")
+            }
+            guard (try? JSONWebKey.set(from: document))?.isEmpty == false else {
+                throw SignOnError.invalid("the JWKS at \(uri.prefix(200)) holds no EC P-256 or RSA (2048 bits or more) signing key")
+            }
+            authentication = .privateKeyJWTURI(uri)
         }
         let id = Data(SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }).base64URLEncoded
         var party = RelyingParty(id: id, name: name, authentication: authentication, redirectURIs: redirectURIs,
@@ -63,12 +79,14 @@ public struct SignOnService: Sendable {
     public enum ClientKind: Sendable, CustomStringConvertible {
         case `public`, confidential
         case jwks(Data)
+        case jwksURI(String)
 
         public var description: String {
             switch self {
             case .public: "public (PKCE)"
             case .confidential: "confidential (client_secret_basic)"
             case .jwks: "private_key_jwt"
+            case .jwksURI(let uri): "private_key_jwt, keys at \(uri.prefix(200))"
             }
         }
     }

@@ -125,6 +125,7 @@ struct AdministrationController: RouteCollection {
             case .none: "none (PKCE)"
             case .secretBasic: "client_secret_basic"
             case .privateKeyJWT: "private_key_jwt"
+            case .privateKeyJWTURI(let uri): "private_key_jwt (\(uri))"
             }
             return ClientsPage.Client(
                 id: party.id, name: party.name, authentication: authentication, sector: party.sectorIdentifier,
