@@ -61,6 +61,37 @@ import VaporTesting
             let spent = try await app.db.sql.raw("SELECT redemptions FROM oidc_tokens WHERE hash = \(bind: OpenIDProvider.hash(late))").first()?
                 .decode(column: "redemptions", as: Int.self)
             #expect(spent == 0)
+
+            // On SQLite the rotation goes straight to the file, in one transaction of its own connection.
+            if engine == .sqlite {
+                let rotator = try #require(app.licna.tokenRotator)
+                let direct = "refresh-" + UUID().uuidString
+                var fresh = grant
+                fresh.family = UUID().uuidString
+                try await signOn.benchmarkStorage.saveRefreshToken(TokenRecord(grant: fresh, expiresAt: clock.now.addingTimeInterval(3_600)),
+                                                                   hash: OpenIDProvider.hash(direct))
+                let successor = TokenRecord(grant: fresh, expiresAt: clock.now.addingTimeInterval(60))
+                let family = fresh.family
+                let first = try await rotator.rotate(hash: OpenIDProvider.hash(direct)) { _ in
+                    IssuedTokens(access: (successor, "access-hash-\(family)"), refresh: (successor, "refresh-hash-\(family)"))
+                }
+                guard case .first = first else { Issue.record("the direct rotation did not redeem the token"); return }
+                let count = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM oidc_tokens WHERE family = \(bind: fresh.family)").first()!
+                    .decode(column: "n", as: Int.self)
+                #expect(count == 3)
+                let again = try await rotator.rotate(hash: OpenIDProvider.hash(direct)) { _ in Issue.record("a replay made successors"); throw OAuthError.invalidGrant("x") }
+                guard case .replayed = again else { Issue.record("a second redemption was not a replay"); return }
+                // A refusal inside the transaction rolls the redemption back.
+                let refused = "refresh-" + UUID().uuidString
+                try await signOn.benchmarkStorage.saveRefreshToken(TokenRecord(grant: fresh, expiresAt: clock.now.addingTimeInterval(3_600)),
+                                                                   hash: OpenIDProvider.hash(refused))
+                await #expect(throws: OAuthError.self) {
+                    _ = try await rotator.rotate(hash: OpenIDProvider.hash(refused)) { _ in throw OAuthError.invalidGrant("refused") }
+                }
+                let untouched = try await app.db.sql.raw("SELECT redemptions FROM oidc_tokens WHERE hash = \(bind: OpenIDProvider.hash(refused))").first()?
+                    .decode(column: "redemptions", as: Int.self)
+                #expect(untouched == 0)
+            }
         }
     }
 }

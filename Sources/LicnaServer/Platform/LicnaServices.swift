@@ -30,6 +30,8 @@ public struct LicnaServices: Sendable {
     let signingKeyCache = SigningKeyCache()
     /// The JWKS documents of relying parties registered with a `jwks_uri`.
     let clientKeyCache = ClientKeyCache()
+    /// Refresh-token rotation straight on an SQLite installation's file.
+    let tokenRotator: SQLiteTokenRotator?
 
     init(configuration: LicnaConfiguration) {
         self.configuration = configuration
@@ -40,6 +42,7 @@ public struct LicnaServices: Sendable {
         self.trust = TrustServices(masterKey: configuration.masterKey, audit: audit, clock: configuration.clock,
                                    configuration: configuration.trust)
         self.officerSessions = OfficerSessionStore(masterKey: configuration.masterKey, clock: configuration.clock)
+        self.tokenRotator = configuration.storage.sqliteFile.map(SQLiteTokenRotator.init(path:))
     }
 
     /// Signed, timestamped checkpoints of the audit trail's head (`licna audit checkpoint`).

@@ -13,7 +13,7 @@ public struct SignOnService: Sendable {
     let services: LicnaServices
 
     var clock: any WallClock { services.configuration.clock }
-    var storage: SQLIdentityProviderStorage { SQLIdentityProviderStorage(database: database, clock: clock) }
+    var storage: SQLIdentityProviderStorage { SQLIdentityProviderStorage(database: database, clock: clock, rotator: services.tokenRotator) }
 
     // MARK: The provider
 
