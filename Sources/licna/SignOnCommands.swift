@@ -202,16 +202,27 @@ struct Accounts: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an account whose email is verified (an operator vouches for it); prints {\"accountId\"}.",
-            discussion: "The password is read from standard input (--password-stdin), hashed with scrypt and not kept.")
+            discussion: """
+                The password is read from standard input (--password-stdin), hashed with scrypt and not kept. With --level \
+                substantial the account is also linked to the person with --identification-number (the operator has seen \
+                the person's identity document) and given a TOTP authenticator, whose otpauth:// URI is printed as \
+                "authenticatorUri" (hand it to the holder only): password and code then sign in at level substantial.
+                """)
 
         @OptionGroup var storage: StorageOptions
         @Option(help: "The account's email address.") var email: String
         @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.") var passwordStdin = false
+        @Option(help: "The level its sign-ins can reach: low (email and password) or substantial (also linked and with an authenticator).")
+        var level = "low"
+        @Option(name: .customLong("identification-number"), help: "With --level substantial: the person's 9-digit identification number.")
+        var identificationNumber: String?
         @Option(name: .customLong("role"), help: "An officer role: \(OfficerRole.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable).")
         var roles: [String] = []
 
         func validate() throws {
             guard OfficerRole.parse(roles.joined(separator: " ")) != nil else { throw explained(Exit.usage, "cli.accounts.unknown-role") }
+            guard ["low", "substantial"].contains(level) else { throw explained(Exit.usage, "cli.accounts.level", ["level": String(level.prefix(40))]) }
+            guard level == "low" || identificationNumber != nil else { throw explained(Exit.usage, "cli.accounts.level-needs-person") }
         }
 
         func run() async throws {
@@ -221,15 +232,23 @@ struct Accounts: AsyncParsableCommand {
                 password = line
             }
             let roles = OfficerRole.parse(self.roles.joined(separator: " ")) ?? []
-            let id = try await withInstallation(storage) { [password] app in
+            let substantialFor = level == "substantial" ? identificationNumber : nil
+            let made = try await withInstallation(storage) { [password] app in
                 let signOn = app.licna.signOn(on: app.db)
                 let context = AuditContext(actor: commandLineActor, purpose: .signOn)
+                // An unknown person is refused before the account is made.
+                if let substantialFor { try await signOn.requirePerson(identificationNumber: substantialFor) }
                 let id = try await signOn.addAccount(email: email, password: password, emailVerified: true, context: context)
                 if !roles.isEmpty { try await signOn.setRoles(email: email, roles: roles, context: context) }
-                return id
+                var uri: String?
+                if let substantialFor {
+                    try await signOn.linkAccount(email: email, identificationNumber: substantialFor, context: context)
+                    uri = try await signOn.enrollAuthenticator(email: email, issuer: "Licna", context: context)
+                }
+                return (id, uri)
             }
-            struct Made: Encodable { let accountId: String }
-            Terminal.print(try jsonText(Made(accountId: id)))
+            struct Made: Encodable { let accountId: String; let authenticatorUri: String? }
+            Terminal.print(try jsonText(Made(accountId: made.0, authenticatorUri: made.1)))
         }
     }
 }

@@ -389,6 +389,28 @@ def test_totp_raises_a_linked_account_to_substantial_and_without_it_the_level_st
     assert level("000000" if code != "000000" else "111111") in (401, 429)
 
 
+def test_an_operator_makes_a_substantial_account_in_one_command(installation):
+    """`licna accounts add --level substantial --identification-number N`: linked to the person and given an
+    authenticator (its URI printed once); refused without a number, with an unknown person (nothing made), or at level
+    high (only the card reaches it)."""
+    refused = installation.run("accounts", "add", "--email", "milan@example.me", "--level", "substantial")
+    assert refused.returncode == 2 and "--identification-number" in refused.stderr, refused.stderr
+    assert installation.run("accounts", "add", "--email", "milan@example.me", "--level", "high").returncode == 2
+    unknown = installation.run("accounts", "add", "--email", "milan@example.me", "--level", "substantial", "--identification-number", "123456782")
+    assert unknown.returncode != 0
+    person = json.loads(installation.run("registry", "register-birth", "--given-name", "Milan", "--surname", "Vujović", "--birth-date",
+                                         "2026-01-03", "--sex", "M", "--region", "21", "--birth-place", "Podgorica", "--address",
+                                         "Njegoševa 2", "--municipality", "Podgorica", check=0).stdout)
+    made = json.loads(installation.run("accounts", "add", "--email", "milan@example.me", "--password-stdin", "--level", "substantial",
+                                       "--identification-number", person["identificationNumber"], stdin="a long password here\n", check=0).stdout)
+    assert made["authenticatorUri"].startswith("otpauth://totp/") and "secret=" in made["authenticatorUri"]
+    low = json.loads(installation.run("accounts", "add", "--email", "other@example.me", check=0).stdout)
+    assert low.get("authenticatorUri") is None
+    # The link is the one an officer makes (accounts link): linking again is accepted. The unknown person above made
+    # no account: the same address was free for this one.
+    installation.run("accounts", "link", "--email", "milan@example.me", "--identification-number", person["identificationNumber"], check=0)
+
+
 def test_a_signed_in_browser_signs_in_again_silently_until_prompt_max_age_level_withdrawal_or_logout_say_otherwise(provider, installation):
     """Single sign-on (Core §3.1.2.1): after one sign-in the browser's session signs it in to the same relying party
     without a page (prompt=none gets a code), asks another relying party only for consent, and stops at prompt=login,

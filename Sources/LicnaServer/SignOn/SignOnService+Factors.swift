@@ -125,6 +125,13 @@ extension SignOnService {
 
     /// Links an account to the registry person with this identification number: an officer at a service point has
     /// seen the person's identity document (issue 13, item 2). Audited as a registry lookup.
+    /// Refuses an identification number no registry person has (before anything is written for it).
+    public func requirePerson(identificationNumber: String) async throws {
+        guard try await PersonModel.query(on: database).filter(\.$identificationNumber == identificationNumber).first() != nil else {
+            throw SignOnError(.signOnUnknownPerson)
+        }
+    }
+
     public func linkAccount(email: String, identificationNumber: String, context: AuditContext) async throws {
         let id = try await accountID(email: email)
         guard let person = try await PersonModel.query(on: database).filter(\.$identificationNumber == identificationNumber).first(),
