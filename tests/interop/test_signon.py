@@ -330,6 +330,8 @@ def test_the_demo_portal_signs_in_through_the_provider(installation, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=30)
+    # Nor in the server's log, whose every line the sign-in wrote (Milica's JMBG begins with her birth date).
+    assert "1204988" not in (tmp_path / "demo.log").read_text()
 
 
 def totp(uri, at=None):
