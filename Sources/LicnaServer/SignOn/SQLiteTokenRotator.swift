@@ -1,6 +1,5 @@
 import Foundation
 import LicnaIdentityProvider
-import NIOConcurrencyHelpers
 import NIOPosix
 import VaporCSQLite
 
@@ -14,25 +13,20 @@ import VaporCSQLite
 /// durably like every other write (the connection keeps SQLite's default `synchronous`), and waits up to five
 /// seconds for another writer. Any failure is thrown after a rollback, and the caller falls back to SQLKit.
 final class SQLiteTokenRotator: Sendable {
-    private let path: String
-    private let idle = NIOLockedValueBox<[Connection]>([])
-    private let maximumIdle = 8
+    private let connections: SQLiteConnectionPool<Connection>
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
     init(path: String) {
-        self.path = path
+        connections = SQLiteConnectionPool { try Connection(path: path) }
     }
 
     /// See `TokenStorage.rotateRefreshToken`.
     func rotate(hash: String, successors: @escaping @Sendable (TokenRecord) throws -> IssuedTokens) async throws -> Redemption<TokenRecord>? {
-        try await NIOThreadPool.singleton.runIfActive { [self] in
-            let connection = try idle.withLockedValue { $0.popLast() } ?? Connection(path: path)
-            let result = try connection.rotate(hash: hash, successors: successors)
-            idle.withLockedValue { if $0.count < maximumIdle { $0.append(connection) } }
-            return result
+        try await NIOThreadPool.singleton.runIfActive { [connections] in
+            try connections.withConnection { try $0.rotate(hash: hash, successors: successors) }
         }
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import LicnaPKI
-import NIOConcurrencyHelpers
 import VaporCSQLite
 
 /// Reads certificate statuses straight from an SQLite installation's file, synchronously, so that the dedicated OCSP
@@ -13,10 +12,8 @@ import VaporCSQLite
 /// read-only (`PRAGMA query_only`), and SQLite is the one SQLiteNIO links (sqlite-nio's vendored library). Any
 /// failure — a busy database, a schema it does not expect — is thrown, and the caller takes the asynchronous path.
 final class OCSPSQLiteStatusReader: Sendable {
-    private let path: String
-    private let idle = NIOLockedValueBox<[Connection]>([])
-    /// At most this many connections are kept for reuse (one per event loop is what the listener needs).
-    private let maximumIdle = 8
+    /// Connections kept for reuse (one per event loop is what the listener needs).
+    private let connections: SQLiteConnectionPool<Connection>
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -85,17 +82,17 @@ final class OCSPSQLiteStatusReader: Sendable {
     }
 
     init(path: String) {
-        self.path = path
+        connections = SQLiteConnectionPool { try Connection(path: path) }
     }
 
     /// The statuses of `serials` (lower-case hex) that `issuer` issued; a serial it never issued is absent.
     func statuses(of serials: [String], issuer: String) throws -> [String: OCSPCertificateStatus] {
-        let connection = try idle.withLockedValue { $0.popLast() } ?? Connection(path: path)
-        var found: [String: OCSPCertificateStatus] = [:]
-        for serial in serials {
-            if let status = try connection.status(of: serial, issuer: issuer) { found[serial] = status }
+        try connections.withConnection { connection in
+            var found: [String: OCSPCertificateStatus] = [:]
+            for serial in serials {
+                if let status = try connection.status(of: serial, issuer: issuer) { found[serial] = status }
+            }
+            return found
         }
-        idle.withLockedValue { if $0.count < maximumIdle { $0.append(connection) } }
-        return found
     }
 }
