@@ -49,11 +49,28 @@ def browser():
     return webdriver.Chrome(service=Service(chromedriver()), options=options)
 
 
+def submit(driver, button):
+    """Clicks a form's button and waits until the browser shows the answer: `click` returns as soon as the click is
+    dispatched, and reading the page before the answer arrives reads the old one. The old page is marked, and the wait
+    ends on a fully loaded page without the mark (a query while the browser is between pages is asked again)."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+    driver.execute_script("window.licnaOldPage = true")
+    button.click()
+
+    def answered(d):
+        try:
+            return d.execute_script("return !window.licnaOldPage && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+    WebDriverWait(driver, 20).until(answered)
+
+
 def sign_in(driver, url, token):
     from selenium.webdriver.common.by import By
     driver.get(url + "/officer/login?lang=en")
     driver.find_element(By.ID, "token").send_keys(token)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/officer/login'] button[type=submit]").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/officer/login'] button[type=submit]"))
 
 
 def test_the_demo_officer_gives_roles_and_edits_a_relying_party_in_chromium(demo, installation):
@@ -67,7 +84,7 @@ def test_the_demo_officer_gives_roles_and_edits_a_relying_party_in_chromium(demo
         assert "officer@demo.licna.me" in driver.page_source
         driver.find_element(By.ID, "email").send_keys("milica@demo.licna.me")
         driver.find_element(By.NAME, "role-auditor").click()
-        driver.find_element(By.CSS_SELECTOR, "form[action='/officer/accounts'] button[type=submit]").click()
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/officer/accounts'] button[type=submit]"))
         assert "milica@demo.licna.me now holds: auditor" in driver.page_source, driver.page_source
         # The demo portal: a second redirect URI and the lowest level substantial.
         driver.get(demo["url"] + "/officer/clients?lang=en")
@@ -76,7 +93,7 @@ def test_the_demo_officer_gives_roles_and_edits_a_relying_party_in_chromium(demo
         first = redirects.get_attribute("value").strip()
         redirects.send_keys("\n" + demo["url"] + "/demo/signon/callback2")
         section.find_element(By.CSS_SELECTOR, "input[name=level][value='http://eidas.europa.eu/LoA/substantial']").click()
-        section.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        submit(driver, section.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
         assert "The relying party is saved" in driver.page_source, driver.page_source
     finally:
         driver.quit()
