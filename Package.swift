@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LicnaCardClient", targets: ["LicnaCardClient"]),
         .library(name: "LicnaDocuments", targets: ["LicnaDocuments"]),
         .library(name: "LicnaIdentityProvider", targets: ["LicnaIdentityProvider"]),
+        .library(name: "LicnaPortal", targets: ["LicnaPortal"]),
         .executable(name: "licna", targets: ["licna"]),
         // What a citizen installs: the card commands, built without Vapor or Fluent.
         .executable(name: "licna-card", targets: ["licna-card"]),
@@ -148,6 +149,7 @@ let package = Package(
                 "LicnaPKI",
                 "LicnaDocuments",
                 "LicnaIdentityProvider",
+                "LicnaPortal",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -228,6 +230,15 @@ let package = Package(
                 "LicnaBasics", "LicnaIdentityProvider", "LicnaTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // The citizen portal's pure logic: the service catalogue and its search (no web framework).
+        .target(
+            name: "LicnaPortal",
+            dependencies: ["LicnaBasics", "LicnaCore", "LicnaIdentityProvider"]
+        ),
+        .testTarget(
+            name: "LicnaPortalTests",
+            dependencies: ["LicnaBasics", "LicnaCore", "LicnaPortal", "LicnaIdentityProvider"]
         ),
         .testTarget(
             name: "LicnaCoreTests",

@@ -36,6 +36,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The sender address of account emails (with --smtp-host).") var mailFrom: String = "no-reply@localhost"
     @Option(help: "The port of `licna-card agent` on citizens' computers, which the sign-in page asks to sign (default 24727).") var cardAgentPort: Int = CardAgentPort.standard
     @Option(help: "Address of the metrics listener.") var metricsHost = "127.0.0.1"
+    @Option(help: "A folder of service files for the portal's catalogue (one JSON file per service and institutions.json; docs/services.md), reloaded when a file changes (default: the catalogue shipped with Licna).")
+    var services: String?
     @Option(help: "A reverse proxy (CIDR, e.g. 10.0.0.0/8 or ::1) whose X-Forwarded-For names the client; repeat for more.")
     var trustedProxy: [String] = []
     @Option(help: "Minutes between signed audit checkpoints (0: none; `licna audit checkpoint` writes one at any time).")
@@ -92,6 +94,7 @@ struct Serve: AsyncParsableCommand {
         configuration.trust.timestampRequestsPerSecond = tsaRate
         configuration.metricsListener = metricsPort.map { (metricsHost, $0) }
         configuration.cardAgentURL = "http://127.0.0.1:\(cardAgentPort)"
+        configuration.servicesFolder = services
         guard AccountMail.isDeliverable(mailFrom) else { throw explained(Exit.usage, "cli.serve.bad-mail-from", ["address": String(mailFrom.prefix(100))]) }
         if let smtpHost {
             configuration.mail = .smtp(host: smtpHost, port: smtpPort, from: mailFrom)

@@ -47,7 +47,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateCardChips())
     app.migrations.add(CreateSignOn())
     app.migrations.add(CreateAccountAliases())
-    app.licna = LicnaServices(configuration: configuration)
+    app.licna = try LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {
         // WAL lets readers work during writes; it is a property of the file and persists.
@@ -114,6 +114,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: OpenAPIController())
     try app.register(collection: SignOnController())
     try app.register(collection: AccountController())
+    try app.register(collection: ServiceController())
     if demo { try app.register(collection: DemoSignOnController()) }
     app.lifecycle.use(TrustBackgroundWork())
     app.lifecycle.use(PlatformBackgroundWork())

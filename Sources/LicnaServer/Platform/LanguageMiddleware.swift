@@ -1,3 +1,4 @@
+import LicnaPortal
 import LicnaTranslations
 import Vapor
 
@@ -20,17 +21,52 @@ struct LanguageMiddleware: AsyncMiddleware {
                 .first
         }
         request.language = chosen ?? Translations.defaultLanguage
+        // The script of Serbian, Montenegrin and Macedonian pages: `?script=Latn|Cyrl` (remembered), else the cookie.
+        var rememberScript = false
+        if let query = try? request.query.get(String.self, at: "script"), let script = Self.script(query) {
+            request.chosenScript = script
+            rememberScript = true
+        } else if let cookie = request.cookies["script"]?.string {
+            request.chosenScript = Self.script(cookie)
+        }
         let response = try await next.respond(to: request)
         if remember {
             response.cookies["lang"] = HTTPCookies.Value(string: request.language, maxAge: 365 * 24 * 3600, path: "/",
                                                          isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
         }
+        if rememberScript, let script = request.chosenScript {
+            response.cookies["script"] = HTTPCookies.Value(string: script.rawValue, maxAge: 365 * 24 * 3600, path: "/",
+                                                           isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
         return response
+    }
+}
+
+extension LanguageMiddleware {
+    static func script(_ name: String) -> ServiceLocale.Script? {
+        switch name.lowercased() {
+        case "latn", "latin": .latin
+        case "cyrl", "cyrillic": .cyrillic
+        default: nil
+        }
     }
 }
 
 extension Request {
     private struct LanguageKey: StorageKey { typealias Value = String }
+    private struct ScriptKey: StorageKey { typealias Value = ServiceLocale.Script }
+
+    /// The script the reader chose, if any (it applies to the languages written in two).
+    var chosenScript: ServiceLocale.Script? {
+        get { storage[ScriptKey.self] }
+        set { storage[ScriptKey.self] = newValue }
+    }
+
+    /// The language and script of this request's pages.
+    var serviceLocale: ServiceLocale { ServiceLocale.page(language, script: chosenScript) }
+
+    /// `text`, written in the page language's default script, in the page's script.
+    func script(_ text: String) -> String { serviceLocale.transliterated(text) }
 
     /// The language of this request's pages and messages.
     public var language: String {
@@ -40,6 +76,10 @@ extension Request {
 
     /// A message in the request's language.
     public func t(_ key: String, _ arguments: [String: String] = [:]) -> String {
-        Translations.bundled.text(key, language, arguments)
+        guard chosenScript != nil else { return Translations.bundled.text(key, language, arguments) }
+        // Arguments (names, queries) are the reader's own: only the message's text changes script (its
+        // placeholders stay, being Latin words in braces).
+        let template = script(Translations.bundled.text(key, language))
+        return arguments.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
     }
 }

@@ -39,6 +39,8 @@ public struct LicnaConfiguration: Sendable {
     /// 24727 by default; `serve --card-agent-port`). The page may connect there and nowhere else off its origin.
     /// Where account emails go (verification, password reset): `serve --smtp-host`, or with `--dev` a folder.
     public var mail = MailDelivery.none
+    /// The folder of service files (docs/services.md); nil: the catalogue shipped with Licna.
+    public var servicesFolder: String?
     public var cardAgentURL = "http://127.0.0.1:\(CardAgentPort.standard)"
 
     public init(storage: StorageLocation, masterKey: MasterKey, publicURL: String = "http://127.0.0.1:8080",

@@ -32,8 +32,10 @@ public struct LicnaServices: Sendable {
     let clientKeyCache = ClientKeyCache()
     /// Refresh-token rotation straight on an SQLite installation's file.
     let tokenRotator: SQLiteTokenRotator?
+    /// The portal's service catalogue and its search index, reloaded when its folder changes.
+    public let catalogue: ServiceCatalogueStore
 
-    init(configuration: LicnaConfiguration) {
+    init(configuration: LicnaConfiguration) throws {
         self.configuration = configuration
         self.protector = PersonalNumberProtector(masterKey: configuration.masterKey)
         self.audit = AuditLog(clock: configuration.clock)
@@ -43,6 +45,7 @@ public struct LicnaServices: Sendable {
                                    configuration: configuration.trust)
         self.officerSessions = OfficerSessionStore(masterKey: configuration.masterKey, clock: configuration.clock)
         self.tokenRotator = configuration.storage.sqliteFile.map(SQLiteTokenRotator.init(path:))
+        self.catalogue = try ServiceCatalogueStore(folder: URL(fileURLWithPath: configuration.servicesFolder ?? bundledResource("Services")))
     }
 
     /// Signed, timestamped checkpoints of the audit trail's head (`licna audit checkpoint`).
