@@ -45,7 +45,7 @@ public struct LicnaServices: Sendable {
                                    configuration: configuration.trust)
         self.officerSessions = OfficerSessionStore(masterKey: configuration.masterKey, clock: configuration.clock)
         self.tokenRotator = configuration.storage.sqliteFile.map(SQLiteTokenRotator.init(path:))
-        self.catalogue = try ServiceCatalogueStore(folder: URL(fileURLWithPath: configuration.servicesFolder ?? bundledResource("Services")))
+        self.catalogue = try ServiceCatalogueStore(folder: configuration.servicesFolder.map { URL(fileURLWithPath: $0) } ?? ServiceCatalogueStore.bundledFolder)
     }
 
     /// Signed, timestamped checkpoints of the audit trail's head (`licna audit checkpoint`).

@@ -16,6 +16,8 @@ public final class ServiceCatalogueStore: Sendable {
 
     /// The folder read.
     public let folder: URL
+    /// The catalogue shipped with Licna.
+    public static var bundledFolder: URL { URL(fileURLWithPath: bundledResource("Services")) }
     private let logger = Logger(label: "licna.catalogue")
     private let state: NIOLockedValueBox<(snapshot: Snapshot, signature: [String], checked: Date)>
     private let checkInterval: TimeInterval
