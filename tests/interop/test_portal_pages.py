@@ -1,0 +1,92 @@
+"""Issue 14 in a real browser: the service catalogue's pages (items 1, 2 and 8). Headless Chromium with JavaScript
+turned off searches with a misspelled query and opens the service; axe-core (4.4, from PyPI's axe-core-python) with
+the WCAG 2.0/2.1 A and AA rules finds no serious or critical violation on the catalogue's pages in every language and
+script; at 360 pixels wide no page scrolls sideways."""
+import json
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from test_officer_pages import browser, demo, submit  # noqa: F401 (fixture)
+
+LOCALES = [("cnr", None), ("cnr", "Cyrl"), ("sq", None), ("mk", None), ("mk", "Latn"), ("sr", None), ("sr", "Latn"), ("en", None)]
+PAGES = ["/", "/services", "/services?q=izvod%20rodjenih", "/services?q=pazzport", "/services?event=birth",
+         "/services?institution=licna", "/services/birth-certificate", "/services/eid-pin-unblock"]
+
+
+def chromium(javascript=True, width=1200):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    import shutil
+    from test_card_signin import chromedriver
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en", f"--window-size={width},900"):
+        options.add_argument(argument)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(chromedriver()), options=options)
+    if width < 500:
+        # A headless window is never narrower than 500 pixels: emulate a phone's viewport instead.
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+    return driver
+
+
+def test_search_works_without_javascript_and_forgives_typos(demo):
+    from selenium.webdriver.common.by import By
+    driver = chromium(javascript=False)
+    try:
+        driver.get(demo["url"] + "/services?lang=sr")
+        driver.find_element(By.ID, "q").send_keys("izgubljena licna krata")
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form.search button[type=submit]"))
+        first = driver.find_elements(By.CSS_SELECTOR, "ol.services li h3 a")[0]
+        assert first.get_attribute("href").endswith("/services/id-card-lost"), driver.page_source
+        submit(driver, first)
+        assert "/services/id-card-lost" in driver.current_url
+        heading = driver.find_element(By.TAG_NAME, "h1").text
+        assert any("\u0400" <= c <= "\u04FF" for c in heading), heading  # Serbian pages are Cyrillic by default
+        # The script switch turns the whole page to Latin, and the choice stays.
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "nav.scripts a[href='?script=Latn']"))
+        heading = driver.find_element(By.TAG_NAME, "h1").text
+        assert heading and not any("\u0400" <= c <= "\u04FF" for c in heading), heading
+        driver.get(demo["url"] + "/services")
+        assert not any("\u0400" <= c <= "\u04FF" for c in driver.find_element(By.TAG_NAME, "h1").text)
+    finally:
+        driver.quit()
+
+
+def test_the_json_search_agrees_with_the_page(demo):
+    query = urllib.parse.quote("сертификат за електронски потпис")
+    with urllib.request.urlopen(demo["url"] + f"/api/services?q={query}&lang=mk", timeout=10) as response:
+        body = json.load(response)
+    assert body["results"][0]["id"] == "e-signature-certificate", body
+    assert body["language"] == "mk-Cyrl"
+
+
+def test_catalogue_pages_pass_axe_and_fit_360_pixels_in_every_language(demo):
+    from axe_core_python.selenium import Axe
+    axe = Axe()
+    failures = []
+    for width in (1200, 360):
+        driver = chromium(width=width)
+        try:
+            for language, script in LOCALES:
+                driver.get(demo["url"] + f"/?lang={language}" + (f"&script={script}" if script else "&script=" + ("Cyrl" if language in ("sr", "mk") else "Latn")))
+                for page in PAGES:
+                    driver.get(demo["url"] + page)
+                    where = f"{language}{'-' + script if script else ''} {page} at {width}px"
+                    if width == 360:
+                        scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+                        assert inner == 360, inner
+                        if scroll > 360:
+                            failures.append(f"{where}: scrollWidth {scroll}")
+                        continue
+                    results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+                    for violation in results["violations"]:
+                        if violation["impact"] in ("serious", "critical"):
+                            failures.append(f"{where}: {violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:3]}")
+        finally:
+            driver.quit()
+    assert axe.axe_script and "axe v4." in axe.axe_script[:40], "axe-core 4.x is required"
+    assert not failures, "\n".join(failures)
