@@ -1,3 +1,4 @@
+import LicnaBasics
 /// One piece of a document's flow, laid out top to bottom by ``PDFDocumentWriter``.
 ///
 /// A struct with static constructors rather than a public enum, so that kinds of blocks can be added without
@@ -9,6 +10,7 @@ public struct DocumentBlock: Sendable {
         case table(DocumentTable)
         case image(JPEGImage, width: Double?)
         case reservedBox(ReservedBoxRequest)
+        case qrCode(QRCode, side: Double, caption: String)
         case spacer(Double)
         case pageBreak
     }
@@ -41,6 +43,12 @@ public struct DocumentBlock: Sendable {
     /// `identifier`.
     public static func qrBox(side: Double, caption: String, identifier: String = "qr") -> DocumentBlock {
         DocumentBlock(kind: .reservedBox(ReservedBoxRequest(identifier: identifier, side: side, caption: caption)))
+    }
+
+    /// A QR code (ISO/IEC 18004) of `side` points with its four-module quiet zone inside, drawn as filled
+    /// rectangles in the page's content (vector, sharp at any zoom and in print), with `caption` under it.
+    public static func qrCode(_ code: QRCode, side: Double, caption: String) -> DocumentBlock {
+        DocumentBlock(kind: .qrCode(code, side: side, caption: caption))
     }
 
     /// Vertical space of `height` points (dropped at the top of a page).

@@ -1,3 +1,4 @@
+import LicnaBasics
 import Foundation
 
 /// The layout engine: places blocks top to bottom in the text area of A4 (or configured) pages, wrapping text by
@@ -44,6 +45,8 @@ struct DocumentLayout {
             try layImage(image, width: width)
         case .reservedBox(let request):
             try layReservedBox(request)
+        case .qrCode(let code, let side, let caption):
+            try layQRCode(code, side: side, caption: caption)
         case .spacer(let height):
             guard !pageIsEmpty else { return }
             cursor -= max(0, height)
@@ -100,6 +103,33 @@ struct DocumentLayout {
         let frame = RenderedDocument.Rectangle(x: left, y: cursor - height, width: width, height: height)
         draw(.image(index: images.count - 1, frame))
         cursor -= height + configuration.bodyFontSize * 0.5
+    }
+
+    private mutating func layQRCode(_ code: QRCode, side: Double, caption: String) throws {
+        guard side > 0, side <= textWidth, side <= top - bottom - 2 * configuration.bodyFontSize else {
+            throw DocumentWriterError(.layout, "a QR code of \(side) points does not fit on a page")
+        }
+        let captionSize = configuration.bodyFontSize * 0.8
+        let lines = try wrap(caption, font: 0, size: captionSize, width: textWidth)
+        let needed = side + 4 + Double(lines.count) * captionSize * configuration.lineSpacing
+        if cursor - needed < bottom, !pageIsEmpty { newPage() }
+        // Four modules of quiet zone on each side (ISO/IEC 18004:2015 §9.1); each row's dark runs as one rectangle.
+        let module = side / Double(code.size + 8)
+        var rectangles: [RenderedDocument.Rectangle] = []
+        for y in 0..<code.size {
+            var x = 0
+            while x < code.size {
+                guard code.isDark(x: x, y: y) else { x += 1; continue }
+                let start = x
+                while x < code.size, code.isDark(x: x, y: y) { x += 1 }
+                rectangles.append(RenderedDocument.Rectangle(x: left + Double(start + 4) * module, y: cursor - Double(y + 5) * module,
+                                                             width: Double(x - start) * module, height: module))
+            }
+        }
+        draw(.fillRectangles(rectangles, gray: 0))
+        cursor -= side + 4
+        for line in lines { try drawLine(line, font: 0, size: captionSize, x: left) }
+        cursor -= configuration.bodyFontSize * 0.5
     }
 
     private mutating func layReservedBox(_ request: ReservedBoxRequest) throws {

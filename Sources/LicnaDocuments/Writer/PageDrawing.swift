@@ -6,6 +6,8 @@ enum PageDrawing: Sendable {
     case strokeRectangle(RenderedDocument.Rectangle, lineWidth: Double)
     case fillRectangle(RenderedDocument.Rectangle, gray: Double)
     case image(index: Int, RenderedDocument.Rectangle)
+    /// Many rectangles filled as one path (a QR code's dark modules).
+    case fillRectangles([RenderedDocument.Rectangle], gray: Double)
 
     /// The operators for this drawing; font `n` is resource `/F(n+1)`, image `n` is `/Im(n+1)`.
     var operators: String {
@@ -19,6 +21,10 @@ enum PageDrawing: Sendable {
             return "q \(n(lineWidth)) w 0 G \(n(r.x)) \(n(r.y)) \(n(r.width)) \(n(r.height)) re S Q\n"
         case .fillRectangle(let r, let gray):
             return "q \(n(gray)) g \(n(r.x)) \(n(r.y)) \(n(r.width)) \(n(r.height)) re f Q\n"
+        case .fillRectangles(let rectangles, let gray):
+            var operators = "q \(n(gray)) g\n"
+            for r in rectangles { operators += "\(n(r.x)) \(n(r.y)) \(n(r.width)) \(n(r.height)) re\n" }
+            return operators + "f Q\n"
         case .image(let index, let r):
             return "q \(n(r.width)) 0 0 \(n(r.height)) \(n(r.x)) \(n(r.y)) cm /Im\(index + 1) Do Q\n"
         }
