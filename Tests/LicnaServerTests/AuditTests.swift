@@ -135,7 +135,7 @@ import VaporTesting
             "card.replace", "card.activation-window-expired", "card.biometrics-deleted", "card.renew", "card.renewal-refused", "ca.rollover",
             "account.create", "client.register", "account.sign-in", "account.authenticator", "account.link", "account.consent-withdraw",
             "account.email-verified", "account.password-reset", "account.roles", "officer.token-create", "officer.token-revoke",
-            "client.update", "client.secret", "account.merge", "signon.key-rotate",
+            "client.update", "client.secret", "account.merge", "signon.key-rotate", "document.issue", "document.revoke", "person.parent-link",
         ])
         // Revocations are named after RFC 5280's reason, as `ca revoke --reason` takes it.
         for reason in RevocationReason.revocationReasons {

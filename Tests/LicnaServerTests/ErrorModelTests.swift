@@ -38,6 +38,7 @@ import VaporTesting
         }
         errors += SignOnError.allCodes.map { SignOnError($0, ["detail": "d"]) }
         errors += CatalogueError.allCodes.map { CatalogueError($0, "detail") }
+        errors += DocumentIssuanceError.allCodes.map { DocumentIssuanceError($0, "detail") }
         errors += CardPolicyError.allCodes.map { CardPolicyError(code: $0, arguments: ["age": "1", "years": "0", "type": "x"]) }
         errors += AuditLogError.allCodes.map { AuditLogError(code: $0, detail: "detail") }
         errors += BackupService.Failure.allCodes.map { BackupService.Failure(code: $0, arguments: ["detail": "detail", "actual": "00"]) }

@@ -34,9 +34,10 @@ enum TrustFixtures {
     }
 
     /// Sets up the hierarchy (a `ca init --dev` one when `development`) and loads the keys into the responder and the TSA.
-    static func initialize(_ app: Application, development: Bool = false) async throws {
+    static func initialize(_ app: Application, development: Bool = false, organizationIdentifier: String? = nil) async throws {
         var setup = setup
         setup.development = development
+        setup.organizationIdentifier = organizationIdentifier
         try await app.licna.trust.authority(on: app.db).initialize(setup, context: .test)
         try await app.licna.trust.reload(on: app.db)
     }

@@ -116,4 +116,11 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case accountMerge = "account.merge"
     /// The identity provider got a new signing key (the operator's rotation).
     case signOnKeyRotate = "signon.key-rotate"
+    /// A document (an extract, a certificate) was issued to a citizen: the object is the person it is about; the
+    /// detail names the type and the document's id.
+    case documentIssue = "document.issue"
+    /// An issued document was revoked by an officer (its verification page says so).
+    case documentRevoke = "document.revoke"
+    /// Two persons were recorded as parent and child (at a birth registration, or imported).
+    case personParentLink = "person.parent-link"
 }

@@ -55,13 +55,15 @@ public struct AuditPurpose: RawRepresentable, Sendable, Hashable, Codable {
     public static let benchmark = AuditPurpose(rawValue: "benchmark")
     /// Single sign-on: accounts, relying parties and sign-ins.
     public static let signOn = AuditPurpose(rawValue: "sign-on")
+    /// A citizen's request for a document of the registry (issue 14, item 3), and its revocation.
+    public static let documentRequest = AuditPurpose(rawValue: "document-request")
 
     /// Every purpose Licna gives itself.
     public static let named: [AuditPurpose] = [
         .birthRegistration, .deathRegistration, .officerSearch, .registryImport, .registryExport, .registryLookup, .importRollback,
         .auditReview, .caInit, .certificateIssuance, .certificateStatus, .responderRenewal, .cardPersonalization, .cardPolicy, .cardManufacture,
         .cardIssuance, .cardActivation, .cardSuspension, .cardRenewal, .documentSeal, .demoData, .benchmark,
-        .signOn,
+        .signOn, .documentRequest,
     ]
 
     public init(from decoder: any Decoder) throws {

@@ -47,6 +47,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateCardChips())
     app.migrations.add(CreateSignOn())
     app.migrations.add(CreateAccountAliases())
+    app.migrations.add(CreatePortal())
     app.licna = try LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {
@@ -115,6 +116,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: SignOnController())
     try app.register(collection: AccountController())
     try app.register(collection: ServiceController())
+    try app.register(collection: DocumentController())
     if demo { try app.register(collection: DemoSignOnController()) }
     app.lifecycle.use(TrustBackgroundWork())
     app.lifecycle.use(PlatformBackgroundWork())

@@ -32,6 +32,8 @@ public struct LicnaServices: Sendable {
     let clientKeyCache = ClientKeyCache()
     /// Refresh-token rotation straight on an SQLite installation's file.
     let tokenRotator: SQLiteTokenRotator?
+    /// Public verification pages of issued documents (`/d/{id}`), per client: five a second with bursts of thirty.
+    let documentVerificationLimiter = ClientRateLimiter(rate: 5, burst: 30)
     /// The portal's service catalogue and its search index, reloaded when its folder changes.
     public let catalogue: ServiceCatalogueStore
 

@@ -13,7 +13,9 @@ extension CertificateAuthorityService {
     /// e-seal certificate from the institution CA, whose key the server holds — never a CA key. The seal is
     /// made at the first use, and needs the organization identifier given at `licna ca init`. With `appearance`
     /// the seal is visible: a stamp with the organization and the time on the page it names.
+    /// At `level` B-LT, `revocation` supplies the OCSP responses and CRLs the document's DSS then holds.
     public func seal(pdf: [UInt8], timestamps: some TimestampAuthority, appearance: SignatureAppearance? = nil,
+                     level: SignatureLevel = .timestamped, revocation: (any RevocationSource)? = nil,
                      context: AuditContext) async throws -> [UInt8] {
         let key = try await eSealKey(context: context)
         let hierarchy = try await hierarchy()
@@ -21,8 +23,8 @@ extension CertificateAuthorityService {
         let sealed: [UInt8]
         do {
             sealed = try await PAdESSigner(certificate: key.certificate, chain: [institution], reason: "e-seal", appearance: appearance).sign(
-                pdf, with: SoftwareSignatureProducer(privateKey: key.privateKey), level: .timestamped, timestampAuthority: timestamps,
-                signingTime: clock.now)
+                pdf, with: SoftwareSignatureProducer(privateKey: key.privateKey), level: level, timestampAuthority: timestamps,
+                revocationSource: revocation, signingTime: clock.now)
         } catch let error as SigningError where error.code == .timestampUnavailable {
             throw TrustError.timestampUnavailable(error.message)
         } catch let error as SigningError where error.code == .invalidAppearance {

@@ -19,6 +19,9 @@ public enum DemoHierarchy {
         var setup = TrustSetup(country: "ME", organization: "Licna demo", publicURL: publicURL,
                                rootPassphrase: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }.hexString)
         setup.development = true
+        // The e-seal of the documents the demo portal issues names the institution by a registration identifier
+        // (ETSI EN 319 412-1 §5.1.4); this one is made up.
+        setup.organizationIdentifier = "NTRME-0000000"
         do {
             try await trust.authority(on: app.db).initialize(setup, context: AuditContext(actor: "demo", purpose: .caInit))
         } catch let error as TrustError where error.code == TrustError.alreadyInitialized.code {

@@ -1,0 +1,58 @@
+import Fluent
+
+// The citizen portal's tables (issue 14). Times are Unix seconds.
+
+/// `issued_documents`: documents the portal issued (extracts and certificates of the registry), each named by 128
+/// random bits (base64url) that its QR code and verification address carry. The sealed PDF is kept encrypted under
+/// the master key, bound to its row (it holds personal data); its SHA-256 is kept in clear for the byte-for-byte
+/// comparison of the verification page.
+enum IssuedDocumentsTable {
+    static let id = SchemaColumn("id", .text, .identifier(generated: false))
+    /// `IssuedDocumentType`'s raw value.
+    static let type = SchemaColumn("type", .text)
+    /// The person it is about.
+    static let personID = SchemaColumn("person_id", .text)
+    /// The account that asked for it (the person, or a parent for a minor child).
+    static let requestedBy = SchemaColumn("requested_by", .text)
+    /// The language and script it is written in (`sr-Cyrl`).
+    static let locale = SchemaColumn("locale", .text)
+    static let sha256 = SchemaColumn("sha256", .text)
+    static let pdfSealed = SchemaColumn("pdf_sealed", .blob)
+    static let issuedAt = SchemaColumn("issued_at", .bigInteger)
+    static let validUntil = SchemaColumn("valid_until", .bigInteger)
+    static let revokedAt = SchemaColumn("revoked_at", .bigInteger, .optional)
+    static let revokedReason = SchemaColumn("revoked_reason", .text, .optional)
+    static let downloads = SchemaColumn("downloads", .integer)
+    static let verifications = SchemaColumn("verifications", .integer)
+
+    static let table = SchemaTable("issued_documents", columns: [id, type, personID, requestedBy, locale, sha256, pdfSealed, issuedAt, validUntil,
+                                                                 revokedAt, revokedReason, downloads, verifications],
+                                   backup: .columns(orderedBy: id))
+}
+
+/// `person_parents`: who is whose parent in the registry, set at a birth registration or imported; what lets a
+/// parent act for a minor child.
+enum PersonParentsTable {
+    /// `<child id>/<parent id>`: one row per pair, and a unique order for the backup's pages.
+    static let id = SchemaColumn("id", .text, .identifier(generated: false))
+    static let childID = SchemaColumn("child_id", .text)
+    static let parentID = SchemaColumn("parent_id", .text)
+    /// `birth-registration` or `import`.
+    static let source = SchemaColumn("source", .text)
+    static let createdAt = SchemaColumn("created_at", .bigInteger)
+
+    static let table = SchemaTable("person_parents", columns: [id, childID, parentID, source, createdAt], backup: .columns(orderedBy: id))
+}
+
+/// The portal's tables (after the sign-on's, which have landed).
+struct CreatePortal: AsyncMigration {
+    static let tables = [IssuedDocumentsTable.table, PersonParentsTable.table]
+
+    func prepare(on database: any Database) async throws {
+        for table in Self.tables { try await table.create(on: database) }
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in Self.tables.reversed() { try await table.delete(on: database) }
+    }
+}

@@ -1,0 +1,39 @@
+import LicnaBasics
+
+/// An error of document requests, downloads and revocations (message `error.documents.<code>`).
+typealias DocumentIssuanceError = CodedError<DocumentIssuanceErrorDomain>
+
+enum DocumentIssuanceErrorDomain: ErrorDomain {
+    static let messageKeyPrefix = "error.documents."
+    static let allCodes: [ErrorCode] = [.documentUnknownType, .documentNotEntitled, .documentLevel, .documentNotFound, .documentRevoked,
+                                        .documentUnlinked, .documentThrottled, .documentReasonMissing]
+
+    static func category(of code: ErrorCode) -> ErrorCategory {
+        switch code {
+        case .documentUnknownType, .documentNotFound: .notFound
+        case .documentNotEntitled, .documentLevel, .documentUnlinked: .forbidden
+        case .documentThrottled: .throttled
+        case .documentReasonMissing: .invalidInput
+        default: .conflict
+        }
+    }
+}
+
+extension ErrorCode {
+    /// No such kind of document is issued here.
+    static let documentUnknownType = ErrorCode("document-unknown-type")
+    /// The person asked about is neither the account's own nor a minor child of it.
+    static let documentNotEntitled = ErrorCode("document-not-entitled")
+    /// The sign-in is below the level the document needs (substantial).
+    static let documentLevel = ErrorCode("document-level")
+    /// No issued document has this id (or it is not the account's).
+    static let documentNotFound = ErrorCode("document-not-found")
+    /// The document is already revoked.
+    static let documentRevoked = ErrorCode("document-revoked")
+    /// Too many verification requests from this client.
+    static let documentThrottled = ErrorCode("document-throttled")
+    /// A revocation without a reason.
+    static let documentReasonMissing = ErrorCode("document-reason-missing")
+    /// The account is not linked to a person of the registry.
+    static let documentUnlinked = ErrorCode("document-unlinked")
+}
