@@ -8,7 +8,7 @@ import LicnaServer
 struct Registry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The civil registry: import, export, find, register births, record deaths.",
-        subcommands: [Import.self, Export.self, Find.self, RegisterBirth.self, RecordDeath.self])
+        subcommands: [Import.self, Export.self, Find.self, RegisterBirth.self, RecordDeath.self, ImportParents.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -183,13 +183,16 @@ struct Registry: AsyncParsableCommand {
         @Option var citizenship = "ME"
         @Option var address: String
         @Option var municipality: String
+        @Option(name: .customLong("parent"), help: "A parent's identification number, if the parent is in the registry (repeat for the other).")
+        var parents: [String] = []
 
         func run() async throws {
             guard let date = CivilDate(iso8601: birthDate) else { throw explained(Exit.usage, "error.date-format") }
             guard let sex = Sex(rawValue: sex.uppercased()) else { throw explained(Exit.usage, "cli.sex-format") }
             let registration = BirthRegistration(givenName: givenName, surname: surname, givenNameCyrillic: givenNameCyrillic,
                                                  surnameCyrillic: surnameCyrillic, birthDate: date, birthPlace: birthPlace, sex: sex,
-                                                 regionCode: region, citizenship: citizenship, address: address, municipality: municipality)
+                                                 regionCode: region, citizenship: citizenship, address: address, municipality: municipality,
+                                                 parents: parents.isEmpty ? nil : parents)
             do {
                 let result = try await withInstallation(storage) { app in
                     try await app.licna.registry(on: app.db).registerBirth(registration, context: AuditContext(actor: commandLineActor, purpose: .birthRegistration))
@@ -199,6 +202,32 @@ struct Registry: AsyncParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
                 Terminal.print(String(decoding: try encoder.encode(person), as: UTF8.self))
+            } catch let error as RegistryError {
+                throw error.explained()
+            }
+        }
+    }
+
+    struct ImportParents: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-parents",
+            abstract: "Import parent links (CSV: child,parent identification numbers), all or nothing.",
+            discussion: "The links let a parent request documents for a minor child on the portal. A bad line refuses the whole file and names the line.")
+
+        @OptionGroup var storage: StorageOptions
+        @Argument(help: "The CSV file (header: child,parent).") var file: String
+
+        func run() async throws {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw explained(Exit.usage, "cli.import.unreadable", ["file": file])
+            }
+            do {
+                let count = try await withInstallation(storage) { app in
+                    try await app.licna.registry(on: app.db).importParentLinks(csv: text, context: AuditContext(actor: commandLineActor, purpose: .registryImport))
+                }
+                Terminal.say("cli.registry.parents-imported", ["count": String(count)])
+            } catch let error as ImportFailure {
+                throw error.explained()
             } catch let error as RegistryError {
                 throw error.explained()
             }

@@ -177,4 +177,38 @@ import VaporTesting
             #expect(statuses.contains(.tooManyRequests))
         }
     }
+
+    /// Parent links: set at a birth registration (an unknown parent refuses the registration), and imported all or
+    /// nothing (a bad line refuses the file and names the line).
+    @Test(arguments: TestEngine.available)
+    func parentLinksAtBirthAndByImport(engine: TestEngine) async throws {
+        try await TestInstallation.make(engine).withApp { app in
+            let family = try await Self.family(app)
+            let registry = app.licna.registry(on: app.db)
+            func registration(_ parents: [String]) -> BirthRegistration {
+                BirthRegistration(givenName: "Luka", surname: "Vuković", birthDate: CivilDate(year: 2025, month: 1, day: 2)!, birthPlace: "Nikšić",
+                                  sex: .male, regionCode: 26, address: "Njegoševa 5", municipality: "Nikšić", parents: parents)
+            }
+            let before = try await PersonModel.query(on: app.db).count()
+            await #expect(throws: RegistryError.unknownParent) { try await registry.registerBirth(registration([IdentificationNumber.random()]), context: .test) }
+            #expect(try await PersonModel.query(on: app.db).count() == before)
+            let luka = try await registry.registerBirth(registration([family.parent.identificationNumber]), context: .test).person
+            let subjects = try await app.licna.documents(on: app.db).subjects(accountID: family.account).map(\.personID)
+            #expect(subjects.contains(luka.id.rawValue.uuidString) && subjects.contains(family.child.id.rawValue.uuidString))
+            // An import with one unknown number links nobody.
+            let links = "SELECT COUNT(*) AS n FROM person_parents"
+            let linked = try await app.db.sql.raw(SQLQueryString(links)).first()!.decode(column: "n", as: Int.self)
+            let bad = "child,parent\n\(family.stranger.identificationNumber),\(family.parent.identificationNumber)\n\(IdentificationNumber.random()),\(family.parent.identificationNumber)\n"
+            let failure = try await #require(throws: ImportFailure.self) { try await registry.importParentLinks(csv: bad, context: .test) }
+            #expect(failure.line == 3)
+            #expect(try await app.db.sql.raw(SQLQueryString(links)).first()!.decode(column: "n", as: Int.self) == linked)
+            await #expect(throws: ImportFailure.self) { try await registry.importParentLinks(csv: "kid;parent\n", context: .test) }
+            await #expect(throws: ImportFailure.self) { try await registry.importParentLinks(csv: "child,parent\n123,456\n", context: .test) }
+            let good = "child,parent\r\n\(family.stranger.identificationNumber),\(family.parent.identificationNumber)\r\n\(family.child.identificationNumber),\(family.parent.identificationNumber)\r\n"
+            #expect(try await registry.importParentLinks(csv: good, context: .test) == 2)
+            #expect(try await app.db.sql.raw(SQLQueryString(links)).first()!.decode(column: "n", as: Int.self) == linked + 1)
+            let now = try await app.licna.documents(on: app.db).subjects(accountID: family.account).map(\.personID)
+            #expect(now.contains(family.stranger.id.rawValue.uuidString))
+        }
+    }
 }

@@ -17,10 +17,13 @@ public struct BirthRegistration: Content, Sendable, Hashable {
     public var citizenship: String
     public var address: String
     public var municipality: String
+    /// The identification numbers of the child's parents who are in the registry (zero, one or two): the parent
+    /// links that let a parent act for a minor child on the portal.
+    public var parents: [String]?
 
     public init(givenName: String, surname: String, givenNameCyrillic: String? = nil, surnameCyrillic: String? = nil,
                 birthDate: CivilDate, birthPlace: String, sex: Sex, regionCode: Int, citizenship: String = "ME",
-                address: String, municipality: String) {
+                address: String, municipality: String, parents: [String]? = nil) {
         self.givenName = givenName
         self.surname = surname
         self.givenNameCyrillic = givenNameCyrillic
@@ -32,5 +35,6 @@ public struct BirthRegistration: Content, Sendable, Hashable {
         self.citizenship = citizenship
         self.address = address
         self.municipality = municipality
+        self.parents = parents
     }
 }

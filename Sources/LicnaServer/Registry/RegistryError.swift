@@ -12,13 +12,15 @@ public struct RegistryError: LicnaError, Hashable {
     public static let deathBeforeBirth = RegistryError(code: .deathDateRange, category: .invalidInput, messageKey: "error.registry.death-date-range")
     public static let jmbgRangeExhausted = RegistryError(code: .jmbgRangeExhausted, category: .conflict, messageKey: "error.registry.jmbg-exhausted")
     public static let invalidRegistration = RegistryError(code: .invalidRegistration, category: .invalidInput, messageKey: "error.registry.invalid-registration")
+    /// A parent named at a birth registration (or in an import of parent links) is not in the registry.
+    public static let unknownParent = RegistryError(code: .unknownParent, category: .invalidInput, messageKey: "error.registry.unknown-parent")
     public static let concurrentChange = RegistryError(code: .concurrentChange, category: .conflict, messageKey: "error.registry.try-again")
     /// The identification-number pool handed out fewer numbers than asked (another writer drained it): retry.
     public static let poolExhausted = RegistryError(code: .identificationPoolExhausted, category: .unavailable, messageKey: "error.registry.try-again")
 
     /// Every registry error.
     public static let allErrors: [RegistryError] = [
-        notFound, alreadyDeceased, deathBeforeBirth, jmbgRangeExhausted, invalidRegistration, concurrentChange, poolExhausted,
+        notFound, alreadyDeceased, deathBeforeBirth, jmbgRangeExhausted, invalidRegistration, concurrentChange, poolExhausted, unknownParent,
     ]
 }
 
@@ -31,6 +33,7 @@ extension ErrorCode {
     public static let invalidRegistration = ErrorCode("invalid-registration")
     /// Another change happened at the same time.
     public static let concurrentChange = ErrorCode("concurrent-change")
+    public static let unknownParent = ErrorCode("unknown-parent")
     /// The identification-number pool ran dry under a concurrent writer.
     public static let identificationPoolExhausted = ErrorCode("identification-pool-exhausted")
 }

@@ -34,7 +34,7 @@ public struct RegistryService: Sendable {
         guard !registration.givenName.trimmingCharacters(in: .whitespaces).isEmpty,
               !registration.surname.trimmingCharacters(in: .whitespaces).isEmpty,
               !registration.municipality.isEmpty, registration.birthDate <= clock.today,
-              registration.citizenship.utf8.count == 2 else { throw RegistryError.invalidRegistration }
+              registration.citizenship.utf8.count == 2, (registration.parents ?? []).count <= 2 else { throw RegistryError.invalidRegistration }
         let candidates: [JMBG]
         do {
             candidates = try JMBGAllocator().candidates(birthDate: registration.birthDate, regionCode: registration.regionCode, sex: registration.sex)
@@ -60,6 +60,13 @@ public struct RegistryService: Sendable {
                     try await model.create(on: db)
                     try await LifeEventModel(kind: "birth-registered", personID: model.requireID(), eventDate: record.birthDate.iso8601, createdAt: clock.now).create(on: db)
                     try await audit.append([context.event(.personCreate, .person, model.id?.uuidString, detail: "birth-registered")], on: db)
+                    for number in Set(registration.parents ?? []) {
+                        guard let parent = try await PersonModel.query(on: db).filter(\.$identificationNumber == number).first() else {
+                            throw RegistryError.unknownParent
+                        }
+                        try await DocumentIssuanceService.linkParent(child: try model.requireID(), parent: try parent.requireID(), source: "birth-registration",
+                                                                     context: context, audit: audit, clock: clock, on: db)
+                    }
                     return model
                 }
                 return Registered(person: try PersonView(model), jmbg: jmbg)
