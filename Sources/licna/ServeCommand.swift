@@ -4,6 +4,7 @@ import LicnaBasics
 import LicnaCommandLine
 import LicnaCore
 import LicnaDocuments
+import LicnaIdentityProvider
 import LicnaServer
 import Logging
 import Vapor
@@ -139,6 +140,8 @@ struct Serve: AsyncParsableCommand {
         }
         if demo {
             Terminal.say("cli.serve.demo-signon", ["url": publicURL.trimmingCharacters(in: ["/"]), "email": DemoSignOn.email, "password": DemoSignOn.password])
+            Terminal.say("cli.serve.demo-portal", ["url": publicURL.trimmingCharacters(in: ["/"]), "email": DemoSignOn.email, "password": DemoSignOn.password,
+                                                   "secret": TimeBasedOneTimePassword.base32(DemoSignOn.authenticatorSecret)])
             if let card = demoCards.first(where: { $0.hasSuffix("/marko-petrovic") }) {
                 let agent = "licna-card agent --card \(card) --origin \(WebOrigin.serialization(of: publicURL) ?? publicURL)"
                     + (cardAgentPort == CardAgentPort.standard ? "" : " --port \(cardAgentPort)")

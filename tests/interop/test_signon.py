@@ -320,11 +320,18 @@ def test_the_demo_portal_signs_in_through_the_provider(installation, tmp_path):
         assert page.status_code == 200 and 'name="csrf"' in page.text
         fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
         page = browser.post(url + "/oidc/signin", data=dict(fields, email=email.group(1), password=email.group(2)))
+        # The demo account has an authenticator whose secret the start-up message names: the code is asked, and
+        # password and code (an account linked to the registry) sign in at substantial.
+        assert page.status_code == 200 and 'name="code"' in page.text, page.text
+        secret = re.search(r"secret ([A-Z2-7]+)", message)
+        assert secret, message
+        fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
+        page = browser.post(url + "/oidc/second-factor", data=dict(fields, code=totp("otpauth://totp/x?secret=" + secret.group(1))))
         assert page.status_code == 200 and "Licna demo portal" in page.text
         fields = dict(re.findall(r'name="(interaction|csrf)" value="([^"]+)"', page.text))
         result = browser.post(url + "/oidc/consent", data=dict(fields, decision="allow"))
         assert result.status_code == 200 and result.url.startswith(url + "/demo/signon/callback")
-        assert "Milica" in result.text and "Vuković" in result.text and "http://eidas.europa.eu/LoA/low" in result.text
+        assert "Milica" in result.text and "Vuković" in result.text and "http://eidas.europa.eu/LoA/substantial" in result.text
         assert re.search(r"identification_number</th><td>\d{9}<", result.text)
         assert "jmbg" not in result.text.lower() and "1204988" not in result.text
     finally:

@@ -17,6 +17,11 @@ public enum DemoSignOn {
     public static let officerEmail = "officer@demo.licna.me"
     /// Printed in the start-up message; the demo installation is not for real people.
     public static let password = "demo-password-2026"
+    /// The demo account's authenticator (RFC 6238), fixed so that the start-up message can name it at every start:
+    /// password and code sign Milica in at level substantial, which the portal's documents need.
+    public static let authenticatorSecret = Array("licna-demo-totp-2026".utf8)
+    /// Milica's son in the demo registry (a minor): she can request his documents.
+    static let childName = "Luka Bošković"
     static let clientName = "Licna demo portal"
 
     /// Creates the demo account and relying party when missing; returns the relying party's id, or nil when the
@@ -34,7 +39,12 @@ public enum DemoSignOn {
                 try await app.db.retryingTransaction { db in
                     try await db.sql.update(Accounts.table).set(Accounts.personID, to: personID.uuidString).where(Accounts.id, .equal, id).run()
                 }
+                if let childNumber = numbers[childName],
+                   let child = try await PersonModel.query(on: app.db).filter(\.$identificationNumber == childNumber).first(), let childID = child.id {
+                    try await app.licna.documents(on: app.db).linkParent(child: childID, parent: personID, source: "demo", context: context)
+                }
             }
+            _ = try await signOn.enrollAuthenticator(email: email, issuer: "Licna demo", secret: authenticatorSecret, context: context)
         }
         if try await app.db.sql.select().column(Accounts.id).from(Accounts.table).where(Accounts.email, .equal, officerEmail).first() == nil {
             _ = try await signOn.addAccount(email: officerEmail, password: nil, emailVerified: true, context: context)

@@ -50,9 +50,9 @@ extension SignOnService {
     }
 
     /// Gives an account a new TOTP secret, replacing any before; returns the key URI for the authenticator app.
-    public func enrollAuthenticator(email: String, issuer: String, context: AuditContext) async throws -> String {
+    public func enrollAuthenticator(email: String, issuer: String, secret given: [UInt8]? = nil, context: AuditContext) async throws -> String {
         let id = try await accountID(email: email)
-        let secret = TimeBasedOneTimePassword.newSecret()
+        let secret = given ?? TimeBasedOneTimePassword.newSecret()
         let sealed = try sealTOTP(secret, accountID: id)
         typealias Accounts = AccountsTable
         try await database.retryingTransaction { db in
