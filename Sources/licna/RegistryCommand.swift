@@ -110,7 +110,8 @@ struct Registry: AsyncParsableCommand {
         @Option(help: "Born before this date (YYYY-MM-DD).") var bornBefore: String?
         @Flag(help: "Print JSON.") var json = false
         @Flag(help: "Include the JMBG (the reveal is written to the audit trail).") var revealJMBG = false
-        @Option(help: "Why you look, for the audit trail.") var purpose = "registry-lookup"
+        @Option(help: "The legal basis of this read (citizen-request, identity-document, civil-status, residence, social-benefit, tax, court-order, police, audit, data-correction), optionally followed by ': ' and a case reference; recorded, and shown to the person.")
+        var purpose: String
         @Option(help: "At most this many persons.") var limit = 100
 
         func validate() throws {
@@ -118,6 +119,9 @@ struct Registry: AsyncParsableCommand {
                 throw ValidationError(Terminal.text("cli.find.one-criterion"))
             }
             if let jmbg, jmbg != "-" { throw ValidationError(Terminal.text("cli.find.jmbg-stdin")) }
+            guard LegalBasis(purpose: purpose, allowed: LegalBasis.standard) != nil else {
+                throw ValidationError(Terminal.text("error.registry.legal-basis"))
+            }
         }
 
         func query() throws -> RegistryQuery {
@@ -146,7 +150,8 @@ struct Registry: AsyncParsableCommand {
             let (reveal, purpose, limit) = (revealJMBG, self.purpose, self.limit)
             let persons = try await withInstallation(storage) { app in
                 try await app.licna.registry(on: app.db).find(query, revealJMBG: reveal, limit: limit,
-                                                              context: AuditContext(actor: commandLineActor, purpose: .stated(purpose)))
+                                                              context: AuditContext(actor: commandLineActor,
+                                                                                    purpose: LegalBasis(purpose: purpose, allowed: LegalBasis.standard)!.purpose))
             }
             if json {
                 let encoder = JSONEncoder()

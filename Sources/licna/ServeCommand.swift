@@ -39,6 +39,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address of the metrics listener.") var metricsHost = "127.0.0.1"
     @Option(help: "A folder of service files for the portal's catalogue (one JSON file per service and institutions.json; docs/services.md), reloaded when a file changes (default: the catalogue shipped with Licna).")
     var services: String?
+    @Option(name: .customLong("legal-basis"), help: "A legal basis officers may give for reading a person's record (repeat; replaces the standard list: citizen-request, identity-document, civil-status, residence, social-benefit, tax, court-order, police, audit, data-correction). Name it in the translation files as legal-basis.ID.")
+    var legalBases: [String] = []
+    @Option(help: "Reads of person records by one officer within an hour above which the auditor's page flags the officer.")
+    var massLookupThreshold = 100
     @Option(help: "A reverse proxy (CIDR, e.g. 10.0.0.0/8 or ::1) whose X-Forwarded-For names the client; repeat for more.")
     var trustedProxy: [String] = []
     @Option(help: "Minutes between signed audit checkpoints (0: none; `licna audit checkpoint` writes one at any time).")
@@ -96,6 +100,8 @@ struct Serve: AsyncParsableCommand {
         configuration.metricsListener = metricsPort.map { (metricsHost, $0) }
         configuration.cardAgentURL = "http://127.0.0.1:\(cardAgentPort)"
         configuration.servicesFolder = services
+        if !legalBases.isEmpty { configuration.legalBases = legalBases.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.contains(":") } }
+        configuration.massLookupThreshold = max(1, massLookupThreshold)
         guard AccountMail.isDeliverable(mailFrom) else { throw explained(Exit.usage, "cli.serve.bad-mail-from", ["address": String(mailFrom.prefix(100))]) }
         if let smtpHost {
             configuration.mail = .smtp(host: smtpHost, port: smtpPort, from: mailFrom)

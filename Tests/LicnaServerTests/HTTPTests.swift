@@ -86,7 +86,7 @@ import VaporTesting
     @Test func registrySearchNeedsAnOfficer() async throws {
         try await installation.withApp(demo: true) { app in
             let officer = try await officerToken(app)
-            let search = ["name": "Vuković", "purpose": "test"]
+            let search = ["name": "Vuković", "purpose": "citizen-request"]
             try await app.testing().test(.POST, "api/registry/search", beforeRequest: { try $0.content.encode(search) }) { response in
                 #expect(response.status == .unauthorized)
                 let error = try response.content.decode([String: String].self)["error"]
@@ -141,7 +141,7 @@ import VaporTesting
             _ = today
             try await app.testing().test(.POST, "officer/registry", headers: ["Accept": "text/html"], beforeRequest: { request in
                 request.headers.cookie = [OfficerGuardMiddleware.cookieName: .init(string: session)]
-                try request.content.encode(["jmbg": vesnaJMBG.digits, "purpose": "test"], as: .urlEncodedForm)
+                try request.content.encode(["jmbg": vesnaJMBG.digits, "purpose": "citizen-request"], as: .urlEncodedForm)
             }) { response in
                 #expect(response.status == .ok)
                 #expect(response.body.string.contains("Vesna Radulović"))
@@ -149,7 +149,7 @@ import VaporTesting
             }
             try await app.testing().test(.POST, "officer/registry", headers: ["Accept": "text/html"], beforeRequest: { request in
                 request.headers.cookie = [OfficerGuardMiddleware.cookieName: .init(string: session)]
-                try request.content.encode(["jmbg": "0101006500007", "purpose": "test"], as: .urlEncodedForm)
+                try request.content.encode(["jmbg": "0101006500007", "purpose": "citizen-request"], as: .urlEncodedForm)
             }) { response in
                 #expect(response.status == .badRequest)
                 #expect(response.body.string.contains("Kontrolna cifra se ne slaže"))

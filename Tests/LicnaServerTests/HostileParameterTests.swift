@@ -58,9 +58,9 @@ import VaporTesting
                 }
                 try await expectClientError(.POST, "api/pki/certificates/01/revoke", json: ["reason": "keyCompromise", "invalidityDate": value])
                 try await expectClientError(.POST, "api/pki/certificates", json: ["profile": "signature", "csr": value, "notAfter": value])
-                try await expectClientError(.POST, "api/registry/search", json: ["identificationNumber": value, "purpose": "test"])
-                try await expectClientError(.POST, "api/registry/search", json: ["jmbg": value, "purpose": "test"])
-                try await expectClientError(.POST, "api/registry/search", json: ["name": "Ana", "bornBefore": value, "purpose": "test"])
+                try await expectClientError(.POST, "api/registry/search", json: ["identificationNumber": value, "purpose": "citizen-request"])
+                try await expectClientError(.POST, "api/registry/search", json: ["jmbg": value, "purpose": "citizen-request"])
+                try await expectClientError(.POST, "api/registry/search", json: ["name": "Ana", "bornBefore": value, "purpose": "citizen-request"])
                 try await expectClientError(.POST, "api/registry/births", json: [
                     "givenName": "Ana", "surname": "Test", "birthDate": value, "birthPlace": "Bar", "sex": "female", "regionCode": 22,
                     "citizenship": "ME", "address": "Obala 1", "municipality": "Bar"])

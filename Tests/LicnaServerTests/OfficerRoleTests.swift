@@ -48,7 +48,7 @@ import VaporTesting
             }
             // The registrar searches the registry: the audit entry names her.
             try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(registrarToken)"],
-                                         beforeRequest: { try $0.content.encode(["name": "Vuković", "purpose": "test"]) }) { response in
+                                         beforeRequest: { try $0.content.encode(["name": "Vuković", "purpose": "citizen-request"]) }) { response in
                 #expect(response.status == .ok)
             }
             let actors = try await AuditEntryModel.query(on: app.db).all().map(\.actor)
@@ -58,7 +58,7 @@ import VaporTesting
             // A role taken from the account leaves its tokens at once; a revoked token stops.
             try await signOn.setRoles(email: "registrar@gov.me", roles: [], context: context)
             try await app.testing().test(.POST, "api/registry/search", headers: ["Authorization": "Bearer \(registrarToken)"],
-                                         beforeRequest: { try $0.content.encode(["name": "Vuković", "purpose": "test"]) }) { response in
+                                         beforeRequest: { try $0.content.encode(["name": "Vuković", "purpose": "citizen-request"]) }) { response in
                 #expect(response.status == .forbidden)
             }
             // Officer pages: the session of a card sign-in with the role opens them; a password session or

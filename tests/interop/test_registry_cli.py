@@ -112,7 +112,7 @@ def test_find_prints_the_documented_json(installation, tmp_path):
     rows = people(20, seed=3)
     write_csv(tmp_path / "r.csv", rows)
     installation.run("registry", "import", str(tmp_path / "r.csv"), check=0)
-    found = installation.run("registry", "find", "--jmbg", "-", "--json", stdin=rows[5][0] + "\n", check=0)
+    found = installation.run("registry", "find", "--purpose", "citizen-request", "--jmbg", "-", "--json", stdin=rows[5][0] + "\n", check=0)
     persons = json.loads(found.stdout)
     assert len(persons) == 1
     person = persons[0]
@@ -120,16 +120,16 @@ def test_find_prints_the_documented_json(installation, tmp_path):
     assert person["birthDate"] == rows[5][6] and person["sex"] == rows[5][8] and person["municipality"] == "Nikšić"
     assert len(person["identificationNumber"]) == 9
     assert "jmbg" not in person and rows[5][0] not in found.stdout
-    revealed = json.loads(installation.run("registry", "find", "--id", person["identificationNumber"], "--json", "--reveal-jmbg", check=0).stdout)
+    revealed = json.loads(installation.run("registry", "find", "--purpose", "citizen-request", "--id", person["identificationNumber"], "--json", "--reveal-jmbg", check=0).stdout)
     assert revealed[0]["jmbg"] == rows[5][0]
-    by_name = json.loads(installation.run("registry", "find", "--name", "djordje5", "--json", check=0).stdout)
+    by_name = json.loads(installation.run("registry", "find", "--purpose", "citizen-request", "--name", "djordje5", "--json", check=0).stdout)
     assert [p["identificationNumber"] for p in by_name] == [person["identificationNumber"]]
-    cyrillic = json.loads(installation.run("registry", "find", "--name", "Ђорђе1", "--json", "--limit", "100", check=0).stdout)
+    cyrillic = json.loads(installation.run("registry", "find", "--purpose", "citizen-request", "--name", "Ђорђе1", "--json", "--limit", "100", check=0).stdout)
     assert {p["givenName"] for p in cyrillic} >= {"Đorđe1", "Đorđe10", "Đorđe19"}
-    born = json.loads(installation.run("registry", "find", "--born-before", "2100-01-01", "--json", check=0).stdout)
+    born = json.loads(installation.run("registry", "find", "--purpose", "citizen-request", "--born-before", "2100-01-01", "--json", check=0).stdout)
     assert len(born) == 20
-    installation.run("registry", "find", "--jmbg", "0101006500006", check=2)  # never as an argument
-    installation.run("registry", "find", "--name", "nobody-has-this-name", check=1)
+    installation.run("registry", "find", "--purpose", "citizen-request", "--jmbg", "0101006500006", check=2)  # never as an argument
+    installation.run("registry", "find", "--purpose", "citizen-request", "--name", "nobody-has-this-name", check=1)
 
     # Who touched this record: the import, two reads and the reveal.
     shown = json.loads(installation.run("audit", "show", "--person", person["identificationNumber"], "--json", check=0).stdout)
@@ -142,7 +142,7 @@ def test_find_prints_the_documented_json(installation, tmp_path):
 def test_audit_verify_names_the_altered_and_the_deleted_entry(installation, tmp_path):
     write_csv(tmp_path / "r.csv", people(30, seed=5))
     installation.run("registry", "import", str(tmp_path / "r.csv"), check=0)
-    installation.run("registry", "find", "--name", "Đorđe", check=0)
+    installation.run("registry", "find", "--purpose", "citizen-request", "--name", "Đorđe", check=0)
     ok = installation.run("audit", "verify", "--json", check=0)
     entries = json.loads(ok.stdout)["entries"]
     assert entries >= 5

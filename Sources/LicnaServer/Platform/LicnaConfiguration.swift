@@ -39,6 +39,10 @@ public struct LicnaConfiguration: Sendable {
     /// 24727 by default; `serve --card-agent-port`). The page may connect there and nowhere else off its origin.
     /// Where account emails go (verification, password reset): `serve --smtp-host`, or with `--dev` a folder.
     public var mail = MailDelivery.none
+    /// The legal bases an officer may give for reading a person's record (`LegalBasis`).
+    public var legalBases = LegalBasis.standard
+    /// Reads of person records per officer and hour above which the auditor's page flags the officer (mass lookups).
+    public var massLookupThreshold = 100
     /// The folder of service files (docs/services.md); nil: the catalogue shipped with Licna.
     public var servicesFolder: String?
     public var cardAgentURL = "http://127.0.0.1:\(CardAgentPort.standard)"

@@ -13,6 +13,7 @@ struct RegistryController: RouteCollection {
         api.post("search", use: apiSearch)
         api.post("births", use: registerBirth)
         api.post("deaths", use: recordDeath)
+        api.get("legal-bases", use: legalBases)
     }
 
     /// A search as typed into the officer page or posted to the API: exactly one criterion.
@@ -21,7 +22,10 @@ struct RegistryController: RouteCollection {
         var identificationNumber: String?
         var name: String?
         var bornBefore: String?
+        /// The legal basis (`LegalBasis`): an id of the installation's list, optionally `: ` and a reference.
         var purpose: String?
+        /// The page's separate reference field, joined to the basis.
+        var reference: String?
         var revealJMBG: Bool?
 
         func query(today: CivilDate) throws -> RegistryQuery {
@@ -50,6 +54,7 @@ struct RegistryController: RouteCollection {
         let searched: Bool
         let persons: [OfficerRow]
         let error: String?
+        let bases: [LegalBasisView]
     }
 
     /// A person as the officer page shows them: status and sex as words of the page's language.
@@ -67,7 +72,11 @@ struct RegistryController: RouteCollection {
 
     func page(request: Request) async throws -> View {
         try await request.view.render("officer-registry", LicnaPage(request, title: request.t("registry.title"),
-                                                                    body: ResultsBody(searched: false, persons: [], error: nil)))
+                                                                    body: ResultsBody(searched: false, persons: [], error: nil, bases: bases(request))))
+    }
+
+    func bases(_ request: Request) -> [LegalBasisView] {
+        request.application.licna.configuration.legalBases.map { LegalBasisView(id: $0, name: Self.name(ofBasis: $0, request)) }
     }
 
     func search(request: Request) async throws -> Response {
@@ -77,14 +86,15 @@ struct RegistryController: RouteCollection {
         var message: String?
         do {
             let query = try form.query(today: services.configuration.clock.today)
-            persons = try await services.registry(on: request.db).find(query, context: context(request, form))
+            persons = try await services.registry(on: request.db).find(query, context: try context(request, form))
             services.metrics.searches.increment()
         } catch let error as any LicnaError where error.category == .invalidInput {
             // A mistyped number or criterion is shown on the form, which keeps what the officer typed.
             message = request.t(error.messageKey, error.arguments)
         }
         let view = try await request.view.render("officer-registry", LicnaPage(request, title: request.t("registry.title"),
-                                                                               body: ResultsBody(searched: true, persons: persons.map { OfficerRow($0, request) }, error: message)))
+                                                                               body: ResultsBody(searched: true, persons: persons.map { OfficerRow($0, request) }, error: message,
+                                                                                                 bases: bases(request))))
         let response = try await view.encodeResponse(for: request)
         if message != nil { response.status = .badRequest }
         return response
@@ -95,7 +105,7 @@ struct RegistryController: RouteCollection {
         let services = request.application.licna
         let query = try form.query(today: services.configuration.clock.today)
         services.metrics.searches.increment()
-        return try await services.registry(on: request.db).find(query, revealJMBG: form.revealJMBG ?? false, context: context(request, form))
+        return try await services.registry(on: request.db).find(query, revealJMBG: form.revealJMBG ?? false, context: try context(request, form))
     }
 
     struct Registered: Content {
@@ -131,9 +141,32 @@ struct RegistryController: RouteCollection {
         return person
     }
 
-    private func context(_ request: Request, _ form: SearchForm) -> AuditContext {
-        let purpose = form.purpose?.trimmingCharacters(in: .whitespaces) ?? ""
-        return AuditContext(actor: request.officerActor, purpose: purpose.isEmpty ? .officerSearch : .stated(String(purpose.prefix(200))))
+    /// The search's audit context: the officer and the legal basis given as the purpose (an empty or unknown one is
+    /// refused: no read without a basis).
+    private func context(_ request: Request, _ form: SearchForm) throws -> AuditContext {
+        let allowed = request.application.licna.configuration.legalBases
+        let reference = form.reference?.trimmingCharacters(in: .whitespaces) ?? ""
+        let purpose = (form.purpose ?? "") + (reference.isEmpty ? "" : ": " + reference)
+        guard let basis = LegalBasis(purpose: purpose, allowed: allowed) else {
+            throw RegistryError.legalBasisRequired
+        }
+        return AuditContext(actor: request.officerActor, purpose: basis.purpose)
+    }
+
+    struct LegalBasisView: Content {
+        let id: String
+        let name: String
+    }
+
+    /// `GET /api/registry/legal-bases`: the bases a search may give as its purpose, named in the request's language.
+    func legalBases(request: Request) async throws -> [LegalBasisView] {
+        request.application.licna.configuration.legalBases.map { LegalBasisView(id: $0, name: Self.name(ofBasis: $0, request)) }
+    }
+
+    static func name(ofBasis id: String, _ request: Request) -> String {
+        let key = "legal-basis." + id
+        let text = request.t(key)
+        return text == key ? id : text
     }
 }
 

@@ -12,6 +12,8 @@ public struct RegistryError: LicnaError, Hashable {
     public static let deathBeforeBirth = RegistryError(code: .deathDateRange, category: .invalidInput, messageKey: "error.registry.death-date-range")
     public static let jmbgRangeExhausted = RegistryError(code: .jmbgRangeExhausted, category: .conflict, messageKey: "error.registry.jmbg-exhausted")
     public static let invalidRegistration = RegistryError(code: .invalidRegistration, category: .invalidInput, messageKey: "error.registry.invalid-registration")
+    /// A read of the registry without a legal basis from the installation's list (`GET /api/registry/legal-bases`).
+    public static let legalBasisRequired = RegistryError(code: .legalBasisRequired, category: .invalidInput, messageKey: "error.registry.legal-basis")
     /// A parent named at a birth registration (or in an import of parent links) is not in the registry.
     public static let unknownParent = RegistryError(code: .unknownParent, category: .invalidInput, messageKey: "error.registry.unknown-parent")
     public static let concurrentChange = RegistryError(code: .concurrentChange, category: .conflict, messageKey: "error.registry.try-again")
@@ -20,7 +22,7 @@ public struct RegistryError: LicnaError, Hashable {
 
     /// Every registry error.
     public static let allErrors: [RegistryError] = [
-        notFound, alreadyDeceased, deathBeforeBirth, jmbgRangeExhausted, invalidRegistration, concurrentChange, poolExhausted, unknownParent,
+        notFound, alreadyDeceased, deathBeforeBirth, jmbgRangeExhausted, invalidRegistration, concurrentChange, poolExhausted, unknownParent, legalBasisRequired,
     ]
 }
 
@@ -34,6 +36,7 @@ extension ErrorCode {
     /// Another change happened at the same time.
     public static let concurrentChange = ErrorCode("concurrent-change")
     public static let unknownParent = ErrorCode("unknown-parent")
+    public static let legalBasisRequired = ErrorCode("legal-basis-required")
     /// The identification-number pool ran dry under a concurrent writer.
     public static let identificationPoolExhausted = ErrorCode("identification-pool-exhausted")
 }
