@@ -117,6 +117,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: AccountController())
     try app.register(collection: ServiceController())
     try app.register(collection: DocumentController())
+    try app.register(collection: DataTrackerController())
     if demo { try app.register(collection: DemoSignOnController()) }
     app.lifecycle.use(TrustBackgroundWork())
     app.lifecycle.use(PlatformBackgroundWork())

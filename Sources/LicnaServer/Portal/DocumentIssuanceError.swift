@@ -6,14 +6,16 @@ typealias DocumentIssuanceError = CodedError<DocumentIssuanceErrorDomain>
 enum DocumentIssuanceErrorDomain: ErrorDomain {
     static let messageKeyPrefix = "error.documents."
     static let allCodes: [ErrorCode] = [.documentUnknownType, .documentNotEntitled, .documentLevel, .documentNotFound, .documentRevoked,
-                                        .documentUnlinked, .documentThrottled, .documentReasonMissing]
+                                        .documentUnlinked, .documentThrottled, .documentReasonMissing, .trackerEntryUnknown, .trackerTextMissing,
+                                        .trackerAnswered]
 
     static func category(of code: ErrorCode) -> ErrorCategory {
         switch code {
         case .documentUnknownType, .documentNotFound: .notFound
         case .documentNotEntitled, .documentLevel, .documentUnlinked: .forbidden
         case .documentThrottled: .throttled
-        case .documentReasonMissing: .invalidInput
+        case .documentReasonMissing, .trackerTextMissing: .invalidInput
+        case .trackerEntryUnknown: .notFound
         default: .conflict
         }
     }
@@ -34,6 +36,12 @@ extension ErrorCode {
     static let documentThrottled = ErrorCode("document-throttled")
     /// A revocation without a reason.
     static let documentReasonMissing = ErrorCode("document-reason-missing")
+    /// The data tracker has no such entry (or question) for this person.
+    static let trackerEntryUnknown = ErrorCode("tracker-entry-unknown")
+    /// A question or an answer without text.
+    static let trackerTextMissing = ErrorCode("tracker-text-missing")
+    /// The question is already answered.
+    static let trackerAnswered = ErrorCode("tracker-answered")
     /// The account is not linked to a person of the registry.
     static let documentUnlinked = ErrorCode("document-unlinked")
 }

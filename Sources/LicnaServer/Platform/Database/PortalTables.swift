@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 
 // The citizen portal's tables (issue 14). Times are Unix seconds.
 
@@ -44,12 +45,33 @@ enum PersonParentsTable {
     static let table = SchemaTable("person_parents", columns: [id, childID, parentID, source, createdAt], backup: .columns(orderedBy: id))
 }
 
-/// The portal's tables (after the sign-on's, which have landed).
+/// `data_questions`: a citizen's "why?" about an entry of their data tracker, and the auditor's answer.
+enum DataQuestionsTable {
+    static let id = SchemaColumn("id", .text, .identifier(generated: false))
+    /// The audit entry asked about (`audit_entries.id`).
+    static let auditEntryID = SchemaColumn("audit_entry_id", .bigInteger)
+    static let personID = SchemaColumn("person_id", .text)
+    static let accountID = SchemaColumn("account_id", .text)
+    static let question = SchemaColumn("question", .text)
+    static let askedAt = SchemaColumn("asked_at", .bigInteger)
+    static let answer = SchemaColumn("answer", .text, .optional)
+    /// The auditor who answered (`officer:<email>`).
+    static let answeredBy = SchemaColumn("answered_by", .text, .optional)
+    static let answeredAt = SchemaColumn("answered_at", .bigInteger, .optional)
+
+    static let table = SchemaTable("data_questions", columns: [id, auditEntryID, personID, accountID, question, askedAt, answer, answeredBy, answeredAt],
+                                   backup: .columns(orderedBy: id))
+}
+
+/// The portal's tables (after the sign-on's, which have landed), with indexes for a parent's children and a person's
+/// documents (the audit trail's index by object, which the data tracker reads, came with the audit trail).
 struct CreatePortal: AsyncMigration {
-    static let tables = [IssuedDocumentsTable.table, PersonParentsTable.table]
+    static let tables = [IssuedDocumentsTable.table, PersonParentsTable.table, DataQuestionsTable.table]
 
     func prepare(on database: any Database) async throws {
         for table in Self.tables { try await table.create(on: database) }
+        try await database.sql.raw("CREATE INDEX person_parents_parent ON \(unsafeRaw: PersonParentsTable.table.name) (\(unsafeRaw: PersonParentsTable.parentID.name))").run()
+        try await database.sql.raw("CREATE INDEX issued_documents_person ON \(unsafeRaw: IssuedDocumentsTable.table.name) (\(unsafeRaw: IssuedDocumentsTable.personID.name))").run()
     }
 
     func revert(on database: any Database) async throws {
