@@ -58,6 +58,32 @@ def test_a_citizen_requests_a_sealed_extract_that_anyone_can_verify(demo, tmp_pa
         document = match.group(1)
         download = driver.find_element(By.ID, "download").get_attribute("href")
         cookies = {cookie["name"]: cookie["value"] for cookie in driver.get_cookies()}
+
+        # An officer reads Milica's record with a legal basis (a read without one is refused); her data tracker shows
+        # the read with the institution, the officer's roles and the basis, and the document she asked for.
+        officer = {"Authorization": "Bearer " + demo["token"]}
+        refused = requests.post(url + "/api/registry/search", json={"name": "Milica Vuković"}, headers=officer, timeout=30)
+        assert refused.status_code == 400 and refused.json()["error"] == "legal-basis-required", refused.text
+        found = requests.post(url + "/api/registry/search", json={"name": "Milica Vuković", "purpose": "social-benefit: SB-77"}, headers=officer, timeout=30)
+        assert found.status_code == 200 and len(found.json()) == 1, found.text
+        driver.get(url + "/account/data-log?lang=en")
+        log = driver.page_source
+        assert "Your record was read" in log and "Deciding a social benefit or pension (SB-77)" in log, log
+        assert re.search(r"<dd>Licna demo[^<]* — [^<]*Registrar", log), log
+        assert "A document about you was issued" in log and "officer@demo.licna.me" not in log, log
+
+        # The signed-in pages pass axe-core's WCAG 2.0/2.1 A and AA rules in Serbian Cyrillic and in English.
+        from axe_core_python.selenium import Axe
+        axe = Axe()
+        failures = []
+        for page in ("/documents/request/birth-certificate", f"/documents/{document}", "/documents", "/account/data-log", "/account",
+                     f"/d/{document}", "/account/signin"):
+            for language in ("sr", "en", "sq"):
+                driver.get(url + page + f"?lang={language}")
+                results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+                failures += [f"{page} [{language}]: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+                             for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        assert not failures, "\n".join(failures)
     finally:
         driver.quit()
     answer = requests.get(download, cookies=cookies, timeout=30)

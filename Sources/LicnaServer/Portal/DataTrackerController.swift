@@ -80,6 +80,8 @@ struct DataTrackerController: RouteCollection {
             }
             if entry.action == AuditAction.signIn.rawValue, let detail = entry.detail,
                let client = detail.split(separator: ",").first?.replacingOccurrences(of: "client ", with: "") {
+                // The account page's own sign-in gives nobody any data.
+                if client == AccountController.clientID { continue }
                 who = request.t("tracker.who.client", ["client": clients[client] ?? client])
                 yourself = false
             }
