@@ -10,7 +10,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure generation, allocation and lookup speed (prints figures; for BENCHMARKS.md).",
         shouldDisplay: false,
-        subcommands: [Generate.self, Lookups.self, Allocate.self, BenchTrust.self, BenchCard.self, BenchDocuments.self, BenchPersonalize.self, BenchSignOn.self, BenchServices.self])
+        subcommands: [Generate.self, Lookups.self, Allocate.self, BenchTrust.self, BenchCard.self, BenchDocuments.self, BenchPersonalize.self, BenchSignOn.self, BenchServices.self, BenchPortal.self])
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }

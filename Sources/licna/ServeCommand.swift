@@ -43,6 +43,8 @@ struct Serve: AsyncParsableCommand {
     var legalBases: [String] = []
     @Option(help: "Reads of person records by one officer within an hour above which the auditor's page flags the officer.")
     var massLookupThreshold = 100
+    @Option(help: ArgumentHelp("Verification pages (/d/ID) per second per client address (for benchmarks).", visibility: .hidden))
+    var verificationRate = 5.0
     @Option(help: "A reverse proxy (CIDR, e.g. 10.0.0.0/8 or ::1) whose X-Forwarded-For names the client; repeat for more.")
     var trustedProxy: [String] = []
     @Option(help: "Minutes between signed audit checkpoints (0: none; `licna audit checkpoint` writes one at any time).")
@@ -102,6 +104,7 @@ struct Serve: AsyncParsableCommand {
         configuration.servicesFolder = services
         if !legalBases.isEmpty { configuration.legalBases = legalBases.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.contains(":") } }
         configuration.massLookupThreshold = max(1, massLookupThreshold)
+        configuration.documentVerificationRate = verificationRate.isFinite ? min(max(verificationRate, 0.1), 1_000_000) : 5
         guard AccountMail.isDeliverable(mailFrom) else { throw explained(Exit.usage, "cli.serve.bad-mail-from", ["address": String(mailFrom.prefix(100))]) }
         if let smtpHost {
             configuration.mail = .smtp(host: smtpHost, port: smtpPort, from: mailFrom)

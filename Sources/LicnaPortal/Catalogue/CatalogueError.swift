@@ -6,7 +6,7 @@ public typealias CatalogueError = CodedError<CatalogueErrorDomain>
 
 public enum CatalogueErrorDomain: ErrorDomain {
     public static let messageKeyPrefix = "error.catalogue."
-    public static let allCodes: [ErrorCode] = [.catalogueInvalidFile, .catalogueUnknownService]
+    public static let allCodes: [ErrorCode] = [.catalogueInvalidFile, .catalogueUnknownService, .catalogueBadLimit]
 
     public static func category(of code: ErrorCode) -> ErrorCategory {
         code == .catalogueUnknownService ? .notFound : .invalidInput
@@ -16,6 +16,8 @@ public enum CatalogueErrorDomain: ErrorDomain {
 extension ErrorCode {
     /// A service file (or `institutions.json`) is not valid; the detail names the file and what is wrong.
     public static let catalogueInvalidFile = ErrorCode("catalogue-invalid-file")
+    /// A search's `limit` is not a whole number.
+    public static let catalogueBadLimit = ErrorCode("catalogue-bad-limit")
     /// No service has this id.
     public static let catalogueUnknownService = ErrorCode("catalogue-unknown-service")
 }

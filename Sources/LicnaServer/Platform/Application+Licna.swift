@@ -118,6 +118,7 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: ServiceController())
     try app.register(collection: DocumentController())
     try app.register(collection: DataTrackerController())
+    try app.register(collection: PortalStatisticsController())
     if demo { try app.register(collection: DemoSignOnController()) }
     app.lifecycle.use(TrustBackgroundWork())
     app.lifecycle.use(PlatformBackgroundWork())

@@ -43,6 +43,8 @@ public struct LicnaConfiguration: Sendable {
     public var legalBases = LegalBasis.standard
     /// Reads of person records per officer and hour above which the auditor's page flags the officer (mass lookups).
     public var massLookupThreshold = 100
+    /// Verification pages (`/d/{id}`) per second per client address, with bursts of six times as many.
+    public var documentVerificationRate = 5.0
     /// The folder of service files (docs/services.md); nil: the catalogue shipped with Licna.
     public var servicesFolder: String?
     public var cardAgentURL = "http://127.0.0.1:\(CardAgentPort.standard)"

@@ -32,8 +32,9 @@ public struct LicnaServices: Sendable {
     let clientKeyCache = ClientKeyCache()
     /// Refresh-token rotation straight on an SQLite installation's file.
     let tokenRotator: SQLiteTokenRotator?
-    /// Public verification pages of issued documents (`/d/{id}`), per client: five a second with bursts of thirty.
-    let documentVerificationLimiter = ClientRateLimiter(rate: 5, burst: 30)
+    /// Public verification pages of issued documents (`/d/{id}`), per client (five a second with bursts of thirty
+    /// by default).
+    let documentVerificationLimiter: ClientRateLimiter
     /// The portal's service catalogue and its search index, reloaded when its folder changes.
     public let catalogue: ServiceCatalogueStore
 
@@ -47,6 +48,7 @@ public struct LicnaServices: Sendable {
                                    configuration: configuration.trust)
         self.officerSessions = OfficerSessionStore(masterKey: configuration.masterKey, clock: configuration.clock)
         self.tokenRotator = configuration.storage.sqliteFile.map(SQLiteTokenRotator.init(path:))
+        self.documentVerificationLimiter = ClientRateLimiter(rate: configuration.documentVerificationRate, burst: configuration.documentVerificationRate * 6)
         self.catalogue = try ServiceCatalogueStore(folder: configuration.servicesFolder.map { URL(fileURLWithPath: $0) } ?? ServiceCatalogueStore.bundledFolder)
     }
 

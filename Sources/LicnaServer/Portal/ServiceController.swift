@@ -127,6 +127,7 @@ struct ServiceController: RouteCollection {
         guard let id = request.parameters.get("id"), let service = snapshot.catalogue.service(id) else {
             throw CatalogueError(.catalogueUnknownService, "no service has this id")
         }
+        await request.application.licna.portalStatistics(on: request.db).countView(service: service.id)
         let locale = request.serviceLocale
         let text = service.text(locale)
         let body = DetailBody(
@@ -162,7 +163,11 @@ struct ServiceController: RouteCollection {
     func apiSearch(request: Request) async throws -> APIResults {
         let snapshot = request.application.licna.catalogue.current
         let locale = request.apiServiceLocale
-        let limit = min(max((try? request.query.get(Int.self, at: "limit")) ?? 20, 1), 100)
+        var limit = 20
+        if let text = try? request.query.get(String.self, at: "limit") {
+            guard let number = Int(text) else { throw CatalogueError(.catalogueBadLimit, "limit is not an integer") }
+            limit = min(max(number, 1), 100)
+        }
         let selection = Selection(request)
         let found = Self.find(selection, in: snapshot, language: locale.language, limit: limit)
         let base = request.application.licna.configuration.publicURL

@@ -24,6 +24,7 @@ struct AccountController: RouteCollection {
         account.on(.POST, "tokens", "revoke", body: .collect(maxSize: "16kb"), use: revokeToken)
         account.on(.POST, "authenticator", body: .collect(maxSize: "16kb"), use: offerAuthenticator)
         account.on(.POST, "authenticator", "confirm", body: .collect(maxSize: "16kb"), use: confirmAuthenticator)
+        account.on(.POST, "jmbg", body: .collect(maxSize: "16kb"), use: revealJMBG)
         account.get("register", use: registerPage)
         account.on(.POST, "register", body: .collect(maxSize: "16kb"), use: register)
         account.get("verify", use: verifyPage)
@@ -73,6 +74,24 @@ struct AccountController: RouteCollection {
         var enrollLabel: String
         /// For officers: their roles, tokens, and whether this sign-in (the eID card) may make one.
         var officer: Officer?
+        /// The person's registry data and cards (issue 14, item 5), at level substantial or high; nil otherwise.
+        var mine: Mine?
+
+        struct Mine: Encodable, Sendable {
+            var facts: [Fact]
+            var cards: [Card]
+        }
+
+        struct Fact: Encodable, Sendable {
+            var label: String
+            var value: String
+        }
+
+        struct Card: Encodable, Sendable {
+            var number: String
+            var state: String
+            var expires: String
+        }
 
         struct Officer: Encodable, Sendable {
             var intro: String
@@ -112,10 +131,62 @@ struct AccountController: RouteCollection {
                                }, csrf: csrf,
                                canEnroll: session.level >= .substantial,
                                enrollLabel: request.t(overview.factors.hasAuthenticator ? "account.authenticator.replace" : "account.authenticator.add"),
-                               officer: try await officerSection(request, session))
+                               officer: try await officerSection(request, session),
+                               mine: try await mine(request, session))
         let response = try await request.view.render("account", LicnaPage(request, title: request.t("account.title"), body: page)).encodeResponse(for: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         setFormCookie(response, csrf, request)
+        return response
+    }
+
+    /// The registry's data about the signed-in person (without the JMBG) and their cards, for a sign-in at level
+    /// substantial or high.
+    private func mine(_ request: Request, _ session: SignIn) async throws -> AccountPage.Mine? {
+        guard session.level >= .substantial,
+              let personID = try await request.application.licna.documents(on: request.db).personID(ofAccount: session.accountID),
+              let uuid = UUID(uuidString: personID), let person = try await PersonModel.find(uuid, on: request.db) else { return nil }
+        let facts = [
+            ("documents.pdf.given-name", person.givenName), ("documents.pdf.surname", person.surname),
+            ("documents.pdf.birth-date", DocumentIssuanceService.date(person.birthDate)), ("documents.pdf.birth-place", person.birthPlace),
+            ("documents.pdf.address", person.address), ("documents.pdf.municipality", person.municipality),
+            ("documents.pdf.identification-number", person.identificationNumber),
+        ].map { AccountPage.Fact(label: request.t($0.0), value: $0.1) }
+        typealias Cards = CardApplicationsTable
+        let cards = try await request.db.sql.select().columns(Cards.cardNumber, Cards.state, Cards.cardExpires).from(Cards.table)
+            .where(Cards.personID, .equal, personID).orderBy(Cards.submittedAt.name, .descending).limit(5).all().map { row -> AccountPage.Card in
+                let state = try row.decode(column: Cards.state.name, as: String.self)
+                let key = "account.card.state." + state
+                return AccountPage.Card(number: try row.decode(column: Cards.cardNumber.name, as: String?.self) ?? "—",
+                                        state: request.t(key) == key ? state : request.t(key),
+                                        expires: try row.decode(column: Cards.cardExpires.name, as: String?.self).map(DocumentIssuanceService.date) ?? "—")
+            }
+        return AccountPage.Mine(facts: facts, cards: cards)
+    }
+
+    /// How long after a sign-in the JMBG may be revealed: a fresh sign-in, not a session left open.
+    static let jmbgFreshness: TimeInterval = 300
+
+    /// `POST /account/jmbg` (csrf): the person's own JMBG, shown once after a fresh sign-in at level substantial or
+    /// high; the reveal is written to the audit trail (and so to their data tracker).
+    func revealJMBG(request: Request) async throws -> Response {
+        guard checkedForm(request) != nil else { return try await message(request, "account.form-expired", status: .badRequest) }
+        let services = request.application.licna
+        let signOn = services.signOn(on: request.db)
+        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+            return request.redirect(to: "/account/signin", redirectType: .normal)
+        }
+        guard session.level >= .substantial, services.configuration.clock.now.timeIntervalSince(session.authenticatedAt) <= Self.jmbgFreshness else {
+            return try await message(request, "account.jmbg.fresh", status: .forbidden)
+        }
+        guard let personID = try await services.documents(on: request.db).personID(ofAccount: session.accountID),
+              let uuid = UUID(uuidString: personID), let person = try await PersonModel.find(uuid, on: request.db) else {
+            return try await message(request, "error.documents.document-unlinked", status: .forbidden)
+        }
+        let jmbg = try services.protector.open(SealedValue(keyVersion: person.jmbgKeyVersion, combined: person.jmbgSealed), owner: personID)
+        try await services.audit.append(AuditContext(actor: "account:" + session.accountID, purpose: .stated("citizen-request"))
+            .event(.personJMBGRevealed, .person, personID, detail: "shown to the person on the account page"), on: request.db)
+        let response = try await message(request, "account.jmbg.shown", status: .ok, ["jmbg": jmbg.digits])
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
 

@@ -63,10 +63,19 @@ enum DataQuestionsTable {
                                    backup: .columns(orderedBy: id))
 }
 
+/// `portal_counters`: what the portal counts that no other table records, by month (`view/<service>/<YYYY-MM>`:
+/// a service's page was viewed). Counts only.
+enum PortalCountersTable {
+    static let key = SchemaColumn("key", .text, .identifier(generated: false))
+    static let count = SchemaColumn("count", .bigInteger)
+
+    static let table = SchemaTable("portal_counters", columns: [key, count], backup: .columns(orderedBy: key))
+}
+
 /// The portal's tables (after the sign-on's, which have landed), with indexes for a parent's children and a person's
 /// documents (the audit trail's index by object, which the data tracker reads, came with the audit trail).
 struct CreatePortal: AsyncMigration {
-    static let tables = [IssuedDocumentsTable.table, PersonParentsTable.table, DataQuestionsTable.table]
+    static let tables = [IssuedDocumentsTable.table, PersonParentsTable.table, DataQuestionsTable.table, PortalCountersTable.table]
 
     func prepare(on database: any Database) async throws {
         for table in Self.tables { try await table.create(on: database) }
