@@ -61,19 +61,23 @@ struct DataTrackerService: Sendable {
         try await read(.cardApplication, applications)
         try await read(.document, documents)
         try await read(.account, accountIDs, action: .signIn)
-        var entries = try rows.map { row in
-            Entry(auditID: try row.decode(column: Audit.id.name, as: Int64.self),
-                  time: Date(timeIntervalSince1970: Double(try row.decode(column: Audit.timeMilliseconds.name, as: Int64.self)) / 1000),
-                  actor: try row.decode(column: Audit.actor.name, as: String.self), action: try row.decode(column: Audit.action.name, as: String.self),
-                  objectType: try row.decode(column: Audit.objectType.name, as: String.self),
-                  purpose: try row.decode(column: Audit.purpose.name, as: String.self), detail: try row.decode(column: Audit.detail.name, as: String?.self))
-        }
+        var entries = try rows.map(Self.entry)
         entries.sort { $0.auditID > $1.auditID }
         entries = Array(entries.prefix(Self.limit))
         let questions = try await self.questions(personID: personID)
         let byEntry = Dictionary(questions.map { ($0.auditID, $0) }, uniquingKeysWith: { first, _ in first })
         for index in entries.indices { entries[index].question = byEntry[entries[index].auditID] }
         return entries
+    }
+
+    /// An entry from a row with the audit trail's id, time, actor, purpose, action, object type and detail.
+    private static func entry(_ row: any SQLRow) throws -> Entry {
+        typealias Audit = AuditEntriesTable
+        return Entry(auditID: try row.decode(column: Audit.id.name, as: Int64.self),
+                     time: Date(timeIntervalSince1970: Double(try row.decode(column: Audit.timeMilliseconds.name, as: Int64.self)) / 1000),
+                     actor: try row.decode(column: Audit.actor.name, as: String.self), action: try row.decode(column: Audit.action.name, as: String.self),
+                     objectType: try row.decode(column: Audit.objectType.name, as: String.self),
+                     purpose: try row.decode(column: Audit.purpose.name, as: String.self), detail: try row.decode(column: Audit.detail.name, as: String?.self))
     }
 
     // MARK: Questions
@@ -125,12 +129,7 @@ struct DataTrackerService: Sendable {
         for question in try await questions(open: true) {
             let row = try await sql.select().columns(Audit.id, Audit.timeMilliseconds, Audit.actor, Audit.purpose, Audit.action, Audit.objectType, Audit.detail)
                 .from(Audit.table).where(Audit.id, .equal, question.auditID).first()
-            let entry = try row.map { row in
-                Entry(auditID: question.auditID, time: Date(timeIntervalSince1970: Double(try row.decode(column: Audit.timeMilliseconds.name, as: Int64.self)) / 1000),
-                      actor: try row.decode(column: Audit.actor.name, as: String.self), action: try row.decode(column: Audit.action.name, as: String.self),
-                      objectType: try row.decode(column: Audit.objectType.name, as: String.self),
-                      purpose: try row.decode(column: Audit.purpose.name, as: String.self), detail: try row.decode(column: Audit.detail.name, as: String?.self))
-            }
+            let entry = try row.map(Self.entry)
             result.append(OpenQuestion(question: question, entry: entry))
         }
         return result

@@ -91,7 +91,7 @@ struct DocumentIssuanceService: Sendable {
         let trust = services.trust
         let sealed = try await trust.authority(on: database).seal(
             pdf: pdf, timestamps: InstallationTimestampAuthority(trust: trust, database: database), level: .longTerm,
-            revocation: InstallationRevocationSource(trust: trust, database: database, publicURL: services.configuration.publicURL),
+            revocation: InstallationRevocationSource(trust: trust, database: database),
             context: context)
         let digest = SHA256.hash(data: sealed).hexString
         let stored = try seal(sealed, id: id)
@@ -207,11 +207,17 @@ struct DocumentIssuanceService: Sendable {
     func issued(_ id: String) async throws -> Issued? {
         guard Self.isWellFormed(id) else { return nil }
         typealias Documents = IssuedDocumentsTable
-        guard let row = try await sql.select()
+        guard let row = try await registerSelect().where(Documents.id, .equal, id).first() else { return nil }
+        return try Self.issued(row)
+    }
+
+    /// The register's columns (everything but the PDF), for ``issued(_:)``.
+    private func registerSelect() -> SQLSelectBuilder {
+        typealias Documents = IssuedDocumentsTable
+        return sql.select()
             .columns(Documents.id, Documents.type, Documents.personID, Documents.requestedBy, Documents.locale, Documents.sha256, Documents.issuedAt,
                      Documents.validUntil, Documents.revokedAt, Documents.downloads, Documents.verifications)
-            .from(Documents.table).where(Documents.id, .equal, id).first() else { return nil }
-        return try Self.issued(row)
+            .from(Documents.table)
     }
 
     private static func issued(_ row: any SQLRow) throws -> Issued? {
@@ -233,10 +239,7 @@ struct DocumentIssuanceService: Sendable {
     func documents(accountID: String) async throws -> [Issued] {
         typealias Documents = IssuedDocumentsTable
         let own = try await personID(ofAccount: accountID)
-        var query = sql.select()
-            .columns(Documents.id, Documents.type, Documents.personID, Documents.requestedBy, Documents.locale, Documents.sha256, Documents.issuedAt,
-                     Documents.validUntil, Documents.revokedAt, Documents.downloads, Documents.verifications)
-            .from(Documents.table)
+        var query = registerSelect()
         if let own {
             query = query.where { $0.where(SQLIdentifier(Documents.requestedBy.name), .equal, SQLBind(accountID))
                 .orWhere(SQLIdentifier(Documents.personID.name), .equal, SQLBind(own)) }
