@@ -90,3 +90,53 @@ def test_catalogue_pages_pass_axe_and_fit_360_pixels_in_every_language(demo):
             driver.quit()
     assert axe.axe_script and "axe v4." in axe.axe_script[:40], "axe-core 4.x is required"
     assert not failures, "\n".join(failures)
+
+
+def test_the_other_pages_pass_axe_including_the_officers(demo):
+    """Item 8 beyond the catalogue: the public pages (statistics, signature check, card suspension, registration and
+    password reset, sign-in) and, signed in with the demo officer's token, the officer pages, in three languages."""
+    from axe_core_python.selenium import Axe
+    from selenium.webdriver.common.by import By
+    axe = Axe()
+    failures = []
+    driver = chromium()
+    try:
+        public = ["/stats", "/verify", "/cards/suspend", "/account/register", "/account/reset", "/account/signin", "/officer/login"]
+        officer = ["/officer/registry", "/officer/cards", "/officer/accounts", "/officer/clients", "/officer/data-questions"]
+        for language in ("sr", "en", "sq"):
+            for page in public:
+                driver.get(demo["url"] + page + f"?lang={language}")
+                results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+                failures += [f"{page} [{language}]: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+                             for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        driver.get(demo["url"] + "/officer/login?lang=en")
+        driver.find_element(By.ID, "token").send_keys(demo["token"])
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/officer/login'] button[type=submit]"))
+        for language in ("sr", "en", "sq"):
+            for page in officer:
+                driver.get(demo["url"] + page + f"?lang={language}")
+                assert "/officer/login" not in driver.current_url, page
+                results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+                failures += [f"{page} [{language}]: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+                             for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    finally:
+        driver.quit()
+    # At 360 pixels no page scrolls sideways (a phone's width).
+    narrow = chromium(width=360)
+    try:
+        for page in public:
+            narrow.get(demo["url"] + page + "?lang=sr")
+            scroll = narrow.execute_script("return document.documentElement.scrollWidth")
+            if scroll > 360:
+                failures.append(f"{page} at 360px: scrollWidth {scroll}")
+        narrow.get(demo["url"] + "/officer/login?lang=en")
+        narrow.find_element(By.ID, "token").send_keys(demo["token"])
+        submit(narrow, narrow.find_element(By.CSS_SELECTOR, "form[action='/officer/login'] button[type=submit]"))
+        for page in officer:
+            narrow.get(demo["url"] + page + "?lang=sr")
+            scroll = narrow.execute_script("return document.documentElement.scrollWidth")
+            if scroll > 360:
+                failures.append(f"{page} at 360px: scrollWidth {scroll}")
+    finally:
+        narrow.quit()
+    assert not failures, "\n".join(failures)
