@@ -3,6 +3,7 @@ turned off searches with a misspelled query and opens the service; axe-core (4.4
 the WCAG 2.0/2.1 A and AA rules finds no serious or critical violation on the catalogue's pages in every language and
 script; at 360 pixels wide no page scrolls sideways."""
 import json
+import time
 import urllib.parse
 import urllib.request
 
@@ -140,3 +141,45 @@ def test_the_other_pages_pass_axe_including_the_officers(demo):
     finally:
         narrow.quit()
     assert not failures, "\n".join(failures)
+
+
+def test_search_and_sign_in_work_by_keyboard_alone(demo):
+    """Item 8: with the keyboard only (Tab, typing, Enter) a person reaches the search field, searches, opens the first
+    result and follows its online form to the sign-in page, where the fields take focus in order."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    driver = chromium()
+    try:
+        driver.get(demo["url"] + "/services?lang=en")
+
+        def tab_to(predicate, limit=60):
+            for _ in range(limit):
+                ActionChains(driver).send_keys(Keys.TAB).perform()
+                element = driver.switch_to.active_element
+                if predicate(element):
+                    return element
+            raise AssertionError("not reachable with Tab: " + driver.page_source[:500])
+
+        tab_to(lambda e: e.get_attribute("id") == "q")
+        ActionChains(driver).send_keys("birth certificat" + Keys.ENTER).perform()
+        for _ in range(100):
+            if "q=birth" in driver.current_url:
+                break
+            time.sleep(0.1)
+        link = tab_to(lambda e: (e.get_attribute("href") or "").endswith("/services/birth-certificate"))
+        link.send_keys(Keys.ENTER)
+        for _ in range(100):
+            if driver.current_url.endswith("/services/birth-certificate"):
+                break
+            time.sleep(0.1)
+        form = tab_to(lambda e: (e.get_attribute("href") or "").endswith("/documents/request/birth-certificate"))
+        form.send_keys(Keys.ENTER)
+        for _ in range(100):
+            if "/account/signin" in driver.current_url or "/oidc" in driver.current_url:
+                break
+            time.sleep(0.1)
+        assert tab_to(lambda e: e.get_attribute("id") == "email").get_attribute("id") == "email", driver.current_url
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        assert driver.switch_to.active_element.get_attribute("id") == "password"
+    finally:
+        driver.quit()
