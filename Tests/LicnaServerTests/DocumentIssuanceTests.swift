@@ -132,7 +132,10 @@ import VaporTesting
     /// The pages: the verification page is public and rate-limited, compares an uploaded file byte for byte, and
     /// says revoked after the officer's API revokes.
     @Test func theVerificationPageAndTheOfficersRevocation() async throws {
-        try await TestInstallation.make(.sqlite).withApp { app in
+        // The installation's clock stands still, so the per-client limit refills by the clock, not by how slowly a
+        // loaded machine answers (on a real clock, 40 requests over more than two seconds stay within the limit).
+        let clock = AdjustableWallClock()
+        try await TestInstallation.make(.sqlite).withApp(clock: clock) { app in
             try await TrustFixtures.initialize(app, organizationIdentifier: "NTRME-02012345")
             let family = try await Self.family(app)
             let documents = app.licna.documents(on: app.db)
