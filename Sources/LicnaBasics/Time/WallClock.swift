@@ -36,3 +36,11 @@ public struct FixedWallClock: WallClock {
         self.init(UTCDateTime(year: date.year, month: date.month, day: date.day, hour: 12).date)
     }
 }
+
+extension WallClock {
+    /// The calendar month (`YYYY-MM`) of `date` in the clock's time zone: the buckets of monthly statistics.
+    public func month(of date: Date) -> String {
+        let day = CivilDate(date, in: timeZone)
+        return String(format: "%04d-%02d", day.year, day.month)
+    }
+}

@@ -17,12 +17,7 @@ extension CardIssuanceService {
             .from(Columns.table).all()
         var statistics = CardStatistics()
         let now = clock.now
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = clock.timeZone
-        func month(_ seconds: Int64) -> String {
-            let parts = calendar.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(seconds)))
-            return String(format: "%04d-%02d", parts.year ?? 0, parts.month ?? 0)
-        }
+        func month(_ seconds: Int64) -> String { clock.month(of: Date(timeIntervalSince1970: Double(seconds))) }
         for row in rows {
             let state = CardState(rawValue: try row.decode(column: Columns.state.name, as: String.self))
             let municipality = try row.decode(column: Columns.municipality.name, as: String.self)

@@ -1,47 +1,26 @@
 import Foundation
 import LicnaAPI
+import LicnaPortal
 import Vapor
 
 /// The officer's statistics page (`GET /officer/cards`): the card statistics as horizontal bar charts drawn on the
 /// server as SVG (no script, nothing fetched by the browser), each bar with its number written beside it and in its
 /// `<title>`, and the CSV of cards awaiting activation for the awareness campaign.
 struct CardStatisticsPage: Encodable, Sendable {
-    struct Bar: Encodable, Sendable {
-        var label: String
-        var value: Int
-        var y: Int
-        var width: Int
-        var textY: Int
-        var valueX: Int
-    }
-
     struct Chart: Encodable, Sendable {
         var id: String
         var title: String
-        var bars: [Bar]
-        var height: Int
+        /// The chart, drawn by `BarChart` (as the portal's public statistics are).
+        var svg: String
         var empty: Bool
     }
 
-    static let labelWidth = 190
-    static let barArea = 360
-    static let rowHeight = 24
-    static let width = labelWidth + barArea + 70
-
     var charts: [Chart]
-    var width = CardStatisticsPage.width
-    var labelWidth = CardStatisticsPage.labelWidth
     var awaitingDays = 30
 
     /// A chart of `rows` (label, value) in the given order; bars scaled to the largest value.
     static func chart(id: String, title: String, rows: [(String, Int)]) -> Chart {
-        let largest = max(rows.map(\.1).max() ?? 0, 1)
-        let bars = rows.enumerated().map { index, row in
-            let width = row.1 == 0 ? 0 : max(2, row.1 * barArea / largest)
-            return Bar(label: row.0, value: row.1, y: index * rowHeight + 4, width: width, textY: index * rowHeight + 20,
-                       valueX: labelWidth + width + 6)
-        }
-        return Chart(id: id, title: title, bars: bars, height: max(rows.count, 1) * rowHeight + 8, empty: rows.isEmpty)
+        Chart(id: id, title: title, svg: BarChart(title: title, bars: rows.map { BarChart.Bar(label: $0.0, value: $0.1) }).svg(), empty: rows.isEmpty)
     }
 
     init(_ statistics: CardStatistics, t: (String) -> String) {

@@ -77,9 +77,16 @@ extension Request {
     /// A message in the request's language.
     public func t(_ key: String, _ arguments: [String: String] = [:]) -> String {
         guard chosenScript != nil else { return Translations.bundled.text(key, language, arguments) }
-        // Arguments (names, queries) are the reader's own: only the message's text changes script (its
-        // placeholders stay, being Latin words in braces).
-        let template = script(Translations.bundled.text(key, language))
+        return Translations.bundled.text(key, serviceLocale, arguments)
+    }
+}
+
+extension Translations {
+    /// The message `key` in `locale`'s language and script, with `arguments` substituted. The arguments (names,
+    /// queries) are the reader's own: only the message's text changes script (its placeholders stay, being Latin
+    /// words in braces).
+    func text(_ key: String, _ locale: ServiceLocale, _ arguments: [String: String] = [:]) -> String {
+        let template = locale.transliterated(text(key, locale.language))
         return arguments.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
     }
 }

@@ -42,16 +42,14 @@ struct LicnaPage<Body: Encodable & Sendable>: Encodable, Sendable {
         self.body = body
     }
 
-    private static var tables: NIOLockedValueBox<[ServiceLocale: [String: String]]> { pageTables }
-
     /// A language's whole table in a script; Leaf reads `t.home_title`, so dots and hyphens of the keys become
     /// underscores. Made once per locale.
     static func table(_ locale: ServiceLocale) -> [String: String] {
-        if let table = tables.withLockedValue({ $0[locale] }) { return table }
+        if let table = pageTables.withLockedValue({ $0[locale] }) { return table }
         let table = Dictionary(uniqueKeysWithValues: Translations.bundled.table(locale.language).map {
             ($0.key.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_"), locale.transliterated($0.value))
         })
-        tables.withLockedValue { $0[locale] = table }
+        pageTables.withLockedValue { $0[locale] = table }
         return table
     }
 }

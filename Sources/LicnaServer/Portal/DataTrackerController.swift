@@ -25,7 +25,7 @@ struct DataTrackerController: RouteCollection {
     /// The signed-in person (level substantial or more: the tracker is personal data), or a response that says
     /// what to do instead.
     private func person(_ request: Request) async throws -> (SignIn, String)? {
-        guard let signIn = try await request.application.licna.signOn(on: request.db).session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+        guard let signIn = try await request.signedIn() else {
             return nil
         }
         guard signIn.level >= .substantial else { throw DocumentIssuanceError(.documentLevel, "the data tracker needs substantial") }
@@ -55,10 +55,7 @@ struct DataTrackerController: RouteCollection {
         let signOn = services.signOn(on: request.db)
         var officerRoles: [String: String] = [:]
         let clients = Dictionary(((try? await signOn.clients()) ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let timeZone = services.configuration.clock.timeZone
-        let formatter = DateFormatter()
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "dd.MM.yyyy. HH:mm"
+        let formatter = Self.formatter(services.configuration.clock.timeZone)
         var rows: [Row] = []
         for entry in entries {
             var who: String
@@ -94,6 +91,14 @@ struct DataTrackerController: RouteCollection {
         return rows
     }
 
+    /// Times as the region writes them (`04.12.2026. 18:00`), in the installation's time zone.
+    private static func formatter(_ timeZone: TimeZone) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "dd.MM.yyyy. HH:mm"
+        return formatter
+    }
+
     /// A legal basis by its name (and reference); a purpose Licna gives itself by its translation; else as written.
     private func purpose(_ text: String, _ request: Request) -> String {
         if let basis = LegalBasis(purpose: text, allowed: request.application.licna.configuration.legalBases) {
@@ -118,8 +123,7 @@ struct DataTrackerController: RouteCollection {
                         asked: (try? request.query.get(String.self, at: "asked")) != nil)
         let response = try await request.view.render("data-log", LicnaPage(request, title: request.t("tracker.title"), body: body)).encodeResponse(for: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        response.cookies[Self.formCookie] = HTTPCookies.Value(string: csrf, maxAge: 3_600, path: "/account",
-                                                              isSecure: request.application.licna.configuration.secureCookies, isHTTPOnly: true, sameSite: .strict)
+        FormParameters.setCookie(Self.formCookie, csrf, path: "/account", on: response, request)
         return response
     }
 
@@ -158,8 +162,7 @@ struct DataTrackerController: RouteCollection {
 
     /// `POST /account/data-log/ask` (csrf, entry, question): the person's "why?" about an entry.
     func ask(request: Request) async throws -> Response {
-        guard let form = FormParameters(request.body.string ?? ""), let csrf = form.values["csrf"], !csrf.isEmpty,
-              request.cookies[Self.formCookie]?.string == csrf else {
+        guard let form = FormParameters.checked(request, cookie: Self.formCookie) else {
             return try await SignOnController().message(request, "account.form-expired", status: .badRequest)
         }
         guard let (signIn, personID) = try await person(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
@@ -200,9 +203,7 @@ struct DataTrackerController: RouteCollection {
     func questionsPage(request: Request) async throws -> Response {
         let services = request.application.licna
         let tracker = services.dataTracker(on: request.db)
-        let formatter = DateFormatter()
-        formatter.timeZone = services.configuration.clock.timeZone
-        formatter.dateFormat = "dd.MM.yyyy. HH:mm"
+        let formatter = Self.formatter(services.configuration.clock.timeZone)
         let questions = try await tracker.openQuestions().map { open in
             QuestionRow(id: open.question.id, asked: formatter.string(from: open.question.askedAt), question: open.question.text,
                         time: open.entry.map { formatter.string(from: $0.time) } ?? "", actor: open.entry?.actor ?? "", action: open.entry?.action ?? "",
@@ -215,15 +216,13 @@ struct DataTrackerController: RouteCollection {
         let response = try await request.view.render("officer-data-questions", LicnaPage(request, title: request.t("tracker.auditor.title"), body: body))
             .encodeResponse(for: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        response.cookies[Self.formCookie] = HTTPCookies.Value(string: csrf, maxAge: 3_600, path: "/officer",
-                                                              isSecure: services.configuration.secureCookies, isHTTPOnly: true, sameSite: .strict)
+        FormParameters.setCookie(Self.formCookie, csrf, path: "/officer", on: response, request)
         return response
     }
 
     /// `POST /officer/data-questions` (csrf, id, answer): the auditor's answer.
     func answer(request: Request) async throws -> Response {
-        guard let form = FormParameters(request.body.string ?? ""), let csrf = form.values["csrf"], !csrf.isEmpty,
-              request.cookies[Self.formCookie]?.string == csrf else {
+        guard let form = FormParameters.checked(request, cookie: Self.formCookie) else {
             return try await SignOnController().message(request, "account.form-expired", status: .badRequest)
         }
         try await request.application.licna.dataTracker(on: request.db).answer(questionID: form.values["id"] ?? "", text: form.values["answer"] ?? "",

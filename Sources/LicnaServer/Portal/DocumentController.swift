@@ -26,10 +26,6 @@ struct DocumentController: RouteCollection {
         routes.grouped(OfficerGuardMiddleware([.registrar])).on(.POST, "api", "documents", ":id", "revoke", body: .collect(maxSize: "16kb"), use: revoke)
     }
 
-    private func session(_ request: Request) async throws -> SignIn? {
-        try await request.application.licna.signOn(on: request.db).session(request.cookies[SignOnController.sessionCookieName]?.string)
-    }
-
     private func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {
         try await SignOnController().message(request, key, status: status, arguments)
     }
@@ -57,7 +53,7 @@ struct DocumentController: RouteCollection {
         guard let type = request.parameters.get("type").flatMap(IssuedDocumentType.init(rawValue:)) else {
             throw DocumentIssuanceError(.documentUnknownType, "no such document")
         }
-        guard let signIn = try await session(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let signIn = try await request.signedIn() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         guard signIn.level >= DocumentIssuanceService.requiredLevel else {
             return try await message(request, "error.documents.document-level", status: .forbidden)
         }
@@ -74,8 +70,7 @@ struct DocumentController: RouteCollection {
             csrf: csrf)
         let response = try await request.view.render("documents-request", LicnaPage(request, title: page.name, body: page)).encodeResponse(for: request)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        response.cookies[Self.formCookie] = HTTPCookies.Value(string: csrf, maxAge: 3_600, path: "/documents",
-                                                              isSecure: request.application.licna.configuration.secureCookies, isHTTPOnly: true, sameSite: .strict)
+        FormParameters.setCookie(Self.formCookie, csrf, path: "/documents", on: response, request)
         return response
     }
 
@@ -85,11 +80,10 @@ struct DocumentController: RouteCollection {
         guard let type = request.parameters.get("type").flatMap(IssuedDocumentType.init(rawValue:)) else {
             throw DocumentIssuanceError(.documentUnknownType, "no such document")
         }
-        guard let form = FormParameters(request.body.string ?? ""), let csrf = form.values["csrf"], !csrf.isEmpty,
-              request.cookies[Self.formCookie]?.string == csrf else {
+        guard let form = FormParameters.checked(request, cookie: Self.formCookie) else {
             return try await message(request, "account.form-expired", status: .badRequest)
         }
-        guard let signIn = try await session(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let signIn = try await request.signedIn() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         let locale = ServiceLocale.all.first { $0.description == form.values["locale"] } ?? request.serviceLocale
         let id = try await request.application.licna.documents(on: request.db)
             .request(type, personID: form.values["person"] ?? "", signIn: signIn, locale: locale)
@@ -127,7 +121,7 @@ struct DocumentController: RouteCollection {
 
     /// `GET /documents`: the documents the account asked for or that are about its person, newest first.
     func list(request: Request) async throws -> Response {
-        guard let signIn = try await session(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let signIn = try await request.signedIn() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         let documents = try await request.application.licna.documents(on: request.db).documents(accountID: signIn.accountID)
         let catalogue = request.application.licna.catalogue.current.catalogue
         let page = ListPage(documents: documents.map { summary($0, request) },
@@ -142,7 +136,7 @@ struct DocumentController: RouteCollection {
 
     /// `GET /documents/{id}`: one of the account's documents, with its download and verification links.
     func show(request: Request) async throws -> Response {
-        guard let signIn = try await session(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let signIn = try await request.signedIn() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         let issued = try await request.application.licna.documents(on: request.db).issued(request.parameters.get("id") ?? "", accountID: signIn.accountID)
         let body = summary(issued, request)
         let response = try await request.view.render("document", LicnaPage(request, title: body.name, body: body)).encodeResponse(for: request)
@@ -152,7 +146,7 @@ struct DocumentController: RouteCollection {
 
     /// `GET /documents/{id}/pdf`: the sealed PDF (counted as a download).
     func pdf(request: Request) async throws -> Response {
-        guard let signIn = try await session(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let signIn = try await request.signedIn() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         let (issued, bytes) = try await request.application.licna.documents(on: request.db).download(request.parameters.get("id") ?? "", accountID: signIn.accountID)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "pdf")

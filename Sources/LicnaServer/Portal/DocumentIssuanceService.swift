@@ -128,10 +128,7 @@ struct DocumentIssuanceService: Sendable {
 
     private func render(_ type: IssuedDocumentType, person: PersonModel, id: String, locale: ServiceLocale, issued: Date, validUntil: Date) throws -> [UInt8] {
         let language = locale.language
-        func t(_ key: String, _ arguments: [String: String] = [:]) -> String {
-            let template = locale.transliterated(Translations.bundled.text(key, language))
-            return arguments.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
-        }
+        func t(_ key: String, _ arguments: [String: String] = [:]) -> String { Translations.bundled.text(key, locale, arguments) }
         let cyrillic = locale.script == .cyrillic
         func name(_ latin: String, _ cyrillicForm: String?) -> String {
             cyrillic ? (cyrillicForm ?? Transliteration.serbianCyrillicText(latin)) : latin

@@ -46,21 +46,14 @@ struct PortalStatisticsService: Sendable {
     func countView(service: String) async {
         let key = "view/\(service)/\(month(services.configuration.clock.now))"
         typealias Counters = PortalCountersTable
-        _ = try? await database.retryingTransaction { db in
-            let updated = try await db.sql.raw("UPDATE \(ident: Counters.table.name) SET \(ident: Counters.count.name) = \(ident: Counters.count.name) + 1 WHERE \(ident: Counters.key.name) = \(bind: key)").all()
-            _ = updated
-            if try await db.sql.select().column(Counters.key).from(Counters.table).where(Counters.key, .equal, key).first() == nil {
-                try await db.sql.insert(into: Counters.table).columns(Counters.key, Counters.count).values(SQLBind(key), SQLBind(Int64(1))).run()
-            }
-        }
+        // One statement, on both engines (SQLite 3.24+ and PostgreSQL): the row is made or counted up atomically.
+        _ = try? await sql.raw("""
+            INSERT INTO \(ident: Counters.table.name) (\(ident: Counters.key.name), \(ident: Counters.count.name)) VALUES (\(bind: key), 1)
+            ON CONFLICT (\(ident: Counters.key.name)) DO UPDATE SET \(ident: Counters.count.name) = \(ident: Counters.table.name).\(ident: Counters.count.name) + 1
+            """).run()
     }
 
-    private func month(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = services.configuration.clock.timeZone
-        let parts = calendar.dateComponents([.year, .month], from: date)
-        return String(format: "%04d-%02d", parts.year ?? 0, parts.month ?? 0)
-    }
+    private func month(_ date: Date) -> String { services.configuration.clock.month(of: date) }
 
     private func count(_ query: SQLQueryString) async throws -> Int {
         try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0

@@ -160,7 +160,7 @@ struct RegistryController: RouteCollection {
 
     /// `GET /api/registry/legal-bases`: the bases a search may give as its purpose, named in the request's language.
     func legalBases(request: Request) async throws -> [LegalBasisView] {
-        request.application.licna.configuration.legalBases.map { LegalBasisView(id: $0, name: Self.name(ofBasis: $0, request)) }
+        bases(request)
     }
 
     static func name(ofBasis id: String, _ request: Request) -> String {

@@ -21,7 +21,7 @@ extension AccountController {
     func offerAuthenticator(request: Request) async throws -> Response {
         guard checkedForm(request) != nil else { return try await message(request, "account.form-expired", status: .badRequest) }
         let signOn = request.application.licna.signOn(on: request.db)
-        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+        guard let session = try await request.signedIn() else {
             return request.redirect(to: "/account/signin", redirectType: .normal)
         }
         guard session.level >= .substantial else { return try await message(request, "account.authenticator.needs-card", status: .forbidden) }
@@ -33,7 +33,7 @@ extension AccountController {
     func confirmAuthenticator(request: Request) async throws -> Response {
         guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
         let signOn = request.application.licna.signOn(on: request.db)
-        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+        guard let session = try await request.signedIn() else {
             return request.redirect(to: "/account/signin", redirectType: .normal)
         }
         guard session.level >= .substantial else { return try await message(request, "account.authenticator.needs-card", status: .forbidden) }

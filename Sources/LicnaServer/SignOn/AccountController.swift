@@ -113,7 +113,7 @@ struct AccountController: RouteCollection {
     /// (issue 13, item 2), the relying parties they consented to, each with a button to withdraw (item 4).
     func accountPage(request: Request) async throws -> Response {
         let signOn = request.application.licna.signOn(on: request.db)
-        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+        guard let session = try await request.signedIn() else {
             return request.redirect(to: "/account/signin", redirectType: .normal)
         }
         let overview = try await signOn.overview(accountID: session.accountID)
@@ -171,8 +171,7 @@ struct AccountController: RouteCollection {
     func revealJMBG(request: Request) async throws -> Response {
         guard checkedForm(request) != nil else { return try await message(request, "account.form-expired", status: .badRequest) }
         let services = request.application.licna
-        let signOn = services.signOn(on: request.db)
-        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+        guard let session = try await request.signedIn() else {
             return request.redirect(to: "/account/signin", redirectType: .normal)
         }
         guard session.level >= .substantial, services.configuration.clock.now.timeIntervalSince(session.authenticatedAt) <= Self.jmbgFreshness else {
@@ -206,7 +205,7 @@ struct AccountController: RouteCollection {
     func createToken(request: Request) async throws -> Response {
         guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
         let signOn = request.application.licna.signOn(on: request.db)
-        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+        guard let session = try await request.signedIn() else {
             return request.redirect(to: "/account/signin", redirectType: .normal)
         }
         let held = try await signOn.roles(accountID: session.accountID)
@@ -227,7 +226,7 @@ struct AccountController: RouteCollection {
     func revokeToken(request: Request) async throws -> Response {
         guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
         let signOn = request.application.licna.signOn(on: request.db)
-        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+        guard let session = try await request.signedIn() else {
             return request.redirect(to: "/account/signin", redirectType: .normal)
         }
         _ = try await signOn.revokeOfficerToken(accountID: session.accountID, id: form.values["id"] ?? "")
@@ -247,7 +246,7 @@ struct AccountController: RouteCollection {
     func withdraw(request: Request) async throws -> Response {
         guard let form = checkedForm(request) else { return try await message(request, "account.form-expired", status: .badRequest) }
         let signOn = request.application.licna.signOn(on: request.db)
-        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string) else {
+        guard let session = try await request.signedIn() else {
             return request.redirect(to: "/account/signin", redirectType: .normal)
         }
         _ = try await signOn.withdrawConsent(accountID: session.accountID, clientID: form.values["client"] ?? "",
@@ -377,9 +376,7 @@ struct AccountController: RouteCollection {
 
     /// The form's fields if its CSRF token matches the page's cookie.
     func checkedForm(_ request: Request) -> FormParameters? {
-        guard let form = FormParameters(request.body.string ?? ""), let csrf = form.values["csrf"], !csrf.isEmpty,
-              request.cookies[Self.formCookie]?.string == csrf else { return nil }
-        return form
+        FormParameters.checked(request, cookie: Self.formCookie)
     }
 
     /// Posts wait out the client's throttle (growing delays, reset by quiet minutes). Every post that sends mail, and
@@ -415,9 +412,7 @@ struct AccountController: RouteCollection {
     }
 
     func setFormCookie(_ response: Response, _ csrf: String, _ request: Request) {
-        response.cookies[Self.formCookie] = HTTPCookies.Value(string: csrf, maxAge: 3_600, path: "/account",
-                                                              isSecure: request.application.licna.configuration.secureCookies,
-                                                              isHTTPOnly: true, sameSite: .strict)
+        FormParameters.setCookie(Self.formCookie, csrf, path: "/account", on: response, request)
     }
 
     func message(_ request: Request, _ key: String, status: HTTPResponseStatus, _ arguments: [String: String] = [:]) async throws -> Response {

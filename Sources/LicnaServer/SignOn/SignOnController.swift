@@ -410,3 +410,10 @@ struct SignOnController: RouteCollection {
         return response
     }
 }
+
+extension Request {
+    /// The provider's sign-in this browser's session cookie carries, if it is still valid.
+    func signedIn() async throws -> SignIn? {
+        try await application.licna.signOn(on: db).session(cookies[SignOnController.sessionCookieName]?.string)
+    }
+}

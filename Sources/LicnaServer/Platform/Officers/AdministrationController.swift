@@ -143,15 +143,11 @@ struct AdministrationController: RouteCollection {
         let response = try await request.view.render(template, LicnaPage(request, title: request.t(title), body: body)).encodeResponse(for: request)
         response.status = status
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        response.cookies[Self.formCookie] = HTTPCookies.Value(string: csrf, maxAge: 3_600, path: "/officer",
-                                                              isSecure: request.application.licna.configuration.secureCookies,
-                                                              isHTTPOnly: true, sameSite: .strict)
+        FormParameters.setCookie(Self.formCookie, csrf, path: "/officer", on: response, request)
         return response
     }
 
     private func checkedForm(_ request: Request) -> FormParameters? {
-        guard let form = FormParameters(request.body.string ?? ""), let csrf = form.values["csrf"], !csrf.isEmpty,
-              request.cookies[Self.formCookie]?.string == csrf else { return nil }
-        return form
+        FormParameters.checked(request, cookie: Self.formCookie)
     }
 }

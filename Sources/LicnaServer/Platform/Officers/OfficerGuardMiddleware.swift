@@ -61,7 +61,7 @@ extension OfficerGuardMiddleware {
     /// The officer whose session (cookie `licna_session`) signed in with the eID card (level high) and holds roles.
     private func cardSignedInOfficer(_ request: Request) async throws -> SignOnService.TokenOfficer? {
         let signOn = request.application.licna.signOn(on: request.db)
-        guard let session = try await signOn.session(request.cookies[SignOnController.sessionCookieName]?.string), session.level == .high else {
+        guard let session = try await request.signedIn(), session.level == .high else {
             return nil
         }
         let roles = try await signOn.roles(accountID: session.accountID)
