@@ -43,6 +43,18 @@ import Vapor
         }
     }
 
+    /// CI once failed a test of eight concurrent redemptions: with one gate for the whole test process, its waiters
+    /// queued behind other tests' transactions past their patience, went ahead together and met SQLite's lock.
+    @Test func eachFileHasItsOwnGate() async throws {
+        try await TestInstallation.make(.sqlite).withApp(http: false) { first in
+            try await TestInstallation.make(.sqlite).withApp(http: false) { second in
+                let same = SQLiteWriteGate.of(first.db) === SQLiteWriteGate.of(first.db)
+                let other = SQLiteWriteGate.of(first.db) === SQLiteWriteGate.of(second.db)
+                #expect(same && !other)
+            }
+        }
+    }
+
     @Test func theGateLetsOneThroughAtATimeAndNeverDeadlocks() async throws {
         // Patience far beyond the test's length: on a starved machine (CI once took 57 s here) a waiter's patience
         // running out would rightly let it in beside the holder, which is not what this test is about.
