@@ -136,6 +136,7 @@ import VaporTesting
             "account.create", "client.register", "account.sign-in", "account.authenticator", "account.link", "account.consent-withdraw",
             "account.email-verified", "account.password-reset", "account.roles", "officer.token-create", "officer.token-revoke",
             "client.update", "client.secret", "account.merge", "signon.key-rotate", "document.issue", "document.revoke", "person.parent-link",
+            "mandate.grant", "mandate.revoke",
         ])
         // Revocations are named after RFC 5280's reason, as `ca revoke --reason` takes it.
         for reason in RevocationReason.revocationReasons {
@@ -144,7 +145,7 @@ import VaporTesting
         #expect(AuditAction.revoke(.certificateHold) == nil && AuditAction.revoke(.removeFromCRL) == nil)
         #expect(AuditObjectType.allCases.map(\.rawValue)
                 == ["person", "registry", "import", "certificate", "certificate-authority", "document-signer", "document", "card", "card-application",
-                   "setting", "account", "client", "signing-key"])
+                   "setting", "account", "client", "signing-key", "mandate"])
         let purposes = AuditPurpose.named.map(\.rawValue)
         #expect(Set(purposes).count == purposes.count)
         #expect(AuditPurpose(rawValue: "birth-registration") == .birthRegistration)

@@ -67,7 +67,7 @@ import Testing
         #expect(backedUp == ["audit_head", "audit_entries", "identification_numbers", "registry_imports", "persons", "life_events",
                              "pki_settings", "pki_authorities", "pki_signing_keys", "pki_certificates", "pki_status_changes", "pki_crls",
                              "pki_counters", "card_applications", "card_chips", "accounts", "oidc_clients", "oidc_signing_keys", "oidc_consents",
-                             "account_aliases", "issued_documents", "person_parents", "data_questions", "portal_counters"])
+                             "account_aliases", "issued_documents", "person_parents", "data_questions", "portal_counters", "mandates"])
         #expect(BackupService.generatedIdentifiers.map(\.table.name) == ["identification_numbers", "pki_status_changes"])
     }
 

@@ -123,4 +123,9 @@ public enum AuditAction: String, Sendable, Hashable, Codable, CaseIterable {
     case documentRevoke = "document.revoke"
     /// Two persons were recorded as parent and child (at a birth registration, or imported).
     case personParentLink = "person.parent-link"
+    /// A citizen gave another adult a mandate, signed with their eID card (issue 14, item 6): the object is the
+    /// mandate; the grantor's and the proxy's data trackers show it.
+    case mandateGrant = "mandate.grant"
+    /// A mandate was withdrawn by the person who gave it, or renounced by the proxy.
+    case mandateRevoke = "mandate.revoke"
 }

@@ -26,4 +26,6 @@ public enum AuditObjectType: String, Sendable, Hashable, Codable, CaseIterable {
     case client
     /// One of the identity provider's signing keys, by its key id.
     case signingKey = "signing-key"
+    /// A mandate one adult gave another, by its id.
+    case mandate
 }

@@ -57,13 +57,15 @@ public struct AuditPurpose: RawRepresentable, Sendable, Hashable, Codable {
     public static let signOn = AuditPurpose(rawValue: "sign-on")
     /// A citizen's request for a document of the registry (issue 14, item 3), and its revocation.
     public static let documentRequest = AuditPurpose(rawValue: "document-request")
+    /// Giving, using and withdrawing a mandate to act for another adult (issue 14, item 6).
+    public static let mandate = AuditPurpose(rawValue: "mandate")
 
     /// Every purpose Licna gives itself.
     public static let named: [AuditPurpose] = [
         .birthRegistration, .deathRegistration, .officerSearch, .registryImport, .registryExport, .registryLookup, .importRollback,
         .auditReview, .caInit, .certificateIssuance, .certificateStatus, .responderRenewal, .cardPersonalization, .cardPolicy, .cardManufacture,
         .cardIssuance, .cardActivation, .cardSuspension, .cardRenewal, .documentSeal, .demoData, .benchmark,
-        .signOn, .documentRequest,
+        .signOn, .documentRequest, .mandate,
     ]
 
     public init(from decoder: any Decoder) throws {

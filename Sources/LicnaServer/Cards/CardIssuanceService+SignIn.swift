@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import LicnaAPI
@@ -40,6 +41,31 @@ extension CardIssuanceService {
         guard let nonce = try await nonces.consume(.signIn, binding: "interaction/" + binding, on: database) else {
             throw CardIssuanceError(.cardNonce)
         }
+        return try await holder(of: token, nonce: nonce)
+    }
+
+    /// A nonce for signing a mandate (issue 14, item 6) by the account `binding`: 32 random bytes and the SHA-256 of
+    /// the mandate's statement, so the card's signature covers the statement. A new one replaces the earlier one.
+    func mandateNonce(binding: String, statement: String) async throws -> CardNonce {
+        let issued = try await nonces.issue(.mandate, binding: "account/" + binding, content: Data(SHA256.hash(data: Data(statement.utf8))))
+        return CardNonce(nonce: issued.nonce, expiresAt: issued.expiresAt)
+    }
+
+    /// Checks a token that signs a mandate's `statement` for the account `binding`, as ``signIn(_:binding:)`` checks
+    /// a sign-in; the outstanding nonce must end with the statement's SHA-256 (a statement changed after the nonce
+    /// was issued fails here). Returns whose card signed.
+    func signMandate(_ token: CardSignedToken, binding: String, statement: String) async throws -> CardHolder {
+        guard let nonce = try await nonces.consume(.mandate, binding: "account/" + binding, on: database) else {
+            throw CardIssuanceError(.cardNonce)
+        }
+        guard let bytes = Data(base64Encoded: nonce), bytes.count == 64, bytes.suffix(32) == Data(SHA256.hash(data: Data(statement.utf8))) else {
+            throw CardIssuanceError.token("the signed nonce was issued for another statement")
+        }
+        return try await holder(of: token, nonce: nonce)
+    }
+
+    /// Whom a token signed over `nonce` proves (the checks of ``signIn(_:binding:)`` after the nonce).
+    private func holder(of token: CardSignedToken, nonce: String) async throws -> CardHolder {
         let certificate = try Self.certificate(of: token, role: "authentication")
         let serial = certificate.serialNumber.hex
         guard let model = try await CardApplicationModel.query(on: database).filter(\.$authenticationSerial == serial).first() else {

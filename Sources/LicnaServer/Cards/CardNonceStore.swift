@@ -12,6 +12,8 @@ struct CardNonceStore: Sendable {
     enum Purpose: String, Sendable {
         case activation, resumption
         case signIn = "sign-in"
+        /// A mandate's signature: the nonce ends with the SHA-256 of the mandate's statement.
+        case mandate
     }
 
     static let lifetime: TimeInterval = 300
@@ -20,8 +22,10 @@ struct CardNonceStore: Sendable {
     let clock: any WallClock
 
     /// A fresh nonce for `purpose`, bound to `binding`; replaces any earlier one of the same purpose and binding.
-    func issue(_ purpose: Purpose, binding: String) async throws -> (nonce: String, expiresAt: Date) {
-        let nonce = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+    /// `content` (a digest of what the signature is to cover) follows the 32 random bytes, so that a card's signature
+    /// over the nonce covers it too.
+    func issue(_ purpose: Purpose, binding: String, content: Data = Data()) async throws -> (nonce: String, expiresAt: Date) {
+        let nonce = (Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }) + content).base64EncodedString()
         let expires = clock.now.addingTimeInterval(Self.lifetime)
         typealias Nonces = AuthNoncesTable
         try await database.retryingTransaction { db in

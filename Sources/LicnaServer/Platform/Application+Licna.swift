@@ -117,6 +117,8 @@ private func configureHTTP(_ app: Application, _ configuration: LicnaConfigurati
     try app.register(collection: AccountController())
     try app.register(collection: ServiceController())
     try app.register(collection: DocumentController())
+    try app.register(collection: MandateController())
+    try app.register(collection: AssistedServiceController())
     try app.register(collection: DataTrackerController())
     try app.register(collection: PortalStatisticsController())
     if demo { try app.register(collection: DemoSignOnController()) }

@@ -56,6 +56,19 @@ struct DataTrackerController: RouteCollection {
         var officerRoles: [String: String] = [:]
         let clients = Dictionary(((try? await signOn.clients()) ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let formatter = Self.formatter(services.configuration.clock.timeZone)
+        // Mandates by id: the proxy who used one, or the other party of one given or received, is named.
+        let mandates = try await services.mandates(on: request.db).mandates(personID: personID)
+        var parties: [String: String] = [:]
+        for mandate in mandates.given { parties[mandate.id] = mandate.proxyID }
+        for mandate in mandates.received { parties[mandate.id] = mandate.grantorID }
+        var names: [String: String] = [:]
+        func name(_ person: String) async throws -> String {
+            if let known = names[person] { return known }
+            var found = "—"
+            if let uuid = UUID(uuidString: person), let model = try await PersonModel.find(uuid, on: request.db) { found = "\(model.givenName) \(model.surname)" }
+            names[person] = found
+            return found
+        }
         var rows: [Row] = []
         for entry in entries {
             var who: String
@@ -65,6 +78,10 @@ struct DataTrackerController: RouteCollection {
                 yourself = true
             } else if entry.actor.hasPrefix("account:") {
                 who = request.t("tracker.who.representative")
+                // A proxy's request under a mandate ("… mandate <id>"), or the other party's act on a mandate.
+                let mandate = entry.objectType == AuditObjectType.mandate.rawValue ? entry.objectID
+                    : entry.detail?.components(separatedBy: " mandate ").dropFirst().first
+                if let mandate, let party = parties[mandate] { who = request.t("tracker.who.proxy", ["name": try await name(party)]) }
             } else if entry.actor.hasPrefix("officer:") {
                 let email = String(entry.actor.dropFirst("officer:".count))
                 if officerRoles[email] == nil {
@@ -72,6 +89,7 @@ struct DataTrackerController: RouteCollection {
                     officerRoles[email] = roles.isEmpty ? request.t("tracker.who.officer") : roles.map { request.t("officer.role.\($0.rawValue)") }.sorted().joined(separator: ", ")
                 }
                 who = "\(organization) — \(officerRoles[email] ?? "")"
+                if entry.detail?.hasSuffix(" " + DocumentIssuanceService.assistedNote) == true { who += " — " + request.t("tracker.who.assisted") }
             } else {
                 who = request.t("tracker.who.system", ["organization": organization])
             }

@@ -5,8 +5,8 @@ import LicnaCore
 import SQLKit
 
 /// "Who looked at my data" (issue 14, item 4): the entries of the audit trail about a person, newest first: reads
-/// and changes of their registry record, JMBG reveals, documents issued, card applications, and sign-ins that gave a
-/// relying party their data. A person may ask "why?" about an entry; the auditor role sees the question with the
+/// and changes of their registry record, JMBG reveals, documents issued (by them, a parent, a proxy or an officer
+/// assisting them), card applications, mandates given and received, and sign-ins that gave a relying party their data. A person may ask "why?" about an entry; the auditor role sees the question with the
 /// officer's identity and answers it. Officers who read more records in an hour than the configured threshold are
 /// flagged to the auditor (mass lookups).
 struct DataTrackerService: Sendable {
@@ -20,6 +20,7 @@ struct DataTrackerService: Sendable {
         let actor: String
         let action: String
         let objectType: String
+        let objectID: String
         let purpose: String
         let detail: String?
         var question: Question?
@@ -49,10 +50,14 @@ struct DataTrackerService: Sendable {
         let documents = try await sql.select().column(IssuedDocumentsTable.id).from(IssuedDocumentsTable.table)
             .where(IssuedDocumentsTable.personID, .equal, personID).all()
             .compactMap { try? $0.decode(column: IssuedDocumentsTable.id.name, as: String.self) }
+        let mandates = try await sql.select().column(MandatesTable.id).from(MandatesTable.table)
+            .where { $0.where(SQLIdentifier(MandatesTable.grantorID.name), .equal, SQLBind(personID))
+                .orWhere(SQLIdentifier(MandatesTable.proxyID.name), .equal, SQLBind(personID)) }.all()
+            .compactMap { try? $0.decode(column: MandatesTable.id.name, as: String.self) }
         var rows: [any SQLRow] = []
         func read(_ type: AuditObjectType, _ ids: [String], action: AuditAction? = nil) async throws {
             guard !ids.isEmpty else { return }
-            var query = sql.select().columns(Audit.id, Audit.timeMilliseconds, Audit.actor, Audit.purpose, Audit.action, Audit.objectType, Audit.detail)
+            var query = sql.select().columns(Audit.id, Audit.timeMilliseconds, Audit.actor, Audit.purpose, Audit.action, Audit.objectType, Audit.objectID, Audit.detail)
                 .from(Audit.table).where(Audit.objectType, .equal, type.rawValue).where(Audit.objectID, .in, ids)
             if let action { query = query.where(Audit.action, .equal, action.rawValue) }
             rows += try await query.orderBy(Audit.id.name, .descending).limit(Self.limit).all()
@@ -60,6 +65,7 @@ struct DataTrackerService: Sendable {
         try await read(.person, [personID])
         try await read(.cardApplication, applications)
         try await read(.document, documents)
+        try await read(.mandate, mandates)
         try await read(.account, accountIDs, action: .signIn)
         var entries = try rows.map(Self.entry)
         entries.sort { $0.auditID > $1.auditID }
@@ -77,6 +83,7 @@ struct DataTrackerService: Sendable {
                      time: Date(timeIntervalSince1970: Double(try row.decode(column: Audit.timeMilliseconds.name, as: Int64.self)) / 1000),
                      actor: try row.decode(column: Audit.actor.name, as: String.self), action: try row.decode(column: Audit.action.name, as: String.self),
                      objectType: try row.decode(column: Audit.objectType.name, as: String.self),
+                     objectID: try row.decode(column: Audit.objectID.name, as: String.self),
                      purpose: try row.decode(column: Audit.purpose.name, as: String.self), detail: try row.decode(column: Audit.detail.name, as: String?.self))
     }
 
@@ -127,7 +134,7 @@ struct DataTrackerService: Sendable {
         typealias Audit = AuditEntriesTable
         var result: [OpenQuestion] = []
         for question in try await questions(open: true) {
-            let row = try await sql.select().columns(Audit.id, Audit.timeMilliseconds, Audit.actor, Audit.purpose, Audit.action, Audit.objectType, Audit.detail)
+            let row = try await sql.select().columns(Audit.id, Audit.timeMilliseconds, Audit.actor, Audit.purpose, Audit.action, Audit.objectType, Audit.objectID, Audit.detail)
                 .from(Audit.table).where(Audit.id, .equal, question.auditID).first()
             let entry = try row.map(Self.entry)
             result.append(OpenQuestion(question: question, entry: entry))

@@ -57,15 +57,17 @@ struct DocumentController: RouteCollection {
         guard signIn.level >= DocumentIssuanceService.requiredLevel else {
             return try await message(request, "error.documents.document-level", status: .forbidden)
         }
-        let subjects = try await request.application.licna.documents(on: request.db).subjects(accountID: signIn.accountID)
+        let subjects = try await request.application.licna.documents(on: request.db).subjects(accountID: signIn.accountID, type: type)
         guard !subjects.isEmpty else { return try await message(request, "error.documents.document-unlinked", status: .forbidden) }
         let locale = request.serviceLocale
         let csrf = SignOnInteractions.random()
         let service = request.application.licna.catalogue.current.catalogue.service(type.rawValue)
         let page = RequestPage(
             type: type.rawValue, name: service?.text(locale).name ?? type.rawValue, intro: request.t("documents.request.intro"),
-            subjects: subjects.map { Option(value: $0.personID, name: $0.isSelf ? request.t("documents.request.self", ["name": $0.name])
-                                                : request.t("documents.request.child", ["name": $0.name]), selected: $0.isSelf) },
+            subjects: subjects.map { subject in
+                let key = subject.isSelf ? "documents.request.self" : subject.mandateID == nil ? "documents.request.child" : "documents.request.mandate"
+                return Option(value: subject.personID, name: request.t(key, ["name": subject.name]), selected: subject.isSelf)
+            },
             locales: ServiceLocale.all.map { Option(value: $0.description, name: request.t("documents.locale.\($0.description)"), selected: $0 == locale) },
             csrf: csrf)
         let response = try await request.view.render("documents-request", LicnaPage(request, title: page.name, body: page)).encodeResponse(for: request)

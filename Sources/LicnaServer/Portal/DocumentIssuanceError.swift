@@ -7,14 +7,15 @@ enum DocumentIssuanceErrorDomain: ErrorDomain {
     static let messageKeyPrefix = "error.documents."
     static let allCodes: [ErrorCode] = [.documentUnknownType, .documentNotEntitled, .documentLevel, .documentNotFound, .documentRevoked,
                                         .documentUnlinked, .documentThrottled, .documentReasonMissing, .trackerEntryUnknown, .trackerTextMissing,
-                                        .trackerAnswered]
+                                        .trackerAnswered, .mandateProxyUnknown, .mandateSelf, .mandateNotAdult, .mandateServices, .mandateDuration,
+                                        .mandateExpired, .mandateCard, .mandateNotFound, .mandateRevoked]
 
     static func category(of code: ErrorCode) -> ErrorCategory {
         switch code {
-        case .documentUnknownType, .documentNotFound: .notFound
-        case .documentNotEntitled, .documentLevel, .documentUnlinked: .forbidden
+        case .documentUnknownType, .documentNotFound, .mandateNotFound: .notFound
+        case .documentNotEntitled, .documentLevel, .documentUnlinked, .mandateNotAdult, .mandateCard: .forbidden
         case .documentThrottled: .throttled
-        case .documentReasonMissing, .trackerTextMissing: .invalidInput
+        case .documentReasonMissing, .trackerTextMissing, .mandateProxyUnknown, .mandateSelf, .mandateServices, .mandateDuration, .mandateExpired: .invalidInput
         case .trackerEntryUnknown: .notFound
         default: .conflict
         }
@@ -44,4 +45,22 @@ extension ErrorCode {
     static let trackerAnswered = ErrorCode("tracker-answered")
     /// The account is not linked to a person of the registry.
     static let documentUnlinked = ErrorCode("document-unlinked")
+    /// No living person has the identification number and surname given for a proxy.
+    static let mandateProxyUnknown = ErrorCode("mandate-proxy-unknown")
+    /// A mandate to oneself.
+    static let mandateSelf = ErrorCode("mandate-self")
+    /// The grantor or the proxy is not a living adult.
+    static let mandateNotAdult = ErrorCode("mandate-not-adult")
+    /// No service, or one a mandate cannot cover.
+    static let mandateServices = ErrorCode("mandate-services")
+    /// A period outside 1 to 366 days.
+    static let mandateDuration = ErrorCode("mandate-duration")
+    /// The signing page is older than its nonce: start again.
+    static let mandateExpired = ErrorCode("mandate-expired")
+    /// The card that signed is not the grantor's.
+    static let mandateCard = ErrorCode("mandate-card")
+    /// No mandate has this id (or it is neither given by nor to the account's person).
+    static let mandateNotFound = ErrorCode("mandate-not-found")
+    /// The mandate is already withdrawn.
+    static let mandateRevoked = ErrorCode("mandate-revoked")
 }

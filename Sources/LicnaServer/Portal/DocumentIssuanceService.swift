@@ -18,11 +18,13 @@ struct DocumentIssuanceService: Sendable {
     let database: any Database
     let services: LicnaServices
 
-    /// Someone a document may be asked for: the account's own person, or a minor child of theirs.
+    /// Someone a document may be asked for: the account's own person, a minor child of theirs, or an adult who gave
+    /// them a mandate for the document's service.
     struct Subject: Sendable, Hashable {
         let personID: String
         let name: String
         let isSelf: Bool
+        var mandateID: String? = nil
     }
 
     /// An issued document's register entry.
@@ -40,6 +42,9 @@ struct DocumentIssuanceService: Sendable {
         let verifications: Int
     }
 
+    /// What ends the audit detail of a document an officer issued for a citizen present at a service point.
+    static let assistedNote = "assisted"
+
     /// The least level of a sign-in that may ask for documents.
     static let requiredLevel = LevelOfAssurance.substantial
 
@@ -55,8 +60,9 @@ struct DocumentIssuanceService: Sendable {
             .decode(column: Accounts.personID.name, as: String?.self)
     }
 
-    /// The account's own person and their living minor children (the registry's parent links).
-    func subjects(accountID: String) async throws -> [Subject] {
+    /// The account's own person, their living minor children (the registry's parent links) and, for a `type`, the
+    /// adults whose mandates in force cover it.
+    func subjects(accountID: String, type: IssuedDocumentType? = nil) async throws -> [Subject] {
         guard let own = try await personID(ofAccount: accountID), let uuid = UUID(uuidString: own),
               let person = try await PersonModel.find(uuid, on: database) else { return [] }
         var subjects = [Subject(personID: own, name: "\(person.givenName) \(person.surname)", isSelf: true)]
@@ -68,6 +74,14 @@ struct DocumentIssuanceService: Sendable {
         where child.status == PersonStatus.living.rawValue && (CivilDate(iso8601: child.birthDate).map { $0.age(on: today) < 18 } ?? false) {
             subjects.append(Subject(personID: try child.requireID().uuidString, name: "\(child.givenName) \(child.surname)", isSelf: false))
         }
+        if let type {
+            for mandate in try await services.mandates(on: database).active(proxyID: own, service: type.rawValue)
+            where !subjects.contains(where: { $0.personID == mandate.grantorID }) {
+                guard let uuid = UUID(uuidString: mandate.grantorID), let grantor = try await PersonModel.find(uuid, on: database),
+                      grantor.status == PersonStatus.living.rawValue else { continue }
+                subjects.append(Subject(personID: mandate.grantorID, name: "\(grantor.givenName) \(grantor.surname)", isSelf: false, mandateID: mandate.id))
+            }
+        }
         return subjects
     }
 
@@ -77,17 +91,27 @@ struct DocumentIssuanceService: Sendable {
     /// `locale`; returns its id. Nothing is registered when any step fails.
     func request(_ type: IssuedDocumentType, personID: String, signIn: SignIn, locale: ServiceLocale) async throws -> String {
         guard signIn.level >= Self.requiredLevel else { throw DocumentIssuanceError(.documentLevel, "sign-in level \(signIn.level)") }
-        let subjects = try await subjects(accountID: signIn.accountID)
+        let subjects = try await subjects(accountID: signIn.accountID, type: type)
         guard !subjects.isEmpty else { throw DocumentIssuanceError(.documentUnlinked, "the account has no registry person") }
-        guard subjects.contains(where: { $0.personID == personID }), let uuid = UUID(uuidString: personID),
+        guard let subject = subjects.first(where: { $0.personID == personID }), let uuid = UUID(uuidString: personID),
               let person = try await PersonModel.find(uuid, on: database) else {
-            throw DocumentIssuanceError(.documentNotEntitled, "not the account's person or a minor child of it")
+            throw DocumentIssuanceError(.documentNotEntitled, "not the account's person, a minor child of it or a mandate's grantor")
         }
+        return try await issue(type, person: person, locale: locale, requestedBy: signIn.accountID,
+                               context: AuditContext(actor: "account:" + signIn.accountID, purpose: .documentRequest),
+                               note: subject.mandateID.map { "mandate " + $0 })
+    }
+
+    /// Writes, seals, registers and keeps a document of `type` about `person` in `locale`, requested by
+    /// `requestedBy` (an account id, or `officer:<email>` at a service point); `note` ends the audit entry's detail
+    /// (the mandate used, or that an officer assisted). Returns the id; nothing is registered when a step fails.
+    func issue(_ type: IssuedDocumentType, person: PersonModel, locale: ServiceLocale, requestedBy: String, context: AuditContext,
+               note: String?) async throws -> String {
+        let personID = try person.requireID().uuidString
         let id = Self.newID()
         let now = clock.now
         let validUntil = now.addingTimeInterval(Double(type.validityDays) * 86_400)
         let pdf = try render(type, person: person, id: id, locale: locale, issued: now, validUntil: validUntil)
-        let context = AuditContext(actor: "account:" + signIn.accountID, purpose: .documentRequest)
         let trust = services.trust
         let sealed = try await trust.authority(on: database).seal(
             pdf: pdf, timestamps: InstallationTimestampAuthority(trust: trust, database: database), level: .longTerm,
@@ -96,7 +120,8 @@ struct DocumentIssuanceService: Sendable {
         let digest = SHA256.hash(data: sealed).hexString
         let stored = try seal(sealed, id: id)
         typealias Documents = IssuedDocumentsTable
-        let requester = signIn.accountID
+        let requester = requestedBy
+        let detail = "\(type.rawValue) \(id)" + (note.map { " " + $0 } ?? "")
         try await database.retryingTransaction { db in
             try await db.sql.insert(into: Documents.table)
                 .columns(Documents.id, Documents.type, Documents.personID, Documents.requestedBy, Documents.locale, Documents.sha256, Documents.pdfSealed,
@@ -105,7 +130,7 @@ struct DocumentIssuanceService: Sendable {
                         SQLBind(stored), SQLBind(Int64(now.timeIntervalSince1970)), SQLBind(Int64(validUntil.timeIntervalSince1970)), SQLBind(0), SQLBind(0))
                 .run()
             // The person's data tracker shows this read of their record: who asked, for what.
-            try await services.audit.append([context.event(.documentIssue, .person, personID, detail: "\(type.rawValue) \(id)")], on: db)
+            try await services.audit.append([context.event(.documentIssue, .person, personID, detail: detail)], on: db)
         }
         return id
     }
@@ -259,7 +284,17 @@ struct DocumentIssuanceService: Sendable {
 
     /// The sealed PDF, for the account that may see it; counted as a download.
     func download(_ id: String, accountID: String) async throws -> (Issued, [UInt8]) {
-        let issued = try await issued(id, accountID: accountID)
+        try await download(try await issued(id, accountID: accountID))
+    }
+
+    /// The sealed PDF for the one who requested it (an officer at a service point prints what they issued); counted.
+    func download(_ id: String, requestedBy: String) async throws -> (Issued, [UInt8]) {
+        guard let issued = try await issued(id), issued.requestedBy == requestedBy else { throw DocumentIssuanceError(.documentNotFound, "no such document") }
+        return try await download(issued)
+    }
+
+    private func download(_ issued: Issued) async throws -> (Issued, [UInt8]) {
+        let id = issued.id
         typealias Documents = IssuedDocumentsTable
         guard let row = try await sql.select().column(Documents.pdfSealed).from(Documents.table).where(Documents.id, .equal, id).first() else {
             throw DocumentIssuanceError(.documentNotFound, "no such document")

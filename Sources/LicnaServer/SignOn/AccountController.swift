@@ -80,6 +80,8 @@ struct AccountController: RouteCollection {
         struct Mine: Encodable, Sendable {
             var facts: [Fact]
             var cards: [Card]
+            /// The mandates in force, given and received, a line each.
+            var mandates: [String]
         }
 
         struct Fact: Encodable, Sendable {
@@ -160,7 +162,20 @@ struct AccountController: RouteCollection {
                                         state: request.t(key) == key ? state : request.t(key),
                                         expires: try row.decode(column: Cards.cardExpires.name, as: String?.self).map(DocumentIssuanceService.date) ?? "—")
             }
-        return AccountPage.Mine(facts: facts, cards: cards)
+        let mandates = try await request.application.licna.mandates(on: request.db).mandates(personID: personID)
+        let now = request.application.licna.configuration.clock.now
+        var lines: [String] = []
+        for (list, key, other) in [(mandates.given, "account.mandate.given", \MandateService.Mandate.proxyID),
+                                   (mandates.received, "account.mandate.received", \MandateService.Mandate.grantorID)] {
+            for mandate in list where mandate.isActive(at: now) {
+                var name = "—"
+                if let uuid = UUID(uuidString: mandate[keyPath: other]), let person = try await PersonModel.find(uuid, on: request.db) {
+                    name = "\(person.givenName) \(person.surname)"
+                }
+                lines.append(request.t(key, ["name": name, "until": DocumentIssuanceService.date(CivilDate(mandate.validUntil, in: request.application.licna.configuration.clock.timeZone).iso8601)]))
+            }
+        }
+        return AccountPage.Mine(facts: facts, cards: cards, mandates: lines)
     }
 
     /// How long after a sign-in the JMBG may be revealed: a fresh sign-in, not a session left open.

@@ -72,15 +72,42 @@ enum PortalCountersTable {
     static let table = SchemaTable("portal_counters", columns: [key, count], backup: .columns(orderedBy: key))
 }
 
-/// The portal's tables (after the sign-on's, which have landed), with indexes for a parent's children and a person's
-/// documents (the audit trail's index by object, which the data tracker reads, came with the audit trail).
+/// `mandates`: one adult's mandate for another to act for them in chosen services (issue 14, item 6), signed with
+/// the grantor's eID card: `statement` is the text whose SHA-256 the card's signature covers (through the nonce), and
+/// `token` the card-signed token itself, kept as evidence. Persons by their internal ids.
+enum MandatesTable {
+    /// 128 random bits, base64url.
+    static let id = SchemaColumn("id", .text, .identifier(generated: false))
+    static let grantorID = SchemaColumn("grantor_id", .text)
+    static let proxyID = SchemaColumn("proxy_id", .text)
+    /// The service ids, comma-separated, sorted.
+    static let services = SchemaColumn("services", .text)
+    static let validFrom = SchemaColumn("valid_from", .bigInteger)
+    static let validUntil = SchemaColumn("valid_until", .bigInteger)
+    static let statement = SchemaColumn("statement", .text)
+    static let token = SchemaColumn("token", .blob)
+    /// The card that signed it.
+    static let cardNumber = SchemaColumn("card_number", .text)
+    static let revokedAt = SchemaColumn("revoked_at", .bigInteger, .optional)
+    /// `grantor` or `proxy`.
+    static let revokedBy = SchemaColumn("revoked_by", .text, .optional)
+
+    static let table = SchemaTable("mandates", columns: [id, grantorID, proxyID, services, validFrom, validUntil, statement, token, cardNumber,
+                                                         revokedAt, revokedBy],
+                                   backup: .columns(orderedBy: id))
+}
+
+/// The portal's tables (after the sign-on's, which have landed), with indexes for a parent's children, a person's
+/// documents and mandates (the audit trail's index by object, which the data tracker reads, came with the audit trail).
 struct CreatePortal: AsyncMigration {
-    static let tables = [IssuedDocumentsTable.table, PersonParentsTable.table, DataQuestionsTable.table, PortalCountersTable.table]
+    static let tables = [IssuedDocumentsTable.table, PersonParentsTable.table, DataQuestionsTable.table, PortalCountersTable.table, MandatesTable.table]
 
     func prepare(on database: any Database) async throws {
         for table in Self.tables { try await table.create(on: database) }
         try await database.sql.raw("CREATE INDEX person_parents_parent ON \(unsafeRaw: PersonParentsTable.table.name) (\(unsafeRaw: PersonParentsTable.parentID.name))").run()
         try await database.sql.raw("CREATE INDEX issued_documents_person ON \(unsafeRaw: IssuedDocumentsTable.table.name) (\(unsafeRaw: IssuedDocumentsTable.personID.name))").run()
+        try await database.sql.raw("CREATE INDEX mandates_proxy ON \(unsafeRaw: MandatesTable.table.name) (\(unsafeRaw: MandatesTable.proxyID.name))").run()
+        try await database.sql.raw("CREATE INDEX mandates_grantor ON \(unsafeRaw: MandatesTable.table.name) (\(unsafeRaw: MandatesTable.grantorID.name))").run()
     }
 
     func revert(on database: any Database) async throws {

@@ -13,7 +13,7 @@ enum StoredTables {
         AccountsTable.table, OIDCClientsTable.table, OIDCCodesTable.table, OIDCTokensTable.table, OIDCRevokedFamiliesTable.table,
         OIDCAssertionsTable.table, OIDCSigningKeysTable.table, SignOnSessionsTable.table, OIDCConsentsTable.table,
         AccountTokensTable.table, OfficerTokensTable.table, AccountAliasesTable.table,
-        IssuedDocumentsTable.table, PersonParentsTable.table, DataQuestionsTable.table, PortalCountersTable.table,
+        IssuedDocumentsTable.table, PersonParentsTable.table, DataQuestionsTable.table, PortalCountersTable.table, MandatesTable.table,
     ]
 
     /// Tables that belong to the database's tools, not to Licna: Fluent's record of the migrations it ran.
