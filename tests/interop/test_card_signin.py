@@ -160,7 +160,7 @@ def test_chromium_signs_in_with_the_card_through_the_agent_and_the_relying_party
     assert "sc" in claims["amr"] and "pwd" not in claims["amr"], claims
     userinfo = session.get(portal["url"] + "/oidc/userinfo").json()
     assert userinfo["sub"] == claims["sub"] and userinfo["given_name"] == "Marko", userinfo
-    assert "Signed in to " + portal["url"] in portal["agent_log"].read_text()
+    assert "Your card signed for " + portal["url"] in portal["agent_log"].read_text()
 
 
 def rfc6238_code(secret_base32, at=None):
@@ -210,6 +210,80 @@ def test_after_a_card_sign_in_the_account_page_adds_an_authenticator_from_a_qr_c
         assert "Replace your authenticator" in driver.page_source
     finally:
         driver.quit()
+
+
+def test_a_mandate_signed_with_the_card_through_the_agent_lets_the_proxy_request_a_document(portal, tmp_path):
+    """Issue 14, item 6 end to end: Marko signs in with his card, gives Milica a mandate for a certificate of
+    residence on /account/mandates, and his card signs it through `licna-card agent` (after its own PIN prompt).
+    Milica, signed in with her password and authenticator, then finds Marko among those she may request the
+    certificate for, and gets it; Marko's data tracker names her; he withdraws the mandate and she no longer can."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_signon import totp
+
+    log = portal["log"].read_text()
+    officer = {"Authorization": "Bearer " + re.search(r"\blo_[A-Za-z0-9_-]{43}", log).group(0)}
+    milica = requests.post(portal["url"] + "/api/registry/search", json={"name": "Milica Vuković", "purpose": "social-benefit: M-1"},
+                           headers=officer, timeout=30).json()[0]
+
+    def browser():
+        options = webdriver.ChromeOptions()
+        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en"):
+            options.add_argument(argument)
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        return webdriver.Chrome(service=Service(chromedriver()), options=options)
+
+    marko = browser()
+    try:
+        marko.get(portal["url"] + "/account/signin?lang=en")
+        give_pin(portal)
+        marko.find_element(By.ID, "card-signin-button").click()
+        WebDriverWait(marko, 60).until(lambda d: d.current_url.rstrip("/").endswith("/account"))
+        marko.get(portal["url"] + "/account/mandates?lang=en")
+        marko.find_element(By.ID, "proxy").send_keys(milica["identificationNumber"])
+        marko.find_element(By.ID, "surname").send_keys("ВУКОВИЋ")
+        marko.find_element(By.CSS_SELECTOR, "input[name='service.residence-certificate']").click()
+        marko.find_element(By.CSS_SELECTOR, "form[action='/account/mandates/draft'] button[type=submit]").click()
+        WebDriverWait(marko, 30).until(lambda d: d.find_elements(By.ID, "mandate-sign-button"))
+        give_pin(portal)
+        marko.find_element(By.ID, "mandate-sign-button").click()
+        WebDriverWait(marko, 60).until(lambda d: "done=granted" in d.current_url or d.find_elements(By.ID, "mandate-error"))
+        assert "The mandate is signed and in force." in marko.page_source, marko.page_source
+        assert "Milica Vuković" in marko.find_element(By.ID, "mandates-given").text
+
+        secret = re.search(r"authenticator \(secret ([A-Z2-7]+)", log).group(1)
+        proxy = browser()
+        try:
+            proxy.get(portal["url"] + "/account/signin?lang=en")
+            proxy.find_element(By.ID, "email").send_keys("milica@demo.licna.me")
+            proxy.find_element(By.ID, "password").send_keys("demo-password-2026")
+            proxy.find_element(By.CSS_SELECTOR, "form[action='/oidc/signin'] button[type=submit]").click()
+            WebDriverWait(proxy, 30).until(lambda d: d.find_elements(By.ID, "code"))
+            proxy.find_element(By.ID, "code").send_keys(totp("otpauth://totp/x?secret=" + secret))
+            proxy.find_element(By.CSS_SELECTOR, "form[action='/oidc/second-factor'] button[type=submit]").click()
+            WebDriverWait(proxy, 30).until(lambda d: d.current_url.rstrip("/").endswith("/account"))
+            proxy.get(portal["url"] + "/documents/request/residence-certificate?lang=en")
+            choice = [e for e in proxy.find_elements(By.CSS_SELECTOR, "label") if "Marko Petrović (by their mandate)" in e.text]
+            assert choice, proxy.page_source
+            choice[0].find_element(By.CSS_SELECTOR, "input[name=person]").click()
+            proxy.find_element(By.CSS_SELECTOR, "form[action='/documents/request/residence-certificate'] button[type=submit]").click()
+            WebDriverWait(proxy, 120).until(lambda d: re.search(r"/documents/[A-Za-z0-9_-]{22}$", d.current_url))
+
+            marko.get(portal["url"] + "/account/data-log?lang=en")
+            assert "Milica Vuković, under a mandate" in marko.page_source, marko.page_source
+            # Withdrawn: the choice is gone.
+            marko.get(portal["url"] + "/account/mandates?lang=en")
+            marko.find_element(By.CSS_SELECTOR, "#mandates-given button[type=submit]").click()
+            WebDriverWait(marko, 30).until(lambda d: "done=revoked" in d.current_url)
+            proxy.get(portal["url"] + "/documents/request/residence-certificate?lang=en")
+            assert "Marko Petrović" not in proxy.page_source
+        finally:
+            proxy.quit()
+    finally:
+        marko.quit()
+    assert "Your card signed for " + portal["url"] in portal["agent_log"].read_text()
 
 
 def interaction(portal, acr=HIGH):
