@@ -189,3 +189,92 @@ def test_search_and_sign_in_work_by_keyboard_alone(demo):
         assert driver.switch_to.active_element.get_attribute("id") == "password"
     finally:
         driver.quit()
+
+
+def test_the_sign_on_pages_pass_axe_in_every_language_and_work_by_keyboard(demo):
+    """Item 8 on the provider's own pages, reached as a relying party sends people there (the demo portal at
+    /demo/signon): the sign-in page with its eID-card section, the second-factor page and the consent page, in every
+    language and script; then the whole sign-on by keyboard alone (typing, Tab and Enter), and with it a document's
+    request and download link and a question to the data tracker."""
+    import re
+    from axe_core_python.selenium import Axe
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from test_signon import totp
+    secret = re.search(r"authenticator \(secret ([A-Z2-7]+)", demo["log"].read_text()).group(1)
+    axe = Axe()
+    failures = []
+    driver = chromium()
+
+    def check(where):
+        results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+        return [f"{where}: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+                for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+    def wait_for(predicate):
+        for _ in range(300):
+            if predicate():
+                return
+            time.sleep(0.1)
+        raise AssertionError(driver.current_url + "\n" + driver.page_source[:800])
+
+    try:
+        for language, script in LOCALES:
+            query = locale_query(language, script)
+            driver.get(demo["url"] + "/?" + query)
+            driver.get(demo["url"] + "/demo/signon")
+            wait_for(lambda: driver.find_elements(By.ID, "email"))
+            assert driver.find_elements(By.ID, "card-signin"), driver.page_source  # the eID-card section
+            failures += check(f"sign-in [{query}]")
+            driver.find_element(By.ID, "email").send_keys("milica@demo.licna.me")
+            driver.find_element(By.ID, "password").send_keys("demo-password-2026")
+            submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/oidc/signin'] button[type=submit]"))
+            wait_for(lambda: driver.find_elements(By.ID, "code"))
+            failures += check(f"second factor [{query}]")
+        # The last second-factor page, by keyboard: the code and Enter; then the consent page's allow by Tab and Enter.
+        field = driver.find_element(By.ID, "code")
+        field.click()
+        ActionChains(driver).send_keys(totp("otpauth://totp/x?secret=" + secret) + Keys.ENTER).perform()
+        wait_for(lambda: driver.find_elements(By.NAME, "decision"))
+        for _ in range(40):
+            ActionChains(driver).send_keys(Keys.TAB).perform()
+            active = driver.switch_to.active_element
+            if active.get_attribute("name") == "decision" and active.get_attribute("value") == "allow":
+                active.send_keys(Keys.ENTER)
+                break
+        else:
+            raise AssertionError("the consent's allow button is not reachable with Tab")
+        wait_for(lambda: "/demo/signon/callback" in driver.current_url and "Milica" in driver.page_source)
+        failures += check("the demo portal's result")
+        # The consent withdrawn on the account page: each start asks again, without a new sign-in.
+        driver.get(demo["url"] + "/account?lang=en")
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/account/consents/withdraw'] button[type=submit]"))
+        for language, script in LOCALES:
+            query = locale_query(language, script)
+            driver.get(demo["url"] + "/?" + query)
+            driver.get(demo["url"] + "/demo/signon")
+            wait_for(lambda: driver.find_elements(By.NAME, "decision"))
+            failures += check(f"consent [{query}]")
+        # Requesting a document and asking the data tracker "why?", by keyboard alone.
+
+        def tab_to(predicate, limit=80):
+            for _ in range(limit):
+                ActionChains(driver).send_keys(Keys.TAB).perform()
+                element = driver.switch_to.active_element
+                if predicate(element):
+                    return element
+            raise AssertionError("not reachable with Tab: " + driver.current_url)
+
+        driver.get(demo["url"] + "/documents/request/residence-certificate?lang=en")
+        tab_to(lambda e: e.tag_name == "button" and e.get_attribute("type") == "submit"
+               and "/documents/request/" in (e.find_element(By.XPATH, "./ancestor::form").get_attribute("action") or "")).send_keys(Keys.ENTER)
+        wait_for(lambda: re.search(r"/documents/[A-Za-z0-9_-]{22}$", driver.current_url) and driver.find_elements(By.ID, "download"))
+        assert tab_to(lambda e: e.get_attribute("id") == "download").get_attribute("href").endswith("/pdf")
+        driver.get(demo["url"] + "/account/data-log?lang=en")
+        tab_to(lambda e: (e.get_attribute("id") or "").startswith("q-"))
+        ActionChains(driver).send_keys("Why was this read?" + Keys.ENTER).perform()
+        wait_for(lambda: "Why was this read?" in driver.page_source)
+    finally:
+        driver.quit()
+    assert not failures, "\n".join(failures)
