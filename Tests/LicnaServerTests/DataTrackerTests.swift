@@ -112,6 +112,10 @@ import VaporTesting
             await #expect(throws: DocumentIssuanceError.self) {
                 try await app.licna.dataTracker(on: app.db).answer(questionID: String(question), text: "again", auditor: "officer:x")
             }
+            // The officer moves to the card desk: the read is still shown with the role held when it was made.
+            try await signOn.setRoles(email: "registrar@test.licna.me", roles: [.cardOfficer], context: .test)
+            let (_, moved, _) = try await Self.get(app, "/account/data-log?lang=en", session: session)
+            #expect(moved.contains("Licna Test — Registrar") && !moved.contains("Licna Test — Card officer"), "\(moved)")
         }
     }
 

@@ -53,7 +53,7 @@ struct DataTrackerController: RouteCollection {
         let entries = try await services.dataTracker(on: request.db).entries(personID: personID, accountIDs: [accountID])
         let organization = (try? await services.trust.authority(on: request.db).settings().organization) ?? "Licna"
         let signOn = services.signOn(on: request.db)
-        var officerRoles: [String: String] = [:]
+        var roleHistories: [String: [(auditID: Int64, roles: [OfficerRole])]] = [:]
         let clients = Dictionary(((try? await signOn.clients()) ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let formatter = Self.formatter(services.configuration.clock.timeZone)
         // Mandates by id: the proxy who used one, or the other party of one given or received, is named.
@@ -84,11 +84,17 @@ struct DataTrackerController: RouteCollection {
                 if let mandate, let party = parties[mandate] { who = request.t("tracker.who.proxy", ["name": try await name(party)]) }
             } else if entry.actor.hasPrefix("officer:") {
                 let email = String(entry.actor.dropFirst("officer:".count))
-                if officerRoles[email] == nil {
-                    let roles = (try? await signOn.roles(accountID: try await signOn.accountID(email: email))) ?? []
-                    officerRoles[email] = roles.isEmpty ? request.t("tracker.who.officer") : roles.map { request.t("officer.role.\($0.rawValue)") }.sorted().joined(separator: ", ")
+                if roleHistories[email] == nil {
+                    if let account = try? await signOn.accountID(email: email) {
+                        roleHistories[email] = try await services.dataTracker(on: request.db).roleHistory(accountID: account)
+                    } else {
+                        roleHistories[email] = []
+                    }
                 }
-                who = "\(organization) — \(officerRoles[email] ?? "")"
+                // The roles the officer held when they acted: the last grant before this entry.
+                let roles = roleHistories[email]?.last { $0.auditID < entry.auditID }?.roles ?? []
+                let named = roles.isEmpty ? request.t("tracker.who.officer") : roles.map { request.t("officer.role.\($0.rawValue)") }.sorted().joined(separator: ", ")
+                who = "\(organization) — \(named)"
                 if entry.detail?.hasSuffix(" " + DocumentIssuanceService.assistedNote) == true { who += " — " + request.t("tracker.who.assisted") }
             } else {
                 who = request.t("tracker.who.system", ["organization": organization])

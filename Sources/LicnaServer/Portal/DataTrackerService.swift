@@ -87,6 +87,21 @@ struct DataTrackerService: Sendable {
                      purpose: try row.decode(column: Audit.purpose.name, as: String.self), detail: try row.decode(column: Audit.detail.name, as: String?.self))
     }
 
+    /// The roles an officer's account was given over time, oldest first, from the trail's `account.roles` entries:
+    /// what the tracker names an officer by is the roles they held when they acted, not those they hold now.
+    func roleHistory(accountID: String) async throws -> [(auditID: Int64, roles: [OfficerRole])] {
+        typealias Audit = AuditEntriesTable
+        return try await sql.select().columns(Audit.id, Audit.detail).from(Audit.table)
+            .where(Audit.objectType, .equal, AuditObjectType.account.rawValue).where(Audit.objectID, .equal, accountID)
+            .where(Audit.action, .equal, AuditAction.accountRoles.rawValue).orderBy(Audit.id.name, .ascending).limit(1_000).all()
+            .map { row in
+                let detail = try row.decode(column: Audit.detail.name, as: String?.self) ?? ""
+                let text = detail.components(separatedBy: "roles: ").last ?? ""
+                let roles = OfficerRole.parse(text).map { OfficerRole.allCases.filter($0.contains) } ?? []
+                return (try row.decode(column: Audit.id.name, as: Int64.self), roles)
+            }
+    }
+
     // MARK: Questions
 
     /// The longest question or answer kept.
