@@ -4,6 +4,7 @@ import LicnaCore
 import LicnaIdentityProvider
 @testable import LicnaServer
 import SQLKit
+import Fluent
 import Testing
 import VaporTesting
 
@@ -54,6 +55,32 @@ import VaporTesting
             #expect(stale.0 == .forbidden && !stale.1.contains(jmbg))
             let after = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_entries WHERE action = 'person.jmbg-revealed' AND object_id = \(bind: person.requireID().uuidString)").first()!
             #expect(try after.decode(column: "n", as: Int.self) == 1)
+        }
+    }
+
+    /// The card on the account page: its certificates with their status now, and the way to activate a delivered card.
+    @Test func myCardShowsItsCertificatesAndTheNextStep() async throws {
+        try await TestInstallation.make(.sqlite).withApp { app in
+            try await TrustFixtures.initialize(app)
+            let card = try await CardIssuanceTests.issue(app)
+            let person = try #require(try await PersonModel.query(on: app.db).filter(\.$identificationNumber == card.view.identificationNumber).first())
+            let signOn = app.licna.signOn(on: app.db)
+            let account = try await signOn.cardAccount(.init(personID: try person.requireID(), cardNumber: card.view.cardNumber ?? "", level: .high),
+                                                       passwordAccount: nil, context: .test)
+            let session = try await signOn.startSession(SignIn(accountID: account, level: .high, methods: ["sc"], authenticatedAt: Date()))
+            let delivered = try await Self.page(app, session).0
+            #expect(delivered.contains("Certificate for signing in: valid until") && delivered.contains("suspended (until the card is activated"))
+            #expect(delivered.contains("Activate it with the PIN from your envelope"))
+            let cards = app.licna.cards(on: app.db)
+            let nonce = try await cards.nonce(for: CardIssuanceTests.nonceRequest(card), purpose: .activation)
+            _ = try await cards.present(try CardIssuanceTests.proof(card, nonce: nonce.nonce), purpose: .activation, context: .test)
+            let active = try await Self.page(app, session).0
+            #expect(active.contains("Certificate for signing in: valid until") && active.contains(", in force") && !active.contains("Activate it with"))
+            // Accounts name persons in uppercase, card applications in lowercase: the tracker and the statistics still
+            // find the card (they once missed it, and counted no account at high).
+            let entries = try await app.licna.dataTracker(on: app.db).entries(personID: try person.requireID().uuidString, accountIDs: [account])
+            #expect(entries.contains { $0.action == AuditAction.cardActivate.rawValue } && entries.contains { $0.action == AuditAction.cardApply.rawValue })
+            #expect(try await app.licna.portalStatistics(on: app.db).statistics().accountsByLevel["high"] == 1)
         }
     }
 }

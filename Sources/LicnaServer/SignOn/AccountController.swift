@@ -93,6 +93,10 @@ struct AccountController: RouteCollection {
             var number: String
             var state: String
             var expires: String
+            /// Its certificates: which, valid until when, and their status now ("valid", "suspended", "revoked").
+            var certificates: [String]
+            /// What to do next with it (activate a delivered card), or nil.
+            var next: String?
         }
 
         struct Officer: Encodable, Sendable {
@@ -154,14 +158,29 @@ struct AccountController: RouteCollection {
             ("documents.pdf.identification-number", person.identificationNumber),
         ].map { AccountPage.Fact(label: request.t($0.0), value: $0.1) }
         typealias Cards = CardApplicationsTable
-        let cards = try await request.db.sql.select().columns(Cards.cardNumber, Cards.state, Cards.cardExpires).from(Cards.table)
-            .where(Cards.personID, .equal, personID).orderBy(Cards.submittedAt.name, .descending).limit(5).all().map { row -> AccountPage.Card in
-                let state = try row.decode(column: Cards.state.name, as: String.self)
-                let key = "account.card.state." + state
-                return AccountPage.Card(number: try row.decode(column: Cards.cardNumber.name, as: String?.self) ?? "—",
-                                        state: request.t(key) == key ? state : request.t(key),
-                                        expires: try row.decode(column: Cards.cardExpires.name, as: String?.self).map(DocumentIssuanceService.date) ?? "—")
+        let rows = try await request.db.sql.select().columns(Cards.cardNumber, Cards.state, Cards.cardExpires, Cards.authenticationSerial, Cards.signatureSerial)
+            .from(Cards.table).where(Cards.personID, .equal, personID.lowercased()).orderBy(Cards.submittedAt.name, .descending).limit(5).all()
+        let authority = request.application.licna.trust.authority(on: request.db)
+        let timeZone = request.application.licna.configuration.clock.timeZone
+        var cards: [AccountPage.Card] = []
+        for row in rows {
+            let state = try row.decode(column: Cards.state.name, as: String.self)
+            let key = "account.card.state." + state
+            var certificates: [String] = []
+            for (column, kind) in [(Cards.authenticationSerial, "authentication"), (Cards.signatureSerial, "signature")] {
+                // The responder's own record: what an OCSP request for it answers now.
+                guard let serial = try row.decode(column: column.name, as: String?.self), let record = try? await authority.status(serial: serial) else { continue }
+                certificates.append(request.t("account.certificate", [
+                    "kind": request.t("account.certificate." + kind),
+                    "until": DocumentIssuanceService.date(CivilDate(record.notAfter, in: timeZone).iso8601),
+                    "status": request.t("account.certificate.status." + (["good", "hold", "revoked"].contains(record.status) ? record.status : "unknown")),
+                ]))
             }
+            cards.append(AccountPage.Card(number: try row.decode(column: Cards.cardNumber.name, as: String?.self) ?? "—",
+                                          state: request.t(key) == key ? state : request.t(key),
+                                          expires: try row.decode(column: Cards.cardExpires.name, as: String?.self).map(DocumentIssuanceService.date) ?? "—",
+                                          certificates: certificates, next: state == "delivered" ? request.t("account.card.activate") : nil))
+        }
         let mandates = try await request.application.licna.mandates(on: request.db).mandates(personID: personID)
         let now = request.application.licna.configuration.clock.now
         var lines: [String] = []
