@@ -108,7 +108,8 @@ def test_the_other_pages_pass_axe_including_the_officers(demo):
     failures = []
     driver = chromium()
     try:
-        public = ["/stats", "/verify", "/cards/suspend", "/account/register", "/account/reset", "/account/signin", "/officer/login"]
+        public = ["/stats", "/verify", "/cards/suspend", "/account/register", "/account/reset", "/account/signin", "/officer/login", "/pki/pds",
+                  "/services/no-such-service", "/documents/request/no-such-document"]
         officer = ["/officer/registry", "/officer/cards", "/officer/accounts", "/officer/clients", "/officer/data-questions", "/officer/assist"]
         for language, script in LOCALES:
             for page in public:
@@ -256,6 +257,13 @@ def test_the_sign_on_pages_pass_axe_in_every_language_and_work_by_keyboard(demo)
             driver.get(demo["url"] + "/demo/signon")
             wait_for(lambda: driver.find_elements(By.NAME, "decision"))
             failures += check(f"consent [{query}]")
+        # The authenticator's enrolment page (its QR code), from the account page, in every language.
+        for language, script in LOCALES:
+            query = locale_query(language, script)
+            driver.get(demo["url"] + "/account?" + query)
+            submit(driver, driver.find_element(By.CSS_SELECTOR, "#authenticator button[type=submit]"))
+            wait_for(lambda: driver.find_elements(By.ID, "authenticator-qr"))
+            failures += check(f"authenticator enrolment [{query}]")
         # Requesting a document and asking the data tracker "why?", by keyboard alone.
 
         def tab_to(predicate, limit=80):
