@@ -8,7 +8,7 @@ import Vapor
 
 /// Mandates on the citizen's pages (issue 14, item 6): `/account/mandates` lists those given and received, with
 /// withdraw buttons and the form for a new one; the form's post shows what is to be signed and a nonce for the card,
-/// which `licna-card agent` signs (`mandate-sign.js`, as the card sign-in does); the signed token's post registers it.
+/// which `licna-card agent` signs (`card-agent.js`, as on the card sign-in page); the signed token's post registers it.
 struct MandateController: RouteCollection {
     static let formCookie = "licna_mandates_form"
 
@@ -136,23 +136,36 @@ struct MandateController: RouteCollection {
         }
     }
 
+    /// The checked form's choice as a draft, or the form again with what is wrong (and what was typed). `signing`
+    /// posts carry the draft's start back; a first post starts it now.
+    private enum Checked {
+        case draft(SignIn, MandateService.Draft, Chosen, FormParameters)
+        case answer(Response)
+    }
+
+    private func checked(_ request: Request, signing: Bool) async throws -> Checked {
+        guard let form = FormParameters.checked(request, cookie: Self.formCookie) else {
+            return .answer(try await SignOnController().message(request, "account.form-expired", status: .badRequest))
+        }
+        guard let (signIn, personID) = try await signedIn(request) else { return .answer(request.redirect(to: "/account/signin", redirectType: .normal)) }
+        let chosen = Chosen(form)
+        do {
+            let draft = try await request.application.licna.mandates(on: request.db).draft(
+                accountID: signIn.accountID, proxyNumber: chosen.proxyNumber, proxySurname: chosen.proxySurname, services: chosen.services,
+                days: chosen.days, validFrom: signing ? chosen.validFrom ?? .distantPast : nil)
+            return .draft(signIn, draft, chosen, form)
+        } catch let error as DocumentIssuanceError where error.category == .invalidInput || error.category == .forbidden {
+            return .answer(try await render(request, personID: personID, error: request.t(error.messageKey, error.arguments), chosen: Set(chosen.services),
+                                             proxyNumber: chosen.proxyNumber, proxySurname: chosen.proxySurname, days: chosen.days, status: .badRequest))
+        }
+    }
+
     /// `POST /account/mandates/draft`: checks the choice and shows what the card will sign, with the nonce.
     func draft(request: Request) async throws -> Response {
-        guard let form = FormParameters.checked(request, cookie: Self.formCookie) else {
-            return try await SignOnController().message(request, "account.form-expired", status: .badRequest)
+        switch try await checked(request, signing: false) {
+        case .answer(let response): return response
+        case .draft(let signIn, let draft, let chosen, _): return try await signingPage(request, draft: draft, chosen: chosen, accountID: signIn.accountID, error: nil)
         }
-        guard let (signIn, personID) = try await signedIn(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
-        let chosen = Chosen(form)
-        let mandates = request.application.licna.mandates(on: request.db)
-        let draft: MandateService.Draft
-        do {
-            draft = try await mandates.draft(accountID: signIn.accountID, proxyNumber: chosen.proxyNumber, proxySurname: chosen.proxySurname,
-                                             services: chosen.services, days: chosen.days)
-        } catch let error as DocumentIssuanceError where error.category == .invalidInput || error.category == .forbidden {
-            return try await render(request, personID: personID, error: request.t(error.messageKey, error.arguments), chosen: Set(chosen.services),
-                                    proxyNumber: chosen.proxyNumber, proxySurname: chosen.proxySurname, days: chosen.days, status: .badRequest)
-        }
-        return try await signingPage(request, draft: draft, chosen: chosen, accountID: signIn.accountID, error: nil)
     }
 
     private func signingPage(_ request: Request, draft: MandateService.Draft, chosen: Chosen, accountID: String, error: String?,
@@ -181,20 +194,12 @@ struct MandateController: RouteCollection {
 
     /// `POST /account/mandates` (the signing page: the draft's fields and `token`, the agent's Web eID token).
     func grant(request: Request) async throws -> Response {
-        guard let form = FormParameters.checked(request, cookie: Self.formCookie) else {
-            return try await SignOnController().message(request, "account.form-expired", status: .badRequest)
+        let signIn: SignIn, draft: MandateService.Draft, chosen: Chosen, form: FormParameters
+        switch try await checked(request, signing: true) {
+        case .answer(let response): return response
+        case .draft(let checkedSignIn, let checkedDraft, let checkedChoice, let checkedForm): (signIn, draft, chosen, form) = (checkedSignIn, checkedDraft, checkedChoice, checkedForm)
         }
-        guard let (signIn, personID) = try await signedIn(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
-        let chosen = Chosen(form)
         let mandates = request.application.licna.mandates(on: request.db)
-        let draft: MandateService.Draft
-        do {
-            draft = try await mandates.draft(accountID: signIn.accountID, proxyNumber: chosen.proxyNumber, proxySurname: chosen.proxySurname,
-                                             services: chosen.services, days: chosen.days, validFrom: chosen.validFrom ?? .distantPast)
-        } catch let error as DocumentIssuanceError where error.category == .invalidInput || error.category == .forbidden {
-            return try await render(request, personID: personID, error: request.t(error.messageKey, error.arguments), chosen: Set(chosen.services),
-                                    proxyNumber: chosen.proxyNumber, proxySurname: chosen.proxySurname, days: chosen.days, status: .badRequest)
-        }
         do {
             guard let text = form.values["token"], text.utf8.count <= 32_768,
                   let token = try? JSONDecoder().decode(CardSignedToken.self, from: Data(text.utf8)) else {
