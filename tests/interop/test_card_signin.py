@@ -217,8 +217,6 @@ def test_a_mandate_signed_with_the_card_through_the_agent_lets_the_proxy_request
     residence on /account/mandates, and his card signs it through `licna-card agent` (after its own PIN prompt).
     Milica, signed in with her password and authenticator, then finds Marko among those she may request the
     certificate for, and gets it; Marko's data tracker names her; he withdraws the mandate and she no longer can."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
     from test_signon import totp
@@ -228,13 +226,7 @@ def test_a_mandate_signed_with_the_card_through_the_agent_lets_the_proxy_request
     milica = requests.post(portal["url"] + "/api/registry/search", json={"name": "Milica Vuković", "purpose": "social-benefit: M-1"},
                            headers=officer, timeout=30).json()[0]
 
-    def browser():
-        options = webdriver.ChromeOptions()
-        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en"):
-            options.add_argument(argument)
-        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        return webdriver.Chrome(service=Service(chromedriver()), options=options)
-
+    from test_portal_pages import chromium as browser
     marko = browser()
     try:
         marko.get(portal["url"] + "/account/signin?lang=en")
