@@ -74,6 +74,23 @@ struct TestInstallation {
 
     func withAppResult<T>(clock: any WallClock = SystemWallClock(), http: Bool = true, demo: Bool = false,
                           trust: TrustConfiguration = TrustConfiguration(), _ body: (Application) async throws -> T) async throws -> T {
+        guard case .postgres = storage, !PostgresTestSlots.holding else {
+            return try await runApp(clock: clock, http: http, demo: demo, trust: trust, body)
+        }
+        // A PostgreSQL server allows 100 connections by default and each application may open eight: the suites
+        // take turns in a few slots (a full run once met "remaining connection slots are reserved").
+        await PostgresTestSlots.shared.acquire()
+        do {
+            let result = try await PostgresTestSlots.$holding.withValue(true) { try await runApp(clock: clock, http: http, demo: demo, trust: trust, body) }
+            await PostgresTestSlots.shared.release()
+            return result
+        } catch {
+            await PostgresTestSlots.shared.release()
+            throw error
+        }
+    }
+
+    private func runApp<T>(clock: any WallClock, http: Bool, demo: Bool, trust: TrustConfiguration, _ body: (Application) async throws -> T) async throws -> T {
         let app = try await Application.make(.testing)
         do {
             try await configureLicna(app, configuration(clock: clock, trust: trust), options: .init(http: http, demo: demo))
@@ -128,4 +145,28 @@ func jmbgs(count: Int, year: Int = 1980, region: Int = 21) throws -> [JMBG] {
 @Test(.enabled(if: ProcessInfo.processInfo.environment["CI"] == "true", "only with CI=true, where scripts/test starts PostgreSQL"))
 func postgresIsAvailableInCI() {
     #expect(TestEngine.postgresURL != nil, "CI=true but LICNA_TEST_POSTGRES_URL is not set: the PostgreSQL suites did not run")
+}
+
+/// Slots for applications on the test PostgreSQL server, so that parallel suites stay under its connection limit.
+/// A task already holding one (an application opened inside another) does not take a second.
+actor PostgresTestSlots {
+    static let shared = PostgresTestSlots(slots: 6)
+    @TaskLocal static var holding = false
+
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) { free = slots }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
 }
