@@ -112,6 +112,33 @@ def test_a_citizen_requests_a_sealed_extract_that_anyone_can_verify(demo, tmp_pa
             draft_mandate()
             failures += check(f"mandate signing page [{query}]")
         assert not failures, "\n".join(failures)
+
+        # At a phone's width (360 px) no signed-in page scrolls sideways: the same session in a narrow window.
+        narrow = chromium(width=360)
+        try:
+            narrow.get(url + "/?lang=sr")
+            for cookie in driver.get_cookies():
+                narrow.add_cookie({key: cookie[key] for key in ("name", "value", "path") if key in cookie})
+            for page in ("/documents/request/birth-certificate", f"/documents/{document}", "/documents", "/account/data-log", "/account",
+                         f"/d/{document}", "/account/mandates"):
+                for query in ("lang=sr&script=Cyrl", "lang=sq&script=Latn"):
+                    narrow.get(url + page + "?" + query)
+                    assert "/account/signin" not in narrow.current_url, page
+                    scroll = narrow.execute_script("return document.documentElement.scrollWidth")
+                    if scroll > 360:
+                        failures.append(f"{page} [{query}] at 360px: scrollWidth {scroll}")
+            narrow.get(url + "/account/mandates?lang=sr")
+            narrow.find_element(By.ID, "proxy").send_keys(marko)
+            narrow.find_element(By.ID, "surname").send_keys("petrovic")
+            narrow.find_element(By.CSS_SELECTOR, "input[name='service.residence-certificate']").click()
+            submit(narrow, narrow.find_element(By.CSS_SELECTOR, "form[action='/account/mandates/draft'] button[type=submit]"))
+            assert narrow.find_elements(By.ID, "mandate-sign"), narrow.page_source
+            scroll = narrow.execute_script("return document.documentElement.scrollWidth")
+            if scroll > 360:
+                failures.append(f"mandate signing page at 360px: scrollWidth {scroll}")
+        finally:
+            narrow.quit()
+        assert not failures, "\n".join(failures)
     finally:
         driver.quit()
     answer = requests.get(download, cookies=cookies, timeout=30)
