@@ -86,16 +86,12 @@ struct AssistedServiceController: RouteCollection {
         let id = try await documents.issue(type, person: person, locale: locale, requestedBy: request.officerActor,
                                            context: AuditContext(actor: request.officerActor, purpose: basis.purpose), note: DocumentIssuanceService.assistedNote)
         let name = services.catalogue.current.catalogue.service(type.rawValue)?.text(request.serviceLocale).name ?? type.rawValue
-        return try await render(request, issued: Issued(id: id, name: name, person: "\(person.givenName) \(person.surname)", verifyURL: documents.verificationURL(id)))
+        return try await render(request, issued: Issued(id: id, name: name, person: person.fullName, verifyURL: documents.verificationURL(id)))
     }
 
     /// `GET /officer/assist/{id}/pdf`: the PDF of a document this officer issued at the service point, to print.
     func pdf(request: Request) async throws -> Response {
-        let (_, bytes) = try await request.application.licna.documents(on: request.db).download(request.parameters.get("id") ?? "", requestedBy: request.officerActor)
-        let response = Response(status: .ok, body: .init(data: Data(bytes)))
-        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"document.pdf\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        let (issued, bytes) = try await request.application.licna.documents(on: request.db).download(request.parameters.get("id") ?? "", requestedBy: request.officerActor)
+        return DocumentController.pdfResponse(issued, bytes)
     }
 }

@@ -22,19 +22,6 @@ struct DataTrackerController: RouteCollection {
         auditor.on(.POST, "data-questions", body: .collect(maxSize: "16kb"), use: answer)
     }
 
-    /// The signed-in person (level substantial or more: the tracker is personal data), or a response that says
-    /// what to do instead.
-    private func person(_ request: Request) async throws -> (SignIn, String)? {
-        guard let signIn = try await request.signedIn() else {
-            return nil
-        }
-        guard signIn.level >= .substantial else { throw DocumentIssuanceError(.documentLevel, "the data tracker needs substantial") }
-        guard let personID = try await request.application.licna.documents(on: request.db).personID(ofAccount: signIn.accountID) else {
-            throw DocumentIssuanceError(.documentUnlinked, "no registry person")
-        }
-        return (signIn, personID)
-    }
-
     /// One entry as shown and exported.
     struct Row: Encodable, Sendable {
         let id: String
@@ -61,14 +48,7 @@ struct DataTrackerController: RouteCollection {
         var parties: [String: String] = [:]
         for mandate in mandates.given { parties[mandate.id] = mandate.proxyID }
         for mandate in mandates.received { parties[mandate.id] = mandate.grantorID }
-        var names: [String: String] = [:]
-        func name(_ person: String) async throws -> String {
-            if let known = names[person] { return known }
-            var found = "—"
-            if let uuid = UUID(uuidString: person), let model = try await PersonModel.find(uuid, on: request.db) { found = "\(model.givenName) \(model.surname)" }
-            names[person] = found
-            return found
-        }
+        let names = try await services.mandates(on: request.db).partyNames(given: mandates.given, received: mandates.received)
         var rows: [Row] = []
         for entry in entries {
             var who: String
@@ -81,7 +61,7 @@ struct DataTrackerController: RouteCollection {
                 // A proxy's request under a mandate ("… mandate <id>"), or the other party's act on a mandate.
                 let mandate = entry.objectType == AuditObjectType.mandate.rawValue ? entry.objectID
                     : entry.detail?.components(separatedBy: " mandate ").dropFirst().first
-                if let mandate, let party = parties[mandate] { who = request.t("tracker.who.proxy", ["name": try await name(party)]) }
+                if let mandate, let party = parties[mandate] { who = request.t("tracker.who.proxy", ["name": names[party] ?? "—"]) }
             } else if entry.actor.hasPrefix("officer:") {
                 let email = String(entry.actor.dropFirst("officer:".count))
                 if roleHistories[email] == nil {
@@ -141,7 +121,7 @@ struct DataTrackerController: RouteCollection {
 
     /// `GET /account/data-log`: every entry about the person, newest first.
     func page(request: Request) async throws -> Response {
-        guard let (signIn, personID) = try await person(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let (signIn, personID) = try await request.signedInPerson() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         let csrf = SignOnInteractions.random()
         let body = Page(rows: try await rows(request, personID: personID, accountID: signIn.accountID), csrf: csrf,
                         asked: (try? request.query.get(String.self, at: "asked")) != nil)
@@ -153,7 +133,7 @@ struct DataTrackerController: RouteCollection {
 
     /// `GET /account/data-log.csv`: the same entries as CSV (RFC 4180).
     func csv(request: Request) async throws -> Response {
-        guard let (signIn, personID) = try await person(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let (signIn, personID) = try await request.signedInPerson() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         let rows = try await rows(request, personID: personID, accountID: signIn.accountID)
         var text = CSVWriter.line([request.t("tracker.time"), request.t("tracker.who"), request.t("tracker.what"), request.t("tracker.purpose"),
                                    request.t("tracker.question"), request.t("tracker.answer")])
@@ -167,7 +147,7 @@ struct DataTrackerController: RouteCollection {
 
     /// `GET /account/data-log.pdf`: the same entries as a PDF table, in the page's language and script.
     func pdf(request: Request) async throws -> Response {
-        guard let (signIn, personID) = try await person(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let (signIn, personID) = try await request.signedInPerson() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         let rows = try await rows(request, personID: personID, accountID: signIn.accountID)
         var configuration = PDFDocumentWriter.Configuration()
         configuration.title = request.t("tracker.title")
@@ -189,7 +169,7 @@ struct DataTrackerController: RouteCollection {
         guard let form = FormParameters.checked(request, cookie: Self.formCookie) else {
             return try await SignOnController().message(request, "account.form-expired", status: .badRequest)
         }
-        guard let (signIn, personID) = try await person(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let (signIn, personID) = try await request.signedInPerson() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         guard let entry = Int64(form.values["entry"] ?? "") else { throw DocumentIssuanceError(.trackerEntryUnknown, "no entry") }
         _ = try await request.application.licna.dataTracker(on: request.db).ask(auditID: entry, personID: personID, accountID: signIn.accountID,
                                                                                  text: form.values["question"] ?? "")

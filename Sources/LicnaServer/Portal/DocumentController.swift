@@ -150,6 +150,11 @@ struct DocumentController: RouteCollection {
     func pdf(request: Request) async throws -> Response {
         guard let signIn = try await request.signedIn() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         let (issued, bytes) = try await request.application.licna.documents(on: request.db).download(request.parameters.get("id") ?? "", accountID: signIn.accountID)
+        return Self.pdfResponse(issued, bytes)
+    }
+
+    /// An issued document's PDF as a download, never cached.
+    static func pdfResponse(_ issued: DocumentIssuanceService.Issued, _ bytes: [UInt8]) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(issued.type.rawValue)-\(issued.id).pdf\"")

@@ -65,21 +65,21 @@ struct DocumentIssuanceService: Sendable {
     func subjects(accountID: String, type: IssuedDocumentType? = nil) async throws -> [Subject] {
         guard let own = try await personID(ofAccount: accountID), let uuid = UUID(uuidString: own),
               let person = try await PersonModel.find(uuid, on: database) else { return [] }
-        var subjects = [Subject(personID: own, name: "\(person.givenName) \(person.surname)", isSelf: true)]
+        var subjects = [Subject(personID: own, name: person.fullName, isSelf: true)]
         typealias Parents = PersonParentsTable
         let children = try await sql.select().column(Parents.childID).from(Parents.table).where(Parents.parentID, .equal, own).all()
             .compactMap { try? $0.decode(column: Parents.childID.name, as: String.self) }.compactMap(UUID.init(uuidString:))
         let today = clock.today
         for child in try await PersonModel.query(on: database).filter(\.$id ~~ children).all()
         where child.status == PersonStatus.living.rawValue && (CivilDate(iso8601: child.birthDate).map { $0.age(on: today) < 18 } ?? false) {
-            subjects.append(Subject(personID: try child.requireID().uuidString, name: "\(child.givenName) \(child.surname)", isSelf: false))
+            subjects.append(Subject(personID: try child.requireID().uuidString, name: child.fullName, isSelf: false))
         }
         if let type {
             for mandate in try await services.mandates(on: database).active(proxyID: own, service: type.rawValue)
             where !subjects.contains(where: { $0.personID == mandate.grantorID }) {
                 guard let uuid = UUID(uuidString: mandate.grantorID), let grantor = try await PersonModel.find(uuid, on: database),
                       grantor.status == PersonStatus.living.rawValue else { continue }
-                subjects.append(Subject(personID: mandate.grantorID, name: "\(grantor.givenName) \(grantor.surname)", isSelf: false, mandateID: mandate.id))
+                subjects.append(Subject(personID: mandate.grantorID, name: grantor.fullName, isSelf: false, mandateID: mandate.id))
             }
         }
         return subjects
@@ -310,7 +310,7 @@ struct DocumentIssuanceService: Sendable {
               let person = try await PersonModel.find(uuid, on: database) else { return nil }
         typealias Documents = IssuedDocumentsTable
         try await sql.update(Documents.table).set(Documents.verifications, to: SQLRaw("\(Documents.verifications.name) + 1")).where(Documents.id, .equal, id).run()
-        return (issued, "\(person.givenName) \(person.surname)")
+        return (issued, person.fullName)
     }
 
     /// Revokes `id` (an officer's act); its verification page then says so.

@@ -67,16 +67,6 @@ struct MandateController: RouteCollection {
         let error: String?
     }
 
-    /// The signed-in account and its person, at substantial or more; nil sends the browser to sign in.
-    private func signedIn(_ request: Request) async throws -> (SignIn, String)? {
-        guard let signIn = try await request.signedIn() else { return nil }
-        guard signIn.level >= .substantial else { throw DocumentIssuanceError(.documentLevel, "mandates need substantial") }
-        guard let personID = try await request.application.licna.documents(on: request.db).personID(ofAccount: signIn.accountID) else {
-            throw DocumentIssuanceError(.documentUnlinked, "no registry person")
-        }
-        return (signIn, personID)
-    }
-
     private func serviceName(_ id: String, _ request: Request) -> String {
         request.application.licna.catalogue.current.catalogue.service(id)?.text(request.serviceLocale).name ?? id
     }
@@ -87,7 +77,7 @@ struct MandateController: RouteCollection {
 
     /// `GET /account/mandates`.
     func page(request: Request) async throws -> Response {
-        guard let (_, personID) = try await signedIn(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let (_, personID) = try await request.signedInPerson() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         let notice = request.query[String.self, at: "done"].flatMap { ["granted", "revoked"].contains($0) ? request.t("mandates.done.\($0)") : nil }
         return try await render(request, personID: personID, notice: notice)
     }
@@ -95,11 +85,9 @@ struct MandateController: RouteCollection {
     private func render(_ request: Request, personID: String, notice: String? = nil, error: String? = nil, chosen: Set<String> = [],
                         proxyNumber: String = "", proxySurname: String = "", days: Int = 90, status: HTTPResponseStatus = .ok) async throws -> Response {
         let services = request.application.licna
-        let (given, received) = try await services.mandates(on: request.db).mandates(personID: personID)
-        var names: [String: String] = [:]
-        for id in Set(given.map(\.proxyID) + received.map(\.grantorID)) {
-            if let uuid = UUID(uuidString: id), let person = try await PersonModel.find(uuid, on: request.db) { names[id] = "\(person.givenName) \(person.surname)" }
-        }
+        let mandates = services.mandates(on: request.db)
+        let (given, received) = try await mandates.mandates(personID: personID)
+        let names = try await mandates.partyNames(given: given, received: received)
         let now = services.configuration.clock.now
         func row(_ mandate: MandateService.Mandate, other: String) -> Row {
             let state = mandate.revokedAt != nil ? "revoked" : mandate.validUntil <= now ? "expired" : mandate.validFrom > now ? "future" : "active"
@@ -147,7 +135,7 @@ struct MandateController: RouteCollection {
         guard let form = FormParameters.checked(request, cookie: Self.formCookie) else {
             return .answer(try await SignOnController().message(request, "account.form-expired", status: .badRequest))
         }
-        guard let (signIn, personID) = try await signedIn(request) else { return .answer(request.redirect(to: "/account/signin", redirectType: .normal)) }
+        guard let (signIn, personID) = try await request.signedInPerson() else { return .answer(request.redirect(to: "/account/signin", redirectType: .normal)) }
         let chosen = Chosen(form)
         do {
             let draft = try await request.application.licna.mandates(on: request.db).draft(
@@ -219,7 +207,7 @@ struct MandateController: RouteCollection {
         guard let form = FormParameters.checked(request, cookie: Self.formCookie) else {
             return try await SignOnController().message(request, "account.form-expired", status: .badRequest)
         }
-        guard let (signIn, _) = try await signedIn(request) else { return request.redirect(to: "/account/signin", redirectType: .normal) }
+        guard let (signIn, _) = try await request.signedInPerson() else { return request.redirect(to: "/account/signin", redirectType: .normal) }
         try await request.application.licna.mandates(on: request.db).revoke(form.values["id"] ?? "", accountID: signIn.accountID)
         return request.redirect(to: "/account/mandates?done=revoked", redirectType: .normal)
     }

@@ -178,6 +178,18 @@ struct MandateService: Sendable {
         }
     }
 
+    /// The name of the other party of each mandate (the proxy of one given, the grantor of one received), by person
+    /// id, read in one query.
+    func partyNames(given: [Mandate], received: [Mandate]) async throws -> [String: String] {
+        let ids = Set(given.map(\.proxyID) + received.map(\.grantorID)).compactMap(UUID.init(uuidString:))
+        guard !ids.isEmpty else { return [:] }
+        var names: [String: String] = [:]
+        for person in try await PersonModel.query(on: database).filter(\.$id ~~ ids).all() {
+            names[try person.requireID().uuidString] = person.fullName
+        }
+        return names
+    }
+
     private func select() -> SQLSelectBuilder {
         typealias Mandates = MandatesTable
         return sql.select().columns(Mandates.id, Mandates.grantorID, Mandates.proxyID, Mandates.services, Mandates.validFrom, Mandates.validUntil,
@@ -223,6 +235,9 @@ extension PersonModel {
 
         func isAdult(on today: CivilDate) -> Bool { CivilDate(iso8601: birthDate).map { $0.age(on: today) >= 18 } ?? false }
     }
+
+    /// Given name and surname, as the portal's pages name a person.
+    var fullName: String { "\(givenName) \(surname)" }
 
     var snapshot: Snapshot {
         Snapshot(id: id?.uuidString ?? "", identificationNumber: identificationNumber, givenName: givenName, surname: surname, birthDate: birthDate)

@@ -181,17 +181,15 @@ struct AccountController: RouteCollection {
                                           expires: try row.decode(column: Cards.cardExpires.name, as: String?.self).map(DocumentIssuanceService.date) ?? "—",
                                           certificates: certificates, next: state == "delivered" ? request.t("account.card.activate") : nil))
         }
-        let mandates = try await request.application.licna.mandates(on: request.db).mandates(personID: personID)
+        let mandateService = request.application.licna.mandates(on: request.db)
+        let mandates = try await mandateService.mandates(personID: personID)
+        let names = try await mandateService.partyNames(given: mandates.given, received: mandates.received)
         let now = request.application.licna.configuration.clock.now
         var lines: [String] = []
         for (list, key, other) in [(mandates.given, "account.mandate.given", \MandateService.Mandate.proxyID),
                                    (mandates.received, "account.mandate.received", \MandateService.Mandate.grantorID)] {
             for mandate in list where mandate.isActive(at: now) {
-                var name = "—"
-                if let uuid = UUID(uuidString: mandate[keyPath: other]), let person = try await PersonModel.find(uuid, on: request.db) {
-                    name = "\(person.givenName) \(person.surname)"
-                }
-                lines.append(request.t(key, ["name": name, "until": DocumentIssuanceService.date(CivilDate(mandate.validUntil, in: request.application.licna.configuration.clock.timeZone).iso8601)]))
+                lines.append(request.t(key, ["name": names[mandate[keyPath: other]] ?? "—", "until": DocumentIssuanceService.date(CivilDate(mandate.validUntil, in: request.application.licna.configuration.clock.timeZone).iso8601)]))
             }
         }
         return AccountPage.Mine(facts: facts, cards: cards, mandates: lines)

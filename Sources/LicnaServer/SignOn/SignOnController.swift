@@ -416,4 +416,15 @@ extension Request {
     func signedIn() async throws -> SignIn? {
         try await application.licna.signOn(on: db).session(cookies[SignOnController.sessionCookieName]?.string)
     }
+
+    /// The sign-in and its registry person, for the portal's personal pages (tracker, mandates): nil when nobody is
+    /// signed in; `document-level` below substantial, `document-unlinked` for an account without a person.
+    func signedInPerson() async throws -> (SignIn, String)? {
+        guard let signIn = try await signedIn() else { return nil }
+        guard signIn.level >= .substantial else { throw DocumentIssuanceError(.documentLevel, "personal pages need substantial") }
+        guard let personID = try await application.licna.documents(on: db).personID(ofAccount: signIn.accountID) else {
+            throw DocumentIssuanceError(.documentUnlinked, "no registry person")
+        }
+        return (signIn, personID)
+    }
 }
