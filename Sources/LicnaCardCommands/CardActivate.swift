@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LicnaAPI
+import LicnaBasics
 import LicnaCard
 import LicnaCardClient
 import LicnaCommandLine
@@ -159,7 +160,7 @@ public struct CardOnHand {
         } catch {
             throw explained(Exit.failed, "cli.activate.not-personalized", ["detail": "\(error)"])
         }
-        cardNumber = try? CardReport.read(channel: channel, can: nil, csca: [], at: Date()).identity["cardNumber"]
+        cardNumber = try? CardReport.read(channel: channel, can: nil, csca: [], at: SystemWallClock().now).identity["cardNumber"]
         _ = try? piv.select()
     }
 

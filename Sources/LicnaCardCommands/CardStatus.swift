@@ -25,7 +25,7 @@ public struct CardStatus: AsyncParsableCommand {
         var report = try CardReport.read(channel: channel, can: can, csca: csca.map(loadCertificates) ?? [], at: SystemWallClock().now)
         if let server {
             let root = try await ServerTrustAnchor(option: rootSHA256).root(of: server)
-            let client = CertificateStatusClient(server: try LicnaServerClient(server: server).base, root: root)
+            let client = CertificateStatusClient(server: try LicnaServerClient(server: server).base, root: root, clock: SystemWallClock())
             for (slot, certificate) in report.certificates { report.certificateStatus[slot] = await client.status(of: certificate) }
         }
         if json {

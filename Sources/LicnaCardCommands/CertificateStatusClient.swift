@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LicnaBasics
 import LicnaPKI
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -14,6 +15,7 @@ import X509
 struct CertificateStatusClient {
     let server: URL
     let root: Certificate
+    let clock: any WallClock
 
     /// `good`, `certificateHold`, `revoked: <reason>`, `unknown`, or `unverifiable: <why>`.
     func status(of certificate: Certificate) async -> String {
@@ -38,7 +40,7 @@ struct CertificateStatusClient {
             }
             guard signer != nil else { return "unverifiable: the response is not signed by the issuing CA or its responder" }
             guard let single = response.responses.first(where: { $0.certID == certID }) else { return "unverifiable: no answer for this serial" }
-            guard Date().timeIntervalSince(single.thisUpdate) < 86_400 else { return "unverifiable: stale answer" }
+            guard clock.now.timeIntervalSince(single.thisUpdate) < 86_400 else { return "unverifiable: stale answer" }
             switch single.status {
             case .good: return "good"
             case .revoked(_, let reason): return reason == .certificateHold ? "certificateHold" : "revoked: \(reason.map { "\($0)" } ?? "unspecified")"

@@ -70,11 +70,12 @@ struct BenchSignOn: AsyncParsableCommand {
                 // Refresh grants: one live refresh token per grant, minted before the clock (as sign-ins would leave them).
                 let storage = signOn.benchmarkStorage
                 var tokens: [String] = []
+                let now = app.licna.configuration.clock.now
                 for _ in 0..<grants {
                     let token = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64URLEncoded
                     let grant = Grant(family: UUID().uuidString, clientID: client.clientID, accountID: accountID, scopes: ["openid", "email"],
-                                      claims: ["email", "email_verified"], level: .low, methods: ["pwd"], authenticatedAt: Date(), nonce: nil)
-                    try await storage.saveRefreshToken(TokenRecord(grant: grant, expiresAt: Date().addingTimeInterval(3_600)),
+                                      claims: ["email", "email_verified"], level: .low, methods: ["pwd"], authenticatedAt: now, nonce: nil)
+                    try await storage.saveRefreshToken(TokenRecord(grant: grant, expiresAt: now.addingTimeInterval(3_600)),
                                                        hash: Data(SHA256.hash(data: Data(token.utf8))).base64URLEncoded)
                     tokens.append(token)
                 }

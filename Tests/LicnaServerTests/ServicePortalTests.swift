@@ -126,7 +126,7 @@ import VaporTesting
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("services-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: URL(fileURLWithPath: bundledResource("Services")), to: folder)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try ServiceCatalogueStore(folder: folder, checkInterval: 0)
+        let store = try ServiceCatalogueStore(folder: folder, checkInterval: .zero)
         #expect(store.current.search.search("zzyzxservice", language: "en").hits.isEmpty)
         let file = folder.appendingPathComponent("passport.json")
         var passport = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])

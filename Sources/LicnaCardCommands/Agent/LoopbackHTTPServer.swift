@@ -47,11 +47,11 @@ final class LoopbackHTTPServer {
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let started = Date()
+            let started = ContinuousClock.now
             var bytes: [UInt8] = []
             var parse = AgentHTTPRequest.Parse.incomplete
             var buffer = [UInt8](repeating: 0, count: 4_096)
-            while case .incomplete = parse, Date().timeIntervalSince(started) < 10 {
+            while case .incomplete = parse, ContinuousClock.now - started < .seconds(10) {
                 let count = read(connection, &buffer, buffer.count)
                 guard count > 0 else { break }
                 bytes += buffer[0..<count]

@@ -252,6 +252,6 @@ struct DocumentController: RouteCollection {
         guard !reason.isEmpty else { throw DocumentIssuanceError(.documentReasonMissing, "a reason is required") }
         let issued = try await request.application.licna.documents(on: request.db).revoke(
             request.parameters.get("id") ?? "", reason: reason, context: AuditContext(actor: request.officerActor, purpose: .documentRequest))
-        return RevokedAnswer(id: issued.id, revokedAt: issued.revokedAt ?? Date())
+        return RevokedAnswer(id: issued.id, revokedAt: issued.revokedAt ?? request.application.licna.configuration.clock.now)
     }
 }

@@ -25,7 +25,7 @@ public enum PortalBenchmark {
     /// Issues `count` birth extracts (Serbian Cyrillic) with `parallel` workers; returns the ids.
     public static func issue(_ app: Application, account: String, person: String, count: Int, parallel: Int) async throws -> [String] {
         let documents = app.licna.documents(on: app.db)
-        let signIn = SignIn(accountID: account, level: .substantial, methods: ["pwd", "otp"], authenticatedAt: Date())
+        let signIn = SignIn(accountID: account, level: .substantial, methods: ["pwd", "otp"], authenticatedAt: app.licna.configuration.clock.now)
         return try await withThrowingTaskGroup(of: [String].self) { group in
             for worker in 0..<parallel {
                 group.addTask {

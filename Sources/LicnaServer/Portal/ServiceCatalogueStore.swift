@@ -19,23 +19,23 @@ public final class ServiceCatalogueStore: Sendable {
     /// The catalogue shipped with Licna.
     public static var bundledFolder: URL { URL(fileURLWithPath: bundledResource("Services")) }
     private let logger = Logger(label: "licna.catalogue")
-    private let state: NIOLockedValueBox<(snapshot: Snapshot, signature: [String], checked: Date)>
-    private let checkInterval: TimeInterval
+    private let state: NIOLockedValueBox<(snapshot: Snapshot, signature: [String], checked: ContinuousClock.Instant)>
+    private let checkInterval: Duration
 
     /// Loads `folder`; throws ``CatalogueError`` when it does not load (the server does not start with it).
     /// The folder is looked at again at most every `checkInterval` seconds.
-    public init(folder: URL, checkInterval: TimeInterval = 2) throws {
+    public init(folder: URL, checkInterval: Duration = .seconds(2)) throws {
         self.folder = folder
         self.checkInterval = checkInterval
         let signature = Self.signature(folder)
-        state = NIOLockedValueBox((try Self.load(folder), signature, Date()))
+        state = NIOLockedValueBox((try Self.load(folder), signature, ContinuousClock.now))
     }
 
     /// The current catalogue, reloaded first when its folder changed.
     public var current: Snapshot {
-        let now = Date()
+        let now = ContinuousClock.now
         let (snapshot, due) = state.withLockedValue { value -> (Snapshot, Bool) in
-            guard now.timeIntervalSince(value.checked) >= checkInterval else { return (value.snapshot, false) }
+            guard now - value.checked >= checkInterval else { return (value.snapshot, false) }
             value.checked = now
             return (value.snapshot, true)
         }
