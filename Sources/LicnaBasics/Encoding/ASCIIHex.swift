@@ -35,13 +35,17 @@ public enum ASCIIHex {
 extension ASCIIHex {
     /// Lowercase hex without separators: how Licna prints serial numbers, digests, fingerprints and MACs
     /// (../shared/CONVENTIONS.md). The one encoder; `String(format: "%02x")` loops are not written elsewhere.
+    /// Inlinable so that callers get it specialized for their collection: unspecialized, it cost the OCSP responder
+    /// about 2 µs per serial (BENCHMARKS.md).
+    @inlinable
     public static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
-        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        let letters = uppercase ? UInt8(ascii: "A") - 10 : UInt8(ascii: "a") - 10
         var text: [UInt8] = []
         text.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+            let high = byte >> 4, low = byte & 0x0F
+            text.append(high < 10 ? UInt8(ascii: "0") + high : letters + high)
+            text.append(low < 10 ? UInt8(ascii: "0") + low : letters + low)
         }
         return String(decoding: text, as: UTF8.self)
     }

@@ -7,7 +7,7 @@ import LicnaCard
 ///
 /// One shape with every Licna error (`LicnaError`): a named code, a translated message (`error.<code>`, with the
 /// secret and the tries left as arguments) and the English `message` for developers and logs.
-public struct PIVError: LicnaError, Hashable {
+public struct PIVError: CardStatusError, Hashable {
     public let code: ErrorCode
     /// A sentence for developers and logs, naming the command (the person reads `messageKey`).
     public let message: String
@@ -45,18 +45,9 @@ public struct PIVError: LicnaError, Hashable {
     }
 
     public var arguments: [String: String] {
-        var arguments: [String: String] = [:]
+        var arguments = statusArguments
         if let secret { arguments["secret"] = secret }
-        if let triesLeft { arguments["left"] = String(triesLeft) }
-        if let statusWord { arguments["status"] = statusWord.description }
         return arguments
-    }
-
-    public var detail: String { description }
-
-    public var description: String {
-        guard let statusWord else { return message }
-        return "\(message) (status \(statusWord))"
     }
 }
 

@@ -6,7 +6,7 @@ import LicnaCard
 ///
 /// One shape with every Licna error (`LicnaError`): a named code, a translated message (`error.<code>`) and the
 /// English `message` for developers and logs.
-public struct EMRTDError: LicnaError, Hashable {
+public struct EMRTDError: CardStatusError, Hashable {
     public let code: ErrorCode
     /// A sentence for developers and logs (the person reads `messageKey`).
     public let message: String
@@ -54,19 +54,7 @@ public struct EMRTDError: LicnaError, Hashable {
         }
     }
 
-    public var arguments: [String: String] {
-        var arguments: [String: String] = [:]
-        if let triesLeft { arguments["left"] = String(triesLeft) }
-        if let statusWord { arguments["status"] = statusWord.description }
-        return arguments
-    }
-
-    public var detail: String { description }
-
-    public var description: String {
-        guard let statusWord else { return message }
-        return "\(message) (status \(statusWord))"
-    }
+    public var arguments: [String: String] { statusArguments }
 }
 
 extension ErrorCode {
