@@ -119,9 +119,15 @@ struct Registry: AsyncParsableCommand {
                 throw ValidationError(Terminal.text("cli.find.one-criterion"))
             }
             if let jmbg, jmbg != "-" { throw ValidationError(Terminal.text("cli.find.jmbg-stdin")) }
-            guard LegalBasis(purpose: purpose, allowed: LegalBasis.standard) != nil else {
+            _ = try legalBasis()
+        }
+
+        /// The `--purpose` read as one of the installation's legal bases; a usage error when it is not one.
+        func legalBasis() throws -> LegalBasis {
+            guard let basis = LegalBasis(purpose: purpose, allowed: LegalBasis.standard) else {
                 throw ValidationError(Terminal.text("error.registry.legal-basis"))
             }
+            return basis
         }
 
         func query() throws -> RegistryQuery {
@@ -147,11 +153,10 @@ struct Registry: AsyncParsableCommand {
 
         func run() async throws {
             let query = try query()
-            let (reveal, purpose, limit) = (revealJMBG, self.purpose, self.limit)
+            let (reveal, purpose, limit) = (revealJMBG, try legalBasis().purpose, self.limit)
             let persons = try await withInstallation(storage) { app in
                 try await app.licna.registry(on: app.db).find(query, revealJMBG: reveal, limit: limit,
-                                                              context: AuditContext(actor: commandLineActor,
-                                                                                    purpose: LegalBasis(purpose: purpose, allowed: LegalBasis.standard)!.purpose))
+                                                              context: AuditContext(actor: commandLineActor, purpose: purpose))
             }
             if json {
                 let encoder = JSONEncoder()

@@ -81,7 +81,7 @@ public struct ServiceSearch: Sendable {
                                 let previous = postings[Int(id)][service32]
                                 postings[Int(id)][service32] = (max(previous?.weight ?? 0, field.rawValue), (previous?.languages ?? 0) | languageBit)
                             }
-                            let id = termIndex[word]!
+                            let id = term(word)  // registered just above, as one of its forms
                             var list = spelling[id] ?? Array(repeating: "", count: ServiceLocale.languages.count)
                             if shown, list[slot].isEmpty {
                                 list[slot] = original.lowercased()
@@ -234,9 +234,8 @@ public struct ServiceSearch: Sendable {
                 let distance = EditDistance.distance(bytes, term, limit: 2)
                 guard distance <= 2 else { continue }
                 let frequency = postings[id].count
-                if best == nil || distance < best!.distance || (distance == best!.distance && frequency > best!.frequency) {
-                    best = (Int32(id), distance, frequency)
-                }
+                if let current = best, distance > current.distance || (distance == current.distance && frequency <= current.frequency) { continue }
+                best = (Int32(id), distance, frequency)
             }
             guard let best, let spellings = spelling[best.term] else { return nil }
             corrected.append(spellings[slot].isEmpty ? spellings.first { !$0.isEmpty } ?? word : spellings[slot])
