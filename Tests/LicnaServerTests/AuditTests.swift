@@ -50,6 +50,53 @@ import VaporTesting
         }
     }
 
+    /// Appends in a transaction of their own (an officer's read) go, on SQLite, straight to the file in one job
+    /// (`SQLiteAuditAppender`); run at once with appends in the driver's transactions, the chain stays one line.
+    @Test(arguments: TestEngine.available)
+    func appendsOfReadsChainWithTheRestWhateverThePath(engine: TestEngine) async throws {
+        try await TestInstallation.make(engine).withApp(http: false) { app in
+            let audit = app.licna.audit
+            #expect((audit.sqliteAppender != nil) == (engine == .sqlite))
+            if let appender = audit.sqliteAppender {
+                // The direct path itself works (appendAlone would hide its failure behind the driver's path).
+                try await appender.append(Self.events(2), at: app.licna.configuration.clock.now)
+                #expect(try await audit.verify(on: app.db).entries == 2)
+                try await AuditEntryModel.query(on: app.db).delete()
+                try await AuditHeadModel.query(on: app.db).set(\.$sequence, to: 0).set(\.$hash, to: AuditRecord.genesisHash).update()
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        if index % 4 == 0 {
+                            try await app.db.retryingTransaction { try await audit.append(Self.events(2), on: $0) }
+                        } else {
+                            try await audit.appendAlone(Self.events(2), on: app.db)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let records = try await AuditEntryModel.query(on: app.db).sort(\.$id).all().map(\.record)
+            #expect(records.map(\.sequence) == Array(1...80))
+            #expect(zip(records, records.dropFirst()).allSatisfy { $1.previousHash == $0.hash })
+            let verification = try await audit.verify(on: app.db)
+            #expect(verification.entries == 80 && verification.firstBreak == nil)
+            // The detail of the second event of each call survives the direct path (text and null binds).
+            #expect(records.filter { $0.detail == nil }.count == 40 && records.filter { $0.detail == "entry 1" }.count == 40)
+        }
+    }
+
+    /// Without its head row the trail cannot be appended to: the read's append fails and writes no entry.
+    @Test(arguments: TestEngine.available)
+    func aReadsAppendWithoutTheHeadWritesNothing(engine: TestEngine) async throws {
+        try await TestInstallation.make(engine).withApp(http: false) { app in
+            try await app.licna.audit.appendAlone(Self.events(1), on: app.db)
+            try await AuditHeadModel.query(on: app.db).delete()
+            await #expect(throws: AuditLogError.headMissing) { try await app.licna.audit.appendAlone(Self.events(2), on: app.db) }
+            #expect(try await AuditEntryModel.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func aChangedEntryIsNamed(engine: TestEngine) async throws {
         try await TestInstallation.make(engine).withApp(http: false) { app in

@@ -41,7 +41,7 @@ public struct LicnaServices: Sendable {
     init(configuration: LicnaConfiguration) throws {
         self.configuration = configuration
         self.protector = PersonalNumberProtector(masterKey: configuration.masterKey)
-        self.audit = AuditLog(clock: configuration.clock)
+        self.audit = AuditLog(clock: configuration.clock, sqliteFile: configuration.storage.sqliteFile)
         self.pool = IdentificationNumberPool(reserve: configuration.poolReserve, clock: configuration.clock)
         self.metrics = LicnaMetrics()
         self.trust = TrustServices(masterKey: configuration.masterKey, audit: audit, clock: configuration.clock,

@@ -150,8 +150,7 @@ public struct RegistryService: Sendable {
             views.append(view)
             events.append(context.event(revealJMBG ? .personJMBGRevealed : .personRead, .person, view.id.rawValue.uuidString))
         }
-        let auditEvents = events
-        try await database.retryingTransaction { try await audit.append(auditEvents, on: $0) }
+        try await audit.appendAlone(events, on: database)
         return views
     }
 

@@ -11,8 +11,14 @@ import SQLKit
 /// the chain stays linear. Call `append` inside the transaction that makes the change, so both land or neither.
 public struct AuditLog: Sendable {
     let clock: any WallClock
+    /// On an SQLite installation, the one-job path for appends in a transaction of their own (`appendAlone`).
+    let sqliteAppender: SQLiteAuditAppender?
 
-    public init(clock: any WallClock) { self.clock = clock }
+    /// With `sqliteFile` (an SQLite installation's file), appends in a transaction of their own go straight to it.
+    public init(clock: any WallClock, sqliteFile: String? = nil) {
+        self.clock = clock
+        sqliteAppender = sqliteFile.map(SQLiteAuditAppender.init(path:))
+    }
 
     /// Appends events, in order, on `database` (which should be the transaction of the change).
     public func append(_ events: [AuditEvent], on database: any Database) async throws {
@@ -25,16 +31,8 @@ public struct AuditLog: Sendable {
             throw AuditLogError.headMissing
         }
         let newSequence = try row.decode(column: Head.sequence.name, as: Int.self)
-        var previous = (sequence: newSequence - events.count, hash: try row.decode(column: Head.hash.name, as: String.self))
-        let now = clock.now
-        var records: [AuditRecord] = []
-        for event in events {
-            let record = AuditRecord(after: previous, time: now, actor: event.actor, purpose: event.purpose.rawValue,
-                                     action: event.action.rawValue, objectType: event.objectType.rawValue, objectID: event.objectID,
-                                     detail: event.detail)
-            records.append(record)
-            previous = (record.sequence, record.hash)
-        }
+        let head = (sequence: newSequence - events.count, hash: try row.decode(column: Head.hash.name, as: String.self))
+        let records = Self.records(for: events, after: head, at: clock.now)
         // Straight SQL, one statement per 500 entries: every audited read passes here, and Fluent's model
         // machinery cost more than the insert itself (BENCHMARKS.md).
         typealias Entries = AuditEntriesTable
@@ -49,12 +47,43 @@ public struct AuditLog: Sendable {
             }
             try await insert.run()
         }
-        try await sql.update(Head.table).set(Head.hash, to: previous.hash).where(Head.id, .equal, 1).run()
+        if let last = records.last {
+            try await sql.update(Head.table).set(Head.hash, to: last.hash).where(Head.id, .equal, 1).run()
+        }
+    }
+
+    /// The entries that follow `head` (the sequence and hash of the last entry written), one per event, chained.
+    static func records(for events: [AuditEvent], after head: (sequence: Int, hash: String), at time: Date) -> [AuditRecord] {
+        var previous = head
+        return events.map { event in
+            let record = AuditRecord(after: previous, time: time, actor: event.actor, purpose: event.purpose.rawValue,
+                                     action: event.action.rawValue, objectType: event.objectType.rawValue, objectID: event.objectID,
+                                     detail: event.detail)
+            previous = (record.sequence, record.hash)
+            return record
+        }
     }
 
     /// Appends one event in a transaction of its own (for reads, which change nothing else).
     public func append(_ event: AuditEvent, on database: any Database) async throws {
-        try await database.retryingTransaction { try await append([event], on: $0) }
+        try await appendAlone([event], on: database)
+    }
+
+    /// Appends events in a transaction of their own (for reads, which change nothing else), durable before it
+    /// returns. On an SQLite installation outside a transaction this is one job on the file (`SQLiteAuditAppender`),
+    /// taking its turn with this process's other writers; otherwise, or if that path fails (it wrote nothing then),
+    /// a transaction through the driver.
+    public func appendAlone(_ events: [AuditEvent], on database: any Database) async throws {
+        guard !events.isEmpty else { return }
+        if let sqliteAppender, !database.inTransaction, database.sql.dialect.name == "sqlite" {
+            let time = clock.now
+            do {
+                return try await SQLiteWriteGate.of(database).passing { try await sqliteAppender.append(events, at: time) }
+            } catch is SQLiteAuditAppender.Failure {
+                // Fall through to the driver's path, which reports its own error if the database is at fault.
+            }
+        }
+        try await database.retryingTransaction { try await append(events, on: $0) }
     }
 
     /// The result of checking the whole chain.
