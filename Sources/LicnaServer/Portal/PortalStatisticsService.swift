@@ -88,10 +88,14 @@ struct PortalStatisticsService: Sendable {
         }
         var issued: [String: Int] = [:], issuedByMonth: [String: Int] = [:], downloads = 0, verifications = 0
         var documentsByMunicipality: [String: Int] = [:]
+        // `persons.id` is a uuid column on PostgreSQL, which compares no uuid with text: there the document's person id
+        // (`UUID.uuidString`) is read as a uuid. SQLite keeps `persons.id` as that same text.
+        let documentPerson: SQLQueryString = sql.dialect.name == "postgresql"
+            ? "CAST(d.\(ident: Documents.personID.name) AS uuid)" : "d.\(ident: Documents.personID.name)"
         for row in try await sql.raw("""
             SELECT d.\(ident: Documents.type.name) AS type, d.\(ident: Documents.issuedAt.name) AS issued, d.\(ident: Documents.downloads.name) AS downloads,
                    d.\(ident: Documents.verifications.name) AS verifications, p.municipality AS municipality
-            FROM \(ident: Documents.table.name) d LEFT JOIN persons p ON p.id = d.\(ident: Documents.personID.name)
+            FROM \(ident: Documents.table.name) d LEFT JOIN persons p ON p.id = \(documentPerson)
             """).all() {
             issued[try row.decode(column: "type", as: String.self), default: 0] += 1
             issuedByMonth[month(Date(timeIntervalSince1970: Double(try row.decode(column: "issued", as: Int64.self)))), default: 0] += 1
