@@ -65,11 +65,10 @@ struct PortalStatisticsService: Sendable {
         typealias Documents = IssuedDocumentsTable
         let accounts = try await count("SELECT COUNT(*) AS n FROM \(ident: Accounts.table.name)")
         let withCard = "SELECT \(Cards.personID.name) FROM \(Cards.table.name) WHERE \(Cards.activatedAt.name) IS NOT NULL AND \(Cards.state.name) NOT IN ('revoked', 'expired', 'replaced')"
-        // Accounts name persons by `UUID.uuidString` (uppercase), card applications in lowercase.
-        let high = try await count("SELECT COUNT(*) AS n FROM \(ident: Accounts.table.name) WHERE LOWER(\(ident: Accounts.personID.name)) IN (\(unsafeRaw: withCard))")
+        let high = try await count("SELECT COUNT(*) AS n FROM \(ident: Accounts.table.name) WHERE \(ident: Accounts.personID.name) IN (\(unsafeRaw: withCard))")
         let substantial = try await count("""
             SELECT COUNT(*) AS n FROM \(ident: Accounts.table.name) WHERE \(ident: Accounts.personID.name) IS NOT NULL \
-            AND \(ident: Accounts.totpSealed.name) IS NOT NULL AND LOWER(\(ident: Accounts.personID.name)) NOT IN (\(unsafeRaw: withCard))
+            AND \(ident: Accounts.totpSealed.name) IS NOT NULL AND \(ident: Accounts.personID.name) NOT IN (\(unsafeRaw: withCard))
             """)
         let since = Int64(services.configuration.clock.now.timeIntervalSince1970 - 366 * 86_400) * 1000
         var active: [String: Set<String>] = [:]
