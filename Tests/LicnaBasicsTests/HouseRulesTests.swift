@@ -56,6 +56,17 @@ import Testing
         #expect(Self.offenders("as! SQLDatabase", in: files) == [])
     }
 
+    /// A person id has one form in every table, `UUID.uuidString` (uppercase): no line that names a person lowercases
+    /// (card applications once stored their holder in lowercase, and three queries compared in lowercase to find them).
+    @Test func personIDsAreNotLowercased() throws {
+        let offenders = try Self.swiftFiles().flatMap { file in
+            file.lines.enumerated().filter { line in
+                line.element.lowercased().contains("person") && (line.element.contains(".lowercased()") || line.element.contains("LOWER("))
+            }.map { "\(file.path):\($0.offset + 1)" }
+        }
+        #expect(offenders == [])
+    }
+
     /// The rule finds what it is meant to find (so an empty answer above means something).
     @Test func theRulesFindAnOffender() {
         let files: [(path: String, lines: [Substring])] = [("A/B.swift", ["let a = holderBirthDate()", "let now = Date()", "f(Date())"])]

@@ -76,8 +76,8 @@ import VaporTesting
             _ = try await cards.present(try CardIssuanceTests.proof(card, nonce: nonce.nonce), purpose: .activation, context: .test)
             let active = try await Self.page(app, session).0
             #expect(active.contains("Certificate for signing in: valid until") && active.contains(", in force") && !active.contains("Activate it with"))
-            // Accounts name persons in uppercase, card applications in lowercase: the tracker and the statistics still
-            // find the card (they once missed it, and counted no account at high).
+            // Accounts and card applications name persons alike (card applications once used lowercase): the tracker
+            // and the statistics find the card (they once missed it, and counted no account at high).
             let entries = try await app.licna.dataTracker(on: app.db).entries(personID: try person.requireID().uuidString, accountIDs: [account])
             #expect(entries.contains { $0.action == AuditAction.cardActivate.rawValue } && entries.contains { $0.action == AuditAction.cardApply.rawValue })
             #expect(try await app.licna.portalStatistics(on: app.db).statistics().accountsByLevel["high"] == 1)

@@ -9,8 +9,9 @@ import VaporTesting
 /// Issue 14, item 7: the portal's public statistics count views, documents and accounts, and withhold a
 /// municipality's count from 1 to 4.
 @Suite struct PortalStatisticsTests {
-    @Test func countsAreRightAndSmallMunicipalCountsAreWithheld() async throws {
-        try await TestInstallation.make(.sqlite).withApp { app in
+    @Test(arguments: TestEngine.available)
+    func countsAreRightAndSmallMunicipalCountsAreWithheld(engine: TestEngine) async throws {
+        try await TestInstallation.make(engine).withApp { app in
             try await TrustFixtures.initialize(app, organizationIdentifier: "NTRME-02012345")
             let family = try await DocumentIssuanceTests.family(app)
             for _ in 0..<2 {

@@ -55,7 +55,7 @@ public struct CardIssuanceService: Sendable {
         let contract = CardContract(language: language)
         return try await database.retryingTransaction { db in
             guard let person = try await PersonModel.query(on: db).filter(\.$identificationNumber == identificationNumber).first(),
-                  person.status == PersonStatus.living.rawValue, let personID = person.id?.uuidString.lowercased() else {
+                  person.status == PersonStatus.living.rawValue, let personID = person.id?.uuidString else {
                 throw CardIssuanceError(.cardUnknownPerson)
             }
             try await Self.requireNoCardInUse(personID: personID, on: db)

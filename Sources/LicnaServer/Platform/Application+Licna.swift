@@ -48,6 +48,7 @@ public func configureLicna(_ app: Application, _ configuration: LicnaConfigurati
     app.migrations.add(CreateSignOn())
     app.migrations.add(CreateAccountAliases())
     app.migrations.add(CreatePortal())
+    app.migrations.add(UppercaseCardApplicationPersonIDs())
     app.licna = try LicnaServices(configuration: configuration)
 
     if case .sqlite = configuration.storage {

@@ -45,7 +45,7 @@ struct DataTrackerService: Sendable {
     func entries(personID: String, accountIDs: [String]) async throws -> [Entry] {
         typealias Audit = AuditEntriesTable
         let applications = try await sql.select().column(CardApplicationsTable.id).from(CardApplicationsTable.table)
-            .where(CardApplicationsTable.personID, .equal, personID.lowercased()).all()  // card applications keep ids in lowercase
+            .where(CardApplicationsTable.personID, .equal, personID).all()
             .compactMap { try? $0.decode(column: CardApplicationsTable.id.name, as: String.self) }
         let documents = try await sql.select().column(IssuedDocumentsTable.id).from(IssuedDocumentsTable.table)
             .where(IssuedDocumentsTable.personID, .equal, personID).all()

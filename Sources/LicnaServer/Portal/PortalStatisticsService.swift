@@ -65,11 +65,10 @@ struct PortalStatisticsService: Sendable {
         typealias Documents = IssuedDocumentsTable
         let accounts = try await count("SELECT COUNT(*) AS n FROM \(ident: Accounts.table.name)")
         let withCard = "SELECT \(Cards.personID.name) FROM \(Cards.table.name) WHERE \(Cards.activatedAt.name) IS NOT NULL AND \(Cards.state.name) NOT IN ('revoked', 'expired', 'replaced')"
-        // Accounts name persons by `UUID.uuidString` (uppercase), card applications in lowercase.
-        let high = try await count("SELECT COUNT(*) AS n FROM \(ident: Accounts.table.name) WHERE LOWER(\(ident: Accounts.personID.name)) IN (\(unsafeRaw: withCard))")
+        let high = try await count("SELECT COUNT(*) AS n FROM \(ident: Accounts.table.name) WHERE \(ident: Accounts.personID.name) IN (\(unsafeRaw: withCard))")
         let substantial = try await count("""
             SELECT COUNT(*) AS n FROM \(ident: Accounts.table.name) WHERE \(ident: Accounts.personID.name) IS NOT NULL \
-            AND \(ident: Accounts.totpSealed.name) IS NOT NULL AND LOWER(\(ident: Accounts.personID.name)) NOT IN (\(unsafeRaw: withCard))
+            AND \(ident: Accounts.totpSealed.name) IS NOT NULL AND \(ident: Accounts.personID.name) NOT IN (\(unsafeRaw: withCard))
             """)
         let since = Int64(services.configuration.clock.now.timeIntervalSince1970 - 366 * 86_400) * 1000
         var active: [String: Set<String>] = [:]
@@ -88,10 +87,14 @@ struct PortalStatisticsService: Sendable {
         }
         var issued: [String: Int] = [:], issuedByMonth: [String: Int] = [:], downloads = 0, verifications = 0
         var documentsByMunicipality: [String: Int] = [:]
+        // `persons.id` is a uuid column on PostgreSQL, which compares no uuid with text: there the document's person id
+        // (`UUID.uuidString`) is read as a uuid. SQLite keeps `persons.id` as that same text.
+        let documentPerson: SQLQueryString = sql.dialect.name == "postgresql"
+            ? "CAST(d.\(ident: Documents.personID.name) AS uuid)" : "d.\(ident: Documents.personID.name)"
         for row in try await sql.raw("""
             SELECT d.\(ident: Documents.type.name) AS type, d.\(ident: Documents.issuedAt.name) AS issued, d.\(ident: Documents.downloads.name) AS downloads,
                    d.\(ident: Documents.verifications.name) AS verifications, p.municipality AS municipality
-            FROM \(ident: Documents.table.name) d LEFT JOIN persons p ON p.id = d.\(ident: Documents.personID.name)
+            FROM \(ident: Documents.table.name) d LEFT JOIN persons p ON p.id = \(documentPerson)
             """).all() {
             issued[try row.decode(column: "type", as: String.self), default: 0] += 1
             issuedByMonth[month(Date(timeIntervalSince1970: Double(try row.decode(column: "issued", as: Int64.self)))), default: 0] += 1

@@ -159,7 +159,7 @@ struct AccountController: RouteCollection {
         ].map { AccountPage.Fact(label: request.t($0.0), value: $0.1) }
         typealias Cards = CardApplicationsTable
         let rows = try await request.db.sql.select().columns(Cards.cardNumber, Cards.state, Cards.cardExpires, Cards.authenticationSerial, Cards.signatureSerial)
-            .from(Cards.table).where(Cards.personID, .equal, personID.lowercased()).orderBy(Cards.submittedAt.name, .descending).limit(5).all()
+            .from(Cards.table).where(Cards.personID, .equal, personID).orderBy(Cards.submittedAt.name, .descending).limit(5).all()
         let authority = request.application.licna.trust.authority(on: request.db)
         let timeZone = request.application.licna.configuration.clock.timeZone
         var cards: [AccountPage.Card] = []

@@ -52,7 +52,7 @@ extension CertificateAuthorityService {
         let rows = try await sql.update(Cards.table)
             .set(Cards.state, to: CardState.revoked.rawValue).set(Cards.closedReason, to: "death")
             .set(Cards.stateChangedAt, to: Int64(clock.now.timeIntervalSince1970))
-            .where(Cards.personID, .equal, personID.uuidString.lowercased())
+            .where(Cards.personID, .equal, personID.uuidString)
             .where(Cards.state, .notIn, final)
             .returning(Cards.id).all()
         let events = try rows.map { context.event(.cardRevoke, .cardApplication, try $0.decode(column: Cards.id.name, as: String.self), detail: "holder deceased") }

@@ -164,6 +164,8 @@ public struct BackupService: Sendable {
                     _ = try await db.sql.raw("SELECT setval(pg_get_serial_sequence('\(unsafeRaw: table.name)', '\(unsafeRaw: column.name)'), COALESCE((SELECT MAX(\(column)) FROM \(table)), 0) + 1, false)").all()
                 }
             }
+            // A backup made before `UppercaseCardApplicationPersonIDs` names card holders in lowercase: the form of today.
+            try await UppercaseCardApplicationPersonIDs.rewrite(on: db)
             // Keys from a version 1 file are bound to their rows now; then each must open in its row and match its
             // certificate, under the pinned root.
             try await vault.upgradeSealing(on: db)

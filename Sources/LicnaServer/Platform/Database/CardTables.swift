@@ -4,6 +4,8 @@
 /// `card_applications`: an application and, once personalized, the card made for it (`CardApplicationModel`).
 enum CardApplicationsTable {
     static let id = SchemaColumn("id", .text, .identifier(generated: false))
+    /// The person (`persons.id`) as `UUID.uuidString`, uppercase like every other table's person ids
+    /// (`UppercaseCardApplicationPersonIDs` rewrote the lowercase ones of earlier versions).
     static let personID = SchemaColumn("person_id", .text)
     static let identificationNumber = SchemaColumn("identification_number", .text)
     static let municipality = SchemaColumn("municipality", .text)
