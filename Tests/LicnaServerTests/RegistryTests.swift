@@ -34,6 +34,20 @@ import VaporTesting
         }
     }
 
+    /// The free serial is looked for 16 candidates at a time: past the first 16 the next ones are given, in order, and
+    /// a serial taken meanwhile (here: by an import, out of order) is skipped.
+    @Test func registrationsPastTheFirstSixteenSerialsTakeTheNextInOrder() async throws {
+        try await TestInstallation.make(.sqlite).withApp(http: false) { app in
+            let registry = app.licna.registry(on: app.db)
+            let birth = BirthRegistration(givenName: "Ana", surname: "Radović", birthDate: CivilDate(year: 2001, month: 3, day: 7)!,
+                                          birthPlace: "Bar", sex: .female, regionCode: 27, address: "Obala 1", municipality: "Bar")
+            let candidates = try JMBGAllocator().candidates(birthDate: birth.birthDate, regionCode: 27, sex: .female)
+            var given: [JMBG] = []
+            for _ in 0..<20 { given.append(try await registry.registerBirth(birth, context: .test).jmbg) }
+            #expect(given == Array(candidates[0..<20]))
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func findByEveryCriterionAndAuditReads(engine: TestEngine) async throws {
         let installation = try await TestInstallation.make(engine)

@@ -42,11 +42,7 @@ public struct RegistryService: Sendable {
             throw error == .exhausted ? RegistryError.jmbgRangeExhausted : RegistryError.invalidRegistration
         }
         for _ in 0..<5 {
-            let taken = Set(try await PersonModel.query(on: database)
-                .filter(\.$jmbgIndex ~~ candidates.map(protector.blindIndex)).all(\.$jmbgIndex))
-            guard let jmbg = candidates.first(where: { !taken.contains(protector.blindIndex($0)) }) else {
-                throw RegistryError.jmbgRangeExhausted
-            }
+            let jmbg = try await firstFree(of: candidates)
             let record = PersonRecord(jmbg: jmbg, givenName: registration.givenName, surname: registration.surname,
                                       givenNameCyrillic: registration.givenNameCyrillic, surnameCyrillic: registration.surnameCyrillic,
                                       birthDate: registration.birthDate, birthPlace: registration.birthPlace, sex: registration.sex,
@@ -75,6 +71,17 @@ public struct RegistryService: Sendable {
             }
         }
         throw RegistryError.concurrentChange
+    }
+
+    /// The first of `candidates` no person holds, asked 16 at a time: serials are given in order, so the first few
+    /// are usually free, and each candidate costs a blind index (an HMAC) and an index probe.
+    private func firstFree(of candidates: [JMBG]) async throws -> JMBG {
+        for start in stride(from: 0, to: candidates.count, by: 16) {
+            let chunk = candidates[start..<min(start + 16, candidates.count)].map { ($0, protector.blindIndex($0)) }
+            let taken = Set(try await PersonModel.query(on: database).filter(\.$jmbgIndex ~~ chunk.map(\.1)).all(\.$jmbgIndex))
+            if let free = chunk.first(where: { !taken.contains($0.1) }) { return free.0 }
+        }
+        throw RegistryError.jmbgRangeExhausted
     }
 
     /// Records a death: the status changes, and a `death-recorded` life event lets other parts react (the card
