@@ -129,7 +129,7 @@ struct SQLIdentityProviderStorage: AuthorizationCodeStorage, TokenStorage, Asser
         if let rotator {
             do {
                 return try await rotator.rotate(hash: hash, successors: successors)
-            } catch is SQLiteTokenRotator.Failure {
+            } catch is SQLiteFileConnection.Failure {
                 // A busy or unexpected file: the same work through SQLKit below.
             }
         }

@@ -11,13 +11,9 @@ import VaporCSQLite
 /// The statements are the ones `SQLIdentityProviderStorage` runs through SQLKit; the transaction is `BEGIN
 /// IMMEDIATE` (it takes the write lock at once, so two rotations never deadlock on upgrading a read lock), commits
 /// durably like every other write (the connection keeps SQLite's default `synchronous`), and waits up to five
-/// seconds for another writer. Any failure is thrown after a rollback, and the caller falls back to SQLKit.
+/// seconds for another writer (`SQLiteFileConnection`). Any failure is thrown after a rollback, and the caller falls back to SQLKit.
 final class SQLiteTokenRotator: Sendable {
     private let connections: SQLiteConnectionPool<Connection>
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
 
     init(path: String) {
         connections = SQLiteConnectionPool { try Connection(path: path) }
@@ -32,77 +28,41 @@ final class SQLiteTokenRotator: Sendable {
 
     /// One read-write connection and its two prepared statements; used by one thread at a time.
     final class Connection: @unchecked Sendable {
-        let handle: OpaquePointer
-        let redeem: OpaquePointer
-        let insert: OpaquePointer
+        let file: SQLiteFileConnection
+        var redeem: OpaquePointer { file.statements[0] }
+        var insert: OpaquePointer { file.statements[1] }
 
         init(path: String) throws {
-            var handle: OpaquePointer?
-            guard sqlite_nio_sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let handle else {
-                if let handle { sqlite_nio_sqlite3_close_v2(handle) }
-                throw Failure(description: "cannot open \(path)")
-            }
-            sqlite_nio_sqlite3_busy_timeout(handle, 5_000)
             typealias Tokens = OIDCTokensTable
             typealias Revoked = OIDCRevokedFamiliesTable
-            let redeemSQL = """
+            file = try SQLiteFileConnection(path: path, busyTimeout: 5_000, prepare: [
+                """
                 UPDATE \(Tokens.table.name) SET \(Tokens.redemptions.name) = \(Tokens.redemptions.name) + 1
                 WHERE \(Tokens.hash.name) = ?1 AND \(Tokens.kind.name) = 'refresh'
                 AND NOT EXISTS (SELECT 1 FROM \(Revoked.table.name) WHERE \(Revoked.family.name) = \(Tokens.table.name).\(Tokens.family.name))
                 RETURNING \(Tokens.record.name), \(Tokens.redemptions.name)
-                """
-            let insertSQL = "INSERT INTO \(Tokens.table.name) (\(Tokens.hash.name), \(Tokens.kind.name), \(Tokens.family.name), "
-                + "\(Tokens.record.name), \(Tokens.redemptions.name), \(Tokens.expiresAt.name)) VALUES (?1, ?2, ?3, ?4, 0, ?5)"
-            var redeem: OpaquePointer?
-            var insert: OpaquePointer?
-            guard sqlite_nio_sqlite3_prepare_v3(handle, redeemSQL, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &redeem, nil) == SQLITE_OK, let redeem,
-                  sqlite_nio_sqlite3_prepare_v3(handle, insertSQL, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &insert, nil) == SQLITE_OK, let insert else {
-                let message = String(cString: sqlite_nio_sqlite3_errmsg(handle))
-                sqlite_nio_sqlite3_close_v2(handle)
-                throw Failure(description: "cannot prepare the rotation: \(message)")
-            }
-            self.handle = handle
-            self.redeem = redeem
-            self.insert = insert
-        }
-
-        deinit {
-            sqlite_nio_sqlite3_finalize(redeem)
-            sqlite_nio_sqlite3_finalize(insert)
-            sqlite_nio_sqlite3_close_v2(handle)
-        }
-
-        private func execute(_ sql: String) throws {
-            guard sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
-                throw Failure(description: "\(sql): \(String(cString: sqlite_nio_sqlite3_errmsg(handle)))")
-            }
+                """,
+                "INSERT INTO \(Tokens.table.name) (\(Tokens.hash.name), \(Tokens.kind.name), \(Tokens.family.name), "
+                    + "\(Tokens.record.name), \(Tokens.redemptions.name), \(Tokens.expiresAt.name)) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+            ])
         }
 
         func rotate(hash: String, successors: (TokenRecord) throws -> IssuedTokens) throws -> Redemption<TokenRecord>? {
-            try execute("BEGIN IMMEDIATE")
-            do {
-                let result = try redeemAndInsert(hash: hash, successors: successors)
-                try execute("COMMIT")
-                return result
-            } catch {
-                try? execute("ROLLBACK")
-                throw error
-            }
+            try file.inWriteTransaction { try redeemAndInsert(hash: hash, successors: successors) }
         }
 
         private func redeemAndInsert(hash: String, successors: (TokenRecord) throws -> IssuedTokens) throws -> Redemption<TokenRecord>? {
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
             defer {
                 sqlite_nio_sqlite3_reset(redeem)
                 sqlite_nio_sqlite3_clear_bindings(redeem)
             }
-            guard sqlite_nio_sqlite3_bind_text(redeem, 1, hash, -1, transient) == SQLITE_OK else { throw Failure(description: "cannot bind the hash") }
+            guard sqlite_nio_sqlite3_bind_text(redeem, 1, hash, -1, SQLiteFileConnection.transient) == SQLITE_OK else { throw SQLiteFileConnection.Failure(description: "cannot bind the hash") }
             switch sqlite_nio_sqlite3_step(redeem) {
             case SQLITE_DONE:
                 return nil
             case SQLITE_ROW:
                 let length = Int(sqlite_nio_sqlite3_column_bytes(redeem, 0))
-                guard let bytes = sqlite_nio_sqlite3_column_blob(redeem, 0), length > 0 else { throw Failure(description: "a token row has no record") }
+                guard let bytes = sqlite_nio_sqlite3_column_blob(redeem, 0), length > 0 else { throw SQLiteFileConnection.Failure(description: "a token row has no record") }
                 let record = try SQLIdentityProviderStorage.decoder.decode(TokenRecord.self, from: Data(bytes: bytes, count: length))
                 guard sqlite_nio_sqlite3_column_int64(redeem, 1) == 1 else { return .replayed(record) }
                 let issued = try successors(record)
@@ -111,27 +71,26 @@ final class SQLiteTokenRotator: Sendable {
                 }
                 return .first(record)
             case let code:
-                throw Failure(description: "the redemption failed: \(String(cString: sqlite_nio_sqlite3_errstr(code)))")
+                throw SQLiteFileConnection.Failure(description: "the redemption failed: \(String(cString: sqlite_nio_sqlite3_errstr(code)))")
             }
         }
 
         private func insertToken(_ record: TokenRecord, hash: String, kind: String) throws {
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
             defer {
                 sqlite_nio_sqlite3_reset(insert)
                 sqlite_nio_sqlite3_clear_bindings(insert)
             }
             let encoded = try SQLIdentityProviderStorage.encoder.encode(record)
             let bound = encoded.withUnsafeBytes { bytes in
-                sqlite_nio_sqlite3_bind_text(insert, 1, hash, -1, transient) == SQLITE_OK
-                    && sqlite_nio_sqlite3_bind_text(insert, 2, kind, -1, transient) == SQLITE_OK
-                    && sqlite_nio_sqlite3_bind_text(insert, 3, record.grant.family, -1, transient) == SQLITE_OK
-                    && sqlite_nio_sqlite3_bind_blob(insert, 4, bytes.baseAddress, Int32(bytes.count), transient) == SQLITE_OK
+                sqlite_nio_sqlite3_bind_text(insert, 1, hash, -1, SQLiteFileConnection.transient) == SQLITE_OK
+                    && sqlite_nio_sqlite3_bind_text(insert, 2, kind, -1, SQLiteFileConnection.transient) == SQLITE_OK
+                    && sqlite_nio_sqlite3_bind_text(insert, 3, record.grant.family, -1, SQLiteFileConnection.transient) == SQLITE_OK
+                    && sqlite_nio_sqlite3_bind_blob(insert, 4, bytes.baseAddress, Int32(bytes.count), SQLiteFileConnection.transient) == SQLITE_OK
                     && sqlite_nio_sqlite3_bind_int64(insert, 5, Int64(record.expiresAt.timeIntervalSince1970)) == SQLITE_OK
             }
-            guard bound else { throw Failure(description: "cannot bind a token") }
+            guard bound else { throw SQLiteFileConnection.Failure(description: "cannot bind a token") }
             let code = sqlite_nio_sqlite3_step(insert)
-            guard code == SQLITE_DONE else { throw Failure(description: "the token insert failed: \(String(cString: sqlite_nio_sqlite3_errstr(code)))") }
+            guard code == SQLITE_DONE else { throw SQLiteFileConnection.Failure(description: "the token insert failed: \(String(cString: sqlite_nio_sqlite3_errstr(code)))") }
         }
     }
 }

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import LicnaBasics
 import LicnaCore
+import Logging
 import SQLKit
 
 /// The append-only, hash-chained audit trail (ARCHITECTURE.md, "One audit trail").
@@ -10,6 +11,7 @@ import SQLKit
 /// lock in PostgreSQL before anything is read: concurrent appends from any number of processes queue there and
 /// the chain stays linear. Call `append` inside the transaction that makes the change, so both land or neither.
 public struct AuditLog: Sendable {
+    static let logger = Logger(label: "licna.audit")
     let clock: any WallClock
     /// On an SQLite installation, the one-job path for appends in a transaction of their own (`appendAlone`).
     let sqliteAppender: SQLiteAuditAppender?
@@ -79,8 +81,9 @@ public struct AuditLog: Sendable {
             let time = clock.now
             do {
                 return try await SQLiteWriteGate.of(database).passing { try await sqliteAppender.append(events, at: time) }
-            } catch is SQLiteAuditAppender.Failure {
-                // Fall through to the driver's path, which reports its own error if the database is at fault.
+            } catch let failure as SQLiteFileConnection.Failure {
+                // The driver's path follows, and reports its own error if the database is at fault.
+                Self.logger.warning("audit append through the driver: the direct path failed", metadata: ["reason": "\(failure)"])
             }
         }
         try await database.retryingTransaction { try await append(events, on: $0) }

@@ -12,13 +12,9 @@ import VaporCSQLite
 /// computed by the same `AuditLog.records`. The transaction is `BEGIN IMMEDIATE` (it takes the write lock at once),
 /// commits durably like every other write (the connection keeps SQLite's default `synchronous`, with the file in WAL
 /// mode), and waits up to five seconds for another process's writer; this process's writers are kept in turn by the
-/// caller (`SQLiteWriteGate`). Any failure is thrown after a rollback, so nothing of it is written.
+/// caller (`SQLiteWriteGate`). Any failure is thrown after a rollback (`SQLiteFileConnection`), so nothing of it is written.
 final class SQLiteAuditAppender: Sendable {
     private let connections: SQLiteConnectionPool<Connection>
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
 
     init(path: String) {
         connections = SQLiteConnectionPool { try Connection(path: path) }
@@ -33,70 +29,31 @@ final class SQLiteAuditAppender: Sendable {
 
     /// One read-write connection and its three prepared statements; used by one thread at a time.
     final class Connection: @unchecked Sendable {
-        let handle: OpaquePointer
-        let bump: OpaquePointer
-        let insert: OpaquePointer
-        let setHash: OpaquePointer
+        let file: SQLiteFileConnection
+        var bump: OpaquePointer { file.statements[0] }
+        var insert: OpaquePointer { file.statements[1] }
+        var setHash: OpaquePointer { file.statements[2] }
 
         init(path: String) throws {
-            var handle: OpaquePointer?
-            guard sqlite_nio_sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let handle else {
-                if let handle { sqlite_nio_sqlite3_close_v2(handle) }
-                throw Failure(description: "cannot open \(path)")
-            }
-            sqlite_nio_sqlite3_busy_timeout(handle, 5_000)
             typealias Head = AuditHeadTable
             typealias Entries = AuditEntriesTable
-            let statements = [
+            let columns = [Entries.id, Entries.timeMilliseconds, Entries.actor, Entries.purpose, Entries.action, Entries.objectType,
+                           Entries.objectID, Entries.detail, Entries.previousHash, Entries.hash]
+            file = try SQLiteFileConnection(path: path, busyTimeout: 5_000, prepare: [
                 "UPDATE \(Head.table.name) SET \(Head.sequence.name) = \(Head.sequence.name) + ?1 WHERE \(Head.id.name) = 1 "
                     + "RETURNING \(Head.sequence.name), \(Head.hash.name)",
-                "INSERT INTO \(Entries.table.name) (" + [Entries.id, Entries.timeMilliseconds, Entries.actor, Entries.purpose, Entries.action,
-                                                         Entries.objectType, Entries.objectID, Entries.detail, Entries.previousHash,
-                                                         Entries.hash].map(\.name).joined(separator: ", ")
-                    + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO \(Entries.table.name) (\(columns.map(\.name).joined(separator: ", "))) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 "UPDATE \(Head.table.name) SET \(Head.hash.name) = ?1 WHERE \(Head.id.name) = 1",
-            ]
-            var prepared: [OpaquePointer] = []
-            for sql in statements {
-                var statement: OpaquePointer?
-                guard sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
-                      let statement else {
-                    let message = String(cString: sqlite_nio_sqlite3_errmsg(handle))
-                    prepared.forEach { sqlite_nio_sqlite3_finalize($0) }
-                    sqlite_nio_sqlite3_close_v2(handle)
-                    throw Failure(description: "cannot prepare the audit append: \(message)")
-                }
-                prepared.append(statement)
-            }
-            self.handle = handle
-            (bump, insert, setHash) = (prepared[0], prepared[1], prepared[2])
-        }
-
-        deinit {
-            [bump, insert, setHash].forEach { sqlite_nio_sqlite3_finalize($0) }
-            sqlite_nio_sqlite3_close_v2(handle)
-        }
-
-        private func execute(_ sql: String) throws {
-            guard sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
-                throw Failure(description: "\(sql): \(String(cString: sqlite_nio_sqlite3_errmsg(handle)))")
-            }
+            ])
         }
 
         func append(_ events: [AuditEvent], at time: Date) throws {
-            try execute("BEGIN IMMEDIATE")
-            do {
-                try appendInTransaction(events, at: time)
-                try execute("COMMIT")
-            } catch {
-                try? execute("ROLLBACK")
-                throw error
-            }
+            try file.inWriteTransaction { try appendInTransaction(events, at: time) }
         }
 
         private func appendInTransaction(_ events: [AuditEvent], at time: Date) throws {
             let head = try step(bump, binding: [.integer(Int64(events.count))]) { statement in
-                guard let hash = sqlite_nio_sqlite3_column_text(statement, 1) else { throw Failure(description: "the audit head has no hash") }
+                guard let hash = sqlite_nio_sqlite3_column_text(statement, 1) else { throw SQLiteFileConnection.Failure(description: "the audit head has no hash") }
                 return (sequence: Int(sqlite_nio_sqlite3_column_int64(statement, 0)) - events.count, hash: String(cString: hash))
             }
             guard let head else { throw AuditLogError.headMissing }
@@ -122,21 +79,20 @@ final class SQLiteAuditAppender: Sendable {
                 sqlite_nio_sqlite3_reset(statement)
                 sqlite_nio_sqlite3_clear_bindings(statement)
             }
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
             for (index, value) in values.enumerated() {
                 let position = Int32(index + 1)
                 let code: Int32
                 switch value {
                 case .integer(let number): code = sqlite_nio_sqlite3_bind_int64(statement, position, number)
-                case .text(let text?): code = sqlite_nio_sqlite3_bind_text(statement, position, text, -1, transient)
+                case .text(let text?): code = sqlite_nio_sqlite3_bind_text(statement, position, text, -1, SQLiteFileConnection.transient)
                 case .text(nil): code = sqlite_nio_sqlite3_bind_null(statement, position)
                 }
-                guard code == SQLITE_OK else { throw Failure(description: "cannot bind an audit value") }
+                guard code == SQLITE_OK else { throw SQLiteFileConnection.Failure(description: "cannot bind an audit value") }
             }
             switch sqlite_nio_sqlite3_step(statement) {
             case SQLITE_ROW: return try row(statement)
             case SQLITE_DONE: return nil
-            case let code: throw Failure(description: "the audit append failed: \(String(cString: sqlite_nio_sqlite3_errstr(code)))")
+            case let code: throw SQLiteFileConnection.Failure(description: "the audit append failed: \(String(cString: sqlite_nio_sqlite3_errstr(code)))")
             }
         }
     }

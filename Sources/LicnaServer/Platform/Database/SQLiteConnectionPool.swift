@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 
-/// Connections of our own to an SQLite installation's file, for the two paths that bypass the database driver
-/// (`OCSPSQLiteStatusReader`, `SQLiteTokenRotator`): one is taken for a job and given back after it, at most
+/// Connections of our own to an SQLite installation's file, for the paths that bypass the database driver
+/// (`SQLiteFileConnection`): one is taken for a job and given back after it, at most
 /// `maximumIdle` are kept, and one whose job failed is closed rather than reused.
 final class SQLiteConnectionPool<Connection: AnyObject & Sendable>: Sendable {
     private let idle = NIOLockedValueBox<[Connection]>([])
