@@ -59,7 +59,7 @@ import VaporTesting
             #expect((audit.sqliteAppender != nil) == (engine == .sqlite))
             if let appender = audit.sqliteAppender {
                 // The direct path itself works (appendAlone would hide its failure behind the driver's path).
-                try await appender.append(Self.events(2), at: app.licna.configuration.clock.now)
+                try await appender.append(Self.events(2), clock: app.licna.configuration.clock)
                 #expect(try await audit.verify(on: app.db).entries == 2)
                 try await AuditEntryModel.query(on: app.db).delete()
                 try await AuditHeadModel.query(on: app.db).set(\.$sequence, to: 0).set(\.$hash, to: AuditRecord.genesisHash).update()

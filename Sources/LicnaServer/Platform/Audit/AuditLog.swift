@@ -78,9 +78,8 @@ public struct AuditLog: Sendable {
     public func appendAlone(_ events: [AuditEvent], on database: any Database) async throws {
         guard !events.isEmpty else { return }
         if let sqliteAppender, !database.inTransaction, database.sql.dialect.name == "sqlite" {
-            let time = clock.now
             do {
-                return try await SQLiteWriteGate.of(database).passing { try await sqliteAppender.append(events, at: time) }
+                return try await SQLiteWriteGate.of(database).passing { [clock] in try await sqliteAppender.append(events, clock: clock) }
             } catch let failure as SQLiteFileConnection.Failure {
                 // The driver's path follows, and reports its own error if the database is at fault.
                 Self.logger.warning("audit append through the driver: the direct path failed", metadata: ["reason": "\(failure)"])

@@ -1,4 +1,5 @@
 import Foundation
+import LicnaBasics
 import LicnaCore
 import NIOPosix
 import VaporCSQLite
@@ -20,10 +21,11 @@ final class SQLiteAuditAppender: Sendable {
         connections = SQLiteConnectionPool { try Connection(path: path) }
     }
 
-    /// Appends `events` at `time` in a transaction of their own.
-    func append(_ events: [AuditEvent], at time: Date) async throws {
+    /// Appends `events` in a transaction of their own, at the time `clock` tells once the write lock is held (so the
+    /// entries' times follow their order, as through the driver).
+    func append(_ events: [AuditEvent], clock: any WallClock) async throws {
         try await NIOThreadPool.singleton.runIfActive { [connections] in
-            try connections.withConnection { try $0.append(events, at: time) }
+            try connections.withConnection { try $0.append(events, clock: clock) }
         }
     }
 
@@ -47,8 +49,8 @@ final class SQLiteAuditAppender: Sendable {
             ])
         }
 
-        func append(_ events: [AuditEvent], at time: Date) throws {
-            try file.inWriteTransaction { try appendInTransaction(events, at: time) }
+        func append(_ events: [AuditEvent], clock: any WallClock) throws {
+            try file.inWriteTransaction { try appendInTransaction(events, at: clock.now) }
         }
 
         private func appendInTransaction(_ events: [AuditEvent], at time: Date) throws {
