@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from test_officer_pages import demo, submit  # noqa: F401 (fixture)
-from test_portal_pages import LOCALES, chromium, locale_query
+from test_portal_pages import LOCALES, axe_failures, chromium, locale_query, sideways_scroll
 from test_signon import totp
 
 
@@ -97,20 +97,15 @@ def test_a_citizen_requests_a_sealed_extract_that_anyone_can_verify(demo, tmp_pa
         axe = Axe()
         failures = []
 
-        def check(where):
-            results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-            return [f"{where}: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
-                    for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
         for language, script in LOCALES:
             query = locale_query(language, script)
             for page in ("/documents/request/birth-certificate", f"/documents/{document}", "/documents", "/account/data-log", "/account",
                          f"/d/{document}", "/account/signin", "/account/mandates"):
                 driver.get(url + page + "?" + query)
-                failures += check(f"{page} [{query}]")
+                failures += axe_failures(axe, driver, f"{page} [{query}]")
             driver.get(url + "/account/mandates?" + query)
             draft_mandate()
-            failures += check(f"mandate signing page [{query}]")
+            failures += axe_failures(axe, driver, f"mandate signing page [{query}]")
         assert not failures, "\n".join(failures)
 
         # At a phone's width (360 px) no signed-in page scrolls sideways: the same session in a narrow window.
@@ -124,18 +119,14 @@ def test_a_citizen_requests_a_sealed_extract_that_anyone_can_verify(demo, tmp_pa
                 for query in ("lang=sr&script=Cyrl", "lang=sq&script=Latn"):
                     narrow.get(url + page + "?" + query)
                     assert "/account/signin" not in narrow.current_url, page
-                    scroll = narrow.execute_script("return document.documentElement.scrollWidth")
-                    if scroll > 360:
-                        failures.append(f"{page} [{query}] at 360px: scrollWidth {scroll}")
+                    failures += sideways_scroll(narrow, f"{page} [{query}]")
             narrow.get(url + "/account/mandates?lang=sr")
             narrow.find_element(By.ID, "proxy").send_keys(marko)
             narrow.find_element(By.ID, "surname").send_keys("petrovic")
             narrow.find_element(By.CSS_SELECTOR, "input[name='service.residence-certificate']").click()
             submit(narrow, narrow.find_element(By.CSS_SELECTOR, "form[action='/account/mandates/draft'] button[type=submit]"))
             assert narrow.find_elements(By.ID, "mandate-sign"), narrow.page_source
-            scroll = narrow.execute_script("return document.documentElement.scrollWidth")
-            if scroll > 360:
-                failures.append(f"mandate signing page at 360px: scrollWidth {scroll}")
+            failures += sideways_scroll(narrow, "mandate signing page")
         finally:
             narrow.quit()
         assert not failures, "\n".join(failures)

@@ -21,6 +21,19 @@ def locale_query(language, script):
     return f"lang={language}&script=" + (script or ("Cyrl" if language in ("sr", "mk") else "Latn"))
 
 
+def axe_failures(axe, driver, where):
+    """axe-core's serious and critical violations of the WCAG 2.0/2.1 A and AA rules on the current page, a line each."""
+    results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    return [f"{where}: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def sideways_scroll(driver, where, width=360):
+    """A line when the current page is wider than `width` pixels (it scrolls sideways on a phone); none when it fits."""
+    scroll = driver.execute_script("return document.documentElement.scrollWidth")
+    return [f"{where} at {width}px: scrollWidth {scroll}"] if scroll > width else []
+
+
 def chromium(javascript=True, width=1200):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -78,20 +91,15 @@ def test_catalogue_pages_pass_axe_and_fit_360_pixels_in_every_language(demo):
         driver = chromium(width=width)
         try:
             for language, script in LOCALES:
-                driver.get(demo["url"] + f"/?lang={language}" + (f"&script={script}" if script else "&script=" + ("Cyrl" if language in ("sr", "mk") else "Latn")))
+                driver.get(demo["url"] + "/?" + locale_query(language, script))
                 for page in PAGES:
                     driver.get(demo["url"] + page)
-                    where = f"{language}{'-' + script if script else ''} {page} at {width}px"
+                    where = f"{language}{'-' + script if script else ''} {page}"
                     if width == 360:
-                        scroll, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-                        assert inner == 360, inner
-                        if scroll > 360:
-                            failures.append(f"{where}: scrollWidth {scroll}")
+                        assert driver.execute_script("return window.innerWidth") == 360
+                        failures += sideways_scroll(driver, where)
                         continue
-                    results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-                    for violation in results["violations"]:
-                        if violation["impact"] in ("serious", "critical"):
-                            failures.append(f"{where}: {violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:3]}")
+                    failures += axe_failures(axe, driver, f"{where} at {width}px")
         finally:
             driver.quit()
     assert axe.axe_script and "axe v4." in axe.axe_script[:40], "axe-core 4.x is required"
@@ -114,9 +122,7 @@ def test_the_other_pages_pass_axe_including_the_officers(demo):
         for language, script in LOCALES:
             for page in public:
                 driver.get(demo["url"] + page + "?" + locale_query(language, script))
-                results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-                failures += [f"{page} [{language}]: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
-                             for v in results["violations"] if v["impact"] in ("serious", "critical")]
+                failures += axe_failures(axe, driver, f"{page} [{language}]")
         driver.get(demo["url"] + "/officer/login?lang=en")
         driver.find_element(By.ID, "token").send_keys(demo["token"])
         submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/officer/login'] button[type=submit]"))
@@ -124,9 +130,7 @@ def test_the_other_pages_pass_axe_including_the_officers(demo):
             for page in officer:
                 driver.get(demo["url"] + page + "?" + locale_query(language, script))
                 assert "/officer/login" not in driver.current_url, page
-                results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-                failures += [f"{page} [{language}]: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
-                             for v in results["violations"] if v["impact"] in ("serious", "critical")]
+                failures += axe_failures(axe, driver, f"{page} [{language}]")
     finally:
         driver.quit()
     # At 360 pixels no page scrolls sideways (a phone's width).
@@ -134,17 +138,13 @@ def test_the_other_pages_pass_axe_including_the_officers(demo):
     try:
         for page in public:
             narrow.get(demo["url"] + page + "?lang=sr")
-            scroll = narrow.execute_script("return document.documentElement.scrollWidth")
-            if scroll > 360:
-                failures.append(f"{page} at 360px: scrollWidth {scroll}")
+            failures += sideways_scroll(narrow, page)
         narrow.get(demo["url"] + "/officer/login?lang=en")
         narrow.find_element(By.ID, "token").send_keys(demo["token"])
         submit(narrow, narrow.find_element(By.CSS_SELECTOR, "form[action='/officer/login'] button[type=submit]"))
         for page in officer:
             narrow.get(demo["url"] + page + "?lang=sr")
-            scroll = narrow.execute_script("return document.documentElement.scrollWidth")
-            if scroll > 360:
-                failures.append(f"{page} at 360px: scrollWidth {scroll}")
+            failures += sideways_scroll(narrow, page)
     finally:
         narrow.quit()
     assert not failures, "\n".join(failures)
@@ -208,11 +208,6 @@ def test_the_sign_on_pages_pass_axe_in_every_language_and_work_by_keyboard(demo)
     failures = []
     driver = chromium()
 
-    def check(where):
-        results = axe.run(driver, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-        return [f"{where}: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
-                for v in results["violations"] if v["impact"] in ("serious", "critical")]
-
     def wait_for(predicate):
         for _ in range(300):
             if predicate():
@@ -227,12 +222,12 @@ def test_the_sign_on_pages_pass_axe_in_every_language_and_work_by_keyboard(demo)
             driver.get(demo["url"] + "/demo/signon")
             wait_for(lambda: driver.find_elements(By.ID, "email"))
             assert driver.find_elements(By.ID, "card-signin"), driver.page_source  # the eID-card section
-            failures += check(f"sign-in [{query}]")
+            failures += axe_failures(axe, driver, f"sign-in [{query}]")
             driver.find_element(By.ID, "email").send_keys("milica@demo.licna.me")
             driver.find_element(By.ID, "password").send_keys("demo-password-2026")
             submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/oidc/signin'] button[type=submit]"))
             wait_for(lambda: driver.find_elements(By.ID, "code"))
-            failures += check(f"second factor [{query}]")
+            failures += axe_failures(axe, driver, f"second factor [{query}]")
         # The last second-factor page, by keyboard: the code and Enter; then the consent page's allow by Tab and Enter.
         field = driver.find_element(By.ID, "code")
         field.click()
@@ -247,7 +242,7 @@ def test_the_sign_on_pages_pass_axe_in_every_language_and_work_by_keyboard(demo)
         else:
             raise AssertionError("the consent's allow button is not reachable with Tab")
         wait_for(lambda: "/demo/signon/callback" in driver.current_url and "Milica" in driver.page_source)
-        failures += check("the demo portal's result")
+        failures += axe_failures(axe, driver, "the demo portal's result")
         # The consent withdrawn on the account page: each start asks again, without a new sign-in.
         driver.get(demo["url"] + "/account?lang=en")
         submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/account/consents/withdraw'] button[type=submit]"))
@@ -256,14 +251,14 @@ def test_the_sign_on_pages_pass_axe_in_every_language_and_work_by_keyboard(demo)
             driver.get(demo["url"] + "/?" + query)
             driver.get(demo["url"] + "/demo/signon")
             wait_for(lambda: driver.find_elements(By.NAME, "decision"))
-            failures += check(f"consent [{query}]")
+            failures += axe_failures(axe, driver, f"consent [{query}]")
         # The authenticator's enrolment page (its QR code), from the account page, in every language.
         for language, script in LOCALES:
             query = locale_query(language, script)
             driver.get(demo["url"] + "/account?" + query)
             submit(driver, driver.find_element(By.CSS_SELECTOR, "#authenticator button[type=submit]"))
             wait_for(lambda: driver.find_elements(By.ID, "authenticator-qr"))
-            failures += check(f"authenticator enrolment [{query}]")
+            failures += axe_failures(axe, driver, f"authenticator enrolment [{query}]")
         # Requesting a document and asking the data tracker "why?", by keyboard alone.
 
         def tab_to(predicate, limit=80):
