@@ -236,9 +236,6 @@ extension PersonModel {
         func isAdult(on today: CivilDate) -> Bool { CivilDate(iso8601: birthDate).map { $0.age(on: today) >= 18 } ?? false }
     }
 
-    /// Given name and surname, as the portal's pages name a person.
-    var fullName: String { "\(givenName) \(surname)" }
-
     var snapshot: Snapshot {
         Snapshot(id: id?.uuidString ?? "", identificationNumber: identificationNumber, givenName: givenName, surname: surname, birthDate: birthDate)
     }

@@ -76,6 +76,9 @@ extension PersonModel {
         self.updatedAt = self.createdAt
     }
 
+    /// Given name and surname, as the portal's pages name a person.
+    var fullName: String { "\(givenName) \(surname)" }
+
     static func foldedNames(_ record: PersonRecord) -> String {
         var parts = [NameFolding.fold("\(record.givenName) \(record.surname)")]
         if let given = record.givenNameCyrillic, let surname = record.surnameCyrillic {

@@ -189,7 +189,7 @@ struct AccountController: RouteCollection {
         for (list, key, other) in [(mandates.given, "account.mandate.given", \MandateService.Mandate.proxyID),
                                    (mandates.received, "account.mandate.received", \MandateService.Mandate.grantorID)] {
             for mandate in list where mandate.isActive(at: now) {
-                lines.append(request.t(key, ["name": names[mandate[keyPath: other]] ?? "—", "until": DocumentIssuanceService.date(CivilDate(mandate.validUntil, in: request.application.licna.configuration.clock.timeZone).iso8601)]))
+                lines.append(request.t(key, ["name": names[mandate[keyPath: other]] ?? "—", "until": DocumentIssuanceService.date(CivilDate(mandate.validUntil, in: timeZone).iso8601)]))
             }
         }
         return AccountPage.Mine(facts: facts, cards: cards, mandates: lines)
