@@ -155,6 +155,41 @@ import Glibc
         }
     }
 
+    /// The accepted socket has Nagle off (TCP_NODELAY at IPPROTO_TCP) and no option at the socket level that needs
+    /// privilege: `SO_DEBUG` (set once by mistake, as `socketOption(.tcp_nodelay)`) made a server not run as root
+    /// drop every connection, which tests run as root could not see. The server's end is found among this
+    /// process's descriptors by its two ports.
+    @Test func acceptedSocketsHaveNagleOffAndNoPrivilegedOption() async throws {
+        try await Self.withListener(sqlite: true) { _, port in
+            let connection = try RawConnection(port: port)
+            connection.send(Self.post([1]))
+            #expect(await connection.read(responses: 1).first?.status == 200)
+            let clientPort = try #require(Self.ports(of: connection.socket)?.local)
+            let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { Int32($0) }
+            let server = try #require(descriptors.first { Self.ports(of: $0).map { $0 == (port, clientPort) } ?? false })
+            func option(_ level: Int32, _ name: Int32) -> Int32 {
+                var value: Int32 = -1
+                var length = socklen_t(MemoryLayout<Int32>.size)
+                return getsockopt(server, level, name, &value, &length) == 0 ? value : -1
+            }
+            #expect(option(Int32(IPPROTO_TCP), TCP_NODELAY) != 0)
+            #expect(option(SOL_SOCKET, SO_DEBUG) == 0)
+        }
+    }
+
+    /// The local and peer TCP ports of an IPv4 socket, or nil for anything else.
+    static func ports(of socket: Int32) -> (local: Int, peer: Int)? {
+        func port(_ call: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32) -> Int? {
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let result = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(socket, $0, &length) } }
+            guard result == 0, address.sin_family == sa_family_t(AF_INET) else { return nil }
+            return Int(UInt16(bigEndian: address.sin_port))
+        }
+        guard let local = port(getsockname), let peer = port(getpeername) else { return nil }
+        return (local, peer)
+    }
+
     /// Nonce requests answered by a task (no SQLite reader, as on PostgreSQL), pipelined: each answer is signed for
     /// its own request's nonce, in the order sent; then the same on the event loop from the SQLite file.
     @Test(arguments: [false, true])

@@ -103,7 +103,8 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return reply(OCSPResponderService.error(.malformedRequest), .methodNotAllowed, keepAlive: false)
         }
         if let cached = service.cachedAnswer(for: request) { return reply(cached) }
-        let client = ClientAddress.resolve(peer: context.remoteAddress.flatMap(ClientAddress.init(socket:)), forwardedFor: head.headers["X-Forwarded-For"],
+        // The channel's address, cached at accept; the context's asks the socket again (`getpeername`).
+        let client = ClientAddress.resolve(peer: context.channel.remoteAddress.flatMap(ClientAddress.init(socket:)), forwardedFor: head.headers["X-Forwarded-For"],
                                            trustedProxies: trustedProxies)
         // Errors, requests without a nonce whose statuses are cached, and — on SQLite — every status read are
         // answered here on the event loop: a signature and an indexed read cost less than the hops to a task and to

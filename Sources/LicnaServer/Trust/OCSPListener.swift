@@ -36,8 +36,10 @@ final class OCSPListener: Sendable {
             if sharingPort {
                 bootstrap = bootstrap.serverChannelOption(ChannelOptions.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1)
             }
+            // No child socket options: SwiftNIO's bootstrap already sets TCP_NODELAY (at IPPROTO_TCP). A socket option
+            // at the wrong level is another option: `socketOption(.tcp_nodelay)` is SOL_SOCKET 1, SO_DEBUG, which
+            // only a privileged process may set, so every connection to a server not run as root was dropped.
             return bootstrap
-                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers(
