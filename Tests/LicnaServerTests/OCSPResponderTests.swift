@@ -91,6 +91,51 @@ import X509
         }
     }
 
+    /// Between two commits the SQLite reader answers nonce requests from the statuses it remembered, without a read
+    /// transaction; after any commit — the CA's change through the driver, or an UPDATE through a connection of its
+    /// own, as another process would make it — the very next answer reads again and states the new status. Thirty
+    /// alternating changes, each checked twice.
+    @Test func theSQLiteReaderRemembersStatusesOnlyUntilTheNextCommit() async throws {
+        let installation = try await TestInstallation.make(.sqlite)
+        try await installation.withApp(http: false) { app in
+            try await TrustFixtures.initialize(app)
+            let certificate = try await TrustFixtures.issue(app)
+            let authority = app.licna.trust.authority(on: app.db)
+            let ca = try await authority.hierarchy().authority(.citizen).certificate
+            let ocsp = app.licna.trust.ocsp
+            let path = try #require(installation.storage.sqliteFile)
+            let reader = OCSPSQLiteStatusReader(path: path)
+            let otherProcess = try SQLiteFileConnection(path: path, busyTimeout: 5_000, prepare: [])
+            var nonce: UInt8 = 0
+            /// Whether the next nonce answer says "on hold", and whether it took a read transaction.
+            func answer() throws -> (held: Bool, read: Bool) {
+                nonce &+= 1
+                let before = reader.transactions.load(ordering: .relaxed)
+                let request = try TrustFixtures.ocspRequest(for: Array(certificate.serialNumber.bytes), issuer: ca, nonce: [UInt8](repeating: nonce, count: 8))
+                guard case .needsStatus(let pending) = ocsp.prepare(request, client: nil), let answer = ocsp.complete(pending, reader: reader) else {
+                    throw PKIError(.malformed, "no answer from the SQLite reader")
+                }
+                let status = try OCSPResponse(derEncoded: answer.bytes).responses.first?.status
+                let held = if case .revoked(_, .certificateHold) = status { true } else { false }
+                #expect(held || status == .good)
+                return (held, reader.transactions.load(ordering: .relaxed) > before)
+            }
+            #expect(try answer() == (false, true))
+            #expect(try answer() == (false, false))
+            for round in 0..<30 {
+                let hold = round % 2 == 0
+                if round % 3 == 0 {
+                    try await authority.change(serial: certificate.serialNumber.hex, hold ? .hold : .release, context: .test)
+                } else {
+                    try otherProcess.execute("UPDATE \(PKICertificatesTable.table.name) SET \(PKICertificatesTable.status.name) = '\(hold ? "hold" : "good")' "
+                                             + "WHERE \(PKICertificatesTable.serial.name) = '\(certificate.serialNumber.hex)'")
+                }
+                #expect(try answer() == (hold, true), "round \(round): the change shows in the very next answer")
+                #expect(try answer() == (hold, false), "round \(round): then it is remembered")
+            }
+        }
+    }
+
     @Test func unknownSerialsAreAskedEveryTime() async throws {
         try await TestInstallation.make(.sqlite).withApp(http: false) { app in
             try await TrustFixtures.initialize(app)

@@ -1,5 +1,7 @@
 import Foundation
 import LicnaPKI
+import NIOConcurrencyHelpers
+import Synchronization
 import VaporCSQLite
 
 /// Reads certificate statuses straight from an SQLite installation's file, synchronously, so that the dedicated OCSP
@@ -7,18 +9,36 @@ import VaporCSQLite
 /// §4.4.1) — on its event loop, without the hops to a task and to the database driver's thread and back, the way
 /// OpenSSL's responder reads its index in process.
 ///
-/// Each read is its own SQLite read transaction on the WAL file (SQLite §"Write-Ahead Logging": readers never wait
-/// for the writer), so a status another process committed a moment ago is seen at once. The connections are
-/// read-only (`PRAGMA query_only`), and SQLite is the one SQLiteNIO links (sqlite-nio's vendored library). Any
-/// failure — a busy database, a schema it does not expect — is thrown, and the caller takes the asynchronous path.
+/// A status is the one committed at that moment, by any process. A read is an SQLite read transaction on the WAL file
+/// (SQLite §"Write-Ahead Logging": readers never wait for the writer). Its results are remembered with the WAL
+/// index's header taken before it (`SQLiteWALIndexHeader`), and used again only while that header is unchanged —
+/// while no transaction has committed since — which spares the transaction's locks for the many answers between
+/// two changes. The connections are read-only (`PRAGMA query_only`), and SQLite is the one SQLiteNIO links
+/// (sqlite-nio's vendored library). Any failure — a busy database, a schema it does not expect — is thrown, and the
+/// caller takes the asynchronous path.
 final class OCSPSQLiteStatusReader: Sendable {
+    /// Statuses remembered for one WAL-index header; at most this many, then they are forgotten together.
+    static let maximumRemembered = 4_096
+
     /// Connections kept for reuse (one per event loop is what the listener needs).
     private let connections: SQLiteConnectionPool<Connection>
+    /// Statuses (nil: never issued) by issuer and serial, read while the WAL index had `header`.
+    private let remembered = NIOLockedValueBox<(header: SQLiteWALIndexHeader?, statuses: [String: OCSPCertificateStatus?])>((nil, [:]))
+    /// Read transactions made, for tests.
+    let transactions = Atomic<Int>(0)
 
     /// One connection and its prepared statement; used by one thread at a time (taken from and returned to `idle`).
     final class Connection: @unchecked Sendable {
         let file: SQLiteFileConnection
         var statement: OpaquePointer { file.statements[0] }
+        /// The WAL index SQLite mapped for this connection when preparing the statement read the schema (nil: the
+        /// file is not in WAL mode, and every read is a transaction).
+        private let walIndex: UnsafeRawPointer?
+
+        /// The WAL index's header now; nil when it cannot be had (not in WAL mode, a commit being published).
+        func walIndexHeader() -> SQLiteWALIndexHeader? {
+            walIndex.flatMap(SQLiteWALIndexHeader.init(mappedAt:))
+        }
 
         init(path: String) throws {
             typealias Columns = PKICertificatesTable
@@ -26,6 +46,7 @@ final class OCSPSQLiteStatusReader: Sendable {
                 "SELECT \(Columns.status.name), \(Columns.revokedAt.name), \(Columns.reason.name), \(Columns.notBefore.name) "
                     + "FROM \(Columns.table.name) WHERE \(Columns.serial.name) = ?1 AND \(Columns.authorityID.name) = ?2",
             ])
+            walIndex = file.mappedWALIndex()
         }
 
         /// The status of one serial (lower-case hex) of `issuer`, or nil when this CA never issued it.
@@ -63,9 +84,35 @@ final class OCSPSQLiteStatusReader: Sendable {
     /// The statuses of `serials` (lower-case hex) that `issuer` issued; a serial it never issued is absent.
     func statuses(of serials: [String], issuer: String) throws -> [String: OCSPCertificateStatus] {
         try connections.withConnection { connection in
+            let keys = serials.map { issuer + "/" + $0 }
+            // Taken before the read: what the read sees is at least what this header describes.
+            let header = connection.walIndexHeader()
+            if let header, let known = remembered.withLockedValue({ memory -> [OCSPCertificateStatus?]? in
+                guard memory.header == header else { return nil }
+                var known: [OCSPCertificateStatus?] = []
+                for key in keys {
+                    guard let status = memory.statuses[key] else { return nil }
+                    known.append(status)
+                }
+                return known
+            }) {
+                var found: [String: OCSPCertificateStatus] = [:]
+                for (serial, status) in zip(serials, known) { found[serial] = status }
+                return found
+            }
+            transactions.add(1, ordering: .relaxed)
             var found: [String: OCSPCertificateStatus] = [:]
+            var read: [OCSPCertificateStatus?] = []
             for serial in serials {
-                if let status = try connection.status(of: serial, issuer: issuer) { found[serial] = status }
+                let status = try connection.status(of: serial, issuer: issuer)
+                read.append(status)
+                found[serial] = status
+            }
+            if let header {
+                remembered.withLockedValue { memory in
+                    if memory.header != header || memory.statuses.count + keys.count > Self.maximumRemembered { memory = (header, [:]) }
+                    for (key, status) in zip(keys, read) { memory.statuses[key] = status }
+                }
             }
             return found
         }
