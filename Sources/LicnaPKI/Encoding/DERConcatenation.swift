@@ -7,8 +7,10 @@ enum DERConcatenation {
     /// Tag octets of the universal and context-specific elements written here (X.690 §8.1.2).
     enum Tag {
         static let boolean: UInt8 = 0x01
+        static let integer: UInt8 = 0x02
         static let bitString: UInt8 = 0x03
         static let octetString: UInt8 = 0x04
+        static let objectIdentifier: UInt8 = 0x06
         static let enumerated: UInt8 = 0x0A
         static let generalizedTime: UInt8 = 0x18
         static let sequence: UInt8 = 0x30

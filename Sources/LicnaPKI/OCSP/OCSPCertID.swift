@@ -18,6 +18,14 @@ public struct OCSPCertID: Hashable, Sendable {
     /// The whole CertID as received.
     public var encoded: [UInt8]
 
+    init(hashAlgorithm: DigestAlgorithm, issuerNameHash: [UInt8], issuerKeyHash: [UInt8], serialNumber: [UInt8], encoded: [UInt8]) {
+        self.hashAlgorithm = hashAlgorithm
+        self.issuerNameHash = issuerNameHash
+        self.issuerKeyHash = issuerKeyHash
+        self.serialNumber = serialNumber
+        self.encoded = encoded
+    }
+
     public init(derEncoded node: ASN1Node) throws {
         let parsed = try DER.sequence(node, identifier: .sequence) { nodes in
             let algorithm = try AlgorithmIdentifier(derEncoded: &nodes)

@@ -11,7 +11,8 @@ import X509
 /// ```
 ///
 /// Signed requests are accepted but the signature is not needed (RFC 5019 §2.1.2: responders need not check it).
-public struct OCSPRequest: Sendable {
+/// Requests in the shape clients send are read in one pass (`canonical(_:)`); the others through SwiftASN1.
+public struct OCSPRequest: Equatable, Sendable {
     /// At most this many CertIDs per request; RFC 5019 §2.1.1 clients send one.
     public static let maximumCertIDs = 16
     /// RFC 8954 §2.1: nonces are 1 to 32 octets.
@@ -21,7 +22,22 @@ public struct OCSPRequest: Sendable {
     /// The nonce extension as received, echoed verbatim in the response (RFC 6960 §4.4.1).
     public var nonceExtension: Certificate.Extension?
 
+    init(certIDs: [OCSPCertID], nonceExtension: Certificate.Extension?) {
+        self.certIDs = certIDs
+        self.nonceExtension = nonceExtension
+    }
+
     public init(derEncoded bytes: [UInt8]) throws {
+        if let request = Self.canonical(bytes) {
+            self = request
+        } else {
+            try self.init(fullyParsing: bytes)
+        }
+    }
+
+    /// Every form RFC 6960 §4.1.1 allows — signed, with a version, a requestor name, per-request extensions — through
+    /// SwiftASN1's node tree.
+    public init(fullyParsing bytes: [UInt8]) throws {
         let root = try DER.parse(bytes)
         guard root.encodedBytes.count == bytes.count else { throw PKIError(.malformed, "trailing bytes after the OCSP request") }
         var certIDs: [OCSPCertID] = []
