@@ -55,15 +55,35 @@ import X509
     /// answer from it is signed for that nonce and states the status committed at that moment — a hold made through
     /// another connection shows at once, and so does its release; a serial never issued is unknown; a file that is
     /// not the installation's is an error (the listener then takes the asynchronous path), never "good".
+    /// What the SQLite reader's tests share: an SQLite installation with its CA hierarchy, one certificate issued, and
+    /// a status reader of its file.
+    struct ReaderFixture {
+        let installation: TestInstallation
+        let path: String
+        let certificate: Certificate
+        let authority: CertificateAuthorityService
+        let ca: Certificate
+        let ocsp: OCSPResponderService
+        let reader: OCSPSQLiteStatusReader
+
+        static func with(_ body: @escaping (ReaderFixture) async throws -> Void) async throws {
+            let installation = try await TestInstallation.make(.sqlite)
+            try await installation.withApp(http: false) { app in
+                try await TrustFixtures.initialize(app)
+                let certificate = try await TrustFixtures.issue(app)
+                let authority = app.licna.trust.authority(on: app.db)
+                let path = try #require(installation.storage.sqliteFile)
+                try await body(ReaderFixture(installation: installation, path: path, certificate: certificate, authority: authority,
+                                             ca: try await authority.hierarchy().authority(.citizen).certificate,
+                                             ocsp: app.licna.trust.ocsp, reader: OCSPSQLiteStatusReader(path: path)))
+            }
+        }
+    }
+
     @Test func theSQLiteReaderSeesEveryCommittedChangeAtOnce() async throws {
-        let installation = try await TestInstallation.make(.sqlite)
-        try await installation.withApp(http: false) { app in
-            try await TrustFixtures.initialize(app)
-            let certificate = try await TrustFixtures.issue(app)
-            let authority = app.licna.trust.authority(on: app.db)
-            let ca = try await authority.hierarchy().authority(.citizen).certificate
-            let ocsp = app.licna.trust.ocsp
-            let reader = OCSPSQLiteStatusReader(path: try #require(installation.storage.sqliteFile))
+        try await ReaderFixture.with { fixture in
+            let (installation, certificate, authority, ca, ocsp, reader) = (fixture.installation, fixture.certificate, fixture.authority,
+                                                                           fixture.ca, fixture.ocsp, fixture.reader)
             func answer(serial: [UInt8], nonce: [UInt8]) throws -> OCSPResponse? {
                 let request = try TrustFixtures.ocspRequest(for: serial, issuer: ca, nonce: nonce)
                 guard case .needsStatus(let pending) = ocsp.prepare(request, client: ClientAddress("192.0.2.8")),
@@ -96,16 +116,9 @@ import X509
     /// own, as another process would make it — the very next answer reads again and states the new status. Thirty
     /// alternating changes, each checked twice.
     @Test func theSQLiteReaderRemembersStatusesOnlyUntilTheNextCommit() async throws {
-        let installation = try await TestInstallation.make(.sqlite)
-        try await installation.withApp(http: false) { app in
-            try await TrustFixtures.initialize(app)
-            let certificate = try await TrustFixtures.issue(app)
-            let authority = app.licna.trust.authority(on: app.db)
-            let ca = try await authority.hierarchy().authority(.citizen).certificate
-            let ocsp = app.licna.trust.ocsp
-            let path = try #require(installation.storage.sqliteFile)
-            let reader = OCSPSQLiteStatusReader(path: path)
-            let otherProcess = try SQLiteFileConnection(path: path, busyTimeout: 5_000, prepare: [])
+        try await ReaderFixture.with { fixture in
+            let (certificate, authority, ca, ocsp, reader) = (fixture.certificate, fixture.authority, fixture.ca, fixture.ocsp, fixture.reader)
+            let otherProcess = try SQLiteFileConnection(path: fixture.path, busyTimeout: 5_000, prepare: [])
             var nonce: UInt8 = 0
             /// Whether the next nonce answer says "on hold", and whether it took a read transaction.
             func answer() throws -> (held: Bool, read: Bool) {
