@@ -87,34 +87,37 @@ final class OCSPSQLiteStatusReader: Sendable {
             let keys = serials.map { issuer + "/" + $0 }
             // Taken before the read: what the read sees is at least what this header describes.
             let header = connection.walIndexHeader()
-            if let header, let known = remembered.withLockedValue({ memory -> [OCSPCertificateStatus?]? in
-                guard memory.header == header else { return nil }
-                var known: [OCSPCertificateStatus?] = []
-                for key in keys {
-                    guard let status = memory.statuses[key] else { return nil }
-                    known.append(status)
-                }
-                return known
-            }) {
-                var found: [String: OCSPCertificateStatus] = [:]
-                for (serial, status) in zip(serials, known) { found[serial] = status }
-                return found
+            let statuses: [OCSPCertificateStatus?]
+            if let header, let known = recalled(keys, under: header) {
+                statuses = known
+            } else {
+                transactions.add(1, ordering: .relaxed)
+                statuses = try serials.map { try connection.status(of: $0, issuer: issuer) }
+                if let header { remember(statuses, for: keys, under: header) }
             }
-            transactions.add(1, ordering: .relaxed)
             var found: [String: OCSPCertificateStatus] = [:]
-            var read: [OCSPCertificateStatus?] = []
-            for serial in serials {
-                let status = try connection.status(of: serial, issuer: issuer)
-                read.append(status)
-                found[serial] = status
-            }
-            if let header {
-                remembered.withLockedValue { memory in
-                    if memory.header != header || memory.statuses.count + keys.count > Self.maximumRemembered { memory = (header, [:]) }
-                    for (key, status) in zip(keys, read) { memory.statuses[key] = status }
-                }
-            }
+            for (serial, status) in zip(serials, statuses) { found[serial] = status }
             return found
+        }
+    }
+
+    /// The remembered statuses of `keys`, if every one was read while the WAL index had `header`.
+    private func recalled(_ keys: [String], under header: SQLiteWALIndexHeader) -> [OCSPCertificateStatus?]? {
+        remembered.withLockedValue { memory in
+            guard memory.header == header else { return nil }
+            var known: [OCSPCertificateStatus?] = []
+            for key in keys {
+                guard let status = memory.statuses[key] else { return nil }
+                known.append(status)
+            }
+            return known
+        }
+    }
+
+    private func remember(_ statuses: [OCSPCertificateStatus?], for keys: [String], under header: SQLiteWALIndexHeader) {
+        remembered.withLockedValue { memory in
+            if memory.header != header || memory.statuses.count + keys.count > Self.maximumRemembered { memory = (header, [:]) }
+            for (key, status) in zip(keys, statuses) { memory.statuses[key] = status }
         }
     }
 }
