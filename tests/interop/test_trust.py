@@ -10,10 +10,13 @@ import signal
 import socket
 import subprocess
 import threading
+import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
+from conftest import Installation
 
 ROOT_PASSPHRASE = "interop root passphrase"
 
@@ -79,6 +82,7 @@ class TrustServer:
             (tmp_path / f"{what}.pem").write_text(pem)
         self.officer_token = officer_token(installation)
         self.process = None
+        self.run_as = []  # a prefix for `licna serve`, e.g. setpriv to run it unprivileged
         self.start()
 
     def start(self):
@@ -88,7 +92,7 @@ class TrustServer:
         self.log_path = self.dir / f"serve-{self.port}.log"
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [self.installation.binary, "serve", "--port", str(self.port), "--public-url", self.url, "--data", self.installation.data, *extra],
+                [*self.run_as, self.installation.binary, "serve", "--port", str(self.port), "--public-url", self.url, "--data", self.installation.data, *extra],
                 env=dict(self.installation.env, **self.env), stdout=subprocess.DEVNULL, stderr=log)
         for _ in range(150):
             try:
@@ -437,3 +441,35 @@ def test_dedicated_swiftnio_ocsp_listener(installation, tmp_path):
         assert status == 415
     finally:
         server.stop()
+
+
+def test_the_server_needs_no_privilege(licna_bin):
+    """Production servers do not run as root; CI does. Here `licna serve` runs as `nobody` (through setpriv when the
+    tests run as root) on an installation it owns, and both its HTTP port and the dedicated OCSP listener answer: the
+    listener once dropped every connection of an unprivileged server, because it set a socket option (SO_DEBUG, by
+    mistake) that only root may set."""
+    run_as = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.fail("setpriv is missing: apt-get install util-linux (essential on Debian, so always there)")
+        run_as = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    work = Path(tempfile.mkdtemp(prefix="licna-unprivileged-"))
+    try:
+        work.chmod(0o755)  # pytest's own temporary folders are closed to other users
+        installation = Installation(licna_bin, work)
+        server = TrustServer(installation, work, dedicated_ocsp=True)
+        split_chain(work)
+        cert, _ = server.issue("unprivileged")
+        server.stop()
+        if run_as:
+            subprocess.run(["chown", "-R", "nobody:nogroup", str(work)], check=True)
+        server.run_as = run_as
+        server.start()
+        try:
+            assert urllib.request.urlopen(server.url + "/health/live", timeout=5).status == 200
+            answer = server.ocsp(cert)  # a nonce: freshly signed by the listener, from the SQLite file nobody owns
+            assert ": good" in answer and "Response verify OK" in answer, answer + server.log()
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
