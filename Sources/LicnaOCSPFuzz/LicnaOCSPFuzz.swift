@@ -6,8 +6,9 @@ import LicnaPKI
 ///     swift build --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address --product LicnaOCSPFuzz --scratch-path .build-fuzz
 ///     .build-fuzz/debug/LicnaOCSPFuzz -max_total_time=60 fuzz/corpus/ocsp-request
 ///
-/// Besides "no crash, no hang": the one-pass read agrees with the full parse; an accepted request holds 1 to `maximumCertIDs` CertIDs and a nonce of at most
-/// `maximumNonceLength` octets, and its CertIDs, encoded again as a client would send them, parse to the same CertIDs.
+/// Besides "no crash, no hang": the one-pass read agrees with the full parse; an accepted request holds 1 to
+/// `maximumCertIDs` CertIDs and a nonce of at most `maximumNonceLength` octets, and its CertIDs, encoded again as a
+/// client would send them, parse to the same CertIDs.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOCSPRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
