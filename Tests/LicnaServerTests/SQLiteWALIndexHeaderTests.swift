@@ -17,8 +17,13 @@ import Testing
         return (path, writer)
     }
 
+    static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     @Test func everyCommitChangesTheHeaderAndNothingElseDoes() throws {
         let (path, writer) = try Self.file(walMode: true)
+        defer { Self.remove(path) }
         let reader = try SQLiteFileConnection(path: path, busyTimeout: 1_000, queryOnly: true, prepare: ["SELECT COUNT(*) FROM t"])
         func read() { sqlite_nio_sqlite3_step(reader.statements[0]); sqlite_nio_sqlite3_reset(reader.statements[0]) }
         read()
@@ -39,9 +44,13 @@ import Testing
 
     @Test func aFileNotInWALModeHasNoIndex() throws {
         let (path, _) = try Self.file(walMode: false)
+        defer { Self.remove(path) }
         let reader = try SQLiteFileConnection(path: path, busyTimeout: 1_000, queryOnly: true, prepare: ["SELECT COUNT(*) FROM t"])
         sqlite_nio_sqlite3_step(reader.statements[0]); sqlite_nio_sqlite3_reset(reader.statements[0])
         #expect(reader.mappedWALIndex() == nil)
+        // Asking SQLite's VFS for the index of a file not in WAL mode would open a `-shm` file and its lock, which
+        // SQLite never releases outside WAL mode: the mode is asked first.
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
     }
 
     @Test func copiesThatDisagreeOrAnIndexNotInitializedAreNoHeader() {
