@@ -172,7 +172,7 @@ import Glibc
                 var length = socklen_t(MemoryLayout<Int32>.size)
                 return getsockopt(server, level, name, &value, &length) == 0 ? value : -1
             }
-            #expect(option(Int32(IPPROTO_TCP), TCP_NODELAY) != 0)
+            #expect(option(Int32(IPPROTO_TCP), TCP_NODELAY) > 0)  // -1: the option could not be read
             #expect(option(SOL_SOCKET, SO_DEBUG) == 0)
         }
     }
@@ -191,7 +191,8 @@ import Glibc
     }
 
     /// Nonce requests answered by a task (no SQLite reader, as on PostgreSQL), pipelined: each answer is signed for
-    /// its own request's nonce, in the order sent; then the same on the event loop from the SQLite file.
+    /// its own request's nonce, in the order sent; then the same on the event loop from the SQLite file. The metrics
+    /// count each status read on its path.
     @Test(arguments: [false, true])
     func nonceAnswersKeepTheirOrder(sqlite: Bool) async throws {
         try await Self.withListener(sqlite: sqlite) { app, port in
@@ -211,6 +212,10 @@ import Glibc
                 #expect(parsed.nonceValue.map { Array($0.suffix(nonce.count)) } == nonce)
                 #expect(parsed.isSigned(by: responder))
             }
+            // Each status was read on the path the installation calls for, and none fell back unnoticed.
+            let exposition = app.licna.metrics.registry.emitToString()
+            #expect(exposition.contains("licna_ocsp_status_reads_total{path=\"file\"} \(sqlite ? nonces.count : 0)\n"))
+            #expect(exposition.contains("licna_ocsp_status_reads_total{path=\"driver\"} \(sqlite ? 0 : nonces.count)\n"))
         }
     }
 }

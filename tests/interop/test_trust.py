@@ -83,6 +83,7 @@ class TrustServer:
         self.officer_token = officer_token(installation)
         self.process = None
         self.run_as = []  # a prefix for `licna serve`, e.g. setpriv to run it unprivileged
+        self.serve_args = []  # more options for `licna serve`
         self.start()
 
     def start(self):
@@ -92,7 +93,7 @@ class TrustServer:
         self.log_path = self.dir / f"serve-{self.port}.log"
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [*self.run_as, self.installation.binary, "serve", "--port", str(self.port), "--public-url", self.url, "--data", self.installation.data, *extra],
+                [*self.run_as, self.installation.binary, "serve", "--port", str(self.port), "--public-url", self.url, "--data", self.installation.data, *extra, *self.serve_args],
                 env=dict(self.installation.env, **self.env), stdout=subprocess.DEVNULL, stderr=log)
         for _ in range(150):
             try:
@@ -464,11 +465,17 @@ def test_the_server_needs_no_privilege(licna_bin):
         if run_as:
             subprocess.run(["chown", "-R", "nobody:nogroup", str(work)], check=True)
         server.run_as = run_as
+        metrics_port = free_port()
+        server.serve_args = ["--metrics-port", str(metrics_port)]
         server.start()
         try:
             assert urllib.request.urlopen(server.url + "/health/live", timeout=5).status == 200
             answer = server.ocsp(cert)  # a nonce: freshly signed by the listener, from the SQLite file nobody owns
             assert ": good" in answer and "Response verify OK" in answer, answer + server.log()
+            # The status was read from the file on the listener's event loop, not by the fallback through the driver.
+            metrics = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).read().decode()
+            assert 'licna_ocsp_status_reads_total{path="file"} 1\n' in metrics, metrics
+            assert 'licna_ocsp_status_reads_total{path="driver"} 0\n' in metrics, metrics
         finally:
             server.stop()
     finally:

@@ -114,7 +114,11 @@ final class OCSPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .answered(let answer): return reply(answer)
         case .needsStatus(let waiting): pending = waiting
         }
-        if let reader, let answer = service.complete(pending, reader: reader) { return reply(answer) }
+        if let reader, let answer = service.complete(pending, reader: reader) {
+            metrics.ocspStatusReadsFromFile.increment()
+            return reply(answer)
+        }
+        metrics.ocspStatusReadsThroughDriver.increment()
         answering = true
         let boundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)

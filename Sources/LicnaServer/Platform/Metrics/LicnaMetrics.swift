@@ -15,6 +15,10 @@ public struct LicnaMetrics: Sendable {
     let poolAvailable: Gauge
     let auditEntries: Gauge
     let ocspResponses: Counter
+    /// Statuses the dedicated OCSP listener read for an answer: on its event loop from the SQLite file, or in a task
+    /// through the database driver (PostgreSQL, or a file read that failed: on SQLite, a count here is worth a look).
+    let ocspStatusReadsFromFile: Counter
+    let ocspStatusReadsThroughDriver: Counter
     let timestamps: Counter
     let certificatesGood: Gauge
     let certificatesOnHold: Gauge
@@ -31,6 +35,10 @@ public struct LicnaMetrics: Sendable {
         poolAvailable = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "identification_numbers_available", unitName: "", helpText: "Unissued identification numbers in the pool."))
         auditEntries = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "audit_entries", unitName: "", helpText: "Entries in the audit trail."))
         ocspResponses = registry.makeCounter(descriptor: .init(namespace: "licna", metricName: "ocsp_responses", unitName: "total", helpText: "OCSP responses sent by this server."))
+        let statusReads = MetricNameDescriptor(namespace: "licna", metricName: "ocsp_status_reads", unitName: "total",
+                                               helpText: "Status reads of the dedicated OCSP listener, by path: the SQLite file on the event loop, or the database driver in a task.")
+        ocspStatusReadsFromFile = registry.makeCounter(descriptor: statusReads, labels: [("path", "file")])
+        ocspStatusReadsThroughDriver = registry.makeCounter(descriptor: statusReads, labels: [("path", "driver")])
         timestamps = registry.makeCounter(descriptor: .init(namespace: "licna", metricName: "tsa_replies", unitName: "total", helpText: "Timestamp replies sent by this server."))
         certificatesGood = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "pki_certificates_good", unitName: "", helpText: "Issued certificates that are good (expired ones included)."))
         certificatesOnHold = registry.makeGauge(descriptor: .init(namespace: "licna", metricName: "pki_certificates_on_hold", unitName: "", helpText: "Certificates on hold (certificateHold)."))
