@@ -1,3 +1,4 @@
+import LicnaBasics
 @testable import LicnaPKI
 import LicnaTestSupport
 import Testing
@@ -94,18 +95,32 @@ import Testing
     }
 
     /// What OpenSSL's `ocsp -reqout` writes, with and without a nonce, is read in one pass.
-    @Test func openSSLsRequestsAreReadInOnePass() throws {
-        // openssl ocsp -issuer ca.pem -serial 0x1234 -reqout (SHA-1 CertID, 16-octet nonce)
-        let nonce: [UInt8] = Array(0x10..<0x20)
-        let certID = try OCSPCertID(hashAlgorithm: .sha1, issuerNameDER: [0x30, 0x00], issuerPublicKeyBits: [1, 2, 3], serialNumber: [0x12, 0x34])
-        for request in [try OCSPRequest.encode(certIDs: [certID]), try OCSPRequest.encode(certIDs: [certID], nonce: nonce)] {
-            let read = try #require(OCSPRequest.canonical(request))
-            #expect(read == (try OCSPRequest(fullyParsing: request)))
-            #expect(read.certIDs == [certID])
-            // The same request with its outer length in the long form, which DER forbids below 128 (X.690 §10.1).
-            try #require(request[1] < 0x80)
-            let longForm = [request[0], 0x81] + request[1...]
-            #expect(OCSPRequest.canonical(longForm) == nil && Self.full(longForm) == nil)
+    /// Requests exactly as `openssl ocsp -issuer ca.pem -serial 0x1234 -reqout` (OpenSSL 3.0.19) wrote them, without
+    /// and with its default 16-octet nonce: a SHA-1 CertID whose AlgorithmIdentifier carries NULL parameters.
+    static let openSSLRequests = [
+        "30433041303f303d303b300906052b0e03021a0500041410bd3d760cdb970a8a0300184dddc2a51eb4151204145aecf282511909cd3c7d1a"
+            + "010ecdf45fc990ba6c02021234",
+        "30683066303f303d303b300906052b0e03021a0500041410bd3d760cdb970a8a0300184dddc2a51eb4151204145aecf282511909cd3c7d1a"
+            + "010ecdf45fc990ba6c02021234a2233021301f06092b060105050730010204120410a4e6d8ad051278b4f2fd6e32701bd7ea",
+    ]
+
+    @Test(arguments: openSSLRequests) func openSSLsRequestsAreReadInOnePass(hex: String) throws {
+        let request = try #require(ASCIIHex.decode(hex))
+        let read = try #require(OCSPRequest.canonical(request))
+        #expect(read == (try OCSPRequest(fullyParsing: request)))
+        let certID = try #require(read.certIDs.first)
+        #expect(read.certIDs.count == 1 && certID.hashAlgorithm == .sha1 && certID.serialNumber == [0x12, 0x34])
+        #expect(certID.issuerNameHash.hexString == "10bd3d760cdb970a8a0300184dddc2a51eb41512")
+        #expect(certID.issuerKeyHash.hexString == "5aecf282511909cd3c7d1a010ecdf45fc990ba6c")
+        if hex == Self.openSSLRequests[1] {
+            let nonce = try #require(read.nonceExtension)
+            #expect(!nonce.critical && Array(nonce.value).hexString == "0410a4e6d8ad051278b4f2fd6e32701bd7ea")
+        } else {
+            #expect(read.nonceExtension == nil)
         }
+        // The same request with its outer length in the long form, which DER forbids below 128 (X.690 §10.1).
+        try #require(request[1] < 0x80)
+        let longForm = [request[0], 0x81] + request[1...]
+        #expect(OCSPRequest.canonical(longForm) == nil && Self.full(longForm) == nil)
     }
 }
