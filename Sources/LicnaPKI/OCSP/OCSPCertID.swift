@@ -18,11 +18,14 @@ public struct OCSPCertID: Hashable, Sendable {
     /// The whole CertID as received.
     public var encoded: [UInt8]
 
-    init(hashAlgorithm: DigestAlgorithm, issuerNameHash: [UInt8], issuerKeyHash: [UInt8], serialNumber: [UInt8], encoded: [UInt8]) {
+    /// A CertID as received, its serial number given as the INTEGER's content octets (leading zero octets dropped
+    /// here, for both of `OCSPRequest`'s reads).
+    init(hashAlgorithm: DigestAlgorithm, issuerNameHash: [UInt8], issuerKeyHash: [UInt8], serialContent: some Collection<UInt8>, encoded: [UInt8]) {
         self.hashAlgorithm = hashAlgorithm
         self.issuerNameHash = issuerNameHash
         self.issuerKeyHash = issuerKeyHash
-        self.serialNumber = serialNumber
+        let significant = Array(serialContent.drop(while: { $0 == 0 }))
+        serialNumber = significant.isEmpty ? [0] : significant
         self.encoded = encoded
     }
 
@@ -41,13 +44,9 @@ public struct OCSPCertID: Hashable, Sendable {
             guard nameHash.bytes.count == hash.outputLength, keyHash.bytes.count == hash.outputLength else {
                 throw PKIError(.malformed, "CertID hashes have the wrong length for \(hash)")
             }
-            return (hash, Array(nameHash.bytes), Array(keyHash.bytes), Array(serial.drop(while: { $0 == 0 })))
+            return (hash, Array(nameHash.bytes), Array(keyHash.bytes), serial)
         }
-        hashAlgorithm = parsed.0
-        issuerNameHash = parsed.1
-        issuerKeyHash = parsed.2
-        serialNumber = parsed.3.isEmpty ? [0] : parsed.3
-        encoded = Array(node.encodedBytes)
+        self.init(hashAlgorithm: parsed.0, issuerNameHash: parsed.1, issuerKeyHash: parsed.2, serialContent: parsed.3, encoded: Array(node.encodedBytes))
     }
 
     /// The CertID of the certificate with `serialNumber` issued by `issuer`.

@@ -30,9 +30,8 @@ extension OCSPRequest {
                   let nameHash = parts.next(Tag.octetString), nameHash.count == hash.outputLength,
                   let keyHash = parts.next(Tag.octetString), keyHash.count == hash.outputLength,
                   let serial = parts.next(Tag.integer), (1...21).contains(serial.count), parts.atEnd else { return nil }
-            let serialNumber = Array(bytes[serial].drop(while: { $0 == 0 }))
             certIDs.append(OCSPCertID(hashAlgorithm: hash, issuerNameHash: Array(bytes[nameHash]), issuerKeyHash: Array(bytes[keyHash]),
-                                      serialNumber: serialNumber.isEmpty ? [0] : serialNumber, encoded: Array(bytes[start..<reqCert.position])))
+                                      serialContent: bytes[serial], encoded: Array(bytes[start..<reqCert.position])))
         }
         guard !certIDs.isEmpty else { return nil }
         guard !fields.atEnd else { return OCSPRequest(certIDs: certIDs, nonceExtension: nil) }
