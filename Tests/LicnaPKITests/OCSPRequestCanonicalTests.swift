@@ -13,10 +13,7 @@ import Testing
     /// A request of a random shape: mostly what clients send, sometimes with a field or an encoding they do not use.
     static func request(using random: inout SeededRandom) -> (bytes: [UInt8], clientShape: Bool) {
         var clientShape = true
-        func sometimes(_ percent: Int) -> Bool {
-            let yes = Int.random(in: 0..<100, using: &random) < percent
-            return yes
-        }
+        func sometimes(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
         let hash = DigestAlgorithm.allCases.randomElement(using: &random)!
         var algorithm = tlv(0x06, Array(try! DEREncoding.encode(hash.oid).dropFirst(2)))
         if sometimes(30) { algorithm += [0x05, 0x00] }  // NULL parameters
@@ -94,7 +91,6 @@ import Testing
         #expect(readInOnePass > 1_500)
     }
 
-    /// What OpenSSL's `ocsp -reqout` writes, with and without a nonce, is read in one pass.
     /// Requests exactly as `openssl ocsp -issuer ca.pem -serial 0x1234 -reqout` (OpenSSL 3.0.19) wrote them, without
     /// and with its default 16-octet nonce: a SHA-1 CertID whose AlgorithmIdentifier carries NULL parameters.
     static let openSSLRequests = [
@@ -104,6 +100,7 @@ import Testing
             + "010ecdf45fc990ba6c02021234a2233021301f06092b060105050730010204120410a4e6d8ad051278b4f2fd6e32701bd7ea",
     ]
 
+    /// What OpenSSL's `ocsp -reqout` writes, with and without a nonce, is read in one pass, as the full parse reads it.
     @Test(arguments: openSSLRequests) func openSSLsRequestsAreReadInOnePass(hex: String) throws {
         let request = try #require(ASCIIHex.decode(hex))
         let read = try #require(OCSPRequest.canonical(request))

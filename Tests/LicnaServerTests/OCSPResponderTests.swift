@@ -51,10 +51,6 @@ import X509
         }
     }
 
-    /// The dedicated listener's synchronous read of an SQLite installation (`OCSPSQLiteStatusReader`): a nonce
-    /// answer from it is signed for that nonce and states the status committed at that moment — a hold made through
-    /// another connection shows at once, and so does its release; a serial never issued is unknown; a file that is
-    /// not the installation's is an error (the listener then takes the asynchronous path), never "good".
     /// What the SQLite reader's tests share: an SQLite installation with its CA hierarchy, one certificate issued, and
     /// a status reader of its file.
     struct ReaderFixture {
@@ -80,6 +76,10 @@ import X509
         }
     }
 
+    /// The dedicated listener's synchronous read of an SQLite installation (`OCSPSQLiteStatusReader`): a nonce
+    /// answer from it is signed for that nonce and states the status committed at that moment — a hold made through
+    /// another connection shows at once, and so does its release; a serial never issued is unknown; a file that is
+    /// not the installation's is an error (the listener then takes the asynchronous path), never "good".
     @Test func theSQLiteReaderSeesEveryCommittedChangeAtOnce() async throws {
         try await ReaderFixture.with { fixture in
             let (installation, certificate, authority, ca, ocsp, reader) = (fixture.installation, fixture.certificate, fixture.authority,
